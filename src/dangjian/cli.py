@@ -1,0 +1,15 @@
+"""The `dangjian` command: manage.py with the settings preset."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["dangjian", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

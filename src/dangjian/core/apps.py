@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "dangjian.core"
+    label = "core"
+    verbose_name = "公共机制"
+
+    def ready(self):
+        from dangjian.core import signals  # noqa: F401

@@ -1,0 +1,18 @@
+from dangjian.core.roles import Action
+from dangjian.core.scope import can, is_member_self
+
+
+def navigation(request):
+    """What the navigation may show: only what the user can use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    return {
+        "nav": {
+            "browse": can(user, Action.VIEW),
+            "add": can(user, Action.ADD),
+            "manage_users": can(user, Action.MANAGE_USERS),
+            "audit": can(user, Action.AUDIT),
+            "member_self": is_member_self(user),
+        }
+    }

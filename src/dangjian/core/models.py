@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.roles import Role
+from dangjian.core.scope import RestrictedQuerySet, path_q
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user over an organisation and its whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("用户"),
+    )
+    org = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("党组织"),
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(_("授予时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("角色授予")
+        verbose_name_plural = _("角色授予")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "org", "role"], name="unique_role_assignment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.org}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("org__path", paths)
+
+
+class AuditAction(models.IntegerChoices):
+    """Numbered like zulip's RealmAuditLog event types: numbers are stable, never reused."""
+
+    CREATE = 1, _("新增")
+    UPDATE = 2, _("修改")
+    DELETE = 3, _("删除")
+    MOVE = 4, _("移动")
+    LOGIN = 10, _("登录")
+    LOGIN_FAILED = 11, _("登录失败")
+    LOGOUT = 12, _("退出登录")
+    REVEAL_ID = 20, _("查看完整身份证号")
+    EXPORT = 30, _("导出")
+    IMPORT = 31, _("导入")
+    ROLE_GRANT = 40, _("授予角色")
+    ROLE_REVOKE = 41, _("撤销角色")
+    TOKEN_CREATE = 42, _("创建API令牌")
+    PASSWORD_CHANGE = 43, _("修改密码")
+    MEMBER_EVENT = 50, _("党员变动")
+
+
+class AuditQuerySet(RestrictedQuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加, 不能修改")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加, 不能删除")
+
+
+class AuditEntry(models.Model):
+    """Append-only record of every write, login and sensitive read."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    action = models.PositiveSmallIntegerField(_("操作"), choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    org_path = models.CharField(_("组织路径"), max_length=255, blank=True, db_index=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加, 不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加, 不能删除")
+
+    @classmethod
+    def scope_q(cls, paths):
+        # Entries without an org (logins) are visible only to unrestricted auditors.
+        return path_q("org_path", paths)

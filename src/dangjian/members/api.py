@@ -1,0 +1,89 @@
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from dangjian.core.api import RestrictedReadOnlyViewSet
+from dangjian.core.scope import NotInScope
+from dangjian.members import services
+from dangjian.members.models import Member
+from dangjian.orgs.api import subtree_filter
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """ID numbers are always masked here; the full number only via reveal-id."""
+
+    id_number = serializers.CharField(source="masked_id", read_only=True)
+    org = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    work_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.CharField(read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    sex_display = serializers.CharField(source="get_sex_display", read_only=True)
+    education_display = serializers.CharField(source="get_education_display", read_only=True)
+    person_type_display = serializers.CharField(source="get_person_type_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "name",
+            "sex",
+            "sex_display",
+            "ethnicity",
+            "id_number",
+            "birth_date",
+            "education",
+            "education_display",
+            "org",
+            "org_name",
+            "work_unit",
+            "person_type",
+            "person_type_display",
+            "category",
+            "category_display",
+            "joined_on",
+            "converted_on",
+            "phone",
+            "title",
+            "backbone",
+            "status",
+            "status_display",
+            "left_on",
+        ]
+
+
+class MemberViewSet(RestrictedReadOnlyViewSet):
+    serializer_class = MemberSerializer
+
+    def base_queryset(self):
+        return Member.objects.select_related("org", "work_unit")
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        params = self.request.query_params
+        if params.get("org"):
+            qs = subtree_filter(qs, params["org"], "org__path")
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("search"):
+            qs = qs.search(params["search"])
+        return qs.order_by("org__path", "name", "id")
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "RevealedId", {"id": serializers.IntegerField(), "id_number": serializers.CharField()}
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="reveal-id")
+    def reveal_id(self, request, pk=None):
+        member = self.get_object()
+        try:
+            services.reveal_id_number(request.user, member)
+        except NotInScope:
+            raise PermissionDenied(_("您没有查看完整身份证号的权限")) from None
+        return Response({"id": member.pk, "id_number": member.id_number})

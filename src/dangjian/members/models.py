@@ -1,0 +1,199 @@
+import contextlib
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core import pinyin
+from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.validators import id_birth_date, mask_id_number
+from dangjian.members.choices import (
+    ETHNIC_CHOICES,
+    Backbone,
+    Category,
+    Education,
+    EventKind,
+    PersonType,
+    Sex,
+    Status,
+)
+from dangjian.orgs.models import Organization, School
+
+
+class MemberQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    def search(self, text: str):
+        """Name, full pinyin, pinyin initials, or the visible ID suffix."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        lowered = text.lower()
+        q = Q(name__contains=text)
+        if lowered.isascii() and lowered.isalpha():
+            q |= Q(name_pinyin__startswith=lowered) | Q(name_initials__startswith=lowered)
+        # Only the 4 characters the mask shows may be searched, so search reveals nothing more.
+        suffix = text.upper()
+        if len(suffix) == 4 and suffix[:3].isdigit() and (suffix[3].isdigit() or suffix[3] == "X"):
+            q |= Q(id_number__endswith=suffix)
+        return self.filter(q)
+
+    def current(self):
+        return self.filter(status=Status.ACTIVE)
+
+
+class Member(models.Model):
+    """党员. Fields follow the national member system and INTERFACES 4.3."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    name_pinyin = models.CharField(_("姓名全拼"), max_length=200, blank=True, db_index=True)
+    name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, db_index=True)
+    sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices)
+    ethnicity = models.CharField(_("民族"), max_length=10, choices=ETHNIC_CHOICES, default="汉族")
+    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
+    birth_date = models.DateField(_("出生日期"))
+    education = models.CharField(_("学历"), max_length=30, choices=Education.choices)
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党组织")
+    )
+    work_unit = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_members",
+        verbose_name=_("工作单位"),
+    )
+    person_type = models.CharField(_("人员类型"), max_length=20, choices=PersonType.choices)
+    joined_on = models.DateField(_("入党日期"))
+    converted_on = models.DateField(_("转正日期"), null=True, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    title = models.CharField(_("专业技术职务"), max_length=50, blank=True)
+    backbone = models.CharField(_("骨干类别"), max_length=20, choices=Backbone.choices, blank=True)
+    status = models.CharField(
+        _("党籍状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    left_on = models.DateField(_("离开日期"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("登录账号"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        ordering = ["org__path", "name", "id"]
+        indexes = [models.Index(fields=["org", "status"], name="member_org_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("org__path", paths)
+
+    @classmethod
+    def self_q(cls, user):
+        return Q(user_id=user.pk)
+
+    def fill_derived(self) -> None:
+        """Pinyin keys and birth date follow from name and ID number (also for bulk paths)."""
+        self.name_pinyin = pinyin.full(self.name)
+        self.name_initials = pinyin.initials(self.name)
+        if self.id_number and len(self.id_number) == 18:
+            with contextlib.suppress(ValueError):
+                self.birth_date = id_birth_date(self.id_number)
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+    def category_on(self, day: dt.date | None = None) -> str:
+        day = day or dt.date.today()
+        return (
+            Category.FULL
+            if self.converted_on and self.converted_on <= day
+            else Category.PROBATIONARY
+        )
+
+    @property
+    def category(self) -> str:
+        return self.category_on()
+
+    def get_category_display(self) -> str:
+        return str(Category(self.category).label)
+
+
+class MemberEventQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    pass
+
+
+class MemberEvent(models.Model):
+    """A dated change in a member's record; the history that as-of counts rely on."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="events", verbose_name=_("党员")
+    )
+    kind = models.CharField(_("变动类型"), max_length=20, choices=EventKind.choices)
+    on = models.DateField(_("日期"))
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("党组织")
+    )
+    from_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("原党组织"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = MemberEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党员变动记录")
+        verbose_name_plural = _("党员变动记录")
+        ordering = ["member", "on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_kind_display()}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("member__org__path", paths)
+
+    @classmethod
+    def self_q(cls, user):
+        return Q(member__user_id=user.pk)
+
+
+class Membership(models.Model):
+    """A spell of a member in one org, [start_on, end_on). Derived from events by the
+    services; counting members as of a date is one indexed range query over it."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="spells")
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="spells")
+    start_on = models.DateField()
+    end_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("党员所在组织期间")
+        verbose_name_plural = _("党员所在组织期间")
+        indexes = [models.Index(fields=["org", "start_on", "end_on"], name="spell_org_dates")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.org_id} {self.start_on}..{self.end_on or ''}"

@@ -1,0 +1,298 @@
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from dangjian.core.dates import add_years
+from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.validators import validate_code
+
+
+class OrgKind(models.TextChoices):
+    COMMITTEE = "committee", _("党委")
+    WORKING_COMMITTEE = "working_committee", _("党工委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+    JOINT_BRANCH = "joint_branch", _("联合党支部")
+    TEMPORARY_BRANCH = "temporary_branch", _("临时党支部")
+    GROUP = "group", _("党小组")
+
+
+COMMITTEE_KINDS = frozenset({OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE})
+BRANCH_KINDS = frozenset({OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMPORARY_BRANCH})
+# What each kind may hang under (None: may be a root). 2018 支部工作条例 and practice.
+ALLOWED_PARENTS: dict[str, frozenset] = {
+    OrgKind.COMMITTEE: frozenset({None, *COMMITTEE_KINDS}),
+    OrgKind.WORKING_COMMITTEE: frozenset({None, *COMMITTEE_KINDS}),
+    OrgKind.GENERAL_BRANCH: COMMITTEE_KINDS,
+    OrgKind.BRANCH: frozenset({*COMMITTEE_KINDS, OrgKind.GENERAL_BRANCH}),
+    OrgKind.JOINT_BRANCH: frozenset({*COMMITTEE_KINDS, OrgKind.GENERAL_BRANCH}),
+    OrgKind.TEMPORARY_BRANCH: frozenset({*COMMITTEE_KINDS, OrgKind.GENERAL_BRANCH}),
+    OrgKind.GROUP: BRANCH_KINDS,
+}
+# Default term length in years: 支部 and 总支 3, 基层党委 5 (2018 任期意见).
+DEFAULT_TERM_YEARS = {
+    OrgKind.COMMITTEE: 5,
+    OrgKind.WORKING_COMMITTEE: 5,
+    OrgKind.GENERAL_BRANCH: 3,
+    OrgKind.BRANCH: 3,
+    OrgKind.JOINT_BRANCH: 3,
+    OrgKind.TEMPORARY_BRANCH: None,
+    OrgKind.GROUP: None,
+}
+# Kinds that may be named as a school's supervising org / covering org (INTERFACES 4.2).
+SUPERVISOR_KINDS = frozenset({*COMMITTEE_KINDS, OrgKind.GENERAL_BRANCH})
+COVERING_KINDS = frozenset({*BRANCH_KINDS, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE})
+# Kinds members may belong to.
+MEMBER_ORG_KINDS = BRANCH_KINDS
+
+
+def kind_label(kind: str) -> str:
+    return str(OrgKind(kind).label)
+
+
+class OrgQuerySet(RestrictedQuerySetMixin, MP_NodeQuerySet):
+    pass
+
+
+class OrgManager(MP_NodeManager):
+    def get_queryset(self):
+        return OrgQuerySet(self.model).order_by("path")
+
+    def restrict(self, user, action="view"):
+        return self.get_queryset().restrict(user, action)
+
+
+class Organization(MP_Node):
+    """A node of the 党委—总支—支部 network. Materialised path: a subtree is one prefix query."""
+
+    steplen = 4
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    code = models.CharField(_("组织代码"), max_length=32, unique=True, validators=[validate_code])
+    name = models.CharField(_("组织名称"), max_length=100)
+    kind = models.CharField(_("组织类别"), max_length=20, choices=OrgKind.choices, db_index=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    term_start = models.DateField(_("本届任期开始"), null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField(_("任期年限"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = OrgManager()
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        indexes = [
+            models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("path", paths)
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind in BRANCH_KINDS
+
+    @property
+    def effective_term_years(self) -> int | None:
+        return self.term_years or DEFAULT_TERM_YEARS.get(self.kind)
+
+    @property
+    def next_election_on(self) -> dt.date | None:
+        """换届 due date: term start plus the term length in calendar years."""
+        years = self.effective_term_years
+        if self.term_start is None or not years:
+            return None
+        return add_years(self.term_start, years)
+
+    def election_overdue(self, today: dt.date | None = None) -> bool:
+        due = self.next_election_on
+        return due is not None and due < (today or dt.date.today())
+
+    def subtree(self):
+        return Organization.objects.filter(path__startswith=self.path)
+
+    def ancestors_and_self(self):
+        paths = [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]
+        return Organization.objects.filter(path__in=paths)
+
+
+class SchoolStage(models.TextChoices):
+    PRIMARY = "primary", _("小学")
+    JUNIOR = "junior", _("初级中学")
+    SENIOR = "senior", _("高级中学")
+    COMPLETE = "complete", _("完全中学")
+    NINE_YEAR = "nine_year", _("九年一贯制学校")
+    TWELVE_YEAR = "twelve_year", _("十二年一贯制学校")
+    VOCATIONAL = "vocational", _("中等职业学校")
+    SPECIAL = "special", _("特殊教育学校")
+
+
+class Ownership(models.TextChoices):
+    PUBLIC = "public", _("公办")
+    PRIVATE = "private", _("民办")
+
+
+class Locality(models.TextChoices):
+    URBAN = "urban", _("城区")
+    TOWN = "town", _("镇区")
+    RURAL = "rural", _("乡村")
+
+
+class SchoolQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    pass
+
+
+class School(models.Model):
+    code = models.CharField(_("学校代码"), max_length=32, unique=True, validators=[validate_code])
+    name = models.CharField(_("学校名称"), max_length=100)
+    stage = models.CharField(_("学段"), max_length=20, choices=SchoolStage.choices)
+    ownership = models.CharField(_("办学性质"), max_length=10, choices=Ownership.choices)
+    locality = models.CharField(_("城乡类别"), max_length=10, choices=Locality.choices)
+    supervising_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="supervised_schools",
+        verbose_name=_("主管党组织"),
+    )
+    district = models.CharField(_("所属县区"), max_length=50, blank=True)
+    staff_count = models.PositiveIntegerField(_("教职工数"), default=0)
+    teacher_count = models.PositiveIntegerField(_("专任教师数"), default=0)
+    student_count = models.PositiveIntegerField(_("学生数"), default=0)
+    covering_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covered_schools",
+        verbose_name=_("党组织"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("学校")
+        verbose_name_plural = _("学校")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(teacher_count__lte=models.F("staff_count")),
+                name="school_teachers_within_staff",
+                violation_error_message=_("专任教师数不能大于教职工数"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("covering_org__path", paths) | path_q("supervising_org__path", paths)
+
+    @property
+    def covered(self) -> bool:
+        return self.covering_org_id is not None
+
+
+class MassOrgKind(models.TextChoices):
+    YOUTH_LEAGUE_COMMITTEE = "youth_league_committee", _("团委")
+    YOUTH_LEAGUE_BRANCH = "youth_league_branch", _("团支部")
+    YOUNG_PIONEERS = "young_pioneers", _("少先队大队")
+    UNION = "union", _("工会")
+    WOMEN = "women", _("妇委会")
+    STUDENT_UNION = "student_union", _("学生会")
+    STAFF_CONGRESS = "staff_congress", _("教代会")
+
+
+class MassOrgQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    pass
+
+
+class MassOrganization(models.Model):
+    """群团组织 of a school ("一建三带": 党建带工建、带团建、带妇建)."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="mass_orgs", verbose_name=_("学校")
+    )
+    kind = models.CharField(_("类别"), max_length=30, choices=MassOrgKind.choices)
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+
+    objects = MassOrgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("群团组织")
+        verbose_name_plural = _("群团组织")
+        ordering = ["school", "kind"]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.school.name}{self.get_kind_display()}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("school__covering_org__path", paths) | path_q(
+            "school__supervising_org__path", paths
+        )
+
+
+class PositionTitle(models.TextChoices):
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+    ORGANISATION = "organisation", _("组织委员")
+    PROPAGANDA = "propaganda", _("宣传委员")
+    DISCIPLINE = "discipline", _("纪检委员")
+    MEMBER = "member", _("委员")
+
+
+class FormedBy(models.TextChoices):
+    ELECTION = "election", _("换届选举")
+    OPEN_ELECTION = "open_election", _("公推直选")
+    APPOINTMENT = "appointment", _("考察任命")
+
+
+class PositionQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    def current(self, on: dt.date | None = None):
+        on = on or dt.date.today()
+        return self.filter(Q(start_on__lte=on) | Q(start_on__isnull=True)).filter(
+            Q(end_on__isnull=True) | Q(end_on__gt=on)
+        )
+
+
+class Position(models.Model):
+    """A seat in an org's leadership (班子), kept with its dates so history stays."""
+
+    org = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="positions", verbose_name=_("党组织")
+    )
+    title = models.CharField(_("职务"), max_length=20, choices=PositionTitle.choices)
+    holder_name = models.CharField(_("姓名"), max_length=50)
+    formed_by = models.CharField(_("产生方式"), max_length=20, choices=FormedBy.choices, blank=True)
+    start_on = models.DateField(_("任职日期"), null=True, blank=True)
+    end_on = models.DateField(_("离任日期"), null=True, blank=True)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("班子成员")
+        verbose_name_plural = _("班子成员")
+        ordering = ["org", "end_on", "title", "start_on"]
+
+    def __str__(self) -> str:
+        return f"{self.org.name} {self.get_title_display()} {self.holder_name}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("org__path", paths)

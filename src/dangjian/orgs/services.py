@@ -1,0 +1,311 @@
+"""Every write to the org network: validate, save, audit, re-check scope, in one transaction."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from treebeard.exceptions import InvalidMoveToDescendant
+
+from dangjian.core.audit import AuditAction, diff, record, snapshot
+from dangjian.core.roles import Action
+from dangjian.core.scope import NotInScope, is_unrestricted, require
+from dangjian.orgs import rules
+from dangjian.orgs.models import (
+    BRANCH_KINDS,
+    MassOrganization,
+    Organization,
+    OrgKind,
+    Position,
+    School,
+)
+
+ORG_FIELDS = ("code", "name", "kind", "founded_on", "dissolved_on", "term_start", "term_years")
+SCHOOL_FIELDS = (
+    "code",
+    "name",
+    "stage",
+    "ownership",
+    "locality",
+    "supervising_org",
+    "district",
+    "staff_count",
+    "teacher_count",
+    "student_count",
+    "covering_org",
+)
+
+
+def _check_org(org: Organization, parent: Organization | None) -> None:
+    errors: dict[str, list[str]] = {}
+    problem = rules.parent_problem(org.kind, parent.kind if parent else None)
+    if problem:
+        errors.setdefault("kind", []).append(problem)
+    problem = rules.term_years_problem(org.term_years)
+    if problem:
+        errors.setdefault("term_years", []).append(problem)
+    if org.founded_on and org.founded_on > dt.date.today():
+        errors.setdefault("founded_on", []).append(_("成立日期不能晚于今天"))
+    if org.dissolved_on and org.founded_on and org.dissolved_on < org.founded_on:
+        errors.setdefault("dissolved_on", []).append(_("撤销日期不能早于成立日期"))
+    if org.pk:
+        for child in org.get_children():
+            problem = rules.parent_problem(child.kind, org.kind)
+            if problem:
+                errors.setdefault("kind", []).append(
+                    _("下级组织“%(child)s”与新的组织类别不符: %(why)s")
+                    % {"child": child.name, "why": problem}
+                )
+        if org.kind not in BRANCH_KINDS and org.members.exists():
+            errors.setdefault("kind", []).append(
+                _("该组织下有党员, 组织类别只能是党支部、联合党支部或临时党支部")
+            )
+    try:
+        org.full_clean(exclude=["path", "depth", "numchild"], validate_unique=True)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_org(actor, *, parent: Organization | None, **fields) -> Organization:
+    if parent is None:
+        if not is_unrestricted(actor):
+            raise NotInScope()
+    else:
+        require(actor, Action.ADD, parent)
+    org = Organization(**{k: fields.get(k) for k in ORG_FIELDS if k in fields})
+    _check_org(org, parent)
+    org = parent.add_child(instance=org) if parent else Organization.add_root(instance=org)
+    record(actor, AuditAction.CREATE, org, changes=diff({}, snapshot(org)), org_path=org.path)
+    require(actor, Action.VIEW, org)
+    return org
+
+
+@transaction.atomic
+def update_org(actor, org: Organization, **fields) -> Organization:
+    require(actor, Action.CHANGE, org)
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    before = snapshot(org)
+    for key in ORG_FIELDS:
+        if key in fields:
+            setattr(org, key, fields[key])
+    _check_org(org, org.get_parent())
+    org.save()
+    changes = diff(before, snapshot(org))
+    if changes:
+        record(actor, AuditAction.UPDATE, org, changes=changes, org_path=org.path)
+    require(actor, Action.VIEW, org)
+    return org
+
+
+@transaction.atomic
+def move_org(actor, org: Organization, new_parent: Organization) -> Organization:
+    require(actor, Action.CHANGE, org)
+    require(actor, Action.ADD, new_parent)
+    if org.get_parent() is None:
+        raise ValidationError({"parent": [_("根组织不能移动")]})
+    problem = rules.parent_problem(org.kind, new_parent.kind)
+    if problem:
+        raise ValidationError({"parent": [problem]})
+    old_parent = org.get_parent()
+    try:
+        org.move(new_parent, "last-child")
+    except InvalidMoveToDescendant:
+        raise ValidationError({"parent": [_("不能把组织移动到它自己的下级组织之下")]}) from None
+    org.refresh_from_db()
+    record(
+        actor,
+        AuditAction.MOVE,
+        org,
+        changes={"parent": [old_parent.code, new_parent.code]},
+        org_path=org.path,
+    )
+    require(actor, Action.VIEW, org)
+    return org
+
+
+@transaction.atomic
+def delete_org(actor, org: Organization) -> None:
+    require(actor, Action.DELETE, org)
+    org = Organization.objects.get(pk=org.pk)
+    blockers = []
+    if org.numchild:
+        blockers.append(_("有下级组织"))
+    if org.members.exists():
+        blockers.append(_("有党员"))
+    if org.covered_schools.exists() or org.supervised_schools.exists():
+        blockers.append(_("有关联学校"))
+    if blockers:
+        raise ValidationError(_("不能删除: 该组织%(why)s") % {"why": "、".join(blockers)})
+    before = snapshot(org)
+    path = org.path
+    record(actor, AuditAction.DELETE, org, changes=diff(before, {}), org_path=path)
+    org.delete()
+
+
+def _check_school(school: School) -> None:
+    errors: dict[str, list[str]] = {}
+    supervisor = school.supervising_org if school.supervising_org_id else None
+    if supervisor is not None:
+        problem = rules.supervisor_problem(supervisor.kind)
+        if problem:
+            errors.setdefault("supervising_org", []).append(problem)
+    covering = school.covering_org if school.covering_org_id else None
+    if covering is not None:
+        problem = rules.covering_problem(covering.kind)
+        if problem:
+            errors.setdefault("covering_org", []).append(problem)
+        elif supervisor is not None and not covering.path.startswith(supervisor.path):
+            errors.setdefault("covering_org", []).append(
+                _("覆盖学校的党组织必须在主管党组织“%(s)s”的下级范围内") % {"s": supervisor.name}
+            )
+    problem = rules.school_counts_problem(school.staff_count or 0, school.teacher_count or 0)
+    if problem:
+        errors.setdefault("teacher_count", []).append(problem)
+    try:
+        school.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_school_orgs(actor, school: School) -> None:
+    """Whoever links a school to orgs must be allowed to edit under them."""
+    if school.supervising_org_id:
+        require(actor, Action.VIEW, school.supervising_org)
+    if school.covering_org_id:
+        require(actor, Action.CHANGE, school.covering_org)
+
+
+@transaction.atomic
+def create_school(actor, **fields) -> School:
+    school = School(**{k: fields[k] for k in SCHOOL_FIELDS if k in fields})
+    if school.supervising_org_id:
+        require(actor, Action.ADD, school.supervising_org)
+    _require_school_orgs(actor, school)
+    _check_school(school)
+    school.save()
+    record(
+        actor,
+        AuditAction.CREATE,
+        school,
+        changes=diff({}, snapshot(school)),
+        org_path=school.supervising_org.path,
+    )
+    require(actor, Action.VIEW, school)
+    return school
+
+
+@transaction.atomic
+def update_school(actor, school: School, **fields) -> School:
+    require(actor, Action.CHANGE, school)
+    school = School.objects.select_for_update().get(pk=school.pk)
+    before = snapshot(school)
+    for key in SCHOOL_FIELDS:
+        if key in fields:
+            setattr(school, key, fields[key])
+    changes = diff(before, snapshot(school))
+    if "covering_org" in changes or "supervising_org" in changes:
+        _require_school_orgs(actor, school)
+    _check_school(school)
+    school.save()
+    if changes:
+        record(
+            actor, AuditAction.UPDATE, school, changes=changes, org_path=school.supervising_org.path
+        )
+    require(actor, Action.VIEW, school)
+    return school
+
+
+@transaction.atomic
+def delete_school(actor, school: School) -> None:
+    require(actor, Action.DELETE, school)
+    if school.staff_members.exists():
+        raise ValidationError(_("不能删除: 有党员的工作单位是该学校"))
+    record(
+        actor,
+        AuditAction.DELETE,
+        school,
+        changes=diff(snapshot(school), {}),
+        org_path=school.supervising_org.path,
+    )
+    school.delete()
+
+
+def _school_path(school: School) -> str:
+    return (school.covering_org or school.supervising_org).path
+
+
+@transaction.atomic
+def save_mass_org(actor, mass_org: MassOrganization) -> MassOrganization:
+    require(actor, Action.CHANGE, mass_org.school)
+    creating = mass_org.pk is None
+    before = {} if creating else snapshot(MassOrganization.objects.get(pk=mass_org.pk))
+    if (
+        mass_org.founded_on
+        and mass_org.dissolved_on
+        and mass_org.dissolved_on < mass_org.founded_on
+    ):
+        raise ValidationError({"dissolved_on": [_("撤销日期不能早于成立日期")]})
+    mass_org.full_clean()
+    mass_org.save()
+    record(
+        actor,
+        AuditAction.CREATE if creating else AuditAction.UPDATE,
+        mass_org,
+        changes=diff(before, snapshot(mass_org)),
+        org_path=_school_path(mass_org.school),
+    )
+    return mass_org
+
+
+@transaction.atomic
+def delete_mass_org(actor, mass_org: MassOrganization) -> None:
+    require(actor, Action.CHANGE, mass_org.school)
+    record(
+        actor,
+        AuditAction.DELETE,
+        mass_org,
+        changes=diff(snapshot(mass_org), {}),
+        org_path=_school_path(mass_org.school),
+    )
+    mass_org.delete()
+
+
+@transaction.atomic
+def save_position(actor, position: Position) -> Position:
+    require(actor, Action.CHANGE, position.org)
+    creating = position.pk is None
+    before = {} if creating else snapshot(Position.objects.get(pk=position.pk))
+    if position.start_on and position.end_on and position.end_on < position.start_on:
+        raise ValidationError({"end_on": [_("离任日期不能早于任职日期")]})
+    if position.org.kind == OrgKind.GROUP:
+        raise ValidationError({"org": [_("党小组不设班子, 只设组长")]})
+    position.full_clean()
+    position.save()
+    record(
+        actor,
+        AuditAction.CREATE if creating else AuditAction.UPDATE,
+        position,
+        changes=diff(before, snapshot(position)),
+        org_path=position.org.path,
+    )
+    return position
+
+
+@transaction.atomic
+def delete_position(actor, position: Position) -> None:
+    require(actor, Action.DELETE, position.org)
+    record(
+        actor,
+        AuditAction.DELETE,
+        position,
+        changes=diff(snapshot(position), {}),
+        org_path=position.org.path,
+    )
+    position.delete()
