@@ -78,7 +78,11 @@ def create_org(actor, *, parent: Organization | None, **fields) -> Organization:
         require(actor, Action.ADD, parent)
     org = Organization(**{k: fields.get(k) for k in ORG_FIELDS if k in fields})
     _check_org(org, parent)
-    org = parent.add_child(instance=org) if parent else Organization.add_root(instance=org)
+    org = (
+        Organization.objects.add_child(parent, instance=org)
+        if parent
+        else Organization.objects.add_root(instance=org)
+    )
     record(actor, AuditAction.CREATE, org, changes=diff({}, snapshot(org)), org_path=org.path)
     require(actor, Action.VIEW, org)
     return org
@@ -112,7 +116,7 @@ def move_org(actor, org: Organization, new_parent: Organization) -> Organization
         raise ValidationError({"parent": [problem]})
     old_parent = org.get_parent()
     try:
-        org.move(new_parent, "last-child")
+        Organization.objects.move(org, new_parent, "last-child")
     except InvalidMoveToDescendant:
         raise ValidationError({"parent": [_("不能把组织移动到它自己的下级组织之下")]}) from None
     org.refresh_from_db()
