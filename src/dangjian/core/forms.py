@@ -1,0 +1,38 @@
+"""Form helpers: Bootstrap classes and Chinese date inputs, and service errors onto forms."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class BootstrapMixin:
+    """Adds Bootstrap classes to every widget; date fields get a native date picker."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput()
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+def apply_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or the form, if unknown)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
