@@ -14,8 +14,8 @@ test: install-test assets
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/dangjian makemigrations --check --dry-run
 	$(BIN)/lint-imports
 
