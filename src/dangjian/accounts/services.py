@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.models import RoleAssignment
 from dangjian.core.roles import Action, Role
-from dangjian.core.scope import forget_roles, is_unrestricted, require, scope_paths
+from dangjian.core.scope import NotInScope, forget_roles, is_unrestricted, require, scope_paths
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
@@ -29,10 +29,36 @@ def users_in_scope(actor):
 
 
 def require_user(actor, user) -> None:
-    from dangjian.core.scope import NotInScope
-
     if not users_in_scope(actor).filter(pk=user.pk).exists():
         raise NotInScope()
+
+
+def manages_whole_account(actor, user) -> bool:
+    """Password, activation and tokens act with all of an account's rights, so every role of
+    the account must be the actor's to manage, and only a superuser manages a superuser;
+    otherwise a county admin could take over an account that also holds city-wide rights."""
+    if is_unrestricted(actor):
+        return True
+    if user.is_superuser:
+        return False
+    in_scope = RoleAssignment.objects.restrict(actor, Action.MANAGE_USERS).filter(user=user)
+    return not user.role_assignments.exclude(pk__in=in_scope.values("pk")).exists()
+
+
+def require_whole_account(actor, user) -> None:
+    if actor.pk == user.pk:
+        return
+    require_user(actor, user)
+    if not manages_whole_account(actor, user):
+        raise NotInScope()
+
+
+def account_org_path(user) -> str:
+    """Where an account's audit rows belong: its outermost role, so the org's auditors see them."""
+    return (
+        user.role_assignments.order_by("org__path").values_list("org__path", flat=True).first()
+        or ""
+    )
 
 
 @transaction.atomic
@@ -77,6 +103,8 @@ def grant_role(
         require(actor, Action.CHANGE, member)
         if member.user_id and member.user_id != user.pk:
             raise ValidationError({"member": [_("该党员已关联其他账号")]})
+        if Member.objects.filter(user=user).exclude(pk=member.pk).exists():
+            raise ValidationError({"member": [_("该账号已关联其他党员")]})
         member.user = user
         member.save(update_fields=["user", "updated_at"])
         org = member.org
@@ -112,32 +140,36 @@ def revoke_role(actor, assignment: RoleAssignment) -> None:
 
 @transaction.atomic
 def set_password(actor, user, password: str) -> None:
-    if actor.pk != user.pk:
-        require_user(actor, user)
+    require_whole_account(actor, user)
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
     user.save(update_fields=["password"])
-    record(actor, AuditAction.PASSWORD_CHANGE, user)
+    record(actor, AuditAction.PASSWORD_CHANGE, user, org_path=account_org_path(user))
 
 
 @transaction.atomic
 def set_active(actor, user, active: bool) -> None:
-    require_user(actor, user)
+    require_whole_account(actor, user)
     if actor.pk == user.pk:
         raise ValidationError(_("不能停用自己的账号"))
     user.is_active = active
     user.save(update_fields=["is_active"])
-    record(actor, AuditAction.UPDATE, user, changes={"is_active": [not active, active]})
+    record(
+        actor,
+        AuditAction.UPDATE,
+        user,
+        changes={"is_active": [not active, active]},
+        org_path=account_org_path(user),
+    )
 
 
 @transaction.atomic
 def create_token(actor, user) -> str:
-    if actor.pk != user.pk:
-        require_user(actor, user)
+    require_whole_account(actor, user)
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    record(actor, AuditAction.TOKEN_CREATE, user)
+    record(actor, AuditAction.TOKEN_CREATE, user, org_path=account_org_path(user))
     return token.key

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -46,7 +47,7 @@ def validate_id_number(value) -> str:
         birth = id_birth_date(number)
     except ValueError:
         raise ValidationError(_("公民身份号码中的出生日期无效")) from None
-    if birth > dt.date.today() or birth.year < 1900:
+    if birth > timezone.localdate() or birth.year < 1900:
         raise ValidationError(_("公民身份号码中的出生日期无效"))
     if id_check_digit(number[:17]) != number[17]:
         raise ValidationError(_("公民身份号码校验位错误"))

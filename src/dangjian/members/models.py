@@ -4,6 +4,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import pinyin
@@ -121,7 +122,7 @@ class Member(models.Model):
         return mask_id_number(self.id_number)
 
     def category_on(self, day: dt.date | None = None) -> str:
-        day = day or dt.date.today()
+        day = day or timezone.localdate()
         return (
             Category.FULL
             if self.converted_on and self.converted_on <= day

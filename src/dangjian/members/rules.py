@@ -4,6 +4,7 @@ service layer and the importer report the same Chinese messages, all at once."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.dates import add_years, age_on
@@ -26,7 +27,7 @@ def member_problems(
     today: dt.date | None = None,
 ) -> dict[str, list[str]]:
     """Field name -> Chinese messages. Empty dict: the record is valid."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
 
     def add(field, message):

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -117,7 +118,7 @@ class Organization(MP_Node):
 
     def election_overdue(self, today: dt.date | None = None) -> bool:
         due = self.next_election_on
-        return due is not None and due < (today or dt.date.today())
+        return due is not None and due < (today or timezone.localdate())
 
     def subtree(self):
         return Organization.objects.filter(path__startswith=self.path)
@@ -265,7 +266,7 @@ class FormedBy(models.TextChoices):
 
 class PositionQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     def current(self, on: dt.date | None = None):
-        on = on or dt.date.today()
+        on = on or timezone.localdate()
         return self.filter(Q(start_on__lte=on) | Q(start_on__isnull=True)).filter(
             Q(end_on__isnull=True) | Q(end_on__gt=on)
         )

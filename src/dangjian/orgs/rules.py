@@ -52,3 +52,66 @@ def school_counts_problem(staff: int, teachers: int) -> str | None:
     if teachers > staff:
         return _("专任教师数(%(t)d)不能大于教职工数(%(s)d)") % {"t": teachers, "s": staff}
     return None
+
+
+# Branch size and committee rules (2018 支部工作条例 第八、九条). They are hints shown on an
+# org's page, not refusals: a branch falls below 3 full members through transfers, and the
+# fix (a 联合党支部, a new 支委会, a split) is an organisational decision, not a form error.
+BRANCH_MIN_FULL_MEMBERS = 3
+COMMITTEE_MIN_FULL_MEMBERS = 7
+COMMITTEE_MIN_SEATS = 3
+BRANCH_MAX_MEMBERS = 50
+
+
+def too_few_full_members_hint(kind: str, full_members: int) -> str | None:
+    if kind == OrgKind.BRANCH and full_members < BRANCH_MIN_FULL_MEMBERS:
+        return _("正式党员不足3人，应与邻近单位成立联合党支部")
+    if kind == OrgKind.JOINT_BRANCH and full_members < BRANCH_MIN_FULL_MEMBERS:
+        return _("正式党员不足3人，联合党支部应吸收更多邻近单位")
+    return None
+
+
+def committee_missing_hint(kind: str, full_members: int, current_seats: int) -> str | None:
+    """A 支委会 needs at least 3 seats; fewer current seats means there is none."""
+    if (
+        kind in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH)
+        and full_members >= COMMITTEE_MIN_FULL_MEMBERS
+        and current_seats < COMMITTEE_MIN_SEATS
+    ):
+        return _("正式党员7人以上的党支部应设立支部委员会")
+    return None
+
+
+def too_many_members_hint(kind: str, members: int) -> str | None:
+    if kind in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH) and members > BRANCH_MAX_MEMBERS:
+        return _("党员人数超过50人的党支部一般应分设")
+    return None
+
+
+def branch_hints(
+    kind: str, *, full_members: int, members: int, current_seats: int
+) -> list[tuple[str, str]]:
+    """(level, message) pairs for an org page; level is "warning" or "info"."""
+    hints: list[tuple[str, str]] = []
+    message = too_few_full_members_hint(kind, full_members)
+    if message:
+        hints.append(("warning", message))
+    message = committee_missing_hint(kind, full_members, current_seats)
+    if message:
+        hints.append(("info", message))
+    message = too_many_members_hint(kind, members)
+    if message:
+        hints.append(("info", message))
+    return hints
+
+
+def election_status(due, today, reminder_days: int) -> str | None:
+    """ "overdue" when the 换届 date has passed, "due" when it falls within the reminder
+    window (inclusive: "以内" includes the number), else None."""
+    if due is None:
+        return None
+    if due < today:
+        return "overdue"
+    if (due - today).days <= reminder_days:
+        return "due"
+    return None

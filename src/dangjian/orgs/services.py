@@ -1,9 +1,8 @@
 """Every write to the org network: validate, save, audit, re-check scope, in one transaction."""
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
@@ -44,7 +43,7 @@ def _check_org(org: Organization, parent: Organization | None) -> None:
     problem = rules.term_years_problem(org.term_years)
     if problem:
         errors.setdefault("term_years", []).append(problem)
-    if org.founded_on and org.founded_on > dt.date.today():
+    if org.founded_on and org.founded_on > timezone.localdate():
         errors.setdefault("founded_on", []).append(_("成立日期不能晚于今天"))
     if org.dissolved_on and org.founded_on and org.dissolved_on < org.founded_on:
         errors.setdefault("dissolved_on", []).append(_("撤销日期不能早于成立日期"))

@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from dangjian.stats import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,82 @@
+"""`dangjian serve`: the production web server (gunicorn) on the configured database.
+
+Static files are collected first and served by the app itself (whitenoise), so nothing
+else is needed on an isolated intranet. gunicorn runs in-process through its application
+API: no second entry point or config file to keep in step with the settings.
+"""
+
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.core.servers.basehttp import get_internal_wsgi_application
+from django.db import connections
+from django.utils.translation import gettext as _
+from gunicorn.app.base import BaseApplication
+
+DEFAULT_ADDR = "127.0.0.1:8000"
+DEFAULT_WORKERS = 2
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, application, options: dict):
+        self.application = application
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.application
+
+
+def check_addr(addr: str) -> str:
+    host, sep, port = addr.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise CommandError(_("地址应为 主机:端口, 例如 127.0.0.1:8000, 实际为 %(a)s") % {"a": addr})
+    return addr
+
+
+def serve(addr: str = DEFAULT_ADDR, workers: int = DEFAULT_WORKERS, stdout=None) -> None:
+    """Collect static files, then serve until interrupted (Ctrl-C stops gunicorn cleanly)."""
+    stdout = stdout or sys.stdout
+    check_addr(addr)
+    if workers < 1:
+        raise CommandError(_("工作进程数至少为1"))
+    call_command("collectstatic", interactive=False, verbosity=0)
+    application = get_internal_wsgi_application()
+    # Workers are forked: a connection opened here must not be shared with them.
+    connections.close_all()
+    stdout.write(_("网页服务已启动: http://%(addr)s/ (按 Ctrl-C 停止)") % {"addr": addr} + "\n")
+    stdout.flush()
+    _Gunicorn(
+        application,
+        {
+            "bind": addr,
+            "workers": workers,
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "warning",
+            "proc_name": "dangjian",
+        },
+    ).run()
+
+
+class Command(BaseCommand):
+    help = _("以生产模式启动网页服务(gunicorn)")
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--addr", default=DEFAULT_ADDR, help=_("监听地址, 默认 %s") % DEFAULT_ADDR
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=DEFAULT_WORKERS,
+            help=_("工作进程数, 默认 %d") % DEFAULT_WORKERS,
+        )
+
+    def handle(self, *args, addr, workers, **options):
+        serve(addr, workers, stdout=self.stdout)

@@ -1,0 +1,240 @@
+"""Pages of the member registry (党员信息库). Every page carries personal data, so none is
+cached; full ID numbers appear only through the audited reveal."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from dangjian.core.dates import age_on
+from dangjian.core.forms import apply_service_errors
+from dangjian.core.roles import Action
+from dangjian.core.scope import can
+from dangjian.core.views import paginate, query_without_page
+from dangjian.members import services
+from dangjian.members.choices import Status
+from dangjian.members.forms import (
+    ORG_SELECT_LIMIT,
+    LeaveForm,
+    MemberFilterForm,
+    MemberForm,
+    RestoreForm,
+)
+from dangjian.members.models import Member, MemberEvent
+from dangjian.orgs.models import Organization, School
+
+
+def _org_options(user):
+    """(code, indented name) for the org filter, and whether more exist than are listed."""
+    orgs = list(
+        Organization.objects.restrict(user).only("code", "name", "depth")[: ORG_SELECT_LIMIT + 1]
+    )
+    overflow = len(orgs) > ORG_SELECT_LIMIT
+    orgs = orgs[:ORG_SELECT_LIMIT]
+    top = min((org.depth for org in orgs), default=1)
+    options = [(org.code, "\u3000" * (org.depth - top) + org.name) for org in orgs]
+    return options, overflow
+
+
+def _visible_ids(user, model, ids) -> set[int]:
+    """Which of these orgs or schools the user may open, so only working links are shown."""
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return set()
+    return set(model.objects.restrict(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _allowed(user, member: Member, action: str) -> bool:
+    return Member.objects.restrict(user, action).filter(pk=member.pk).exists()
+
+
+@login_required
+@never_cache
+def member_list(request):
+    today = timezone.localdate()
+    org_options, org_overflow = _org_options(request.user)
+    form = MemberFilterForm(request.GET, org_options=org_options, org_overflow=org_overflow)
+    members = form.filter(
+        Member.objects.restrict(request.user).select_related("org", "work_unit"), today
+    )
+    page = paginate(request, members)
+    rows = list(page.object_list)
+    for member in rows:
+        member.age = age_on(member.birth_date, today)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "visible_orgs": _visible_ids(request.user, Organization, (m.org_id for m in rows)),
+            "visible_schools": _visible_ids(request.user, School, (m.work_unit_id for m in rows)),
+            "query": query_without_page(request),
+            "org_options": org_options,
+            "org_overflow": org_overflow,
+            "can_add": can(request.user, Action.ADD),
+            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+        },
+    )
+
+
+@login_required
+@never_cache
+def member_detail(request, pk):
+    member = get_object_or_404(
+        Member.objects.restrict(request.user).select_related("org", "work_unit", "user"), pk=pk
+    )
+    today = timezone.localdate()
+    user = request.user
+    events = list(
+        MemberEvent.objects.restrict(user)
+        .filter(member=member)
+        .select_related("org", "from_org")
+        .order_by("on", "id")
+    )
+    spells = list(member.spells.select_related("org").order_by("start_on", "id"))
+    org_ids = {member.org_id, *(s.org_id for s in spells)}
+    org_ids.update(pk for e in events for pk in (e.org_id, e.from_org_id))
+    active = member.status == Status.ACTIVE
+    can_change = _allowed(user, member, Action.CHANGE)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "age": age_on(member.birth_date, today),
+            "party_years": (
+                age_on(member.converted_on, today)
+                if member.converted_on and member.converted_on <= today
+                else None
+            ),
+            "events": events,
+            "spells": spells,
+            "visible_orgs": _visible_ids(user, Organization, org_ids),
+            "visible_schools": _visible_ids(user, School, [member.work_unit_id]),
+            "can_change": can_change,
+            "can_leave": can_change and active,
+            "can_restore": can_change and not active and member.status != Status.DECEASED,
+            "can_delete": _allowed(user, member, Action.DELETE),
+            "can_reveal": _allowed(user, member, Action.REVEAL_ID),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_POST
+def member_reveal_id(request, pk):
+    member = get_object_or_404(
+        Member.objects.restrict(request.user, Action.REVEAL_ID).select_related("org"), pk=pk
+    )
+    number = services.reveal_id_number(request.user, member)
+    template = "members/_id_number.html" if request.htmx else "members/member_reveal.html"
+    return render(request, template, {"member": member, "id_number": number})
+
+
+@login_required
+@never_cache
+def member_create(request):
+    if not can(request.user, Action.ADD):
+        raise Http404()
+    initial = {}
+    if request.method == "GET" and request.GET.get("org", "").isdigit():
+        initial["org"] = int(request.GET["org"])
+    form = MemberForm(request.POST or None, user=request.user, initial=initial)
+    if "org" in initial and not form.fields["org"].queryset.filter(pk=initial["org"]).exists():
+        form.initial.pop("org")
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.create_member(request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已新增党员“%(name)s”") % {"name": member.name})
+            return redirect("member-detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": None})
+
+
+@login_required
+@never_cache
+def member_edit(request, pk):
+    member = get_object_or_404(
+        Member.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
+    )
+    form = MemberForm(request.POST or None, user=request.user, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.update_member(request.user, member, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存党员“%(name)s”的信息") % {"name": member.name})
+            return redirect("member-detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+@login_required
+@never_cache
+def member_leave(request, pk):
+    member = get_object_or_404(
+        Member.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
+    )
+    form = LeaveForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_leaving(request.user, member, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已登记党员“%(name)s”的变动") % {"name": member.name})
+            return redirect("member-detail", pk=member.pk)
+    return render(request, "members/member_leave.html", {"form": form, "member": member})
+
+
+@login_required
+@never_cache
+def member_restore(request, pk):
+    member = get_object_or_404(
+        Member.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
+    )
+    moved_out = member.status == Status.MOVED_OUT
+    form = RestoreForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.restore(request.user, member, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            done = _("已登记党员“%(name)s”转回") if moved_out else _("已恢复党员“%(name)s”的党籍")
+            messages.success(request, done % {"name": member.name})
+            return redirect("member-detail", pk=member.pk)
+    return render(
+        request,
+        "members/member_restore.html",
+        {"form": form, "member": member, "moved_out": moved_out},
+    )
+
+
+@login_required
+@require_POST
+def member_delete(request, pk):
+    member = get_object_or_404(
+        Member.objects.restrict(request.user, Action.DELETE).select_related("org"), pk=pk
+    )
+    name = member.name
+    try:
+        services.delete_member(request.user, member)
+    except ProtectedError:
+        messages.error(
+            request, _("党员“%(name)s”已有关联记录, 不能删除; 如已离开请登记变动") % {"name": name}
+        )
+        return redirect("member-detail", pk=pk)
+    messages.success(request, _("已删除党员“%(name)s”的记录") % {"name": name})
+    return redirect("member-list")

@@ -1,0 +1,572 @@
+"""Pages of the org network (组织网络) and schools. Every queryset is restricted to the
+user's scope for the action at hand, so an object outside it is a 404; every write goes
+through orgs.services, which validates, audits and re-checks scope."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Length, Substr
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangjian.core.forms import apply_service_errors
+from dangjian.core.roles import Action
+from dangjian.core.scope import can
+from dangjian.core.views import paginate, query_without_page
+from dangjian.orgs import rules, services
+from dangjian.orgs.api import subtree_filter
+from dangjian.orgs.forms import (
+    MassOrgForm,
+    MoveForm,
+    OrgForm,
+    PositionForm,
+    SchoolFilterForm,
+    SchoolForm,
+)
+from dangjian.orgs.models import (
+    SUPERVISOR_KINDS,
+    MassOrganization,
+    Organization,
+    Position,
+    PositionTitle,
+    School,
+)
+
+# orgs sits below members in the layering, so it names the member model through the
+# reverse relation and uses the stored values of members.choices (Status.ACTIVE,
+# PersonType.TEACHER) instead of importing them.
+ACTIVE = "active"
+TEACHER = "teacher"
+MEMBERS_SHOWN = 20
+SEARCH_PAGE_SIZE = 50
+# 书记 first, then 副书记, then committee members: the order a 班子 is read out in.
+TITLE_ORDER = Case(
+    *[When(title=value, then=Value(i)) for i, value in enumerate(PositionTitle.values)],
+    default=Value(len(PositionTitle.values)),
+)
+
+
+def _member_model():
+    return Organization._meta.get_field("members").related_model
+
+
+def _allowed(user, action: str, obj) -> bool:
+    return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()
+
+
+def _annotate_nodes(qs, user):
+    """Active members in each node's subtree (as far as the user may see them)."""
+    members = (
+        _member_model()
+        .objects.restrict(user, Action.VIEW)
+        .filter(status=ACTIVE, org__path__startswith=OuterRef("path"))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    return qs.annotate(member_count=Subquery(members, output_field=IntegerField()))
+
+
+def _visible_orgs(user):
+    return Organization.objects.restrict(user, Action.VIEW)
+
+
+def _scope_roots(user):
+    """Top of the user's scope: the real roots for a superuser, otherwise the visible orgs
+    whose parent is not visible (the roots of the user's subtrees)."""
+    visible = _visible_orgs(user)
+    if user.is_superuser:
+        return visible.filter(depth=1)
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
+    return visible.exclude(Exists(_visible_orgs(user).filter(path=parent_path)))
+
+
+def _visible_ancestors(user, orgs) -> dict[str, list[Organization]]:
+    """Visible ancestors of each org, root first, in one query."""
+    wanted = {org.path[: i * Organization.steplen] for org in orgs for i in range(1, org.depth)}
+    found = {o.path: o for o in _visible_orgs(user).filter(path__in=wanted)}
+    return {
+        org.path: [
+            found[org.path[: i * Organization.steplen]]
+            for i in range(1, org.depth)
+            if org.path[: i * Organization.steplen] in found
+        ]
+        for org in orgs
+    }
+
+
+@login_required
+def org_tree(request):
+    user = request.user
+    text = request.GET.get("q", "").strip()
+    context = {"q": text}
+    if text:
+        matches = _annotate_nodes(
+            _visible_orgs(user).filter(Q(name__contains=text) | Q(code__icontains=text)), user
+        )
+        page = paginate(request, matches, SEARCH_PAGE_SIZE)
+        ancestors = _visible_ancestors(user, page.object_list)
+        context.update(
+            page=page,
+            query=query_without_page(request),
+            results=[(org, ancestors[org.path]) for org in page.object_list],
+        )
+    else:
+        context["nodes"] = _annotate_nodes(_scope_roots(user), user)
+    context["today"] = timezone.localdate()
+    return render(request, "orgs/org_tree.html", context)
+
+
+@login_required
+def org_children(request, pk):
+    org = get_object_or_404(_visible_orgs(request.user), pk=pk)
+    children = _annotate_nodes(
+        _visible_orgs(request.user).filter(path__startswith=org.path, depth=org.depth + 1),
+        request.user,
+    )
+    return render(
+        request, "orgs/_tree_nodes.html", {"nodes": children, "today": timezone.localdate()}
+    )
+
+
+@login_required
+def org_detail(request, pk):
+    user = request.user
+    org = get_object_or_404(_visible_orgs(user), pk=pk)
+    today = timezone.localdate()
+    ancestors = _visible_ancestors(user, [org])[org.path]
+    children = _annotate_nodes(
+        _visible_orgs(user).filter(path__startswith=org.path, depth=org.depth + 1), user
+    )
+    schools = School.objects.restrict(user, Action.VIEW).select_related(
+        "supervising_org", "covering_org"
+    )
+    members = org.members.restrict(user, Action.VIEW).filter(status=ACTIVE)
+    counts = members.aggregate(
+        total=Count("pk"),
+        full=Count("pk", filter=Q(converted_on__lte=today)),
+    )
+    subtree_total = (
+        _member_model()
+        .objects.restrict(user, Action.VIEW)
+        .filter(status=ACTIVE, org__path__startswith=org.path)
+        .count()
+    )
+    positions = Position.objects.restrict(user, Action.VIEW).filter(org=org)
+    current_positions = list(positions.current(today).order_by(TITLE_ORDER, "start_on"))
+    past_positions = positions.filter(end_on__lte=today).order_by("-end_on", TITLE_ORDER)
+    probationary = counts["total"] - counts["full"]
+    can_change = _allowed(user, Action.CHANGE, org)
+    context = {
+        "org": org,
+        "today": today,
+        "ancestors": ancestors,
+        "children": children,
+        "covered_schools": schools.filter(covering_org=org),
+        "supervised_schools": schools.filter(supervising_org=org),
+        "members": members.order_by("name", "pk")[:MEMBERS_SHOWN],
+        "member_total": counts["total"],
+        "full_count": counts["full"],
+        "probationary_count": probationary,
+        "subtree_total": subtree_total,
+        "current_positions": current_positions,
+        "past_positions": past_positions,
+        "election_status": rules.election_status(
+            org.next_election_on, today, settings.DANGJIAN_TERM_REMINDER_DAYS
+        ),
+        "hints": rules.branch_hints(
+            org.kind,
+            full_members=counts["full"],
+            members=counts["total"],
+            current_seats=len(current_positions),
+        ),
+        "can_add": _allowed(user, Action.ADD, org),
+        "can_change": can_change,
+        "can_move": can_change and org.depth > 1,
+        "can_delete": _allowed(user, Action.DELETE, org),
+    }
+    return render(request, "orgs/org_detail.html", context)
+
+
+def _form_page(
+    request, form, *, title, cancel_url, org=None, school=None, submit=None, notice=None
+):
+    """`notice` replaces the form when there is nothing the user could submit."""
+    return render(
+        request,
+        "orgs/form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "org": org,
+            "school": school,
+            "submit": submit or _("保存"),
+            "notice": notice,
+        },
+    )
+
+
+@login_required
+def org_create(request, parent_pk):
+    parent = get_object_or_404(
+        Organization.objects.restrict(request.user, Action.ADD), pk=parent_pk
+    )
+    form = OrgForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.create_org(request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已新增党组织“%(name)s”") % {"name": org.name})
+            return redirect("org-detail", org.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("新增下级组织"),
+        cancel_url=reverse("org-detail", args=[parent.pk]),
+        org=parent,
+    )
+
+
+@login_required
+def org_edit(request, pk):
+    org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    form = OrgForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.update_org(request.user, org, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存党组织“%(name)s”") % {"name": org.name})
+            return redirect("org-detail", org.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("编辑党组织"),
+        cancel_url=reverse("org-detail", args=[pk]),
+        org=org,
+    )
+
+
+@login_required
+def org_move(request, pk):
+    org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    form = MoveForm(request.POST or None, user=request.user, org=org)
+    notice = None
+    if org.depth == 1:
+        notice = _("根组织不能移动")
+    elif not form.fields["parent"].queryset.exists():
+        notice = _("您的权限范围内没有可以作为该组织上级的党组织")
+    if notice is None and request.method == "POST" and form.is_valid():
+        try:
+            org = services.move_org(request.user, org, form.cleaned_data["parent"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已移动党组织“%(name)s”") % {"name": org.name})
+            return redirect("org-detail", org.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("移动党组织"),
+        cancel_url=reverse("org-detail", args=[pk]),
+        org=org,
+        submit=_("移动"),
+        notice=notice,
+    )
+
+
+@login_required
+@require_POST
+def org_delete(request, pk):
+    org = get_object_or_404(Organization.objects.restrict(request.user, Action.DELETE), pk=pk)
+    parent = org.get_parent()
+    try:
+        services.delete_org(request.user, org)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("org-detail", org.pk)
+    messages.success(request, _("已删除党组织“%(name)s”") % {"name": org.name})
+    if parent is not None and _allowed(request.user, Action.VIEW, parent):
+        return redirect("org-detail", parent.pk)
+    return redirect("org-tree")
+
+
+@login_required
+def position_create(request, org_pk):
+    org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=org_pk)
+    form = PositionForm(request.POST or None, instance=Position(org=org))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_position(request.user, form.save(commit=False))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已新增班子成员"))
+            return redirect("org-detail", org.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("新增班子成员"),
+        cancel_url=reverse("org-detail", args=[org.pk]),
+        org=org,
+    )
+
+
+@login_required
+def position_edit(request, pk):
+    position = get_object_or_404(
+        Position.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
+    )
+    form = PositionForm(request.POST or None, instance=position)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_position(request.user, form.save(commit=False))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存班子成员"))
+            return redirect("org-detail", position.org_id)
+    return _form_page(
+        request,
+        form,
+        title=_("编辑班子成员"),
+        cancel_url=reverse("org-detail", args=[position.org_id]),
+        org=position.org,
+    )
+
+
+@login_required
+@require_POST
+def position_delete(request, pk):
+    position = get_object_or_404(
+        Position.objects.restrict(request.user, Action.DELETE).select_related("org"), pk=pk
+    )
+    services.delete_position(request.user, position)
+    messages.success(request, _("已删除班子成员"))
+    return redirect("org-detail", position.org_id)
+
+
+def _can_add_school(user) -> bool:
+    """A school is added under a supervising org where the user has ADD."""
+    return (
+        Organization.objects.restrict(user, Action.ADD).filter(kind__in=SUPERVISOR_KINDS).exists()
+    )
+
+
+@login_required
+def school_list(request):
+    user = request.user
+    qs = School.objects.restrict(user, Action.VIEW).select_related(
+        "supervising_org", "covering_org"
+    )
+    form = SchoolFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        text = data["q"].strip()
+        if text:
+            qs = qs.filter(Q(name__contains=text) | Q(code__icontains=text))
+        for field in ("stage", "locality", "ownership"):
+            if data[field]:
+                qs = qs.filter(**{field: data[field]})
+        if data["covered"]:
+            qs = qs.filter(covering_org__isnull=data["covered"] == "no")
+        if data["org"].strip():
+            qs = subtree_filter(
+                qs, data["org"].strip(), "covering_org__path", "supervising_org__path"
+            )
+    totals = qs.aggregate(total=Count("pk"), covered=Count("covering_org"))
+    page = paginate(request, qs.order_by("code"))
+    visible_org_ids = set(
+        _visible_orgs(user)
+        .filter(
+            pk__in={
+                pk
+                for school in page.object_list
+                for pk in (school.supervising_org_id, school.covering_org_id)
+                if pk
+            }
+        )
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "orgs/school_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "totals": totals,
+            "uncovered": totals["total"] - totals["covered"],
+            "visible_org_ids": visible_org_ids,
+            "can_add": _can_add_school(user),
+        },
+    )
+
+
+@login_required
+def school_detail(request, pk):
+    user = request.user
+    school = get_object_or_404(
+        School.objects.restrict(user, Action.VIEW).select_related(
+            "supervising_org", "covering_org"
+        ),
+        pk=pk,
+    )
+    party_teachers = (
+        school.staff_members.restrict(user, Action.VIEW)
+        .filter(status=ACTIVE, person_type=TEACHER)
+        .count()
+    )
+    visible_org_ids = set(
+        _visible_orgs(user)
+        .filter(pk__in=[pk for pk in (school.supervising_org_id, school.covering_org_id) if pk])
+        .values_list("pk", flat=True)
+    )
+    can_change = _allowed(user, Action.CHANGE, school)
+    context = {
+        "school": school,
+        "mass_orgs": MassOrganization.objects.restrict(user, Action.VIEW).filter(school=school),
+        "party_teachers": party_teachers,
+        "party_teacher_percent": (
+            100 * party_teachers / school.teacher_count if school.teacher_count else None
+        ),
+        "visible_org_ids": visible_org_ids,
+        "can_change": can_change,
+        "can_delete": _allowed(user, Action.DELETE, school),
+    }
+    return render(request, "orgs/school_detail.html", context)
+
+
+@login_required
+def school_create(request):
+    if not can(request.user, Action.ADD):
+        raise Http404
+    form = SchoolForm(request.POST or None, user=request.user)
+    notice = None
+    if not form.fields["supervising_org"].queryset.exists():
+        # An organiser of a branch may add, but a school hangs under a 党委/党工委/党总支.
+        notice = _("学校须由主管党组织(党委、党工委或党总支)新增，您在这些组织没有新增权限")
+    if notice is None and request.method == "POST" and form.is_valid():
+        try:
+            school = services.create_school(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已新增学校“%(name)s”") % {"name": school.name})
+            return redirect("school-detail", school.pk)
+    return _form_page(
+        request, form, title=_("新增学校"), cancel_url=reverse("school-list"), notice=notice
+    )
+
+
+@login_required
+def school_edit(request, pk):
+    school = get_object_or_404(School.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    form = SchoolForm(request.POST or None, instance=school, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.update_school(request.user, school, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存学校“%(name)s”") % {"name": school.name})
+            return redirect("school-detail", school.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("编辑学校"),
+        cancel_url=reverse("school-detail", args=[pk]),
+        school=school,
+    )
+
+
+@login_required
+@require_POST
+def school_delete(request, pk):
+    school = get_object_or_404(School.objects.restrict(request.user, Action.DELETE), pk=pk)
+    try:
+        services.delete_school(request.user, school)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("school-detail", school.pk)
+    messages.success(request, _("已删除学校“%(name)s”") % {"name": school.name})
+    return redirect("school-list")
+
+
+@login_required
+def massorg_create(request, school_pk):
+    school = get_object_or_404(School.objects.restrict(request.user, Action.CHANGE), pk=school_pk)
+    form = MassOrgForm(request.POST or None, instance=MassOrganization(school=school))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_mass_org(request.user, form.save(commit=False))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已新增群团组织"))
+            return redirect("school-detail", school.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("新增群团组织"),
+        cancel_url=reverse("school-detail", args=[school.pk]),
+        school=school,
+    )
+
+
+@login_required
+def massorg_edit(request, pk):
+    mass_org = get_object_or_404(
+        MassOrganization.objects.restrict(request.user, Action.CHANGE).select_related("school"),
+        pk=pk,
+    )
+    form = MassOrgForm(request.POST or None, instance=mass_org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_mass_org(request.user, form.save(commit=False))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存群团组织"))
+            return redirect("school-detail", mass_org.school_id)
+    return _form_page(
+        request,
+        form,
+        title=_("编辑群团组织"),
+        cancel_url=reverse("school-detail", args=[mass_org.school_id]),
+        school=mass_org.school,
+    )
+
+
+@login_required
+@require_POST
+def massorg_delete(request, pk):
+    mass_org = get_object_or_404(
+        MassOrganization.objects.restrict(request.user, Action.CHANGE).select_related("school"),
+        pk=pk,
+    )
+    services.delete_mass_org(request.user, mass_org)
+    messages.success(request, _("已删除群团组织"))
+    return redirect("school-detail", mass_org.school_id)

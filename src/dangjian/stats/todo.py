@@ -1,0 +1,131 @@
+"""The 待办 list on the home page: deadlines and gaps that Excel sheets let slip (DESIGN 2,
+"missing overdue warnings"). Each rule is one query over the user's view scope, never one
+query per org, so a city administrator's list costs the same as a secretary's."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dangjian.core.dates import add_years
+from dangjian.core.roles import Action
+from dangjian.members.models import Member
+from dangjian.orgs.models import BRANCH_KINDS, Organization, School
+from dangjian.stats.engine import existing_on
+
+LEVELS = ("danger", "warning", "info")
+MIN_FULL_MEMBERS = 3  # 2018 支部工作条例: a branch needs at least 3 full members.
+
+
+@dataclass(frozen=True)
+class Item:
+    level: str  # Bootstrap contextual class: "danger", "warning" or "info"
+    text: str
+    url: str
+    due: dt.date | None = None
+
+
+def election_items(user, today: dt.date) -> list[Item]:
+    """换届 overdue, or due within DANGJIAN_TERM_REMINDER_DAYS."""
+    horizon = today + dt.timedelta(days=settings.DANGJIAN_TERM_REMINDER_DAYS)
+    # Terms last at least one year, so later starts cannot be due before the horizon.
+    orgs = (
+        Organization.objects.restrict(user, Action.VIEW)
+        .filter(
+            existing_on(today), term_start__isnull=False, term_start__lte=add_years(horizon, -1)
+        )
+        .only("pk", "name", "kind", "term_start", "term_years")
+    )
+    items = []
+    for org in orgs:
+        due = org.next_election_on
+        if due is None or due > horizon:
+            continue
+        if due < today:
+            text = _("%(org)s换届已逾期(应于%(due)s换届)") % {"org": org.name, "due": due}
+            level = "danger"
+        else:
+            text = _("%(org)s将于%(due)s任期届满, 请做好换届准备") % {"org": org.name, "due": due}
+            level = "info"
+        items.append(Item(level, text, reverse("org-detail", args=[org.pk]), due))
+    return items
+
+
+def small_branch_items(user, today: dt.date) -> list[Item]:
+    in_force = (
+        Q(spells__start_on__lte=today)
+        & (Q(spells__end_on__isnull=True) | Q(spells__end_on__gt=today))
+        & Q(spells__member__converted_on__lte=today)
+    )
+    branches = (
+        Organization.objects.restrict(user, Action.VIEW)
+        .filter(existing_on(today), kind__in=BRANCH_KINDS)
+        .annotate(full_members=Count("spells", filter=in_force))
+        .filter(full_members__lt=MIN_FULL_MEMBERS)
+        .only("pk", "name")
+    )
+    return [
+        Item(
+            "warning",
+            _("%(org)s正式党员不足3人(现有%(n)d人)") % {"org": org.name, "n": org.full_members},
+            reverse("org-detail", args=[org.pk]),
+        )
+        for org in branches
+    ]
+
+
+def uncovered_school_items(user, today: dt.date) -> list[Item]:
+    schools = (
+        School.objects.restrict(user, Action.VIEW)
+        .filter(covering_org__isnull=True)
+        .only("pk", "name")
+        .order_by("code")
+    )
+    return [
+        Item(
+            "warning",
+            _("%(school)s: 学校尚未建立党组织") % {"school": school.name},
+            reverse("school-detail", args=[school.pk]),
+        )
+        for school in schools
+    ]
+
+
+def probation_items(user, today: dt.date) -> list[Item]:
+    """预备期 is one year from admission; the 支部大会 must then discuss 转正."""
+    members = (
+        Member.objects.restrict(user, Action.VIEW)
+        .current()
+        .filter(converted_on__isnull=True, joined_on__lte=add_years(today, -1))
+        .only("pk", "name", "joined_on")
+        .order_by("joined_on", "pk")
+    )
+    return [
+        Item(
+            "warning",
+            _("%(name)s: 预备期已满，应及时讨论转正") % {"name": member.name},
+            reverse("member-detail", args=[member.pk]),
+            add_years(member.joined_on, 1),
+        )
+        for member in members
+    ]
+
+
+RULES = (election_items, small_branch_items, uncovered_school_items, probation_items)
+
+
+def todo_items(user, today: dt.date) -> list[Item]:
+    """Everything the user should act on, most urgent first (then by due date)."""
+    items = [item for rule in RULES for item in rule(user, today)]
+    items.sort(
+        key=lambda item: (
+            LEVELS.index(item.level),
+            item.due is None,
+            item.due or today,
+            item.text,
+        )
+    )
+    return items

@@ -1,0 +1,147 @@
+"""The real entry point, as a user runs it: `dangjian demo` on the embedded SQLite database
+in a fresh $DANGJIAN_HOME, a second run, serving the pages, and `dangjian serve`."""
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dangjian.core.management.commands.serve import check_addr
+from dangjian.demo.management.commands.demo import remove_sqlite_files
+
+ACCOUNTS = {"admin", "county", "branch", "member"}
+
+
+def dangjian(home: Path, *args: str, **kwargs):
+    env = {**os.environ, "DANGJIAN_HOME": str(home)}
+    # The demo is about the embedded default: never the database of the test run.
+    env.pop("DANGJIAN_DATABASE_URL", None)
+    return [sys.executable, "-m", "dangjian.cli", *args], env
+
+
+def run(home: Path, *args: str) -> str:
+    command, env = dangjian(home, *args)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+class Server:
+    """A `dangjian` server started in its own process group and stopped with Ctrl-C."""
+
+    def __init__(self, home: Path, *args: str):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        command, env = dangjian(home, *args, "--addr", f"127.0.0.1:{self.port}")
+        self.process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+
+    def __enter__(self):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.process.stdout.read()[-3000:]
+            try:
+                if get(f"{self.base}/healthz")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        raise AssertionError("server did not start")
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGINT)
+        try:
+            self.output = self.process.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.output = self.process.communicate()[0]
+        return False
+
+
+def account_users(output: str) -> set[str]:
+    return {line.split()[1] for line in output.splitlines() if line.startswith("账号 ")}
+
+
+def test_it_builds_serves_and_reruns_the_demo_on_embedded_sqlite(tmp_path):
+    first = run(tmp_path, "demo", "--no-serve")
+    assert account_users(first) == ACCOUNTS
+    database = tmp_path / "dangjian.sqlite3"
+    assert database.exists()
+    with sqlite3.connect(database) as db:
+        counts = [
+            db.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("orgs_organization", "orgs_school", "members_member")
+        ]
+    assert counts[1] == 458 and counts[2] > 5000
+
+    second = run(tmp_path, "demo", "--no-serve")
+    assert "跳过加载" in second
+    assert account_users(second) == ACCOUNTS
+    with sqlite3.connect(database) as db:
+        again = [
+            db.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("orgs_organization", "orgs_school", "members_member")
+        ]
+    assert again == counts
+
+    with Server(tmp_path, "demo") as server:
+        assert get(f"{server.base}/healthz") == (200, b"ok")
+        status, page = get(f"{server.base}/accounts/login/")
+        assert status == 200 and b'name="password"' in page
+        status, css = get(f"{server.base}/static/vendor/bootstrap/bootstrap.min.css")
+        assert status == 200 and len(css) > 10_000
+    assert account_users(server.output) == ACCOUNTS
+    assert '"GET /accounts/login/ HTTP/1.1" 200' in server.output  # access log on stdout
+
+    with Server(tmp_path, "serve", "--workers", "1") as server:
+        assert get(f"{server.base}/healthz") == (200, b"ok")
+    assert server.process.returncode == 0
+
+
+def test_it_removes_an_sqlite_database_with_its_wal_files(tmp_path):
+    name = tmp_path / "db.sqlite3"
+    db = sqlite3.connect(name)
+    db.execute("pragma journal_mode=wal")
+    db.execute("create table t (x int)")
+    db.execute("insert into t values (1)")
+    db.commit()
+    assert Path(f"{name}-wal").exists()
+    removed = remove_sqlite_files(str(name))
+    db.close()
+    assert name in removed and Path(f"{name}-wal") in removed
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("addr", ["8000", "localhost", "127.0.0.1:", "127.0.0.1:99999"])
+def test_it_refuses_a_bad_address(addr):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="主机:端口"):
+        check_addr(addr)

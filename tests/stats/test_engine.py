@@ -1,0 +1,374 @@
+"""statistics(): every key of INTERFACES section 6 against hand-counted answers, and the
+as-of rules (joining, 转正, transfers, leaving, founding, the 35-year birthday)."""
+
+import datetime as dt
+
+import pytest
+from conftest import add_member
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangjian.core.context import CLI
+from dangjian.members import services as members
+from dangjian.orgs import services as orgs
+from dangjian.orgs.models import MassOrganization
+from dangjian.stats.engine import statistics
+
+TODAY = dt.date(2025, 6, 30)
+NO_ORGS = {
+    "党委": 0,
+    "党工委": 0,
+    "党总支": 0,
+    "党支部": 0,
+    "联合党支部": 0,
+    "临时党支部": 0,
+    "党小组": 0,
+}
+NO_MASS_ORGS = {
+    "团委": 0,
+    "团支部": 0,
+    "少先队大队": 0,
+    "工会": 0,
+    "妇委会": 0,
+    "学生会": 0,
+    "教代会": 0,
+    "schools_with_youth_league": 0,
+    "schools_with_young_pioneers": 0,
+}
+
+
+def mass_org(school, kind, founded=None, dissolved=None):
+    return orgs.save_mass_org(
+        CLI,
+        MassOrganization(school=school, kind=kind, founded_on=founded, dissolved_on=dissolved),
+    )
+
+
+def test_it_counts_every_key_for_the_whole_city(world):
+    result = statistics(world.orgs["city"], TODAY)
+    assert result == {
+        "org": {"code": "T-CITY", "name": "测试市教育局党委"},
+        "as_of": "2025-06-30",
+        "period": {"from": "2025-01-01", "to": "2025-12-31"},
+        "orgs": {**NO_ORGS, "党委": 3, "党总支": 1, "党支部": 3, "联合党支部": 1},
+        "schools": {"total": 6, "covered": 5, "coverage": 0.8333},
+        "members": {
+            "total": 10,
+            "正式党员": 9,
+            "预备党员": 1,
+            "female": 4,
+            "ethnic_minority": 1,
+            "age_35_and_under": 1,
+            "college_or_above": 10,
+        },
+        "teachers": {"total": 79, "party_members": 9, "ratio": 0.1139},
+        "mass_orgs": NO_MASS_ORGS,
+        "changes": {
+            "joined": 0,
+            "converted": 0,
+            "moved_in": 0,
+            "moved_out": 0,
+            "left": 0,
+            "restored": 0,
+        },
+    }
+
+
+def test_it_counts_a_county_subtree_root_included(world):
+    result = statistics(world.orgs["county"], TODAY)
+    assert result["org"] == {"code": "T-COUNTY", "name": "测试县教体局党委"}
+    assert result["orgs"] == {**NO_ORGS, "党委": 1, "党总支": 1, "党支部": 2, "联合党支部": 1}
+    # 庚小学 is not covered and belongs through its supervising org.
+    assert result["schools"] == {"total": 5, "covered": 4, "coverage": 0.8}
+    assert result["members"] == {
+        "total": 8,
+        "正式党员": 7,
+        "预备党员": 1,
+        "female": 3,
+        "ethnic_minority": 1,
+        "age_35_and_under": 1,
+        "college_or_above": 8,
+    }
+    assert result["teachers"] == {"total": 69, "party_members": 7, "ratio": 0.1014}
+
+
+def test_it_counts_one_branch_and_its_school(world):
+    result = statistics(world.orgs["ba"], TODAY)
+    assert result["orgs"] == {**NO_ORGS, "党支部": 1}
+    assert result["schools"] == {"total": 1, "covered": 1, "coverage": 1.0}
+    assert result["members"]["total"] == 3
+    assert result["members"]["预备党员"] == 1
+    assert result["teachers"] == {"total": 20, "party_members": 3, "ratio": 0.15}
+
+
+def test_it_gives_zero_ratios_for_an_empty_subtree(world):
+    empty = orgs.create_org(
+        CLI, parent=world.orgs["city"], code="T-EMPTY", name="空党委", kind="committee"
+    )
+    result = statistics(empty, TODAY)
+    assert result["orgs"] == {**NO_ORGS, "党委": 1}
+    assert result["schools"] == {"total": 0, "covered": 0, "coverage": 0.0}
+    assert result["members"]["total"] == 0
+    assert result["teachers"] == {"total": 0, "party_members": 0, "ratio": 0.0}
+    assert result["mass_orgs"] == NO_MASS_ORGS
+
+
+def test_it_counts_education_and_person_type(world):
+    add_member(world.orgs["bx"], "高中学历", education="high_school", person_type="support")
+    add_member(world.orgs["bx"], "中专学历", education="secondary_vocational")
+    add_member(world.orgs["bx"], "研究生学历", education="postgraduate", person_type="retired")
+    result = statistics(world.orgs["county2"], TODAY)
+    assert result["members"]["total"] == 5
+    assert result["members"]["college_or_above"] == 3
+    assert result["teachers"] == {"total": 10, "party_members": 3, "ratio": 0.3}
+
+
+def test_it_counts_only_members_who_had_joined_on_the_day(world):
+    before = statistics(world.orgs["ba"], dt.date(2024, 2, 29))["members"]
+    on_the_day = statistics(world.orgs["ba"], dt.date(2024, 3, 1))["members"]
+    assert (before["total"], before["预备党员"]) == (2, 0)
+    assert (on_the_day["total"], on_the_day["预备党员"]) == (3, 1)
+    assert statistics(world.orgs["city"], dt.date(2010, 6, 30))["members"]["total"] == 0
+
+
+def test_it_counts_a_member_converted_later_as_probationary(world):
+    day_before = statistics(world.orgs["city"], dt.date(2011, 6, 30))["members"]
+    converted = statistics(world.orgs["city"], dt.date(2011, 7, 1))["members"]
+    assert (day_before["total"], day_before["正式党员"], day_before["预备党员"]) == (9, 0, 9)
+    assert (converted["total"], converted["正式党员"], converted["预备党员"]) == (9, 9, 0)
+
+
+def test_it_moves_the_count_with_a_transfer_at_its_date(world):
+    moved = world.members["a1"]
+    members.update_member(CLI, moved, org=world.orgs["bx"], transfer_on=dt.date(2020, 3, 1))
+    county, county2, city = world.orgs["county"], world.orgs["county2"], world.orgs["city"]
+
+    def totals(day):
+        return (
+            statistics(county, day)["members"]["total"],
+            statistics(county2, day)["members"]["total"],
+            statistics(city, day)["members"]["total"],
+        )
+
+    assert totals(dt.date(2015, 6, 30)) == (7, 2, 9)
+    assert totals(dt.date(2020, 2, 29)) == (7, 2, 9)
+    assert totals(dt.date(2020, 3, 1)) == (6, 3, 9)
+    assert totals(TODAY) == (7, 3, 10)
+    # Seen from each subtree the transfer is a move; inside the city it is neither.
+    assert statistics(county, dt.date(2020, 12, 31))["changes"]["moved_out"] == 1
+    assert statistics(county, dt.date(2020, 12, 31))["changes"]["moved_in"] == 0
+    assert statistics(county2, dt.date(2020, 12, 31))["changes"]["moved_in"] == 1
+    assert statistics(county2, dt.date(2020, 12, 31))["changes"]["moved_out"] == 0
+    city_changes = statistics(city, dt.date(2020, 12, 31))["changes"]
+    assert (city_changes["moved_in"], city_changes["moved_out"]) == (0, 0)
+
+
+def test_it_stops_counting_on_the_day_of_a_leaving_event(world):
+    members.record_leaving(CLI, world.members["b1"], kind="deceased", on=dt.date(2023, 5, 10))
+    members.record_leaving(CLI, world.members["b2"], kind="moved_out", on=dt.date(2023, 8, 1))
+    members.record_leaving(CLI, world.members["b3"], kind="expelled", on=dt.date(2024, 1, 2))
+    bb = world.orgs["bb"]
+    assert statistics(bb, dt.date(2023, 5, 9))["members"]["total"] == 3
+    assert statistics(bb, dt.date(2023, 5, 10))["members"]["total"] == 2
+    assert statistics(bb, dt.date(2023, 8, 1))["members"] == {
+        "total": 1,
+        "正式党员": 1,
+        "预备党员": 0,
+        "female": 0,
+        "ethnic_minority": 0,
+        "age_35_and_under": 0,
+        "college_or_above": 1,
+    }
+    assert statistics(bb, dt.date(2024, 1, 2))["members"]["total"] == 0
+    changes_2023 = statistics(bb, dt.date(2023, 12, 31))["changes"]
+    assert changes_2023 == {
+        "joined": 0,
+        "converted": 0,
+        "moved_in": 0,
+        "moved_out": 1,
+        "left": 1,
+        "restored": 0,
+    }
+    # A period given explicitly spans the years.
+    both = statistics(bb, TODAY, period=(dt.date(2023, 1, 1), dt.date(2024, 12, 31)))
+    assert both["period"] == {"from": "2023-01-01", "to": "2024-12-31"}
+    assert (both["changes"]["left"], both["changes"]["moved_out"]) == (2, 1)
+
+
+def test_it_counts_restoration_and_a_move_back_in(world):
+    a2 = members.record_leaving(CLI, world.members["a2"], kind="suspended", on=dt.date(2022, 1, 1))
+    members.restore(CLI, a2, on=dt.date(2022, 9, 1))
+    b2 = members.record_leaving(CLI, world.members["b2"], kind="moved_out", on=dt.date(2022, 2, 1))
+    members.restore(CLI, b2, on=dt.date(2022, 10, 1), org=world.orgs["jb"])
+    county = world.orgs["county"]
+    # 7 in the county in 2022 (王五 joined in 2024), less the two who left.
+    assert statistics(county, dt.date(2022, 8, 31))["members"]["total"] == 5
+    assert statistics(county, dt.date(2022, 9, 1))["members"]["total"] == 6
+    assert statistics(county, dt.date(2022, 10, 1))["members"]["total"] == 7
+    assert statistics(county, dt.date(2022, 12, 31))["changes"] == {
+        "joined": 0,
+        "converted": 0,
+        "moved_in": 1,
+        "moved_out": 1,
+        "left": 1,
+        "restored": 1,
+    }
+    assert statistics(world.orgs["jb"], dt.date(2022, 10, 1))["members"]["total"] == 3
+
+
+def test_it_counts_joinings_and_conversions_in_the_period(world):
+    in_2010 = statistics(world.orgs["city"], dt.date(2010, 12, 31))
+    assert in_2010["changes"]["joined"] == 9
+    assert in_2010["changes"]["converted"] == 0
+    assert statistics(world.orgs["city"], dt.date(2011, 12, 31))["changes"]["converted"] == 9
+    in_2024 = statistics(world.orgs["ba"], dt.date(2024, 12, 31))["changes"]
+    assert (in_2024["joined"], in_2024["converted"]) == (1, 0)
+    assert statistics(world.orgs["bb"], dt.date(2024, 12, 31))["changes"]["joined"] == 0
+
+
+def test_it_counts_orgs_founded_on_or_before_the_day_and_not_dissolved(world):
+    county = world.orgs["county"]
+    assert statistics(county, dt.date(2012, 5, 31))["orgs"] == {
+        **NO_ORGS,
+        "党委": 1,
+        "党总支": 1,
+        "党支部": 1,
+        "联合党支部": 1,
+    }
+    assert statistics(county, dt.date(2012, 6, 1))["orgs"]["党支部"] == 2
+    temp = orgs.create_org(
+        CLI,
+        parent=world.orgs["gb"],
+        code="T-TMP",
+        name="临时党支部",
+        kind="temporary_branch",
+        founded_on=dt.date(2020, 1, 1),
+    )
+    group = orgs.create_org(
+        CLI, parent=world.orgs["ba"], code="T-GRP", name="第一党小组", kind="group"
+    )
+    orgs.update_org(CLI, temp, dissolved_on=dt.date(2021, 1, 1))
+    assert statistics(county, dt.date(2019, 12, 31))["orgs"]["临时党支部"] == 0
+    assert statistics(county, dt.date(2020, 1, 1))["orgs"]["临时党支部"] == 1
+    assert statistics(county, dt.date(2020, 12, 31))["orgs"]["临时党支部"] == 1
+    assert statistics(county, dt.date(2021, 1, 1))["orgs"]["临时党支部"] == 0
+    # An undated org counts on every day.
+    assert statistics(group, dt.date(1980, 1, 1))["orgs"] == {**NO_ORGS, "党小组": 1}
+    working = orgs.create_org(
+        CLI, parent=world.orgs["city"], code="T-WC", name="工委", kind="working_committee"
+    )
+    assert statistics(working, TODAY)["orgs"] == {**NO_ORGS, "党工委": 1}
+
+
+def test_it_does_not_count_a_school_covered_by_an_org_founded_later(world):
+    """乙中学党支部 was founded 2012-06-01: before, 乙中学 belonged to its supervisor uncovered."""
+    county = world.orgs["county"]
+    assert statistics(county, dt.date(2011, 1, 1))["schools"] == {
+        "total": 5,
+        "covered": 3,
+        "coverage": 0.6,
+    }
+    assert statistics(county, dt.date(2012, 6, 1))["schools"]["covered"] == 4
+    assert statistics(world.orgs["bb"], dt.date(2011, 1, 1))["schools"]["total"] == 0
+    assert statistics(world.orgs["bb"], dt.date(2012, 6, 1))["schools"]["total"] == 1
+
+
+def test_it_counts_teachers_of_an_uncovered_school_under_its_supervisor(world):
+    orgs.update_school(CLI, world.schools["e"], teacher_count=0)
+    assert statistics(world.orgs["county"], TODAY)["teachers"]["total"] == 64
+    assert statistics(world.orgs["gb"], TODAY)["teachers"]["total"] == 50
+
+
+def test_it_applies_the_35_year_boundary_on_the_birthday(world):
+    young = add_member(world.orgs["bx"], "三十五岁", birth=dt.date(1989, 6, 30))
+    assert young.birth_date == dt.date(1989, 6, 30)
+    branch = world.orgs["bx"]
+    # 35 the day before the 36th birthday, 36 on it.
+    assert statistics(branch, dt.date(2025, 6, 29))["members"]["age_35_and_under"] == 1
+    assert statistics(branch, dt.date(2025, 6, 30))["members"]["age_35_and_under"] == 0
+    # Exactly 35 on the 35th birthday.
+    assert statistics(branch, dt.date(2024, 6, 30))["members"]["age_35_and_under"] == 1
+
+
+def test_it_counts_mass_organisations_as_of_the_day(world):
+    s = world.schools
+    mass_org(s["a"], "young_pioneers", founded=dt.date(2005, 9, 1))
+    mass_org(s["a"], "union")
+    mass_org(s["b"], "youth_league_committee", founded=dt.date(2015, 5, 4))
+    mass_org(s["b"], "youth_league_branch")
+    mass_org(s["b"], "young_pioneers", dissolved=dt.date(2020, 1, 1))
+    mass_org(s["b"], "student_union", founded=dt.date(2016, 1, 1))
+    mass_org(s["c"], "women")
+    mass_org(s["d"], "staff_congress")
+    mass_org(s["e"], "young_pioneers")
+    mass_org(s["x"], "youth_league_committee")
+    county = world.orgs["county"]
+    assert statistics(county, TODAY)["mass_orgs"] == {
+        "团委": 1,
+        "团支部": 1,
+        "少先队大队": 2,
+        "工会": 1,
+        "妇委会": 1,
+        "学生会": 1,
+        "教代会": 1,
+        "schools_with_youth_league": 1,
+        "schools_with_young_pioneers": 2,
+    }
+    assert statistics(county, dt.date(2014, 12, 31))["mass_orgs"] == {
+        "团委": 0,
+        "团支部": 1,
+        "少先队大队": 3,
+        "工会": 1,
+        "妇委会": 1,
+        "学生会": 0,
+        "教代会": 1,
+        "schools_with_youth_league": 1,
+        "schools_with_young_pioneers": 3,
+    }
+    city = statistics(world.orgs["city"], TODAY)["mass_orgs"]
+    assert (city["团委"], city["schools_with_youth_league"]) == (2, 2)
+    # 乙中学 belongs to its supervisor before its branch was founded.
+    assert statistics(world.orgs["gb"], dt.date(2011, 1, 1))["mass_orgs"]["团支部"] == 0
+    assert statistics(world.orgs["gb"], TODAY)["mass_orgs"]["团支部"] == 1
+
+
+def _grow(world, n):
+    """n more branches under a new general branch, each with a school and two members."""
+    gb = orgs.create_org(
+        CLI, parent=world.orgs["county2"], code=f"T-G{n}", name=f"学区{n}", kind="general_branch"
+    )
+    for i in range(n):
+        branch = orgs.create_org(
+            CLI, parent=gb, code=f"T-G{n}-{i}", name=f"支部{n}-{i}", kind="branch"
+        )
+        school = orgs.create_school(
+            CLI,
+            code=f"S-G{n}-{i}",
+            name=f"学校{n}-{i}",
+            stage="primary",
+            ownership="public",
+            locality="rural",
+            supervising_org=gb,
+            covering_org=branch,
+            staff_count=10,
+            teacher_count=8,
+            student_count=100,
+        )
+        mass_org(school, "young_pioneers")
+        add_member(branch, f"甲{n}-{i}")
+        add_member(branch, f"乙{n}-{i}", sex="female")
+
+
+@pytest.mark.parametrize("root_key", ["city", "ba"])
+def test_it_uses_a_constant_number_of_queries(world, root_key, django_assert_max_num_queries):
+    root = world.orgs[root_key]
+    with CaptureQueriesContext(connection) as small:
+        statistics(root, TODAY)
+    assert len(small) <= 6
+    _grow(world, 12)
+    with django_assert_max_num_queries(len(small)):
+        result = statistics(root, TODAY)
+    if root_key == "city":
+        assert result["members"]["total"] == 34
+        assert result["orgs"]["党支部"] == 15
+        assert result["mass_orgs"]["schools_with_young_pioneers"] == 12

@@ -1,0 +1,199 @@
+"""One test walks every URL pattern and API route as every persona (anchor: netbox
+ViewTestCases): anonymous → login (pages) or 401 (API); an object out of the persona's scope
+for the route's action → 404; in scope → 200. A new URL without an entry here fails the test,
+so no page escapes the scope check."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dangjian.accounts.services import users_in_scope
+from dangjian.core.context import CLI
+from dangjian.core.models import AuditEntry, RoleAssignment
+from dangjian.core.roles import Action
+from dangjian.core.scope import can
+from dangjian.members.models import Member
+from dangjian.orgs import services as org_services
+from dangjian.orgs.models import MassOrganization, Organization, Position, School
+
+from conftest import PERSONAS
+
+
+@dataclass(frozen=True)
+class Route:
+    action: str = Action.VIEW
+    model: str | None = None  # what the URL's object kwarg names
+    post_only: bool = False
+    # For routes without an object: which capability the persona needs (else 404).
+    needs: str | None = None
+    # Status for an object the persona can see but may not act on (the API says 403).
+    denied: int = 404
+
+
+# name -> Route. Object kwargs are looked up in MODELS by the Route's model.
+ROUTES = {
+    "healthz": None,  # public
+    "login": None,  # public
+    "logout": Route(post_only=True),
+    "password_change": Route(),
+    "password_change_done": Route(),
+    "home": Route(),
+    "org-tree": Route(),
+    "org-children": Route(model="org"),
+    "org-detail": Route(model="org"),
+    "org-create": Route(Action.ADD, "org"),
+    "org-edit": Route(Action.CHANGE, "org"),
+    "org-move": Route(Action.CHANGE, "org"),
+    "org-delete": Route(Action.DELETE, "org", post_only=True),
+    "position-create": Route(Action.CHANGE, "org"),
+    "position-edit": Route(Action.CHANGE, "position"),
+    "position-delete": Route(Action.DELETE, "position", post_only=True),
+    "school-list": Route(),
+    "school-detail": Route(model="school"),
+    "school-create": Route(Action.ADD, needs=Action.ADD),
+    "school-edit": Route(Action.CHANGE, "school"),
+    "school-delete": Route(Action.DELETE, "school", post_only=True),
+    "massorg-create": Route(Action.CHANGE, "school"),
+    "massorg-edit": Route(Action.CHANGE, "massorg"),
+    "massorg-delete": Route(Action.CHANGE, "massorg", post_only=True),
+    "member-list": Route(),
+    "member-detail": Route(model="member"),
+    "member-create": Route(Action.ADD, needs=Action.ADD),
+    "member-edit": Route(Action.CHANGE, "member"),
+    "member-leave": Route(Action.CHANGE, "member"),
+    "member-restore": Route(Action.CHANGE, "member"),
+    "member-delete": Route(Action.DELETE, "member", post_only=True),
+    "member-reveal-id": Route(Action.REVEAL_ID, "member", post_only=True),
+    "user-list": Route(Action.MANAGE_USERS, needs=Action.MANAGE_USERS),
+    "user-create": Route(Action.MANAGE_USERS, needs=Action.MANAGE_USERS),
+    "user-detail": Route(Action.MANAGE_USERS, "user"),
+    "user-grant": Route(Action.MANAGE_USERS, "user"),
+    "user-password": Route(Action.MANAGE_USERS, "user"),
+    "user-activate": Route(Action.MANAGE_USERS, "user", post_only=True),
+    "user-revoke": Route(Action.MANAGE_USERS, "role", post_only=True),
+    "audit-list": Route(Action.AUDIT, needs=Action.AUDIT),
+    "audit-detail": Route(Action.AUDIT, "audit"),
+    "api-root": Route(),
+    "api-schema": Route(),
+    "api-docs": Route(),
+    "api-org-list": Route(),
+    "api-org-detail": Route(model="org"),
+    "api-school-list": Route(),
+    "api-school-detail": Route(model="school"),
+    "api-member-list": Route(),
+    "api-member-detail": Route(model="member"),
+    "api-member-reveal-id": Route(Action.REVEAL_ID, "member", post_only=True, denied=403),
+}
+
+
+def scoped(model):
+    return lambda user, action: model.objects.all().restrict(user, action)
+
+
+MODELS = {
+    "org": (Organization, scoped(Organization)),
+    "school": (School, scoped(School)),
+    "member": (Member, scoped(Member)),
+    "position": (Position, scoped(Position)),
+    "massorg": (MassOrganization, scoped(MassOrganization)),
+    "role": (RoleAssignment, scoped(RoleAssignment)),
+    "audit": (AuditEntry, scoped(AuditEntry)),
+    "user": (get_user_model(), lambda user, action: users_in_scope(user)),
+}
+
+
+def all_patterns(patterns=None, prefix=""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from all_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            if "format" in pattern.pattern.regex.groupindex:
+                continue  # DRF's .json suffix twins of the same views
+            if prefix.startswith("static") or str(pattern.pattern).startswith("static"):
+                continue
+            yield pattern
+
+
+def test_it_has_a_route_entry_for_every_url_pattern():
+    names = {p.name for p in all_patterns()}
+    assert None not in names, "every URL pattern needs a name"
+    missing = names - set(ROUTES)
+    assert not missing, f"add these URL names to ROUTES: {sorted(missing)}"
+    stale = set(ROUTES) - names
+    assert not stale, f"ROUTES names no longer in urls: {sorted(stale)}"
+
+
+def extra_objects(world):
+    """Objects the shared world lacks, one in each county."""
+    for org in (world.orgs["ba"], world.orgs["bx"]):
+        org_services.save_position(CLI, Position(org=org, title="secretary", holder_name="书记",
+                                                 start_on=dt.date(2024, 1, 1)))
+    for school in (world.schools["a"], world.schools["x"]):
+        org_services.save_mass_org(CLI, MassOrganization(school=school, kind="union"))
+
+
+def pattern_kwargs(pattern) -> list[str]:
+    return list(pattern.pattern.regex.groupindex)
+
+
+def url_for(pattern, obj) -> str:
+    kwargs = {name: obj.pk for name in pattern_kwargs(pattern)}
+    return reverse(pattern.name, kwargs=kwargs)
+
+
+def call(client, route, url):
+    if route.post_only:
+        return client.post(url)
+    return client.get(url)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_scopes_every_url_for_every_persona(persona, world, login):
+    extra_objects(world)
+    client = login(world, persona)
+    user = world.users.get(persona)
+    problems = []
+    for pattern in all_patterns():
+        route = ROUTES[pattern.name]
+        if route is None:
+            continue
+        is_api = pattern.name.startswith("api-")
+        if pattern_kwargs(pattern):
+            model, lookup = MODELS[route.model]
+            if user is None:
+                targets = [(model.objects.first(), None)]
+            else:
+                allowed = lookup(user, route.action)
+                seen = lookup(user, Action.VIEW)
+                others = model.objects.exclude(pk__in=allowed.values("pk"))
+                targets = [
+                    (allowed.first(), 200),
+                    (others.filter(pk__in=seen.values("pk")).first(), route.denied),
+                    (others.exclude(pk__in=seen.values("pk")).first(), 404),
+                ]
+        else:
+            expected = 200
+            if user is not None and route.needs and not can(user, route.needs):
+                expected = 404
+            targets = [(None, None if user is None else expected)]
+        for obj, expected in targets:
+            if pattern_kwargs(pattern) and obj is None:
+                continue
+            url = url_for(pattern, obj) if obj is not None else reverse(pattern.name)
+            if route.post_only and expected == 200:
+                continue  # destructive in scope: covered by each view's own tests
+            response = call(client, route, url)
+            status = response.status_code
+            if user is None:
+                ok = status == 401 if is_api else (status == 302 and "/accounts/login/" in response.url)
+                if pattern.name == "logout":
+                    ok = status in (200, 302)
+            else:
+                ok = status == expected or (expected == 200 and status == 302 and route.post_only)
+            if not ok:
+                problems.append(f"{pattern.name} {url} → {status}, expected {expected or 'login/401'}")
+    assert not problems, f"{persona}:\n" + "\n".join(problems)
