@@ -130,8 +130,10 @@ def test_it_has_a_route_entry_for_every_url_pattern():
 def extra_objects(world):
     """Objects the shared world lacks, one in each county."""
     for org in (world.orgs["ba"], world.orgs["bx"]):
-        org_services.save_position(CLI, Position(org=org, title="secretary", holder_name="书记",
-                                                 start_on=dt.date(2024, 1, 1)))
+        org_services.save_position(
+            CLI,
+            Position(org=org, title="secretary", holder_name="书记", start_on=dt.date(2024, 1, 1)),
+        )
     for school in (world.schools["a"], world.schools["x"]):
         org_services.save_mass_org(CLI, MassOrganization(school=school, kind="union"))
 
@@ -189,11 +191,17 @@ def test_it_scopes_every_url_for_every_persona(persona, world, login):
             response = call(client, route, url)
             status = response.status_code
             if user is None:
-                ok = status == 401 if is_api else (status == 302 and "/accounts/login/" in response.url)
+                ok = (
+                    status == 401
+                    if is_api
+                    else (status == 302 and "/accounts/login/" in response.url)
+                )
                 if pattern.name == "logout":
                     ok = status in (200, 302)
             else:
                 ok = status == expected or (expected == 200 and status == 302 and route.post_only)
             if not ok:
-                problems.append(f"{pattern.name} {url} → {status}, expected {expected or 'login/401'}")
+                problems.append(
+                    f"{pattern.name} {url} → {status}, expected {expected or 'login/401'}"
+                )
     assert not problems, f"{persona}:\n" + "\n".join(problems)

@@ -104,21 +104,26 @@ def test_it_counts_full_members_of_a_branch_as_of_today(world):
 def test_it_skips_dissolved_orgs_and_groups(world):
     county_admin = world.users["county_admin"]
     orgs.create_org(CLI, parent=world.orgs["ba"], code="T-GRP", name="第一党小组", kind="group")
+    orgs.create_org(
+        CLI, parent=world.orgs["gb"], code="T-TMP", name="培训班临时党支部", kind="temporary_branch"
+    )
     temp = orgs.create_org(
         CLI,
         parent=world.orgs["gb"],
-        code="T-TMP",
-        name="培训班临时党支部",
-        kind="temporary_branch",
+        code="T-NEWJB",
+        name="新联合党支部",
+        kind="joint_branch",
         founded_on=dt.date(2025, 1, 1),
     )
     texts = [item.text for item in todo_items(county_admin, TODAY)]
-    assert "培训班临时党支部正式党员不足3人(现有0人)" in texts
+    assert "新联合党支部正式党员不足3人(现有0人)" in texts
+    # 临时党支部 are exempt from the 3-member rule, and 党小组 are not branches.
+    assert not any("培训班临时党支部" in text for text in texts)
     assert not any("第一党小组" in text for text in texts)
     orgs.update_org(CLI, temp, dissolved_on=dt.date(2025, 6, 1))
     orgs.update_org(CLI, world.orgs["gb"], dissolved_on=dt.date(2025, 6, 1))
     texts = [item.text for item in todo_items(county_admin, TODAY)]
-    assert not any("培训班" in text or "第一学区" in text for text in texts)
+    assert not any("新联合党支部" in text or "第一学区" in text for text in texts)
 
 
 def test_it_gives_a_probationary_member_their_own_item(world):

@@ -58,17 +58,19 @@ def school_counts_problem(staff: int, teachers: int) -> str | None:
 # org's page, not refusals: a branch falls below 3 full members through transfers, and the
 # fix (a 联合党支部, a new 支委会, a split) is an organisational decision, not a form error.
 BRANCH_MIN_FULL_MEMBERS = 3
+# 临时党支部 (for training classes, projects) are exempt: they exist for a while, not a unit.
+MIN_FULL_MEMBER_KINDS = (OrgKind.BRANCH, OrgKind.JOINT_BRANCH)
 COMMITTEE_MIN_FULL_MEMBERS = 7
 COMMITTEE_MIN_SEATS = 3
 BRANCH_MAX_MEMBERS = 50
 
 
 def too_few_full_members_hint(kind: str, full_members: int) -> str | None:
-    if kind == OrgKind.BRANCH and full_members < BRANCH_MIN_FULL_MEMBERS:
+    if kind not in MIN_FULL_MEMBER_KINDS or full_members >= BRANCH_MIN_FULL_MEMBERS:
+        return None
+    if kind == OrgKind.BRANCH:
         return _("正式党员不足3人，应与邻近单位成立联合党支部")
-    if kind == OrgKind.JOINT_BRANCH and full_members < BRANCH_MIN_FULL_MEMBERS:
-        return _("正式党员不足3人，联合党支部应吸收更多邻近单位")
-    return None
+    return _("正式党员不足3人，联合党支部应吸收更多邻近单位")
 
 
 def committee_missing_hint(kind: str, full_members: int, current_seats: int) -> str | None:

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from dangjian.core.dates import add_years
 from dangjian.core.roles import Action
 from dangjian.members.models import Member
-from dangjian.orgs.models import BRANCH_KINDS, Organization, School
+from dangjian.orgs import rules as org_rules
+from dangjian.orgs.models import Organization, School
 from dangjian.stats.engine import existing_on
 
 LEVELS = ("danger", "warning", "info")
-MIN_FULL_MEMBERS = 3  # 2018 支部工作条例: a branch needs at least 3 full members.
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,9 @@ def small_branch_items(user, today: dt.date) -> list[Item]:
     )
     branches = (
         Organization.objects.restrict(user, Action.VIEW)
-        .filter(existing_on(today), kind__in=BRANCH_KINDS)
+        .filter(existing_on(today), kind__in=org_rules.MIN_FULL_MEMBER_KINDS)
         .annotate(full_members=Count("spells", filter=in_force))
-        .filter(full_members__lt=MIN_FULL_MEMBERS)
+        .filter(full_members__lt=org_rules.BRANCH_MIN_FULL_MEMBERS)
         .only("pk", "name")
     )
     return [
