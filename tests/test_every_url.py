@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from conftest import PERSONAS
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -18,8 +19,6 @@ from dangjian.core.scope import can
 from dangjian.members.models import Member
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import MassOrganization, Organization, Position, School
-
-from conftest import PERSONAS
 
 
 @dataclass(frozen=True)

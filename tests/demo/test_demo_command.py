@@ -1,92 +1,14 @@
 """The real entry point, as a user runs it: `dangjian demo` on the embedded SQLite database
 in a fresh $DANGJIAN_HOME, a second run, serving the pages, and `dangjian serve`."""
 
-import os
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import ACCOUNTS, Server, account_users, get, run
 
 from dangjian.core.management.commands.serve import check_addr
 from dangjian.demo.management.commands.demo import remove_sqlite_files
-
-ACCOUNTS = {"admin", "county", "branch", "member"}
-
-
-def dangjian(home: Path, *args: str, **kwargs):
-    env = {**os.environ, "DANGJIAN_HOME": str(home)}
-    # The demo is about the embedded default: never the database of the test run.
-    env.pop("DANGJIAN_DATABASE_URL", None)
-    return [sys.executable, "-m", "dangjian.cli", *args], env
-
-
-def run(home: Path, *args: str) -> str:
-    command, env = dangjian(home, *args)
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-class Server:
-    """A `dangjian` server started in its own process group and stopped with Ctrl-C."""
-
-    def __init__(self, home: Path, *args: str):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        command, env = dangjian(home, *args, "--addr", f"127.0.0.1:{self.port}")
-        self.process = subprocess.Popen(
-            command,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-
-    def __enter__(self):
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.process.stdout.read()[-3000:]
-            try:
-                if get(f"{self.base}/healthz")[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.3)
-        raise AssertionError("server did not start")
-
-    def __exit__(self, *exc):
-        os.killpg(self.process.pid, signal.SIGINT)
-        try:
-            self.output = self.process.communicate(timeout=30)[0]
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.output = self.process.communicate()[0]
-        return False
-
-
-def account_users(output: str) -> set[str]:
-    return {line.split()[1] for line in output.splitlines() if line.startswith("账号 ")}
 
 
 def test_it_builds_serves_and_reruns_the_demo_on_embedded_sqlite(tmp_path):
