@@ -50,9 +50,13 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "treebeard",
+    "django_tasks",
+    "django_tasks_db",
     "dangjian.core",
     "dangjian.orgs",
     "dangjian.members",
+    "dangjian.recruitment",
+    "dangjian.dataio",
     "dangjian.accounts",
     "dangjian.stats",
     "dangjian.demo",
@@ -162,6 +166,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+# Background jobs (imports, large exports, report documents): Django's Tasks API through the
+# django-tasks backport. The embedded default keeps the queue in the database, run by the
+# worker that `dangjian demo`/`serve` start; tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if "pytest" in sys.modules
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
 }
 
 # Party-work settings that DESIGN section 6 marks as local practice.

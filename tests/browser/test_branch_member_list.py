@@ -11,11 +11,15 @@ ACCOUNT = {account.username: account for account in DEMO_ACCOUNTS}
 
 def branch_facts(home):
     with sqlite3.connect(home / "dangjian.sqlite3") as db:
-        org_id = db.execute("select id from orgs_organization where name = ?", (BRANCH_NAME,)).fetchone()[0]
+        org_id = db.execute(
+            "select id from orgs_organization where name = ?", (BRANCH_NAME,)
+        ).fetchone()[0]
         active = db.execute(
             "select count(*) from members_member where org_id = ? and status = 'active'", (org_id,)
         ).fetchone()[0]
-        outsider = db.execute("select id from members_member where org_id != ? limit 1", (org_id,)).fetchone()[0]
+        outsider = db.execute(
+            "select id from members_member where org_id != ? limit 1", (org_id,)
+        ).fetchone()[0]
     return active, outsider
 
 

@@ -42,6 +42,11 @@ class MemberQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     def current(self):
         return self.filter(status=Status.ACTIVE)
 
+    def with_id_numbers(self, numbers):
+        """Members holding any of these (normalised) ID numbers. The one way to look up by
+        ID number, so that storing numbers encrypted changes only this method."""
+        return self.filter(id_number__in=list(numbers))
+
 
 class Member(models.Model):
     """党员. Fields follow the national member system and INTERFACES 4.3."""
