@@ -21,6 +21,15 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+@pytest.fixture
+def keep_connection(monkeypatch):
+    """run_from_argv closes every connection when it ends, which on PostgreSQL would close the
+    test's transaction too; the command itself is what is under test."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
 def run_argv(capsys, *args) -> tuple[int, str, str]:
     """Through run_from_argv, as the `dangjian` console script runs it."""
     code = 0
@@ -89,7 +98,7 @@ def test_it_defaults_to_the_top_of_the_users_scope(world):
     assert result["org"]["code"] == "T-GB"
 
 
-def test_it_refuses_an_org_outside_the_users_scope_with_exit_1(world, capsys):
+def test_it_refuses_an_org_outside_the_users_scope_with_exit_1(world, capsys, keep_connection):
     code, out, err = run_argv(capsys, "--as", "secretary_a", "--org", "T-BB", "--json")
     assert code == 1
     assert out == ""
@@ -100,7 +109,7 @@ def test_it_refuses_an_org_outside_the_users_scope_with_exit_1(world, capsys):
     assert "组织代码“NOPE”不存在或不在您的权限范围内" in err
 
 
-def test_it_refuses_a_user_without_a_view_scope(world, capsys):
+def test_it_refuses_a_user_without_a_view_scope(world, capsys, keep_connection):
     code, out, err = run_argv(capsys, "--as", "member", "--json")
     assert (code, out) == (1, "")
     assert "没有可查看的党组织" in err
@@ -123,7 +132,7 @@ def test_it_refuses_a_user_without_a_view_scope(world, capsys):
         (("--org", "NOPE"), "组织代码“NOPE”不存在"),
     ],
 )
-def test_it_rejects_bad_arguments_in_chinese(world, capsys, args, message):
+def test_it_rejects_bad_arguments_in_chinese(world, capsys, args, message, keep_connection):
     code, out, err = run_argv(capsys, *args, "--json")
     assert (code, out) == (1, "")
     assert message in err
