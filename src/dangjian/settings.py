@@ -1,11 +1,14 @@
 """Settings from DANGJIAN_* environment variables (INTERFACES section 2)."""
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
+from dangjian.core.crypto import load_keyring
 from dangjian.env import ConfigError, env_bool, env_int, env_list, home_dir, secret_key
 
 try:
@@ -15,6 +18,18 @@ try:
     HTTPS = env_bool("DANGJIAN_HTTPS", False)
     ALLOWED_HOSTS = env_list("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
     PAGE_SIZE = env_int("DANGJIAN_PAGE_SIZE", 50, 10, 500)
+    # Security baseline (DESIGN 7, docs/security.md). Ranges never allow a weaker setting
+    # than the baseline: a longer idle time or a shorter lockout is a configuration error.
+    ID_KEYRING = load_keyring(HOME)
+    DANGJIAN_PASSWORD_MAX_AGE_DAYS = env_int("DANGJIAN_PASSWORD_MAX_AGE_DAYS", 90, 1, 365)
+    DANGJIAN_SESSION_IDLE_MINUTES = env_int("DANGJIAN_SESSION_IDLE_MINUTES", 30, 1, 30)
+    DANGJIAN_SESSION_MAX_HOURS = env_int("DANGJIAN_SESSION_MAX_HOURS", 8, 1, 24)
+    DANGJIAN_LOCKOUT_FAILURES = env_int("DANGJIAN_LOCKOUT_FAILURES", 5, 3, 5)
+    DANGJIAN_LOCKOUT_MINUTES = env_int("DANGJIAN_LOCKOUT_MINUTES", 10, 10, 1440)
+    DANGJIAN_AUDIT_RETENTION_DAYS = env_int("DANGJIAN_AUDIT_RETENTION_DAYS", 180, 180, 36500)
+    DANGJIAN_REQUIRE_2FA_FOR_ADMINS = env_bool("DANGJIAN_REQUIRE_2FA_FOR_ADMINS", True)
+    DANGJIAN_REQUIRE_2FA_FOR_ALL = env_bool("DANGJIAN_REQUIRE_2FA_FOR_ALL", False)
+    DANGJIAN_SEPARATE_DUTIES = env_bool("DANGJIAN_SEPARATE_DUTIES", False)
     _db_url = os.environ.get("DANGJIAN_DATABASE_URL") or f"sqlite:///{HOME / 'dangjian.sqlite3'}"
     try:
         _db = dj_database_url.parse(_db_url, conn_max_age=60)
@@ -43,6 +58,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -65,15 +85,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangjian.core.middleware.RequestContextMiddleware",
+    "dangjian.core.middleware.SessionTimeoutMiddleware",
+    "dangjian.core.middleware.NoStoreMiddleware",
+    "dangjian.accounts.middleware.AccountPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the view into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -95,15 +122,48 @@ TEMPLATES = [
     },
 ]
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked-out account is refused before its password is checked.
+    "dangjian.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
+    {"NAME": "dangjian.core.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Lockout after repeated failures (django-axes), per account name wherever the attempts
+# come from; a school behind one NAT address is not locked out as a whole.
+AXES_FAILURE_LIMIT = DANGJIAN_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=DANGJIAN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout are refused (and audited) but do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "dangjian.accounts.views.locked_out"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Our audit log records sign-ins; axes keeps only the failure counters.
+AXES_DISABLE_ACCESS_LOG = True
+# The client address as the server saw it; a forwarded-for header is the client's to forge.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+SILENCED_SYSTEM_CHECKS = [
+    # axes.W006 asks for the IP address among the lockout parameters, against lockouts
+    # keyed on rotating user agents or cookies. Ours is keyed on the account name alone,
+    # counted from every address, which rotation does not escape; adding the address would
+    # lock out a whole school behind one NAT address after five typos (docs/security.md).
+    "axes.W006",
+]
+
+# Second factor (django-otp): TOTP apps plus single-use recovery codes.
+OTP_TOTP_ISSUER = "党建工作平台"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -130,19 +190,43 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-SESSION_COOKIE_AGE = 8 * 3600
+# The absolute lifetime; the idle timeout is enforced by core.middleware.SessionTimeoutMiddleware.
+SESSION_COOKIE_AGE = DANGJIAN_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files,
+# no inline code; data carried to scripts with `json_script`. `data:` images are the
+# SVG icons inside Bootstrap's stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -166,6 +250,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Two models call a field `stage` (学段 of a school, 发展阶段 of a candidate): name their
+    # enums, so the schema is stable and `check --deploy --fail-level WARNING` stays clean.
+    "ENUM_NAME_OVERRIDES": {
+        "SchoolStageEnum": "dangjian.orgs.models.SchoolStage",
+        "RecruitStageEnum": "dangjian.recruitment.models.Stage",
+    },
 }
 
 # Background jobs (imports, large exports, report documents): Django's Tasks API through the
@@ -187,6 +277,10 @@ DANGJIAN_TERM_REMINDER_DAYS = env_int("DANGJIAN_TERM_REMINDER_DAYS", 90, 0, 730)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Defence in depth: no log line carries a full ID number, whatever a library logs.
+    "filters": {"mask_id_numbers": {"()": "dangjian.core.validators.MaskIdNumbersFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_id_numbers"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

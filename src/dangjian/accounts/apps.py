@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "dangjian.accounts"
     label = "accounts"
     verbose_name = "用户与权限"
+
+    def ready(self):
+        from dangjian.accounts import signals  # noqa: F401

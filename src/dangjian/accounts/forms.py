@@ -146,7 +146,9 @@ class PasswordPairMixin(forms.Form):
         label=_("密码"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("至少8位,不能全为数字,不能与账号或姓名相似"),
+        help_text=_(
+            "至少8位, 含小写字母、大写字母、数字、其他字符中的至少3类, 不能与账号或姓名相似"
+        ),
     )
     password2 = forms.CharField(
         label=_("确认密码"),
@@ -200,6 +202,31 @@ class UserFilterForm(BootstrapMixin, forms.Form):
         required=False,
         choices=[("", _("全部状态")), ("1", _("启用")), ("0", _("停用"))],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = gettext("账号或姓名")
+
+
+class TokenForm(BootstrapMixin, forms.Form):
+    token = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        help_text=_("身份验证器应用中的6位数字, 或一个恢复码"),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class SecurityFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False)
+    locked = forms.BooleanField(label=_("只看已锁定"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

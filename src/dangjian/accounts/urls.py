@@ -14,4 +14,17 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.user_activate, name="user-activate"),
     path("users/<int:pk>/password/", views.user_password, name="user-password"),
     path("roles/<int:pk>/revoke/", views.user_revoke, name="user-revoke"),
+    path("2fa/", views.otp_manage, name="otp-manage"),
+    path("2fa/setup/", views.otp_setup, name="otp-setup"),
+    path("2fa/verify/", views.otp_verify, name="otp-verify"),
+    path("2fa/recovery-codes/", views.otp_recovery, name="otp-recovery"),
+    path("2fa/disable/", views.otp_disable, name="otp-disable"),
+    path("security/", views.security_list, name="security-list"),
+    path("security/<int:pk>/unlock/", views.security_unlock, name="security-unlock"),
+    path("security/<int:pk>/reset-2fa/", views.security_reset_otp, name="security-reset-otp"),
+    path(
+        "security/<int:pk>/end-sessions/",
+        views.security_end_sessions,
+        name="security-end-sessions",
+    ),
 ]

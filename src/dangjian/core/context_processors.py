@@ -13,6 +13,7 @@ def navigation(request):
             "add": can(user, Action.ADD),
             "manage_users": can(user, Action.MANAGE_USERS),
             "audit": can(user, Action.AUDIT),
+            "security": can(user, Action.MANAGE_SECURITY),
             "member_self": is_member_self(user),
         }
     }

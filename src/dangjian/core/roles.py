@@ -1,4 +1,9 @@
-"""Roles are granted per organisation and cover its whole subtree."""
+"""Roles are granted per organisation and cover its whole subtree.
+
+Administration can be split the way 等保 level 3 asks (三员分立): instead of one 管理员 holding
+everything, a 系统管理员 manages accounts and role grants, a 安全管理员 handles account
+security (lockouts, second factors, sessions) and an 审计员 reads the audit log, each of them
+seeing nothing else. docs/security.md maps the duties."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +14,9 @@ class Role(models.TextChoices):
     ORGANISER = "organiser", _("组织员")
     VIEWER = "viewer", _("查看员")
     MEMBER_SELF = "member_self", _("党员本人")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDITOR = "auditor", _("审计员")
 
 
 class Action(models.TextChoices):
@@ -18,6 +26,7 @@ class Action(models.TextChoices):
     DELETE = "delete", _("删除")
     REVEAL_ID = "reveal_id", _("查看完整身份证号")
     MANAGE_USERS = "manage_users", _("管理用户")
+    MANAGE_SECURITY = "manage_security", _("管理账号安全")
     AUDIT = "audit", _("查看审计日志")
 
 
@@ -27,4 +36,16 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({Action.VIEW}),
     # member_self grants no subtree; models opt in through `self_q`.
     Role.MEMBER_SELF: frozenset(),
+    # The three separable administrator duties: none of them reads member records.
+    Role.SYSTEM_ADMIN: frozenset({Action.MANAGE_USERS}),
+    Role.SECURITY_ADMIN: frozenset({Action.MANAGE_SECURITY}),
+    Role.AUDITOR: frozenset({Action.AUDIT}),
 }
+
+# Roles whose holders sign in with a second factor (DESIGN 7) and that only someone holding
+# all of the role's actions may grant.
+PRIVILEGED_ROLES: frozenset[str] = frozenset(
+    {Role.ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR}
+)
+# With DANGJIAN_SEPARATE_DUTIES=true one account holds at most one of these.
+DUTY_ROLES: frozenset[str] = PRIVILEGED_ROLES

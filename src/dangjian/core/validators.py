@@ -1,6 +1,7 @@
 """Checks of Chinese identity and contact data, shared by forms, imports and the API."""
 
 import datetime as dt
+import logging
 import re
 
 from django.core.exceptions import ValidationError
@@ -63,6 +64,25 @@ def mask_id_number(number: str | None) -> str:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
+# An 18-character ID number standing alone in free text (not part of a longer digit run).
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_id_numbers_in(text: str) -> str:
+    return ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group(0).upper()), text)
+
+
+class MaskIdNumbersFilter(logging.Filter):
+    """Logging filter: full ID numbers in a log line are masked like on the pages."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_id_numbers_in(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
 def validate_phone(value: str) -> str:
     phone = (value or "").strip().replace(" ", "")
     if phone and not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
@@ -73,3 +93,35 @@ def validate_phone(value: str) -> str:
 def validate_code(value: str) -> None:
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value or ""):
         raise ValidationError(_("代码只能由1-32位字母、数字、下划线或连字符组成"))
+
+
+class CharacterClassesValidator:
+    """Password rule of DESIGN 7 (等保 level 3): at least `min_classes` of the four classes
+    lower-case letters, upper-case letters, digits and other characters."""
+
+    def __init__(self, min_classes: int = 3):
+        self.min_classes = min_classes
+
+    @staticmethod
+    def classes(password: str) -> int:
+        return sum(
+            (
+                any(c.islower() for c in password),
+                any(c.isupper() for c in password),
+                any(c.isdigit() for c in password),
+                any(not c.isalnum() for c in password),
+            )
+        )
+
+    def validate(self, password: str, user=None) -> None:
+        if self.classes(password) < self.min_classes:
+            raise ValidationError(
+                _("密码须包含小写字母、大写字母、数字、其他字符中的至少%(n)d类")
+                % {"n": self.min_classes},
+                code="password_too_simple",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码须包含小写字母、大写字母、数字、其他字符中的至少%(n)d类") % {
+            "n": self.min_classes
+        }

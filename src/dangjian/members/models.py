@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core import pinyin
+from dangjian.core import crypto, pinyin
 from dangjian.core.scope import RestrictedQuerySetMixin, path_q
 from dangjian.core.validators import id_birth_date, mask_id_number
 from dangjian.members.choices import (
@@ -36,16 +36,21 @@ class MemberQuerySet(RestrictedQuerySetMixin, models.QuerySet):
         # Only the 4 characters the mask shows may be searched, so search reveals nothing more.
         suffix = text.upper()
         if len(suffix) == 4 and suffix[:3].isdigit() and (suffix[3].isdigit() or suffix[3] == "X"):
-            q |= Q(id_number__endswith=suffix)
+            q |= Q(id_suffix=suffix)
         return self.filter(q)
 
     def current(self):
         return self.filter(status=Status.ACTIVE)
 
     def with_id_numbers(self, numbers):
-        """Members holding any of these (normalised) ID numbers. The one way to look up by
-        ID number, so that storing numbers encrypted changes only this method."""
-        return self.filter(id_number__in=list(numbers))
+        """Members holding any of these ID numbers: the one way to look up by number. Numbers
+        are stored encrypted, so the lookup goes through their keyed hash."""
+        hashes = {
+            crypto.hash_id(number.strip().upper())
+            for number in numbers
+            if isinstance(number, str) and number.strip()
+        }
+        return self.filter(id_hash__in=sorted(hashes))
 
 
 class Member(models.Model):
@@ -56,7 +61,18 @@ class Member(models.Model):
     name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, db_index=True)
     sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices)
     ethnicity = models.CharField(_("民族"), max_length=10, choices=ETHNIC_CHOICES, default="汉族")
-    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
+    # The 公民身份号码 is never stored in clear (DESIGN 7): `id_number` below is a property
+    # over these three columns.
+    id_cipher = models.TextField(_("公民身份号码(密文)"), editable=False)
+    id_hash = models.CharField(
+        _("公民身份号码(查找摘要)"),
+        max_length=64,
+        unique=True,
+        editable=False,
+        error_messages={"unique": _("公民身份号码已存在")},
+    )
+    # The last 4 characters are shown in the mask anyway; kept in clear for search.
+    id_suffix = models.CharField(_("身份证号后4位"), max_length=4, db_index=True, editable=False)
     birth_date = models.DateField(_("出生日期"))
     education = models.CharField(_("学历"), max_length=30, choices=Education.choices)
     org = models.ForeignKey(
@@ -118,13 +134,47 @@ class Member(models.Model):
         """Pinyin keys and birth date follow from name and ID number (also for bulk paths)."""
         self.name_pinyin = pinyin.full(self.name)
         self.name_initials = pinyin.initials(self.name)
-        if self.id_number and len(self.id_number) == 18:
+        number = self.id_number
+        if isinstance(number, str) and len(number) == 18:
             with contextlib.suppress(ValueError):
-                self.birth_date = id_birth_date(self.id_number)
+                self.birth_date = id_birth_date(number)
+
+    @property
+    def id_number(self):
+        """The full number, decrypted on first use. A value that is not text (Excel's
+        float) is kept as given, so validation can name the problem."""
+        if "_id_raw" in self.__dict__:
+            return self.__dict__["_id_raw"]
+        cached = self.__dict__.get("_id_plain")
+        if cached is not None and cached[0] == self.id_cipher:
+            return cached[1]
+        plain = crypto.decrypt_id(self.id_cipher) if self.id_cipher else ""
+        self._id_plain = (self.id_cipher, plain)
+        return plain
+
+    @id_number.setter
+    def id_number(self, value) -> None:
+        if not isinstance(value, str):
+            self.__dict__["_id_raw"] = value
+            self.id_cipher, self.id_hash, self.id_suffix = "", "", ""
+            return
+        self.__dict__.pop("_id_raw", None)
+        number = value.strip().upper()
+        if self.id_cipher and number == self.id_number:
+            return  # unchanged: keep the ciphertext, so an edit does not look like a change
+        if not number:
+            self.id_cipher, self.id_hash, self.id_suffix = "", "", ""
+            self._id_plain = ("", "")
+            return
+        self.id_cipher = crypto.encrypt_id(number)
+        self.id_hash = crypto.hash_id(number)
+        self.id_suffix = number[-4:]
+        self._id_plain = (self.id_cipher, number)
 
     @property
     def masked_id(self) -> str:
-        return mask_id_number(self.id_number)
+        number = self.id_number
+        return mask_id_number(number if isinstance(number, str) else "")
 
     def category_on(self, day: dt.date | None = None) -> str:
         day = day or timezone.localdate()

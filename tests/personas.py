@@ -1,0 +1,185 @@
+"""Shared personas and a small hand-built city (DESIGN 3.2): every test speaks of the same
+people and orgs, so a scope rule is checked against the same shape everywhere."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+
+from dangjian.accounts import services as accounts
+from dangjian.core.context import CLI
+from dangjian.core.validators import id_check_digit
+from dangjian.members import services as members
+from dangjian.orgs import services as orgs
+
+PASSWORD = "Test#Pass2026"
+
+
+def make_id(birth: dt.date, seq: int = 1, sex: str = "male", area: str = "640102") -> str:
+    """A valid 18-digit 公民身份号码 for tests."""
+    digit = seq * 2 + (1 if sex == "male" else 0)
+    body = f"{area}{birth:%Y%m%d}{digit % 1000:03d}"
+    return body + id_check_digit(body)
+
+
+@dataclass
+class World:
+    orgs: dict = field(default_factory=dict)
+    schools: dict = field(default_factory=dict)
+    members: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+
+
+_seq = iter(range(1, 10_000))
+
+
+def add_member(
+    org,
+    name,
+    *,
+    sex="male",
+    birth=dt.date(1985, 5, 1),
+    joined=dt.date(2010, 7, 1),
+    converted=dt.date(2011, 7, 1),
+    person_type="teacher",
+    education="bachelor",
+    work_unit=None,
+    ethnicity="汉族",
+    actor=CLI,
+):
+    return members.create_member(
+        actor,
+        name=name,
+        sex=sex,
+        ethnicity=ethnicity,
+        id_number=make_id(birth, next(_seq), sex),
+        education=education,
+        org=org,
+        work_unit=work_unit,
+        person_type=person_type,
+        joined_on=joined,
+        converted_on=converted,
+    )
+
+
+def build_world() -> World:
+    w = World()
+    o = w.orgs
+    o["city"] = orgs.create_org(
+        CLI,
+        parent=None,
+        code="T-CITY",
+        name="测试市教育局党委",
+        kind="committee",
+        founded_on=dt.date(1990, 1, 1),
+        term_start=dt.date(2021, 6, 1),
+    )
+    o["county"] = orgs.create_org(
+        CLI,
+        parent=o["city"],
+        code="T-COUNTY",
+        name="测试县教体局党委",
+        kind="committee",
+        founded_on=dt.date(1995, 1, 1),
+    )
+    o["gb"] = orgs.create_org(
+        CLI,
+        parent=o["county"],
+        code="T-GB",
+        name="第一学区党总支",
+        kind="general_branch",
+        founded_on=dt.date(2009, 3, 1),
+        term_start=dt.date(2020, 3, 1),
+    )
+    o["ba"] = orgs.create_org(
+        CLI,
+        parent=o["gb"],
+        code="T-BA",
+        name="甲小学党支部",
+        kind="branch",
+        founded_on=dt.date(2009, 6, 1),
+        term_start=dt.date(2024, 6, 1),
+    )
+    o["bb"] = orgs.create_org(
+        CLI,
+        parent=o["gb"],
+        code="T-BB",
+        name="乙中学党支部",
+        kind="branch",
+        founded_on=dt.date(2012, 6, 1),
+    )
+    o["jb"] = orgs.create_org(
+        CLI,
+        parent=o["county"],
+        code="T-JB",
+        name="丙丁联合党支部",
+        kind="joint_branch",
+        founded_on=dt.date(2010, 1, 1),
+    )
+    o["county2"] = orgs.create_org(
+        CLI, parent=o["city"], code="T-COUNTY2", name="另一县教体局党委", kind="committee"
+    )
+    o["bx"] = orgs.create_org(
+        CLI, parent=o["county2"], code="T-BX", name="戊小学党支部", kind="branch"
+    )
+    s = w.schools
+
+    def school(key, code, name, stage, supervisor, covering, teachers):
+        s[key] = orgs.create_school(
+            CLI,
+            code=code,
+            name=name,
+            stage=stage,
+            ownership="public",
+            locality="town",
+            supervising_org=supervisor,
+            covering_org=covering,
+            district="测试县",
+            staff_count=teachers + 5,
+            teacher_count=teachers,
+            student_count=teachers * 15,
+        )
+
+    school("a", "S-A", "甲小学", "primary", o["county"], o["ba"], 20)
+    school("b", "S-B", "乙中学", "junior", o["county"], o["bb"], 30)
+    school("c", "S-C", "丙小学", "primary", o["county"], o["jb"], 8)
+    school("d", "S-D", "丁小学", "primary", o["county"], o["jb"], 6)
+    school("e", "S-E", "庚小学", "primary", o["county"], None, 5)
+    school("x", "S-X", "戊小学", "primary", o["county2"], o["bx"], 10)
+    m = w.members
+    m["a1"] = add_member(o["ba"], "张三", work_unit=s["a"])
+    m["a2"] = add_member(o["ba"], "李四", sex="female", work_unit=s["a"], ethnicity="回族")
+    m["a3"] = add_member(
+        o["ba"],
+        "王五",
+        work_unit=s["a"],
+        joined=dt.date(2024, 3, 1),
+        converted=None,
+        birth=dt.date(1998, 2, 3),
+    )
+    m["b1"] = add_member(o["bb"], "赵六", work_unit=s["b"])
+    m["b2"] = add_member(o["bb"], "钱七", sex="female", work_unit=s["b"], person_type="manager")
+    m["b3"] = add_member(o["bb"], "孙八", work_unit=s["b"], education="college")
+    m["c1"] = add_member(o["jb"], "周九", work_unit=s["c"])
+    m["d1"] = add_member(o["jb"], "吴十", work_unit=s["d"], sex="female")
+    m["x1"] = add_member(o["bx"], "郑一", work_unit=s["x"])
+    m["x2"] = add_member(o["bx"], "冯二", work_unit=s["x"], sex="female")
+    u = w.users
+
+    def user(key, org, role, member=None):
+        u[key] = accounts.create_user(
+            CLI, username=key, password=PASSWORD, full_name=key, org=org, role=role, member=member
+        )
+
+    user("city_admin", o["city"], "admin")
+    user("county_admin", o["county"], "admin")
+    user("secretary_a", o["ba"], "organiser")
+    user("secretary_b", o["bb"], "organiser")
+    user("member", o["ba"], "member_self", member=m["a1"])
+    User = get_user_model()
+    for key in list(u):
+        u[key] = User.objects.get(pk=u[key].pk)
+    return w
+
+
+PERSONAS = ("city_admin", "county_admin", "secretary_a", "secretary_b", "member", "anonymous")
