@@ -1,4 +1,4 @@
-"""Helpers for the org network page tests (personas and world come from tests/conftest.py)."""
+"""Helpers for the org network page tests (personas and world come from tests/personas.py)."""
 
 from dangjian.core.models import AuditEntry
 

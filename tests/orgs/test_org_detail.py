@@ -1,12 +1,12 @@
 import datetime as dt
 
 from django.urls import reverse
+from personas import add_member
 
 from dangjian.core.context import CLI
 from dangjian.core.dates import add_years
 from dangjian.orgs import services
 from dangjian.orgs.models import Position
-from tests.conftest import add_member
 
 
 def detail(world, login, persona, key):

@@ -1,8 +1,8 @@
 from django.urls import reverse
+from personas import add_member
 
 from dangjian.core.models import AuditAction
 from dangjian.orgs.models import School
-from tests.conftest import add_member
 from tests.orgs.helpers import audit_rows
 
 

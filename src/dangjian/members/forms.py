@@ -146,7 +146,7 @@ class MemberForm(BootstrapMixin, forms.Form):
     sex = forms.ChoiceField(label=_label("sex"), choices=_with_blank(Sex.choices, CHOOSE))
     ethnicity = forms.ChoiceField(label=_label("ethnicity"), choices=ETHNIC_CHOICES, initial="汉族")
     id_number = forms.CharField(
-        label=_label("id_number"),
+        label=_("公民身份号码"),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "spellcheck": "false", "maxlength": "18"}
         ),

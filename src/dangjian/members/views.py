@@ -80,6 +80,7 @@ def member_list(request):
             "org_options": org_options,
             "org_overflow": org_overflow,
             "can_add": can(request.user, Action.ADD),
+            "can_export_full_id": can(request.user, Action.REVEAL_ID),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
         },
     )

@@ -119,9 +119,7 @@ def org_tree(request):
     text = request.GET.get("q", "").strip()
     context = {"q": text}
     if text:
-        matches = _annotate_nodes(
-            _visible_orgs(user).filter(Q(name__contains=text) | Q(code__icontains=text)), user
-        )
+        matches = _annotate_nodes(filter_orgs(user, {"q": text}), user)
         page = paginate(request, matches, SEARCH_PAGE_SIZE)
         ancestors = _visible_ancestors(user, page.object_list)
         context.update(
@@ -375,13 +373,12 @@ def _can_add_school(user) -> bool:
     )
 
 
-@login_required
-def school_list(request):
-    user = request.user
+def filter_schools(user, params):
+    """The school list's filter, shared with its Excel export so both show the same rows."""
     qs = School.objects.restrict(user, Action.VIEW).select_related(
         "supervising_org", "covering_org"
     )
-    form = SchoolFilterForm(request.GET or None)
+    form = SchoolFilterForm(params or None)
     if form.is_valid():
         data = form.cleaned_data
         text = data["q"].strip()
@@ -396,6 +393,26 @@ def school_list(request):
             qs = subtree_filter(
                 qs, data["org"].strip(), "covering_org__path", "supervising_org__path"
             )
+    return form, qs
+
+
+def filter_orgs(user, params):
+    """The org tree's search (`q`) or one org's subtree (`org` = code), as the tree and
+    org pages show them; the Excel export uses the same rows."""
+    qs = _visible_orgs(user)
+    text = (params.get("q") or "").strip()
+    if text:
+        qs = qs.filter(Q(name__contains=text) | Q(code__icontains=text))
+    code = (params.get("org") or "").strip()
+    if code:
+        qs = subtree_filter(qs, code, "path")
+    return qs
+
+
+@login_required
+def school_list(request):
+    user = request.user
+    form, qs = filter_schools(user, request.GET)
     totals = qs.aggregate(total=Count("pk"), covered=Count("covering_org"))
     page = paginate(request, qs.order_by("code"))
     visible_org_ids = set(

@@ -2,11 +2,15 @@
 
 Static files are collected first and served by the app itself (whitenoise), so nothing
 else is needed on an isolated intranet. gunicorn runs in-process through its application
-API: no second entry point or config file to keep in step with the settings.
+API: no second entry point or config file to keep in step with the settings. When
+background jobs are queued in the database (django-tasks-db, the embedded default), their
+worker runs as a child process next to gunicorn and stops with it.
 """
 
+import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import get_internal_wsgi_application
@@ -16,6 +20,8 @@ from gunicorn.app.base import BaseApplication
 
 DEFAULT_ADDR = "127.0.0.1:8000"
 DEFAULT_WORKERS = 2
+DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
+WORKER_STOP_SECONDS = 15
 
 
 class _Gunicorn(BaseApplication):
@@ -39,8 +45,35 @@ def check_addr(addr: str) -> str:
     return addr
 
 
+def start_task_worker(stdout=None) -> subprocess.Popen | None:
+    """The django-tasks-db worker (`db_worker`) as a child process, when background jobs
+    are queued in the database; None when another backend runs them."""
+    backends = getattr(settings, "TASKS", {})
+    if backends.get("default", {}).get("BACKEND") != DATABASE_TASKS:
+        return None
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "dangjian.cli", "db_worker", "--no-reload"],
+    )
+    if stdout is not None:
+        stdout.write(_("后台任务进程已启动 (进程号 %(pid)d)") % {"pid": worker.pid} + "\n")
+    return worker
+
+
+def stop_task_worker(worker: subprocess.Popen | None) -> None:
+    """Ask the worker to finish its current job and exit; kill it if it will not."""
+    if worker is None or worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
 def serve(addr: str = DEFAULT_ADDR, workers: int = DEFAULT_WORKERS, stdout=None) -> None:
-    """Collect static files, then serve until interrupted (Ctrl-C stops gunicorn cleanly)."""
+    """Collect static files, then serve until interrupted (Ctrl-C stops gunicorn and the
+    background-job worker cleanly)."""
     stdout = stdout or sys.stdout
     check_addr(addr)
     if workers < 1:
@@ -49,19 +82,23 @@ def serve(addr: str = DEFAULT_ADDR, workers: int = DEFAULT_WORKERS, stdout=None)
     application = get_internal_wsgi_application()
     # Workers are forked: a connection opened here must not be shared with them.
     connections.close_all()
+    task_worker = start_task_worker(stdout)
     stdout.write(_("网页服务已启动: http://%(addr)s/ (按 Ctrl-C 停止)") % {"addr": addr} + "\n")
     stdout.flush()
-    _Gunicorn(
-        application,
-        {
-            "bind": addr,
-            "workers": workers,
-            "accesslog": "-",
-            "errorlog": "-",
-            "loglevel": "warning",
-            "proc_name": "dangjian",
-        },
-    ).run()
+    try:
+        _Gunicorn(
+            application,
+            {
+                "bind": addr,
+                "workers": workers,
+                "accesslog": "-",
+                "errorlog": "-",
+                "loglevel": "warning",
+                "proc_name": "dangjian",
+            },
+        ).run()
+    finally:
+        stop_task_worker(task_worker)
 
 
 class Command(BaseCommand):

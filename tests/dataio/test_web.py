@@ -1,0 +1,257 @@
+"""The web import flow (upload → report → confirm → background job → result) with the
+Django test client; the immediate task backend runs each job inline. Also the template
+downloads, job scope, and the Excel exports behind the list pages' 导出Excel buttons."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dangjian.core.models import AuditAction, AuditEntry
+from dangjian.dataio.models import ImportJob, JobStatus
+from dangjian.dataio.services import import_dir
+from dangjian.members.models import Member
+from tests.dataio.helpers import member_record, rows_of, table, xlsx_bytes
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def upload(client, kind, content, name="党员.xlsx"):
+    return client.post(
+        reverse(f"data-import-{kind}"),
+        {"file": SimpleUploadedFile(name, content)},
+    )
+
+
+def members_file(*records):
+    headers, rows = table("members", list(records))
+    return xlsx_bytes(headers, rows)
+
+
+def test_it_shows_the_import_pages_only_to_users_who_may_add(world, login):
+    client = login(world, "secretary_a")
+    page = client.get(reverse("data-home"))
+    assert page.status_code == 200
+    assert reverse("data-import-members") in page.content.decode()
+    assert client.get(reverse("data-import-members")).status_code == 200
+    client = login(world, "member")
+    assert client.get(reverse("data-home")).status_code == 404
+    assert client.get(reverse("data-import-members")).status_code == 404
+    assert client.get(reverse("data-template-members")).status_code == 404
+
+
+def test_it_offers_each_template_with_a_sample_row_and_notes(world, login):
+    client = login(world, "secretary_a")
+    for kind, first in (("orgs", "组织代码"), ("schools", "学校代码"), ("members", "姓名")):
+        response = client.get(reverse(f"data-template-{kind}"))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        wb = load_workbook(io.BytesIO(response.content))
+        assert wb.sheetnames[1] == "填写说明"
+        rows = list(wb.worksheets[0].iter_rows(values_only=True))
+        assert rows[0][0] == first and len(rows) == 2
+
+
+def test_it_runs_upload_report_confirm_result(world, login):
+    client = login(world, "secretary_a")
+    response = upload(client, "members", members_file(member_record()))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("data-job", args=[job.pk])
+    assert job.status == JobStatus.VALID and (job.to_create, job.to_update) == (1, 0)
+    assert job.user == world.users["secretary_a"] and len(job.sha256) == 64
+    page = client.get(response.url).content.decode()
+    assert "校验通过: 共 1 行数据, 将新增 1 条, 更新 0 条" in page
+    assert reverse("data-job-confirm", args=[job.pk]) in page
+    assert not Member.objects.filter(name="新党员").exists()
+
+    response = client.post(reverse("data-job-confirm", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and (job.created_count, job.updated_count) == (1, 0)
+    assert job.progress == 100
+    assert "导入完成: 新增 1, 更新 0" in client.get(response.url).content.decode()
+    assert Member.objects.filter(name="新党员", org=world.orgs["ba"]).exists()
+    # The uploaded file is gone once imported.
+    assert list(import_dir().iterdir()) == []
+    entry = AuditEntry.objects.filter(action=AuditAction.IMPORT).first()
+    assert entry.actor == world.users["secretary_a"]
+    assert entry.changes["sha256"] == [None, job.sha256]
+    # A finished job's progress poll reloads the page.
+    poll = client.get(reverse("data-job-progress", args=[job.pk]))
+    assert poll["HX-Refresh"] == "true"
+    # Confirming twice does nothing more.
+    client.post(reverse("data-job-confirm", args=[job.pk]))
+    assert Member.objects.filter(name="新党员").count() == 1
+
+
+def test_it_reports_every_problem_and_offers_the_marked_file(world, login):
+    client = login(world, "secretary_a")
+    content = members_file(
+        member_record(性别="女"),
+        member_record(所在党组织代码="T-BB", 公民身份号码=world.members["x1"].id_number),
+    )
+    upload(client, "members", content)
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.INVALID and job.error_count == 3
+    page = client.get(reverse("data-job", args=[job.pk])).content.decode()
+    assert "发现 3 个问题, 未写入任何数据" in page
+    assert "第2行" in page and "性别与公民身份号码不符" in page
+    assert "该公民身份号码已在您的管理范围之外登记" in page
+    assert "郑一" not in page
+    assert reverse("data-job-confirm", args=[job.pk]) not in page
+    report = client.get(reverse("data-job-report", args=[job.pk]))
+    assert report.status_code == 200 and "no-store" in report["Cache-Control"]
+    wb = load_workbook(io.BytesIO(b"".join(report.streaming_content)))
+    sheet = wb["导入数据"]
+    assert sheet["B2"].fill.fgColor.rgb.endswith("FFC7CE")  # 性别
+    assert sheet["D3"].fill.fgColor.rgb.endswith("FFC7CE")  # 公民身份号码
+    assert "[性别]" in sheet.cell(row=2, column=16).value
+    # Nothing was written and the upload itself is deleted; only the report remains.
+    assert not Member.objects.filter(name="新党员").exists()
+    assert [p.name for p in import_dir().iterdir()] == [job.report]
+    response = client.post(reverse("data-job-confirm", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.INVALID
+
+
+def test_it_rejects_an_unusable_file_with_one_message(world, login):
+    client = login(world, "secretary_a")
+    upload(client, "members", b"name,sex\n", name="名单.csv")
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.REJECTED
+    page = client.get(reverse("data-job", args=[job.pk])).content.decode()
+    assert "文件无法导入" in page and "文件不是Excel工作簿(.xlsx)" in page
+    assert list(import_dir().iterdir()) == []
+
+
+def test_it_refuses_an_upload_over_the_size_cap_before_storing_it(world, login, settings):
+    settings.DANGJIAN_IMPORT_MAX_BYTES = 1024
+    client = login(world, "secretary_a")
+    response = upload(client, "members", b"PK" + b"\0" * 4096)
+    assert response.status_code == 200
+    assert "文件超过1KB的上限" in response.content.decode()
+    assert not ImportJob.objects.exists() and list(import_dir().iterdir()) == []
+
+
+def test_it_keeps_a_job_to_its_uploader(world, login):
+    client = login(world, "secretary_a")
+    upload(client, "members", members_file(member_record()))
+    job = ImportJob.objects.get()
+    client = login(world, "secretary_b")
+    for name in ("data-job", "data-job-progress", "data-job-report"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+    assert client.post(reverse("data-job-confirm", args=[job.pk])).status_code == 404
+    job.refresh_from_db()
+    assert job.status == JobStatus.VALID
+
+
+def test_it_imports_orgs_and_schools_through_the_same_flow(world, login):
+    client = login(world, "county_admin")
+    headers, rows = table(
+        "orgs",
+        [
+            {
+                "组织代码": "W-B1",
+                "组织名称": "网页党支部",
+                "组织类别": "党支部",
+                "上级组织代码": "T-GB",
+            }
+        ],
+    )
+    upload(client, "orgs", xlsx_bytes(headers, rows), name="orgs.xlsx")
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.VALID
+    client.post(reverse("data-job-confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.created_count == 1
+
+
+def test_it_exports_the_member_list_as_filtered_with_masked_ids(world, login):
+    client = login(world, "county_admin")
+    response = client.get(reverse("data-export-members"), {"org": "T-BB", "sex": "female"})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    rows = rows_of(response.content)
+    assert [r[0] for r in rows[1:]] == ["钱七"]
+    assert "*" in rows[1][3]
+    entry = AuditEntry.objects.first()
+    assert entry.action == AuditAction.EXPORT and entry.changes["count"] == [None, 1]
+    assert entry.changes["filter"] == [None, "org=T-BB&sex=female"]
+
+
+def test_it_reveals_ids_in_an_export_only_within_the_reveal_permission(world, login):
+    client = login(world, "county_admin")
+    url = reverse("data-export-members") + "?org=T-BA"
+    # A GET never reveals: a link cannot be a reveal.
+    rows = rows_of(client.get(url + "&full_id=1").content)
+    assert all("*" in r[3] for r in rows[1:])
+    rows = rows_of(client.post(url, {"full_id": "1"}).content)
+    assert {r[3] for r in rows[1:]} == {world.members[k].id_number for k in ("a1", "a2", "a3")}
+    entry = AuditEntry.objects.first()
+    assert entry.changes["full_id"] == [None, True] and entry.changes["revealed"] == [None, 3]
+    client = login(world, "secretary_a")  # an organiser: no reveal permission
+    rows = rows_of(client.post(reverse("data-export-members"), {"full_id": "1"}).content)
+    assert len(rows) == 4 and all("*" in r[3] for r in rows[1:])
+
+
+def test_it_exports_the_school_list_and_the_org_tree_as_filtered(world, login):
+    client = login(world, "county_admin")
+    rows = rows_of(client.get(reverse("data-export-schools"), {"covered": "no"}).content)
+    assert [r[0] for r in rows[1:]] == ["S-E"]
+    rows = rows_of(client.get(reverse("data-export-orgs"), {"q": "支部"}).content)
+    assert {r[0] for r in rows[1:]} == {"T-BA", "T-BB", "T-JB"}
+    rows = rows_of(client.get(reverse("data-export-orgs"), {"org": "T-GB"}).content)
+    assert [r[0] for r in rows[1:]] == ["T-GB", "T-BA", "T-BB"]
+    assert rows[1][3] == "T-COUNTY"
+    client = login(world, "secretary_a")
+    rows = rows_of(client.get(reverse("data-export-orgs")).content)
+    assert [r[0] for r in rows[1:]] == ["T-BA"]
+
+
+def test_it_puts_export_buttons_carrying_the_filter_on_the_lists(world, login):
+    client = login(world, "county_admin")
+    page = client.get(reverse("member-list"), {"org": "T-BB", "page": "1"}).content.decode()
+    assert f"{reverse('data-export-members')}?org=T-BB" in page
+    assert 'name="full_id"' in page  # the county admin may reveal
+    page = client.get(reverse("school-list"), {"covered": "no"}).content.decode()
+    assert f"{reverse('data-export-schools')}?covered=no" in page
+    page = client.get(reverse("org-tree"), {"q": "支部"}).content.decode()
+    assert f"{reverse('data-export-orgs')}?q=" in page
+    page = client.get(reverse("org-detail", args=[world.orgs["gb"].pk])).content.decode()
+    assert f"{reverse('data-export-orgs')}?org=T-GB" in page
+    client = login(world, "secretary_a")
+    page = client.get(reverse("member-list")).content.decode()
+    assert reverse("data-export-members") in page and 'name="full_id"' not in page
+
+
+def test_it_removes_uploads_and_reports_after_a_day(world, login):
+    import datetime as dt
+    import os
+
+    from django.utils import timezone
+
+    from dangjian.dataio import services
+
+    client = login(world, "secretary_a")
+    upload(client, "members", members_file(member_record()))
+    waiting = ImportJob.objects.get()
+    upload(client, "members", members_file(member_record(性别="女")))
+    invalid = ImportJob.objects.exclude(pk=waiting.pk).get()
+    assert {p.name for p in import_dir().iterdir()} == {waiting.upload, invalid.report}
+    old = (timezone.now() - dt.timedelta(hours=25)).timestamp()
+    for path in import_dir().iterdir():
+        os.utime(path, (old, old))
+    ImportJob.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+    assert services.purge_stale() == 2
+    assert list(import_dir().iterdir()) == []
+    waiting.refresh_from_db()
+    invalid.refresh_from_db()
+    assert waiting.status == JobStatus.EXPIRED and invalid.report == ""
+    assert client.get(reverse("data-job-report", args=[invalid.pk])).status_code == 404
+    response = client.post(reverse("data-job-confirm", args=[waiting.pk]), follow=True)
+    assert "不能确认导入" in response.content.decode()
