@@ -4,9 +4,9 @@ as-of rules (joining, 转正, transfers, leaving, founding, the 35-year birthday
 import datetime as dt
 
 import pytest
-from conftest import add_member
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from personas import add_member
 
 from dangjian.core.context import CLI
 from dangjian.members import services as members
@@ -24,6 +24,14 @@ NO_ORGS = {
     "临时党支部": 0,
     "党小组": 0,
 }
+NO_AGES = dict.fromkeys(("<=30", "31-35", "36-40", "41-45", "46-50", "51-55", "56-60", ">=61"), 0)
+NO_EDUCATION = dict.fromkeys(
+    ("研究生", "大学本科", "大学专科", "中等专科", "高中", "初中及以下"), 0
+)
+NO_PERSON_TYPES = dict.fromkeys(
+    ("专任教师", "管理人员", "教辅人员", "工勤人员", "学生", "离退休人员", "其他"), 0
+)
+NO_BACKBONE = dict.fromkeys(("无", "教学能手", "学科带头人", "骨干教师", "名优教师"), 0)
 NO_MASS_ORGS = {
     "团委": 0,
     "团支部": 0,
@@ -51,6 +59,7 @@ def test_it_counts_every_key_for_the_whole_city(world):
         "as_of": "2025-06-30",
         "period": {"from": "2025-01-01", "to": "2025-12-31"},
         "orgs": {**NO_ORGS, "党委": 3, "党总支": 1, "党支部": 3, "联合党支部": 1},
+        "orgs_founded": NO_ORGS,
         "schools": {"total": 6, "covered": 5, "coverage": 0.8333},
         "members": {
             "total": 10,
@@ -61,8 +70,21 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "age_35_and_under": 1,
             "college_or_above": 10,
         },
+        "structure": {
+            "sex": {"男": 6, "女": 4},
+            "ethnicity": {"汉族": 9, "少数民族": 1},
+            "age": {**NO_AGES, "<=30": 1, "36-40": 9},
+            "education": {**NO_EDUCATION, "大学本科": 9, "大学专科": 1},
+            "person_type": {**NO_PERSON_TYPES, "专任教师": 9, "管理人员": 1},
+            "backbone": {**NO_BACKBONE, "无": 10},
+        },
         "teachers": {"total": 79, "party_members": 9, "ratio": 0.1139},
         "mass_orgs": NO_MASS_ORGS,
+        "mass_org_coverage": {
+            "youth_league": {"schools": 1, "covered": 0, "coverage": 0.0},
+            "young_pioneers": {"schools": 6, "covered": 0, "coverage": 0.0},
+            "union": {"schools": 6, "covered": 0, "coverage": 0.0},
+        },
         "changes": {
             "joined": 0,
             "converted": 0,
@@ -355,8 +377,10 @@ def _grow(world, n):
             student_count=100,
         )
         mass_org(school, "young_pioneers")
-        add_member(branch, f"甲{n}-{i}")
-        add_member(branch, f"乙{n}-{i}", sex="female")
+        # Born apart from the shared world's people, so no ID number can clash.
+        birth = dt.date(1986, 1, 1) + dt.timedelta(days=i)
+        add_member(branch, f"甲{n}-{i}", birth=birth)
+        add_member(branch, f"乙{n}-{i}", sex="female", birth=birth)
 
 
 @pytest.mark.parametrize("root_key", ["city", "ba"])
@@ -364,7 +388,8 @@ def test_it_uses_a_constant_number_of_queries(world, root_key, django_assert_max
     root = world.orgs[root_key]
     with CaptureQueriesContext(connection) as small:
         statistics(root, TODAY)
-    assert len(small) <= 6
+    # The scope (is it the whole tree? its ids), a query per section, two for the changes.
+    assert len(small) <= 8
     _grow(world, 12)
     with django_assert_max_num_queries(len(small)):
         result = statistics(root, TODAY)

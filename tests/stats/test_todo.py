@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from conftest import add_member
 from django.urls import reverse
+from personas import add_member
 
 from dangjian.accounts import services as accounts
 from dangjian.core.context import CLI

@@ -1,8 +1,9 @@
 """The statistics object of INTERFACES section 6, as of any date, for any subtree.
 
-Every section is one aggregate query over one table with conditional counts, so the cost
-does not grow with the number of orgs: a province and a school take the same number of
-queries (DESIGN 5: 0.5 s at the root of a 1M-member province). History comes from dated
+Every section is one aggregate query (two for the changes of a large subtree) with
+conditional counts, so the number of queries does not grow with the number of orgs: a
+province and a school take the same number (docs/performance.md has the measured times
+against DESIGN 5's targets). History comes from dated
 records (Membership spells, MemberEvent, founded/dissolved dates), never from the current
 state, so a report for 2010 stays the report for 2010 after later transfers.
 
@@ -15,35 +16,135 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.dates import born_after_for_max_age
 from dangjian.members.choices import (
     COLLEGE_OR_ABOVE,
     HAN,
     LEAVING_EVENTS,
+    Backbone,
+    Education,
     EventKind,
     PersonType,
     Sex,
 )
 from dangjian.members.models import MemberEvent, Membership
-from dangjian.orgs.models import MassOrganization, MassOrgKind, Organization, OrgKind, School
+from dangjian.orgs.models import (
+    MassOrganization,
+    MassOrgKind,
+    Organization,
+    OrgKind,
+    School,
+    SchoolStage,
+)
+from dangjian.recruitment.stats import development_section
 
 YOUTH_LEAGUE_KINDS = (MassOrgKind.YOUTH_LEAGUE_COMMITTEE, MassOrgKind.YOUTH_LEAGUE_BRANCH)
 # Leaving kinds other than a transfer out: the member leaves the Party's ranks here.
 LEFT_KINDS = tuple(kind for kind in LEAVING_EVENTS if kind != EventKind.MOVED_OUT)
 
+# Age bands of the 党内统计 tables: (key, lowest age, highest age), both ends included.
+AGE_BANDS = (
+    ("<=30", None, 30),
+    ("31-35", 31, 35),
+    ("36-40", 36, 40),
+    ("41-45", 41, 45),
+    ("46-50", 46, 50),
+    ("51-55", 51, 55),
+    ("56-60", 56, 60),
+    (">=61", 61, None),
+)
+AGE_BAND_LABELS = {
+    "<=30": _("30岁及以下"),
+    "31-35": _("31-35岁"),
+    "36-40": _("36-40岁"),
+    "41-45": _("41-45岁"),
+    "46-50": _("46-50岁"),
+    "51-55": _("51-55岁"),
+    "56-60": _("56-60岁"),
+    ">=61": _("61岁及以上"),
+}
+MINORITY = _("少数民族")
+# The members' attributes the structure tables break down (key, model field, choices).
+# (Sex and 民族 have two classes each: one count, the other is the rest.)
+DISTRIBUTIONS = (
+    ("education", "education", Education),
+    ("person_type", "person_type", PersonType),
+    ("backbone", "backbone", Backbone),
+)
+# Mass-organisation coverage: which schools are expected to have which organisation, by
+# 学段 (local practice: 团组织 where there are secondary students, 少先队 where there are
+# primary or junior-secondary pupils, 工会 everywhere).
+MASS_ORG_COVERAGE = (
+    (
+        "youth_league",
+        YOUTH_LEAGUE_KINDS,
+        (
+            SchoolStage.JUNIOR,
+            SchoolStage.SENIOR,
+            SchoolStage.COMPLETE,
+            SchoolStage.NINE_YEAR,
+            SchoolStage.TWELVE_YEAR,
+            SchoolStage.VOCATIONAL,
+        ),
+    ),
+    (
+        "young_pioneers",
+        (MassOrgKind.YOUNG_PIONEERS,),
+        (
+            SchoolStage.PRIMARY,
+            SchoolStage.JUNIOR,
+            SchoolStage.NINE_YEAR,
+            SchoolStage.TWELVE_YEAR,
+        ),
+    ),
+    ("union", (MassOrgKind.UNION,), tuple(SchoolStage.values)),
+)
+MASS_ORG_COVERAGE_LABELS = {
+    "youth_league": _("共青团组织"),
+    "young_pioneers": _("少先队大队"),
+    "union": _("工会"),
+}
+
 
 @dataclass(frozen=True)
 class Scope:
-    """What every section needs: the subtree (by path prefix), the day and the period."""
+    """What every section needs: the subtree (by path prefix), the day and the period.
+    `whole_tree`: the subtree is every org there is, so no row needs its org checked.
+    `ids`: the subtree's org ids when it is small (see `subtree_ids`)."""
 
     root: Organization
     as_of: dt.date
     period: tuple[dt.date, dt.date]
+    whole_tree: bool = False
+    ids: tuple[int, ...] | None = None
 
     @property
     def path(self) -> str:
         return self.root.path
+
+
+# Up to this many orgs a subtree is passed to the database as a list of ids: the planner
+# then sees how few rows match and reads them through the org indexes.
+SMALL_SUBTREE = 2000
+
+
+def make_scope(
+    root: Organization, as_of: dt.date, period: tuple[dt.date, dt.date] | None = None
+) -> Scope:
+    """The scope for `root`'s subtree: one small query to learn whether it is the whole
+    tree (no org check needed) or else its ids when there are few."""
+    period = period or calendar_year(as_of)
+    if root.depth == 1 and not Organization.objects.filter(depth=1).exclude(pk=root.pk).exists():
+        return Scope(root=root, as_of=as_of, period=period, whole_tree=True)
+    found = list(
+        Organization.objects.order_by()
+        .filter(path__startswith=root.path)
+        .values_list("pk", flat=True)[: SMALL_SUBTREE + 1]
+    )
+    ids = tuple(found) if len(found) <= SMALL_SUBTREE else None
+    return Scope(root=root, as_of=as_of, period=period, ids=ids)
 
 
 def ratio(part: int, whole: int) -> float:
@@ -54,10 +155,20 @@ def in_subtree(field: str, path: str) -> Q:
     return Q(**{f"{field}__startswith": path})
 
 
-def subtree_ids(scope: "Scope"):
-    """The subtree as a subquery of ids: the counted table is then reached through its
-    indexed org column rather than by joining every row to its org."""
+def subtree_ids(scope: Scope):
+    """The subtree's org ids, so the counted table is reached through its indexed org
+    column rather than by joining every row to its org: a list for a small subtree, a
+    subquery for a large one (where reading most of the table is the right plan anyway)."""
+    if scope.ids is not None:
+        return list(scope.ids)
     return Organization.objects.order_by().filter(path__startswith=scope.path).values("pk")
+
+
+def org_in_scope(scope: Scope, field: str = "org") -> Q:
+    """Rows whose `field` (an org foreign key) lies in the subtree."""
+    if scope.whole_tree:
+        return Q()
+    return Q(**{f"{field}__in": subtree_ids(scope)})
 
 
 def existing_on(day: dt.date, prefix: str = "") -> Q:
@@ -110,12 +221,27 @@ def schools_of(scope: Scope, model=School, prefix: str = ""):
 
 
 def org_section(scope: Scope, done: dict) -> dict:
-    row = (
-        Organization.objects.order_by()
-        .filter(in_subtree("path", scope.path), existing_on(scope.as_of))
-        .aggregate(**{kind: Count("pk", filter=Q(kind=kind)) for kind in OrgKind.values})
-    )
-    return {"orgs": {str(OrgKind(kind).label): row[kind] for kind in OrgKind.values}}
+    """Orgs existing on `as_of` by kind, and those founded within the period by kind."""
+    start, end = scope.period
+    rows = {
+        row["kind"]: row
+        for row in Organization.objects.order_by()
+        .filter(in_subtree("path", scope.path))
+        .values("kind")
+        .annotate(
+            existing=Count("pk", filter=existing_on(scope.as_of)),
+            founded=Count("pk", filter=Q(founded_on__gte=start, founded_on__lte=end)),
+        )
+    }
+    none = {"existing": 0, "founded": 0}
+    return {
+        "orgs": {
+            str(OrgKind(kind).label): rows.get(kind, none)["existing"] for kind in OrgKind.values
+        },
+        "orgs_founded": {
+            str(OrgKind(kind).label): rows.get(kind, none)["founded"] for kind in OrgKind.values
+        },
+    }
 
 
 def school_section(scope: Scope, done: dict) -> dict:
@@ -123,47 +249,81 @@ def school_section(scope: Scope, done: dict) -> dict:
         total=Count("pk"),
         covered=Sum("covered_on", output_field=IntegerField()),
         teachers=Sum("teacher_count"),
+        **{
+            f"expected_{key}": Count("pk", filter=Q(stage__in=stages))
+            for key, _kinds, stages in MASS_ORG_COVERAGE
+        },
     )
     total, covered = row["total"], row["covered"] or 0
     return {
         "schools": {"total": total, "covered": covered, "coverage": ratio(covered, total)},
         "_teachers_total": row["teachers"] or 0,
+        "_mass_expected": {key: row[f"expected_{key}"] for key, _k, _s in MASS_ORG_COVERAGE},
     }
+
+
+def age_band_q(day: dt.date, low: int | None, high: int | None, prefix: str = "") -> Q:
+    """Full years of age on `day` within [low, high] (None: open end)."""
+    q = Q()
+    if high is not None:
+        q &= Q(**{f"{prefix}birth_date__gte": born_after_for_max_age(day, high)})
+    if low is not None:
+        q &= Q(**{f"{prefix}birth_date__lt": born_after_for_max_age(day, low - 1)})
+    return q
+
+
+def in_force(day: dt.date, prefix: str = "") -> Q:
+    """A membership spell in force on `day`: started on or before it, not ended by it."""
+    return Q(**{f"{prefix}start_on__lte": day}) & (
+        Q(**{f"{prefix}end_on__isnull": True}) | Q(**{f"{prefix}end_on__gt": day})
+    )
 
 
 def member_section(scope: Scope, done: dict) -> dict:
     """Counted through the spell in force on `as_of`, so a member transferred later is
-    counted where they were then, and one who left on `as_of` is no longer counted."""
+    counted where they were then, and one who left on `as_of` is no longer counted.
+    The structure tables' breakdowns ride on the same single pass; figures that are sums
+    of breakdowns (35 and under, college or above, teachers) are added up, not recounted."""
     day = scope.as_of
-    full = Q(member__converted_on__lte=day)
+    counts = {
+        "total": Count("pk"),
+        "full": Count("pk", filter=Q(member__converted_on__lte=day)),
+        "female": Count("pk", filter=Q(member__sex=Sex.FEMALE)),
+        "minority": Count("pk", filter=~Q(member__ethnicity=HAN)),
+    }
+    for key, field, choices in DISTRIBUTIONS:
+        for i, value in enumerate(choices.values):
+            counts[f"{key}_{i}"] = Count("pk", filter=Q(**{f"member__{field}": value}))
+    for i, (_key, low, high) in enumerate(AGE_BANDS):
+        counts[f"age_{i}"] = Count("pk", filter=age_band_q(day, low, high, "member__"))
     row = (
-        Membership.objects.order_by()
-        .filter(
-            Q(org__in=subtree_ids(scope)),
-            Q(start_on__lte=day),
-            Q(end_on__isnull=True) | Q(end_on__gt=day),
-        )
-        .aggregate(
-            total=Count("pk"),
-            full=Count("pk", filter=full),
-            female=Count("pk", filter=Q(member__sex=Sex.FEMALE)),
-            minority=Count("pk", filter=~Q(member__ethnicity=HAN)),
-            young=Count("pk", filter=Q(member__birth_date__gte=born_after_for_max_age(day, 35))),
-            college=Count("pk", filter=Q(member__education__in=COLLEGE_OR_ABOVE)),
-            teachers=Count("pk", filter=Q(member__person_type=PersonType.TEACHER)),
-        )
+        Membership.objects.order_by().filter(org_in_scope(scope), in_force(day)).aggregate(**counts)
+    )
+    total, female, minority = row["total"], row["female"], row["minority"]
+    structure = {
+        "sex": {str(Sex.MALE.label): total - female, str(Sex.FEMALE.label): female},
+        "ethnicity": {HAN: total - minority, str(MINORITY): minority},
+        "age": {key: row[f"age_{i}"] for i, (key, _l, _h) in enumerate(AGE_BANDS)},
+    }
+    by_value = {}
+    for key, _field, choices in DISTRIBUTIONS:
+        by_value[key] = {value: row[f"{key}_{i}"] for i, value in enumerate(choices.values)}
+        structure[key] = {str(choices(v).label): n for v, n in by_value[key].items()}
+    young = sum(
+        row[f"age_{i}"] for i, (_k, _l, high) in enumerate(AGE_BANDS) if high and high <= 35
     )
     return {
         "members": {
-            "total": row["total"],
+            "total": total,
             "正式党员": row["full"],
-            "预备党员": row["total"] - row["full"],
-            "female": row["female"],
-            "ethnic_minority": row["minority"],
-            "age_35_and_under": row["young"],
-            "college_or_above": row["college"],
+            "预备党员": total - row["full"],
+            "female": female,
+            "ethnic_minority": minority,
+            "age_35_and_under": young,
+            "college_or_above": sum(by_value["education"][v] for v in COLLEGE_OR_ABOVE),
         },
-        "_teacher_members": row["teachers"],
+        "structure": structure,
+        "_teacher_members": by_value["person_type"][PersonType.TEACHER],
     }
 
 
@@ -180,6 +340,12 @@ def mass_org_section(scope: Scope, done: dict) -> dict:
             **{kind: Count("pk", filter=Q(kind=kind)) for kind in MassOrgKind.values},
             league=Count("school", distinct=True, filter=Q(kind__in=YOUTH_LEAGUE_KINDS)),
             pioneers=Count("school", distinct=True, filter=Q(kind=MassOrgKind.YOUNG_PIONEERS)),
+            **{
+                f"covered_{key}": Count(
+                    "school", distinct=True, filter=Q(kind__in=kinds, school__stage__in=stages)
+                )
+                for key, kinds, stages in MASS_ORG_COVERAGE
+            },
         )
     )
     counts = {str(MassOrgKind(kind).label): row[kind] for kind in MassOrgKind.values}
@@ -188,39 +354,67 @@ def mass_org_section(scope: Scope, done: dict) -> dict:
             **counts,
             "schools_with_youth_league": row["league"],
             "schools_with_young_pioneers": row["pioneers"],
+        },
+        "_mass_covered": {key: row[f"covered_{key}"] for key, _k, _s in MASS_ORG_COVERAGE},
+    }
+
+
+def mass_org_coverage_section(scope: Scope, done: dict) -> dict:
+    """Schools expected to have each mass organisation (by 学段) and how many of them have
+    one on `as_of` (the seed's "覆盖率达到100%")."""
+    expected, covered = done["_mass_expected"], done["_mass_covered"]
+    return {
+        "mass_org_coverage": {
+            key: {
+                "schools": expected[key],
+                "covered": covered[key],
+                "coverage": ratio(covered[key], expected[key]),
+            }
+            for key, _kinds, _stages in MASS_ORG_COVERAGE
         }
     }
 
 
 def change_section(scope: Scope, done: dict) -> dict:
     """Movements over the period, seen from the subtree: a transfer inside the system
-    between this subtree and another is a move in (or out) here."""
+    between this subtree and another is a move in (or out) here.
+
+    Events are reached through their org columns: for a small subtree one query whose two
+    id lists the database reads through both indexes; for a large one two queries (events
+    at orgs of the subtree; transfers away from them), since an OR of two subqueries would
+    make it scan every event."""
     start, end = scope.period
-    subtree = subtree_ids(scope)
-    here = Q(org__in=subtree)
-    came_from_here = Q(from_org__in=subtree)
     transferred = Q(kind=EventKind.TRANSFERRED)
-    row = (
-        MemberEvent.objects.order_by()
-        .filter(on__gte=start, on__lte=end)
-        .filter(here | came_from_here)
-        .aggregate(
-            joined=Count("pk", filter=here & Q(kind=EventKind.JOINED)),
-            converted=Count("pk", filter=here & Q(kind=EventKind.CONVERTED)),
-            moved_in=Count(
-                "pk",
-                filter=(here & Q(kind=EventKind.MOVED_IN)) | (transferred & here & ~came_from_here),
-            ),
-            moved_out=Count(
-                "pk",
-                filter=(here & Q(kind=EventKind.MOVED_OUT))
-                | (transferred & came_from_here & ~here),
-            ),
-            left=Count("pk", filter=here & Q(kind__in=LEFT_KINDS)),
-            restored=Count("pk", filter=here & Q(kind=EventKind.RESTORED)),
-        )
-    )
-    return {"changes": row}
+    events = MemberEvent.objects.order_by().filter(on__gte=start, on__lte=end)
+    counts = {
+        "joined": Count("pk", filter=Q(kind=EventKind.JOINED)),
+        "converted": Count("pk", filter=Q(kind=EventKind.CONVERTED)),
+        "moved_in": Count("pk", filter=Q(kind=EventKind.MOVED_IN)),
+        "moved_out": Count("pk", filter=Q(kind=EventKind.MOVED_OUT)),
+        "left": Count("pk", filter=Q(kind__in=LEFT_KINDS)),
+        "restored": Count("pk", filter=Q(kind=EventKind.RESTORED)),
+    }
+    if scope.whole_tree:
+        # Every org is here: a transfer can only come from outside when its origin is unknown.
+        counts["transferred_in"] = Count("pk", filter=transferred & Q(from_org__isnull=True))
+        row = events.aggregate(**counts)
+        row["transferred_out"] = 0
+    else:
+        subtree = subtree_ids(scope)
+        here, came_from_here = Q(org__in=subtree), Q(from_org__in=subtree)
+        counts["transferred_in"] = Count("pk", filter=transferred & ~came_from_here)
+        away = transferred & came_from_here & ~here
+        if scope.ids is not None:
+            counts = {key: Count("pk", filter=here & c.filter) for key, c in counts.items()}
+            counts["transferred_out"] = Count("pk", filter=away)
+            row = events.filter(here | came_from_here).aggregate(**counts)
+        else:
+            row = events.filter(here).aggregate(**counts)
+            row["transferred_out"] = events.filter(away).count()
+    row["moved_in"] += row.pop("transferred_in")
+    row["moved_out"] += row.pop("transferred_out")
+    keys = ("joined", "converted", "moved_in", "moved_out", "left", "restored")
+    return {"changes": {key: row[key] for key in keys}}
 
 
 # Sections run in order; `done` holds what earlier ones returned, including private
@@ -231,7 +425,9 @@ SECTIONS: list[Callable] = [
     member_section,
     teacher_section,
     mass_org_section,
+    mass_org_coverage_section,
     change_section,
+    development_section,
 ]
 
 
@@ -242,12 +438,11 @@ def statistics(
 ) -> dict:
     """The statistics object for the subtree of `root` (root included) on `as_of`.
     `period` (default: the calendar year of `as_of`) bounds the `changes`, both ends included."""
-    period = period or calendar_year(as_of)
-    scope = Scope(root=root, as_of=as_of, period=period)
+    scope = make_scope(root, as_of, period)
     result: dict = {
         "org": {"code": root.code, "name": root.name},
         "as_of": as_of.isoformat(),
-        "period": {"from": period[0].isoformat(), "to": period[1].isoformat()},
+        "period": {"from": scope.period[0].isoformat(), "to": scope.period[1].isoformat()},
     }
     for section in SECTIONS:
         result.update(section(scope, result))

@@ -15,6 +15,7 @@ from dangjian.core.roles import Action
 from dangjian.members.models import Member
 from dangjian.orgs import rules as org_rules
 from dangjian.orgs.models import Organization, School
+from dangjian.recruitment import todo as recruitment_todo
 from dangjian.stats.engine import existing_on
 
 LEVELS = ("danger", "warning", "info")
@@ -99,7 +100,10 @@ def probation_items(user, today: dt.date) -> list[Item]:
     members = (
         Member.objects.restrict(user, Action.VIEW)
         .current()
-        .filter(converted_on__isnull=True, joined_on__lte=add_years(today, -1))
+        # Members admitted through the pipeline are reminded by recruitment's own rule.
+        .filter(
+            converted_on__isnull=True, joined_on__lte=add_years(today, -1), recruit__isnull=True
+        )
         .only("pk", "name", "joined_on")
         .order_by("joined_on", "pk")
     )
@@ -114,7 +118,20 @@ def probation_items(user, today: dt.date) -> list[Item]:
     ]
 
 
-RULES = (election_items, small_branch_items, uncovered_school_items, probation_items)
+def recruitment_items(user, today: dt.date) -> list[Item]:
+    return [
+        Item(item.level, item.text, item.url, item.due)
+        for item in recruitment_todo.todo_items(user, today)
+    ]
+
+
+RULES = (
+    election_items,
+    small_branch_items,
+    uncovered_school_items,
+    probation_items,
+    recruitment_items,
+)
 
 
 def todo_items(user, today: dt.date) -> list[Item]:

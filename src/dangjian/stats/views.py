@@ -2,18 +2,28 @@
 without a view scope, their own record. Figures come from the same engine as
 `dangjian stats`, so the page and the annual report never disagree."""
 
+import datetime as dt
+from urllib.parse import quote, urlencode
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from dangjian.core.audit import AuditAction, record
 from dangjian.core.dates import age_on
+from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.roles import Action
 from dangjian.core.scope import is_unrestricted, scope_paths
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
+from dangjian.stats import dashboard as dashboard_data
+from dangjian.stats import report
 from dangjian.stats.engine import statistics
+from dangjian.stats.forms import StatsParamsForm, day_and_period
+from dangjian.stats.tables import standard_tables, workbook_sheets
 from dangjian.stats.todo import LEVELS, todo_items
 
 TODO_SHOWN = 50
@@ -88,3 +98,232 @@ def home(request):
         "level_counts": counts,
     }
     return render(request, "stats/home.html", context)
+
+
+# --- statistics pages ------------------------------------------------------------------
+
+
+def chosen_org(request, roots) -> Organization:
+    """`?org=<pk>` within the user's view scope (else 404), by default their first root."""
+    chosen = request.GET.get("org")
+    if not chosen:
+        return roots[0]
+    if not chosen.isdigit():
+        raise Http404
+    return get_object_or_404(Organization.objects.restrict(request.user, Action.VIEW), pk=chosen)
+
+
+def scope_or_404(request):
+    roots = list(scope_roots(request.user))
+    if not roots:
+        raise Http404
+    return roots, chosen_org(request, roots)
+
+
+def trail(user, org) -> list:
+    """The org's ancestors the user may view (for the breadcrumb), root first."""
+    return list(org.ancestors_and_self().restrict(user, Action.VIEW).order_by("depth"))
+
+
+def read_params(request, *, period_ends_on_day: bool):
+    """(form, as_of, period). An invalid query string keeps the defaults and the form
+    carries the errors for the page to show."""
+    form = StatsParamsForm.params(request.GET)
+    today = timezone.localdate()
+    if not form.is_valid():
+        return form, today, None
+    as_of, period = day_and_period(form, today, period_ends_on_day=period_ends_on_day)
+    return form, as_of, period
+
+
+def params_or_400(request, *, period_ends_on_day: bool):
+    form, as_of, period = read_params(request, period_ends_on_day=period_ends_on_day)
+    if form.errors:
+        messages = [str(m) for errors in form.errors.values() for m in errors]
+        return (
+            None,
+            None,
+            HttpResponseBadRequest("; ".join(messages), content_type="text/plain; charset=utf-8"),
+        )
+    return as_of, period, None
+
+
+def query(org, **params) -> str:
+    values = {"org": org.pk, **{k: v for k, v in params.items() if v}}
+    return urlencode(
+        {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
+    )
+
+
+def base_context(request, roots, org, form, as_of):
+    return {
+        "org": org,
+        "roots": roots if len(roots) > 1 else [],
+        "trail": trail(request.user, org),
+        "form": form,
+        "as_of": as_of,
+    }
+
+
+@never_cache
+@login_required
+def dashboard(request):
+    roots, org = scope_or_404(request)
+    form, as_of, _period = read_params(request, period_ends_on_day=False)
+    data = dashboard_data.build(org, as_of)
+    day = as_of.isoformat() if request.GET.get("date") and not form.errors else ""
+
+    def drill_url(child):
+        return "?" + query(child, date=day)
+
+    charts = dashboard_data.charts(data, drill_url)
+    comparison = dashboard_data.comparison(data)
+    context = {
+        **base_context(request, roots, org, form, as_of),
+        "data": data,
+        "charts": {key: chart.spec() for key, chart in charts.items()},
+        "chart_titles": {key: chart.title for key, chart in charts.items()},
+        "comparison": comparison,
+        "children": [(row, drill_url(row.org) if row.org else None) for row in data.children],
+        "here": query(org, date=day),
+        "cards": cards(data, comparison),
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+def cards(data, comparison) -> list[dict]:
+    rows = {row["key"]: row for row in comparison if row["key"]}
+    now = data.now
+    return [
+        {
+            "label": _("党员"),
+            "value": now["members"]["total"],
+            "delta": rows["members"]["delta"],
+            "detail": _("正式党员 %(f)d 名, 预备党员 %(p)d 名")
+            % {"f": now["members"]["正式党员"], "p": now["members"]["预备党员"]},
+            "id": "card-members",
+        },
+        {
+            "label": _("学校党组织覆盖率"),
+            "value": f"{now['schools']['coverage']:.1%}",
+            "delta": rows["coverage"]["delta"],
+            "percent": True,
+            "detail": _("学校 %(t)d 所, 已建党组织 %(c)d 所")
+            % {"t": now["schools"]["total"], "c": now["schools"]["covered"]},
+            "id": "card-coverage",
+        },
+        {
+            "label": _("专任教师中党员比例"),
+            "value": f"{now['teachers']['ratio']:.1%}",
+            "delta": rows["teachers"]["delta"],
+            "percent": True,
+            "detail": _("党员教师 %(p)d 名 / 专任教师 %(t)d 名")
+            % {"p": now["teachers"]["party_members"], "t": now["teachers"]["total"]},
+            "id": "card-teachers",
+        },
+        {
+            "label": _("党组织"),
+            "value": data.orgs_total,
+            "delta": rows["orgs"]["delta"],
+            "detail": "、".join(f"{kind} {n}" for kind, n in now["orgs"].items() if n),
+            "id": "card-orgs",
+        },
+    ]
+
+
+@never_cache
+@login_required
+def dashboard_xlsx(request):
+    """One chart's data (`?chart=<key>`), or every chart's, a sheet each."""
+    roots, org = scope_or_404(request)
+    as_of, _period, error = params_or_400(request, period_ends_on_day=False)
+    if error:
+        return error
+    data = dashboard_data.build(org, as_of)
+    charts = dashboard_data.charts(data, lambda child: "")
+    extra = dashboard_data.extra_sheets(data)
+    chosen = request.GET.get("chart")
+    if chosen:
+        if chosen in charts:
+            sheets = [charts[chosen].sheet()]
+        elif chosen in extra:
+            sheets = [extra[chosen]]
+        elif chosen == "comparison":
+            sheets = [dashboard_data.comparison_sheet(data)]
+        else:
+            raise Http404
+        name = f"{org.name}-{sheets[0].title}-{as_of.isoformat()}.xlsx"
+    else:
+        sheets = [
+            dashboard_data.comparison_sheet(data),
+            *(chart.sheet() for chart in charts.values()),
+            *extra.values(),
+        ]
+        name = _("%(org)s-统计图表数据-%(day)s.xlsx") % {"org": org.name, "day": as_of.isoformat()}
+    record(request.user, AuditAction.EXPORT, org, org_path=org.path, object_repr=name)
+    return xlsx_response(write_workbook(sheets), name)
+
+
+@never_cache
+@login_required
+def standard_tables_page(request):
+    roots, org = scope_or_404(request)
+    form, as_of, period = read_params(request, period_ends_on_day=True)
+    if period is None:
+        period = (dt.date(as_of.year, 1, 1), as_of)
+    context = {
+        **base_context(request, roots, org, form, as_of),
+        "period": period,
+        "tables": standard_tables(org, as_of, period),
+        "here": query(org, date=as_of, **{"from": period[0], "to": period[1]}),
+    }
+    return render(request, "stats/tables.html", context)
+
+
+@never_cache
+@login_required
+def standard_tables_xlsx(request):
+    roots, org = scope_or_404(request)
+    as_of, period, error = params_or_400(request, period_ends_on_day=True)
+    if error:
+        return error
+    sheets = workbook_sheets(org, as_of, period, standard_tables(org, as_of, period))
+    name = _("%(org)s-党内统计表-%(day)s.xlsx") % {"org": org.name, "day": as_of.isoformat()}
+    record(request.user, AuditAction.EXPORT, org, org_path=org.path, object_repr=name)
+    return xlsx_response(write_workbook(sheets), name)
+
+
+@never_cache
+@login_required
+def report_page(request):
+    roots, org = scope_or_404(request)
+    form, as_of, period = read_params(request, period_ends_on_day=True)
+    if period is None:
+        period = (dt.date(as_of.year, 1, 1), as_of)
+    context = {
+        **base_context(request, roots, org, form, as_of),
+        "period": period,
+        "period_label": report.period_label(*period),
+        "here": query(org, **{"from": period[0], "to": period[1]}),
+    }
+    return render(request, "stats/report.html", context)
+
+
+@never_cache
+@login_required
+def report_docx(request):
+    """The draft is computed and written in the request: for a whole province it takes
+    about as long as two statistics objects (docs/performance.md)."""
+    roots, org = scope_or_404(request)
+    _as_of, period, error = params_or_400(request, period_ends_on_day=True)
+    if error:
+        return error
+    content = report.annual_report(org, *period)
+    name = _("%(org)s%(period)s党建工作总结.docx") % {
+        "org": org.name,
+        "period": report.period_label(*period),
+    }
+    record(request.user, AuditAction.EXPORT, org, org_path=org.path, object_repr=name)
+    response = HttpResponse(content, content_type=report.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
