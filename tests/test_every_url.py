@@ -7,18 +7,20 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from conftest import PERSONAS
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from personas import PERSONAS
 
 from dangjian.accounts.services import users_in_scope
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditEntry, RoleAssignment
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
+from dangjian.dataio.models import ImportJob
 from dangjian.members.models import Member
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import MassOrganization, Organization, Position, School
+from dangjian.recruitment.models import Attachment, Recruit, Step
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,12 @@ ROUTES = {
     "password_change": Route(),
     "password_change_done": Route(),
     "home": Route(),
+    "stats-dashboard": Route(needs=Action.VIEW),
+    "stats-dashboard-xlsx": Route(needs=Action.VIEW),
+    "stats-tables": Route(needs=Action.VIEW),
+    "stats-tables-xlsx": Route(needs=Action.VIEW),
+    "stats-report": Route(needs=Action.VIEW),
+    "stats-report-docx": Route(needs=Action.VIEW),
     "org-tree": Route(),
     "org-children": Route(model="org"),
     "org-detail": Route(model="org"),
@@ -73,6 +81,15 @@ ROUTES = {
     "user-password": Route(Action.MANAGE_USERS, "user"),
     "user-activate": Route(Action.MANAGE_USERS, "user", post_only=True),
     "user-revoke": Route(Action.MANAGE_USERS, "role", post_only=True),
+    "otp-manage": Route(),
+    "otp-setup": Route(),
+    "otp-verify": Route(),
+    "otp-recovery": Route(post_only=True),
+    "otp-disable": Route(post_only=True),
+    "security-list": Route(Action.MANAGE_SECURITY, needs=Action.MANAGE_SECURITY),
+    "security-unlock": Route(Action.MANAGE_SECURITY, "security_user", post_only=True),
+    "security-reset-otp": Route(Action.MANAGE_SECURITY, "security_user", post_only=True),
+    "security-end-sessions": Route(Action.MANAGE_SECURITY, "security_user", post_only=True),
     "audit-list": Route(Action.AUDIT, needs=Action.AUDIT),
     "audit-detail": Route(Action.AUDIT, "audit"),
     "api-root": Route(),
@@ -83,8 +100,45 @@ ROUTES = {
     "api-school-list": Route(),
     "api-school-detail": Route(model="school"),
     "api-member-list": Route(),
+    "api-stats-list": Route(needs=Action.VIEW),
     "api-member-detail": Route(model="member"),
     "api-member-reveal-id": Route(Action.REVEAL_ID, "member", post_only=True, denied=403),
+    "data-home": Route(Action.ADD, needs=Action.ADD),
+    "data-template-orgs": Route(Action.ADD, needs=Action.ADD),
+    "data-template-schools": Route(Action.ADD, needs=Action.ADD),
+    "data-template-members": Route(Action.ADD, needs=Action.ADD),
+    "data-import-orgs": Route(Action.ADD, needs=Action.ADD),
+    "data-import-schools": Route(Action.ADD, needs=Action.ADD),
+    "data-import-members": Route(Action.ADD, needs=Action.ADD),
+    "data-job": Route(model="importjob"),
+    "data-job-progress": Route(model="importjob"),
+    "data-job-report": Route(model="importjob"),
+    "data-job-confirm": Route(Action.CHANGE, "importjob", post_only=True),
+    "data-export-orgs": Route(),
+    "data-export-schools": Route(),
+    "data-export-members": Route(),
+    "recruit-board": Route(),
+    "recruit-org-board": Route(model="org"),
+    "recruit-settings": Route(Action.CHANGE, "org"),
+    "recruit-create": Route(Action.ADD, needs=Action.ADD),
+    "recruit-sources": Route(),
+    "recruit-rules": Route(),
+    "recruit-sanctions": Route(),
+    "recruit-sanction-create": Route(Action.CHANGE, needs=Action.CHANGE),
+    "recruit-detail": Route(model="recruit"),
+    "recruit-timeline": Route(model="recruit"),
+    "recruit-edit": Route(Action.CHANGE, "recruit"),
+    "recruit-step": Route(Action.CHANGE, "recruit"),
+    "recruit-close": Route(Action.CHANGE, "recruit"),
+    "recruit-delete": Route(Action.DELETE, "recruit", post_only=True),
+    "recruit-documents": Route(model="recruit"),
+    "recruit-attachment-add": Route(Action.CHANGE, "recruit"),
+    "recruit-step-delete": Route(Action.DELETE, "step", post_only=True),
+    "recruit-attachment": Route(model="attachment"),
+    "recruit-attachment-delete": Route(Action.CHANGE, "attachment", post_only=True),
+    "api-recruit-list": Route(),
+    "api-recruit-detail": Route(model="recruit"),
+    "api-recruit-steps": Route(Action.CHANGE, "recruit", post_only=True, denied=403),
 }
 
 
@@ -101,6 +155,11 @@ MODELS = {
     "role": (RoleAssignment, scoped(RoleAssignment)),
     "audit": (AuditEntry, scoped(AuditEntry)),
     "user": (get_user_model(), lambda user, action: users_in_scope(user)),
+    "importjob": (ImportJob, scoped(ImportJob)),
+    "recruit": (Recruit, scoped(Recruit)),
+    "step": (Step, scoped(Step)),
+    "attachment": (Attachment, scoped(Attachment)),
+    "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
 }
 
 

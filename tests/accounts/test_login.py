@@ -1,5 +1,5 @@
-from conftest import PASSWORD
 from django.urls import reverse
+from personas import PASSWORD
 
 from dangjian.core.models import AuditAction, AuditEntry
 

@@ -1,9 +1,9 @@
 from io import StringIO
 
 import pytest
-from conftest import PASSWORD
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from personas import PASSWORD
 from rest_framework.authtoken.models import Token
 
 from dangjian.accounts import services as accounts

@@ -1,7 +1,7 @@
 import pytest
-from conftest import PASSWORD
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from personas import PASSWORD
 
 from dangjian.accounts import services as accounts
 from dangjian.core.context import CLI

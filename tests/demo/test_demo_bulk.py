@@ -4,8 +4,8 @@ create_member for every row, all-or-nothing, history rows and one audit row per 
 import datetime as dt
 
 import pytest
-from conftest import make_id
 from django.core.exceptions import ValidationError
+from personas import make_id
 
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction, AuditEntry

@@ -1,7 +1,7 @@
 import datetime as dt
 
-from conftest import make_id
 from django.urls import reverse
+from personas import make_id
 
 from dangjian.core.models import AuditAction, AuditEntry
 from dangjian.members.models import Member, MemberEvent, Membership

@@ -2,10 +2,10 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import add_member
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from personas import add_member
 
 from dangjian.core.dates import add_years
 from dangjian.members import services

@@ -23,6 +23,7 @@ from dangjian.accounts import services as accounts
 from dangjian.core.context import CLI
 from dangjian.core.dates import add_years
 from dangjian.core.roles import Role
+from dangjian.demo import recruitment as demo_recruitment
 from dangjian.demo.history import SEED_DAY, Event, Plan
 from dangjian.demo.people import Person, weighted
 from dangjian.demo.structure import City, OrgSpec, build_city, day_between
@@ -93,6 +94,7 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
     plan = Plan(city, today, SEED)
     past = list(plan.plan_until_2010())
     later = plan.plan_after_2010()
+    demo_recruitment.make_admissions_feasible(plan.persons, plan.later_maker)
     with transaction.atomic():
         log(_("正在建立党组织和学校……"))
         _write_orgs(city, random.Random(SEED + 3), today)
@@ -107,6 +109,12 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
         log(_("正在建立领导班子和演示账号……"))
         _write_positions(city, plan.persons, random.Random(SEED + 5), today)
         _write_accounts(city, plan.persons)
+        log(_("正在写入发展党员记录……"))
+        loaded = demo_recruitment.load(plan, today)
+        log(
+            _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
+            % {"n": loaded.recruits, "s": loaded.seconds}
+        )
     return LoadResult(
         orgs=len(city.orgs),
         schools=len(city.schools),

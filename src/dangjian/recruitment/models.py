@@ -1,0 +1,533 @@
+"""发展党员: people moving through the 25 steps, the dated steps themselves, and the rule
+sets they are checked against.
+
+A rule set is data (a row with its numbers and step catalogue as JSON), chosen by the date
+of each step, so a revision of the 细则 is a new row, not new code. Numbers that are local
+practice rather than national rule live in RecruitmentSettings, per org subtree.
+
+The Recruit row carries its stage dates (applied, activist, candidate, admitted, converted,
+closed) derived from its steps by `rules.derive`, so "who was at which stage on a day" and
+"who is due next" are single indexed queries, never a walk over the steps.
+"""
+
+import contextlib
+import datetime as dt
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core import crypto, pinyin
+from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.validators import id_birth_date, mask_id_number
+from dangjian.members.choices import ETHNIC_CHOICES, Backbone, Education, PersonType, Sex, Status
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organization, School
+
+
+class Stage(models.TextChoices):
+    APPLICANT = "applicant", _("入党申请人")
+    ACTIVIST = "activist", _("入党积极分子")
+    CANDIDATE = "candidate", _("发展对象")
+    PROBATIONARY = "probationary", _("预备党员")
+    FULL = "full", _("正式党员")
+    CLOSED = "closed", _("已终止")
+
+
+OPEN_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY)
+
+
+class Outcome(models.TextChoices):
+    PASSED = "passed", _("通过")
+    FAILED = "failed", _("未通过")
+    APPROVED = "approved", _("批准")
+    REJECTED = "rejected", _("不批准")
+
+
+# Steps whose outcome is one of these do not satisfy a later step's prerequisites.
+NEGATIVE_OUTCOMES = frozenset({Outcome.FAILED, Outcome.REJECTED})
+
+
+class Decision(models.TextChoices):
+    """What the 支部大会 resolves about a 预备党员 at the end of the 预备期."""
+
+    CONVERT = "convert", _("按期转为正式党员")
+    EXTEND = "extend", _("延长预备期")
+    CANCEL = "cancel", _("取消预备党员资格")
+
+
+class Recommendation(models.TextChoices):
+    MEMBERS = "members", _("党员推荐")
+    LEAGUE = "league", _("团组织推优")
+    MASS = "mass", _("群团组织推优")
+
+
+class CloseReason(models.TextChoices):
+    WITHDREW = "withdrew", _("本人放弃")
+    NOT_DEVELOPED = "not_developed", _("经考察不再列为培养对象")
+    LEFT = "left", _("调离或转出")
+    CANCELLED = "cancelled", _("取消预备党员资格")
+    OTHER = "other", _("其他")
+
+
+class VoteChoice(models.TextChoices):
+    YES = "yes", _("赞成")
+    NO = "no", _("反对")
+    ABSTAIN = "abstain", _("弃权")
+
+
+class PersonRole(models.TextChoices):
+    CONTACT = "contact", _("培养联系人")
+    INTRODUCER = "introducer", _("入党介绍人")
+
+
+class SanctionKind(models.TextChoices):
+    WARNING = "warning", _("警告")
+    SERIOUS_WARNING = "serious_warning", _("严重警告")
+    REMOVAL = "removal", _("撤销党内职务")
+    PROBATION = "probation", _("留党察看")
+
+
+# --- rule sets and local settings --------------------------------------------------------
+
+
+class ReferenceQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    """Reference data (rule sets): readable by anyone who may view some subtree."""
+
+
+class RuleSetQuerySet(ReferenceQuerySet):
+    def in_force(self, day: dt.date) -> "RuleSet | None":
+        """The rule set in force on `day`: the latest that took effect on or before it;
+        before the first one, the first one (history entered later is checked against the
+        earliest rules the system knows)."""
+        found = self.filter(effective_from__lte=day).order_by("-effective_from").first()
+        return found or self.order_by("effective_from").first()
+
+
+class RuleSet(models.Model):
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+    effective_from = models.DateField(_("施行日期"), unique=True)
+    rules = models.JSONField(_("规则"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = RuleSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("发展党员规则集")
+        verbose_name_plural = _("发展党员规则集")
+        ordering = ["effective_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_q(cls, paths):
+        return Q()
+
+
+class SettingsQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    pass
+
+
+class RecruitmentSettings(models.Model):
+    """Local practice (DESIGN 6 marks these numbers "local"): the row of the nearest org
+    above a branch applies; the row without an org is the default for everyone."""
+
+    org = models.OneToOneField(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recruitment_settings",
+        verbose_name=_("党组织"),
+    )
+    publicity_working_days = models.PositiveSmallIntegerField(
+        _("公示期(工作日)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("发展对象公示的最少工作日数"),
+    )
+    league_max_age = models.PositiveSmallIntegerField(
+        _("团组织推优年龄上限"),
+        default=28,
+        validators=[MinValueValidator(18), MaxValueValidator(40)],
+        help_text=_("不超过此年龄的入党申请人一般通过团组织推优产生"),
+    )
+    political_review_valid_months = models.PositiveSmallIntegerField(
+        _("政治审查有效期(月)"), default=12, validators=[MinValueValidator(1)]
+    )
+    meeting_after_pre_review_months = models.PositiveSmallIntegerField(
+        _("预审后召开支部大会期限(月)"), default=1, validators=[MinValueValidator(1)]
+    )
+    young_teacher_max_age = models.PositiveSmallIntegerField(
+        _("源头工程青年教师年龄上限"), default=35, validators=[MinValueValidator(18)]
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("提前提醒天数"), default=30, validators=[MaxValueValidator(365)]
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = SettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("发展党员本地做法设置")
+        verbose_name_plural = _("发展党员本地做法设置")
+
+    def __str__(self) -> str:
+        return str(self.org) if self.org_id else str(_("默认设置"))
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("org__path", paths) | Q(org__isnull=True)
+
+
+LOCAL_FIELDS = (
+    "publicity_working_days",
+    "league_max_age",
+    "political_review_valid_months",
+    "meeting_after_pre_review_months",
+    "young_teacher_max_age",
+    "reminder_days",
+)
+
+
+# --- people in the pipeline --------------------------------------------------------------
+
+
+class RecruitQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        lowered = text.lower()
+        q = Q(name__contains=text)
+        if lowered.isascii() and lowered.isalpha():
+            q |= Q(name_pinyin__startswith=lowered) | Q(name_initials__startswith=lowered)
+        return self.filter(q)
+
+    def open(self):
+        return self.filter(stage__in=OPEN_STAGES)
+
+    def pending(self):
+        """Open pipelines whose deadlines still matter: not those of a 预备党员 who has
+        left the system (transferred out, died) — the pipeline goes on elsewhere."""
+        return self.open().filter(Q(member__isnull=True) | Q(member__status=Status.ACTIVE))
+
+    def with_id_number(self, number: str):
+        """The one way to look up by ID number: numbers are stored encrypted (DESIGN 7)."""
+        number = (number or "").strip().upper()
+        return self.filter(id_hash=crypto.hash_id(number)) if number else self.none()
+
+
+class Recruit(models.Model):
+    """A person in the 发展党员 pipeline (often not yet a member; may be a student)."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    name_pinyin = models.CharField(_("姓名全拼"), max_length=200, blank=True, db_index=True)
+    name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, db_index=True)
+    sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices)
+    ethnicity = models.CharField(_("民族"), max_length=10, choices=ETHNIC_CHOICES, default="汉族")
+    # Never stored in clear (DESIGN 7), like Member: `id_number` is a property over these.
+    id_cipher = models.TextField(_("公民身份号码(密文)"), editable=False)
+    id_hash = models.CharField(
+        _("公民身份号码(查找摘要)"), max_length=64, db_index=True, editable=False
+    )
+    id_suffix = models.CharField(_("身份证号后4位"), max_length=4, editable=False)
+    birth_date = models.DateField(_("出生日期"))
+    education = models.CharField(_("学历"), max_length=30, choices=Education.choices)
+    person_type = models.CharField(_("人员类型"), max_length=20, choices=PersonType.choices)
+    backbone = models.CharField(_("骨干类别"), max_length=20, choices=Backbone.choices, blank=True)
+    title = models.CharField(_("职务或专业技术职务"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="recruits", verbose_name=_("党支部")
+    )
+    work_unit = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recruits",
+        verbose_name=_("工作或学习单位"),
+    )
+    stage = models.CharField(
+        _("阶段"), max_length=20, choices=Stage.choices, default=Stage.APPLICANT, db_index=True
+    )
+    applied_on = models.DateField(_("申请入党日期"))
+    activist_on = models.DateField(_("确定为入党积极分子日期"), null=True, blank=True)
+    candidate_on = models.DateField(_("确定为发展对象日期"), null=True, blank=True)
+    admitted_on = models.DateField(_("接收为预备党员日期"), null=True, blank=True)
+    approved_on = models.DateField(_("上级党委审批日期"), null=True, blank=True)
+    probation_end_on = models.DateField(_("预备期满日期"), null=True, blank=True)
+    extended_months = models.PositiveSmallIntegerField(_("延长预备期(月)"), default=0)
+    converted_on = models.DateField(_("转正日期"), null=True, blank=True)
+    closed_on = models.DateField(_("终止日期"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("终止原因"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    member = models.OneToOneField(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recruit",
+        verbose_name=_("党员档案"),
+    )
+    next_due_on = models.DateField(_("下一期限"), null=True, blank=True, db_index=True)
+    next_due_kind = models.CharField(_("下一期限事项"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RecruitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("发展党员对象")
+        verbose_name_plural = _("发展党员对象")
+        ordering = ["org__path", "applied_on", "id"]
+        indexes = [
+            models.Index(fields=["org", "stage"], name="recruit_org_stage"),
+            models.Index(fields=["org", "admitted_on"], name="recruit_org_admitted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        self.name_pinyin = pinyin.full(self.name)
+        self.name_initials = pinyin.initials(self.name)
+        number = self.id_number
+        if isinstance(number, str) and len(number) == 18:
+            with contextlib.suppress(ValueError):
+                self.birth_date = id_birth_date(number)
+
+    @property
+    def id_number(self):
+        """The full number, decrypted on first use; a non-text value (Excel's float) is kept
+        as given so validation can name the problem."""
+        if "_id_raw" in self.__dict__:
+            return self.__dict__["_id_raw"]
+        cached = self.__dict__.get("_id_plain")
+        if cached is not None and cached[0] == self.id_cipher:
+            return cached[1]
+        plain = crypto.decrypt_id(self.id_cipher) if self.id_cipher else ""
+        self.__dict__["_id_plain"] = (self.id_cipher, plain)
+        return plain
+
+    @id_number.setter
+    def id_number(self, value) -> None:
+        if not isinstance(value, str):
+            self.__dict__["_id_raw"] = value
+            self.id_cipher, self.id_hash, self.id_suffix = "", "", ""
+            return
+        self.__dict__.pop("_id_raw", None)
+        number = value.strip().upper()
+        if self.id_cipher and number == self.id_number:
+            return
+        if not number:
+            self.id_cipher, self.id_hash, self.id_suffix = "", "", ""
+            self.__dict__["_id_plain"] = ("", "")
+            return
+        self.id_cipher = crypto.encrypt_id(number)
+        self.id_hash = crypto.hash_id(number)
+        self.id_suffix = number[-4:]
+        self.__dict__["_id_plain"] = (self.id_cipher, number)
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("org__path", paths)
+
+    @property
+    def masked_id(self) -> str:
+        number = self.id_number
+        return mask_id_number(number if isinstance(number, str) else "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+
+class StepQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    pass
+
+
+class Step(models.Model):
+    """One dated step of the 25 (or 公示, or the closing of a pipeline), with the rule set
+    it was checked against."""
+
+    recruit = models.ForeignKey(
+        Recruit, on_delete=models.CASCADE, related_name="steps", verbose_name=_("发展党员对象")
+    )
+    key = models.CharField(_("步骤"), max_length=30, db_index=True)
+    on = models.DateField(_("日期"))
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("规则集")
+    )
+    by = models.CharField(_("经办人或单位"), max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    end_on = models.DateField(_("截止日期"), null=True, blank=True)
+    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1, null=True, blank=True)
+    days = models.DecimalField(_("天数"), max_digits=5, decimal_places=1, null=True, blank=True)
+    method = models.CharField(
+        _("推荐方式"), max_length=20, choices=Recommendation.choices, blank=True
+    )
+    outcome = models.CharField(_("结果"), max_length=20, choices=Outcome.choices, blank=True)
+    decision = models.CharField(_("决议"), max_length=20, choices=Decision.choices, blank=True)
+    extension_months = models.PositiveSmallIntegerField(_("延长月数"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("终止原因"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    special_reason = models.CharField(_("特殊情况说明"), max_length=200, blank=True)
+    voters = models.PositiveSmallIntegerField(_("有表决权的正式党员"), null=True, blank=True)
+    should_attend = models.PositiveSmallIntegerField(_("应到会"), null=True, blank=True)
+    present = models.PositiveSmallIntegerField(_("实到会"), null=True, blank=True)
+    yes = models.PositiveSmallIntegerField(_("赞成"), null=True, blank=True)
+    no = models.PositiveSmallIntegerField(_("反对"), null=True, blank=True)
+    abstain = models.PositiveSmallIntegerField(_("弃权"), null=True, blank=True)
+    warnings = models.JSONField(_("提示"), default=list, blank=True)
+    recorded_by = models.CharField(_("记录人"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = StepQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("发展步骤")
+        verbose_name_plural = _("发展步骤")
+        ordering = ["recruit", "on", "id"]
+        indexes = [models.Index(fields=["recruit", "key"], name="step_recruit_key")]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.key}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("recruit__org__path", paths)
+
+    @property
+    def counts(self) -> bool:
+        return self.outcome not in NEGATIVE_OUTCOMES
+
+
+class StepPerson(models.Model):
+    """培养联系人 and 入党介绍人 named by a step."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="people")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("党员")
+    )
+    role = models.CharField(_("身份"), max_length=20, choices=PersonRole.choices)
+
+    class Meta:
+        verbose_name = _("联系人或介绍人")
+        verbose_name_plural = _("联系人或介绍人")
+        constraints = [
+            models.UniqueConstraint(fields=["step", "member"], name="unique_step_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.member_id}"
+
+
+class Ballot(models.Model):
+    """One voting member at a 支部大会 on one candidate (one candidate at a time)."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("党员")
+    )
+    should_attend = models.BooleanField(_("应到会"), default=True)
+    attended = models.BooleanField(_("到会"), default=False)
+    written = models.BooleanField(_("书面意见"), default=False)
+    choice = models.CharField(_("表决"), max_length=10, choices=VoteChoice.choices, blank=True)
+    opinion = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("表决记录")
+        verbose_name_plural = _("表决记录")
+        constraints = [
+            models.UniqueConstraint(fields=["step", "member"], name="unique_ballot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_id}:{self.member_id} {self.choice}"
+
+
+class AttachmentQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    pass
+
+
+class Attachment(models.Model):
+    recruit = models.ForeignKey(
+        Recruit,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("发展党员对象"),
+    )
+    step = models.ForeignKey(
+        Step,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("步骤"),
+    )
+    title = models.CharField(_("材料名称"), max_length=100)
+    file = models.FileField(_("文件"), upload_to="recruitment/%Y/")
+    size = models.PositiveIntegerField(_("大小(字节)"), default=0)
+    uploaded_by = models.CharField(_("上传人"), max_length=150, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("材料")
+        verbose_name_plural = _("材料")
+        ordering = ["recruit", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("recruit__org__path", paths)
+
+
+class SanctionQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    def in_force(self, day: dt.date):
+        return self.filter(start_on__lte=day).filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
+
+
+class Sanction(models.Model):
+    """党纪处分 of a member, as far as 发展党员 needs it: a member under 留党察看 may not
+    be an 入党介绍人 and has no vote at the 支部大会."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("党员")
+    )
+    kind = models.CharField(_("处分"), max_length=20, choices=SanctionKind.choices)
+    start_on = models.DateField(_("处分日期"))
+    end_on = models.DateField(
+        _("期满或恢复权利日期"), null=True, blank=True, help_text=_("留党察看期满恢复党员权利之日")
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党纪处分")
+        verbose_name_plural = _("党纪处分")
+        ordering = ["-start_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start_on}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("member__org__path", paths)

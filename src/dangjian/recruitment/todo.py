@@ -1,0 +1,42 @@
+"""发展党员 deadlines for the home page's 待办 list: one query over the people the user may
+see whose next deadline falls within the reminder horizon (RecruitmentSettings), so a
+committee sees its branches' items and a branch its own; overdue ones come first."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from dangjian.core.roles import Action
+from dangjian.recruitment import rules as R
+from dangjian.recruitment.models import Recruit
+
+
+@dataclass(frozen=True)
+class Item:
+    """Same fields as the home page's to-do item (recruitment may not import stats)."""
+
+    level: str  # Bootstrap contextual class: "danger", "warning" or "info"
+    text: str
+    url: str
+    due: dt.date | None = None
+
+
+def todo_items(user, today: dt.date) -> list[Item]:
+    horizon = today + dt.timedelta(days=R.default_local().reminder_days)
+    recruits = (
+        Recruit.objects.restrict(user, Action.VIEW)
+        .pending()
+        .filter(next_due_on__isnull=False, next_due_on__lte=horizon)
+        .only("pk", "name", "next_due_on", "next_due_kind")
+        .order_by("next_due_on", "pk")
+    )
+    return [
+        Item(
+            "danger" if recruit.next_due_on < today else "warning",
+            R.due_text(recruit.next_due_kind, recruit.name, recruit.next_due_on, today),
+            reverse("recruit-detail", args=[recruit.pk]),
+            recruit.next_due_on,
+        )
+        for recruit in recruits
+    ]
