@@ -6,9 +6,16 @@ from personas import PERSONAS, World, build_world  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
-def _no_forced_2fa(settings):
-    """Admins must enrol TOTP in production; tests of that rule turn it back on."""
+def _test_defaults(settings):
+    """Admins must enrol TOTP in production; tests of that rule turn it back on. Passwords
+    are hashed with a fast hasher: PBKDF2's deliberate ~0.5 s per user made the world fixture
+    cost seconds; the production hasher is Django's default and untouched."""
     settings.DANGJIAN_REQUIRE_2FA_FOR_ADMINS = False
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        # Still verifies passwords the demo and other module fixtures hashed with the default.
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture

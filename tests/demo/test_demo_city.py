@@ -1,17 +1,14 @@
-"""示例市 (INTERFACES 5): `dangjian demo --no-serve` loads it once for this module, and the
-seed speech's 2010 figures are counted back from the records with plain queries and with
-the statistics engine. The load runs inside a transaction rolled back after the module, so
-no other test module sees the city."""
+"""示例市 (INTERFACES 5), loaded once for the package (tests/demo/conftest.py): the seed
+speech's 2010 figures are counted back from the records with plain queries and with the
+statistics engine."""
 
 import datetime as dt
 import io
 import re
 from collections import Counter
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Q, Sum
 
 from dangjian.core.dates import add_years, age_on
@@ -31,20 +28,6 @@ from dangjian.stats.engine import statistics
 SEED_DAY = dt.date(2010, 12, 31)
 CAMPAIGN = (dt.date(2009, 1, 1), SEED_DAY)
 ACCOUNT_LINE = re.compile(r"^账号 (\S+) 密码 (\S+) (\S+)$", re.MULTILINE)
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("demo", "--no-serve", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def city(demo_output, db):
-    return Organization.objects.get(code="DEMO")
 
 
 def subtree(code: str):

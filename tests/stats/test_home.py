@@ -10,6 +10,7 @@ from dangjian.accounts import services as accounts
 from dangjian.core.context import CLI
 from dangjian.core.dates import age_on
 from dangjian.members import services as members
+from tests.recruitment.helpers import new_recruit
 
 
 def test_it_sends_anonymous_users_to_the_login_page(world, login):
@@ -147,3 +148,11 @@ def test_it_says_so_when_there_is_nothing_to_do(world, login):
     html = client.get(reverse("home")).content.decode()
     assert "暂无待办事项" not in html
     assert "乙中学党支部正式党员不足3人(现有2人)" in html
+
+
+def test_it_counts_the_development_pipeline_on_the_home_page(world, login):
+    new_recruit(world.orgs["ba"], name="钱申请")
+    html = login(world, "county_admin").get(reverse("home")).content.decode()
+    assert "入党申请人 1, 积极分子 0, 发展对象 0" in html
+    html = login(world, "secretary_b").get(reverse("home")).content.decode()
+    assert "入党申请人 0, 积极分子 0, 发展对象 0" in html

@@ -50,7 +50,7 @@ class MoveForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user, org: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = [kind for kind in ALLOWED_PARENTS[org.kind] if kind is not None]
-        current_parent = org.get_parent()
+        current_parent = Organization.objects.get_parent(org)
         qs = (
             Organization.objects.restrict(user, Action.ADD)
             .filter(kind__in=allowed)

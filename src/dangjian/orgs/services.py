@@ -48,7 +48,7 @@ def _check_org(org: Organization, parent: Organization | None) -> None:
     if org.dissolved_on and org.founded_on and org.dissolved_on < org.founded_on:
         errors.setdefault("dissolved_on", []).append(_("撤销日期不能早于成立日期"))
     if org.pk:
-        for child in org.get_children():
+        for child in Organization.objects.get_children(org):
             problem = rules.parent_problem(child.kind, org.kind)
             if problem:
                 errors.setdefault("kind", []).append(
@@ -95,7 +95,7 @@ def update_org(actor, org: Organization, **fields) -> Organization:
     for key in ORG_FIELDS:
         if key in fields:
             setattr(org, key, fields[key])
-    _check_org(org, org.get_parent())
+    _check_org(org, Organization.objects.get_parent(org))
     org.save()
     changes = diff(before, snapshot(org))
     if changes:
@@ -108,12 +108,12 @@ def update_org(actor, org: Organization, **fields) -> Organization:
 def move_org(actor, org: Organization, new_parent: Organization) -> Organization:
     require(actor, Action.CHANGE, org)
     require(actor, Action.ADD, new_parent)
-    if org.get_parent() is None:
+    if Organization.objects.get_parent(org) is None:
         raise ValidationError({"parent": [_("根组织不能移动")]})
     problem = rules.parent_problem(org.kind, new_parent.kind)
     if problem:
         raise ValidationError({"parent": [problem]})
-    old_parent = org.get_parent()
+    old_parent = Organization.objects.get_parent(org)
     try:
         Organization.objects.move(org, new_parent, "last-child")
     except InvalidMoveToDescendant:

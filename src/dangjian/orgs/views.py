@@ -299,7 +299,7 @@ def org_move(request, pk):
 @require_POST
 def org_delete(request, pk):
     org = get_object_or_404(Organization.objects.restrict(request.user, Action.DELETE), pk=pk)
-    parent = org.get_parent()
+    parent = Organization.objects.get_parent(org)
     try:
         services.delete_org(request.user, org)
     except ValidationError as exc:

@@ -49,6 +49,18 @@ def summary(stats: dict) -> dict:
         "probationary": stats["members"]["预备党员"],
         "teachers": stats["teachers"],
         "teacher_ratio": f"{stats['teachers']['ratio']:.1%}",
+        "development": development_summary(stats.get("development")),
+    }
+
+
+def development_summary(section: dict | None) -> dict | None:
+    if section is None:
+        return None
+    return {
+        "applicants": section["入党申请人"],
+        "activists": section["入党积极分子"],
+        "candidates": section["发展对象"],
+        "admitted": section["admitted"],
     }
 
 

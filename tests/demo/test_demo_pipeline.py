@@ -3,12 +3,8 @@
 rules when replayed step by step, and today's pipeline is alive (some deadlines missed)."""
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
-import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from dangjian.members.choices import EventKind
@@ -30,24 +26,10 @@ class Scope:
     period: tuple
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("demo", "--no-serve", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def city(demo, db):
-    return Organization.objects.get(code="DEMO")
-
-
-def test_it_admits_the_seed_speechs_192_through_the_pipeline(city, demo):
+def test_it_admits_the_seed_speechs_192_through_the_pipeline(city, demo_output):
     figures = development_section(Scope(city.path, CAMPAIGN[1], CAMPAIGN), {})["development"]
     assert figures["admitted"] == 192
-    assert "发展党员记录" in demo
+    assert "发展党员记录" in demo_output
 
 
 def test_it_matches_every_campaign_member_with_a_pipeline(city):
