@@ -9,7 +9,7 @@ their supervising org, as of the day), members by the spell in force on the day.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, DateField, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear, Substr, TruncYear
 
 from dangjian.members.choices import EventKind, PersonType
@@ -93,13 +93,14 @@ def child_orgs(scope: Scope):
 def _member_units(scope: Scope) -> list[dict]:
     """Members in force, grouped by (org, work unit): one pass serves both the per-child
     and the per-school figures."""
+    p = scope.attrs
     return list(
         Membership.objects.order_by()
         .filter(org_in_scope(scope), in_force(scope.as_of))
-        .values("org_id", "member__work_unit_id")
+        .values("org_id", unit=F(f"{p}work_unit_id"))
         .annotate(
             total=Count("pk"),
-            teachers=Count("pk", filter=Q(member__person_type=PersonType.TEACHER)),
+            teachers=Count("pk", filter=Q(**{f"{p}person_type": PersonType.TEACHER})),
         )
     )
 
@@ -160,7 +161,7 @@ def breakdown(scope: Scope) -> tuple[list[ChildRow], list[SchoolRow]]:
         row = row_for(paths[unit["org_id"]][:cut])
         row.members += unit["total"]
         row.teacher_members += unit["teachers"]
-        school = unit["member__work_unit_id"]
+        school = unit["unit"]
         if school is not None:
             party_teachers[school] = party_teachers.get(school, 0) + unit["teachers"]
 
