@@ -93,6 +93,13 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "left": 0,
             "restored": 0,
         },
+        "development": {
+            "入党申请人": 0,
+            "入党积极分子": 0,
+            "发展对象": 0,
+            "admitted": 0,
+            "converted": 0,
+        },
     }
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import ExtractYear, Substr, TruncYear
+from django.db.models.functions import Substr, TruncYear
 
 from dangjian.members.choices import EventKind, PersonType
 from dangjian.members.models import MemberEvent, Membership
@@ -235,11 +235,12 @@ def yearly(scope: Scope, members_on_day: int, first_year: int = FIRST_YEAR) -> l
             on__gte=dt.date(first_year, 1, 1),
             on__lte=day,
         )
-        .annotate(year=ExtractYear("on"))
+        .annotate(year=TruncYear("on", output_field=DateField()))
         .values("year")
         .annotate(n=Count("pk"))
         .values_list("year", "n")
     )
+    admitted = {year.year: n for year, n in admitted.items()}
     points = []
     for year in range(first_year, last + 1):
         if year == last:

@@ -44,7 +44,9 @@ YOUTH_LEAGUE_KINDS = (MassOrgKind.YOUTH_LEAGUE_COMMITTEE, MassOrgKind.YOUTH_LEAG
 # Leaving kinds other than a transfer out: the member leaves the Party's ranks here.
 LEFT_KINDS = tuple(kind for kind in LEAVING_EVENTS if kind != EventKind.MOVED_OUT)
 
-# Age bands of the 党内统计 tables: (key, lowest age, highest age), both ends included.
+# Age bands of the 党内统计 tables: (key, lowest age, highest age), both ends included;
+# contiguous (member_section relies on it), only the first without a lowest age and only
+# the last without a highest.
 AGE_BANDS = (
     ("<=30", None, 30),
     ("31-35", 31, 35),
@@ -65,6 +67,7 @@ AGE_BAND_LABELS = {
     "56-60": _("56-60岁"),
     ">=61": _("61岁及以上"),
 }
+assert all(AGE_BANDS[i][1] == AGE_BANDS[i - 1][2] + 1 for i in range(1, len(AGE_BANDS)))
 MINORITY = _("少数民族")
 # The members' attributes the structure tables break down (key, model field, choices).
 # (Sex and 民族 have two classes each: one count, the other is the rest.)
@@ -307,11 +310,17 @@ def member_section(scope: Scope, done: dict) -> dict:
     for key, field, choices in DISTRIBUTIONS:
         for i, value in enumerate(choices.values):
             counts[f"{key}_{i}"] = Count("pk", filter=Q(**{f"{p}{field}": value}))
+    # The bands are contiguous: each closed band is "at most its highest age" less the band
+    # below, one date comparison per band instead of two.
     for i, (_key, low, high) in enumerate(AGE_BANDS):
-        counts[f"age_{i}"] = Count("pk", filter=age_band_q(day, low, high, p))
+        q = age_band_q(day, None, high, p) if high is not None else age_band_q(day, low, high, p)
+        counts[f"age_{i}"] = Count("pk", filter=q)
     row = (
         Membership.objects.order_by().filter(org_in_scope(scope), in_force(day)).aggregate(**counts)
     )
+    for i in range(len(AGE_BANDS) - 1, 0, -1):
+        if AGE_BANDS[i][2] is not None:
+            row[f"age_{i}"] -= row[f"age_{i - 1}"]
     total, female, minority = row["total"], row["female"], row["minority"]
     structure = {
         "sex": {str(Sex.MALE.label): total - female, str(Sex.FEMALE.label): female},
@@ -450,10 +459,12 @@ def statistics(
     period: tuple[dt.date, dt.date] | None = None,
     *,
     live: bool = False,
+    sections: list[Callable] | None = None,
 ) -> dict:
     """The statistics object for the subtree of `root` (root included) on `as_of`.
     `period` (default: the calendar year of `as_of`) bounds the `changes`, both ends included.
-    `live`: see Scope."""
+    `live`: see Scope. `sections`: only these of SECTIONS (in SECTIONS' order), for a caller
+    that needs part of the object."""
     scope = make_scope(root, as_of, period, live=live)
     result: dict = {
         "org": {"code": root.code, "name": root.name},
@@ -461,5 +472,6 @@ def statistics(
         "period": {"from": scope.period[0].isoformat(), "to": scope.period[1].isoformat()},
     }
     for section in SECTIONS:
-        result.update(section(scope, result))
+        if sections is None or section in sections:
+            result.update(section(scope, result))
     return {key: value for key, value in result.items() if not key.startswith("_")}
