@@ -3,6 +3,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from mirror import assert_exact
 
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction, AuditEntry
@@ -136,3 +137,12 @@ def test_it_drops_the_deadlines_of_a_probationary_member_who_moved_out(admitted,
     services.close_recruit(CLI, admitted, on=D(2025, 1, 10), reason=CloseReason.LEFT)
     admitted.refresh_from_db()
     assert (admitted.stage, admitted.next_due_on) == (Stage.CLOSED, None)
+
+
+@pytest.mark.parametrize("decision", [Decision.CONVERT, Decision.CANCEL])
+def test_admission_and_conversion_keep_the_spells_copy_of_the_member(admitted, pair, decision):
+    """The pipeline writes members through the member services; the statistics' copy of
+    the member attributes on the spells stays exact (tests/mirror.py)."""
+    assert_exact()
+    convert(admitted, pair, D(2025, 6, 10), D(2025, 7, 1), decision=decision)
+    assert_exact()

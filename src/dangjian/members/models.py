@@ -2,7 +2,7 @@ import contextlib
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -120,7 +120,11 @@ class Member(models.Model):
 
     def save(self, *args, **kwargs):
         self.fill_derived()
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if not adding and (fields is None or MIRRORED_ATTNAMES & _attnames(fields)):
+            mirror_to_spells([self.pk])
 
     @classmethod
     def scope_q(cls, paths):
@@ -192,6 +196,10 @@ class Member(models.Model):
         return str(Category(self.category).label)
 
 
+def _attnames(fields) -> set[str]:
+    return {Member._meta.get_field(name).attname for name in fields}
+
+
 class MemberEventQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     pass
 
@@ -224,6 +232,8 @@ class MemberEvent(models.Model):
         verbose_name = _("党员变动记录")
         verbose_name_plural = _("党员变动记录")
         ordering = ["member", "on", "id"]
+        # The changes over a period select events by date.
+        indexes = [models.Index(fields=["on"], name="event_on")]
 
     def __str__(self) -> str:
         return f"{self.on} {self.get_kind_display()}"
@@ -237,14 +247,83 @@ class MemberEvent(models.Model):
         return Q(member__user_id=user.pk)
 
 
+# The member attributes the statistics count, mirrored on every spell of the member (same
+# attname, same value), so counting members as of a day reads the spells alone instead of
+# joining a million spells to a million members. Every write keeps the copy equal to the
+# member: `Member.save` and `Membership.save` by themselves, the bulk writers through
+# `mirrored_values` and `mirror_to_spells`; tests/members/test_spell_mirror.py checks it.
+MIRRORED_ATTNAMES = frozenset(
+    {
+        "sex",
+        "ethnicity",
+        "birth_date",
+        "education",
+        "person_type",
+        "backbone",
+        "converted_on",
+        "work_unit_id",
+    }
+)
+MIRRORED = tuple(sorted(MIRRORED_ATTNAMES))
+
+
+def mirrored_values(member: Member) -> tuple:
+    """The member's mirrored attributes in the order of MIRRORED (for bulk spell rows)."""
+    return tuple(getattr(member, name) for name in MIRRORED)
+
+
+def mirror_to_spells(member_ids, using: str | None = None) -> None:
+    """Copy the mirrored attributes of these members onto all their spells, in one
+    statement per chunk; spells already equal are not rewritten."""
+    ids = sorted(set(member_ids))
+    if not ids:
+        return
+    connection = connections[using or router.db_for_write(Membership)]
+    same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    spell, member = Membership._meta.db_table, Member._meta.db_table
+    columns = [Membership._meta.get_field(name).column for name in MIRRORED]
+    assignments = ", ".join(f"{c} = m.{c}" for c in columns)
+    unchanged = " AND ".join(f"{spell}.{c} {same} m.{c}" for c in columns)
+    limit = connection.features.max_query_params or 5_000
+    size = min(5_000, limit - 10)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            cursor.execute(
+                f"UPDATE {spell} SET {assignments} FROM {member} AS m"
+                f" WHERE {spell}.member_id = m.id AND m.id IN ({', '.join(['%s'] * len(chunk))})"
+                f" AND NOT ({unchanged})",
+                chunk,
+            )
+
+
 class Membership(models.Model):
     """A spell of a member in one org, [start_on, end_on). Derived from events by the
-    services; counting members as of a date is one indexed range query over it."""
+    services; counting members as of a date is one indexed range query over it. It also
+    carries a copy of the member's counted attributes (see MIRRORED_ATTNAMES)."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="spells")
     org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="spells")
     start_on = models.DateField()
     end_on = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=6, blank=True, default="")
+    ethnicity = models.CharField(max_length=10, blank=True, default="")
+    birth_date = models.DateField(null=True, blank=True)
+    education = models.CharField(max_length=30, blank=True, default="")
+    person_type = models.CharField(max_length=20, blank=True, default="")
+    backbone = models.CharField(max_length=20, blank=True, default="")
+    converted_on = models.DateField(null=True, blank=True)
+    # Only grouped on; a constraint would add a check per imported row for nothing
+    # (the member's own work_unit already protects the school).
+    work_unit = models.ForeignKey(
+        School,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("党员所在组织期间")
@@ -253,3 +332,9 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}@{self.org_id} {self.start_on}..{self.end_on or ''}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            for name, value in zip(MIRRORED, mirrored_values(self.member), strict=True):
+                setattr(self, name, value)
+        super().save(*args, **kwargs)

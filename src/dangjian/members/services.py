@@ -15,7 +15,14 @@ from dangjian.core.scope import require
 from dangjian.core.validators import normalize_id_number
 from dangjian.members import rules
 from dangjian.members.choices import LEAVING_EVENTS, Category, EventKind, Status
-from dangjian.members.models import Member, MemberEvent, Membership
+from dangjian.members.models import (
+    MIRRORED,
+    Member,
+    MemberEvent,
+    Membership,
+    mirror_to_spells,
+    mirrored_values,
+)
 from dangjian.orgs.models import Organization
 
 MEMBER_FIELDS = (
@@ -594,9 +601,9 @@ def bulk_create_members(
         events.append((member.pk, kind, start, member.org_id))
         if member.converted_on:
             events.append((member.pk, EventKind.CONVERTED, member.converted_on, member.org_id))
-        spells.append((member.pk, member.org_id, start))
+        spells.append((member.pk, member.org_id, start, *mirrored_values(member)))
     _insert_values(MemberEvent, ("member_id", "kind", "on", "org_id"), events)
-    _insert_values(Membership, ("member_id", "org_id", "start_on"), spells)
+    _insert_values(Membership, ("member_id", "org_id", "start_on", *MIRRORED), spells)
     if audit:
         record(
             actor,
@@ -762,9 +769,7 @@ def _write_changes(changed: list[tuple[Member, dict, dict]], transfer_on: dt.dat
             else:
                 spell.end_on = transfer_on
                 ended.append(spell)
-                new_spells.append(
-                    Membership(member_id=member.pk, org_id=member.org_id, start_on=transfer_on)
-                )
+                new_spells.append(_new_spell(member, transfer_on))
         new_events.append(
             MemberEvent(
                 member_id=member.pk,
@@ -812,6 +817,15 @@ def _write_changes(changed: list[tuple[Member, dict, dict]], transfer_on: dt.dat
     MemberEvent.objects.bulk_update(moved_events, ["on"], batch_size=CHUNK)
     _insert(Membership, new_spells)
     _insert(MemberEvent, new_events)
+    mirror_to_spells(m.pk for m, _c, _b in changed)
+
+
+def _new_spell(member: Member, start_on: dt.date) -> Membership:
+    """A spell from `start_on` in the member's org, with the member's mirrored attributes."""
+    spell = Membership(member_id=member.pk, org_id=member.org_id, start_on=start_on)
+    for name, value in zip(MIRRORED, mirrored_values(member), strict=True):
+        setattr(spell, name, value)
+    return spell
 
 
 def _audit_batch(actor, note: str, sha256: str, members, *, created: int, updated: int = 0):

@@ -9,8 +9,8 @@ their supervising org, as of the day), members by the spell in force on the day.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, DateField, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import ExtractYear, Substr, TruncYear
+from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Substr, TruncYear
 
 from dangjian.members.choices import EventKind, PersonType
 from dangjian.members.models import MemberEvent, Membership
@@ -93,13 +93,14 @@ def child_orgs(scope: Scope):
 def _member_units(scope: Scope) -> list[dict]:
     """Members in force, grouped by (org, work unit): one pass serves both the per-child
     and the per-school figures."""
+    p = scope.attrs
     return list(
         Membership.objects.order_by()
         .filter(org_in_scope(scope), in_force(scope.as_of))
-        .values("org_id", "member__work_unit_id")
+        .values("org_id", unit=F(f"{p}work_unit_id"))
         .annotate(
             total=Count("pk"),
-            teachers=Count("pk", filter=Q(member__person_type=PersonType.TEACHER)),
+            teachers=Count("pk", filter=Q(**{f"{p}person_type": PersonType.TEACHER})),
         )
     )
 
@@ -160,7 +161,7 @@ def breakdown(scope: Scope) -> tuple[list[ChildRow], list[SchoolRow]]:
         row = row_for(paths[unit["org_id"]][:cut])
         row.members += unit["total"]
         row.teacher_members += unit["teachers"]
-        school = unit["member__work_unit_id"]
+        school = unit["unit"]
         if school is not None:
             party_teachers[school] = party_teachers.get(school, 0) + unit["teachers"]
 
@@ -234,11 +235,12 @@ def yearly(scope: Scope, members_on_day: int, first_year: int = FIRST_YEAR) -> l
             on__gte=dt.date(first_year, 1, 1),
             on__lte=day,
         )
-        .annotate(year=ExtractYear("on"))
+        .annotate(year=TruncYear("on", output_field=DateField()))
         .values("year")
         .annotate(n=Count("pk"))
         .values_list("year", "n")
     )
+    admitted = {year.year: n for year, n in admitted.items()}
     points = []
     for year in range(first_year, last + 1):
         if year == last:

@@ -9,14 +9,20 @@ from django.utils.translation import gettext as _
 
 from dangjian.core.dates import add_years
 from dangjian.core.excel import Sheet
+from dangjian.recruitment.stats import development_section
 from dangjian.stats import breakdowns
 from dangjian.stats.engine import (
     AGE_BAND_LABELS,
     MASS_ORG_COVERAGE_LABELS,
+    SECTIONS,
+    change_section,
     make_scope,
     statistics,
 )
 
+# The year-ago object feeds the comparison and the two-day charts, which show no movements
+# over a period: its changes and development sections are left out.
+YEAR_AGO_SECTIONS = [s for s in SECTIONS if s not in (change_section, development_section)]
 RANKED = 10  # schools shown at each end of the party-member teachers ranking
 UNCOVERED_SHOWN = 30
 
@@ -63,7 +69,7 @@ def build(root, as_of: dt.date) -> Dashboard:
         as_of=as_of,
         previous=previous,
         now=now,
-        before=statistics(root, previous),
+        before=statistics(root, previous, sections=YEAR_AGO_SECTIONS),
         children=children,
         schools=schools,
         uncovered=list(uncovered[:UNCOVERED_SHOWN]),

@@ -44,7 +44,9 @@ YOUTH_LEAGUE_KINDS = (MassOrgKind.YOUTH_LEAGUE_COMMITTEE, MassOrgKind.YOUTH_LEAG
 # Leaving kinds other than a transfer out: the member leaves the Party's ranks here.
 LEFT_KINDS = tuple(kind for kind in LEAVING_EVENTS if kind != EventKind.MOVED_OUT)
 
-# Age bands of the 党内统计 tables: (key, lowest age, highest age), both ends included.
+# Age bands of the 党内统计 tables: (key, lowest age, highest age), both ends included;
+# contiguous (member_section relies on it), only the first without a lowest age and only
+# the last without a highest.
 AGE_BANDS = (
     ("<=30", None, 30),
     ("31-35", 31, 35),
@@ -65,6 +67,7 @@ AGE_BAND_LABELS = {
     "56-60": _("56-60岁"),
     ">=61": _("61岁及以上"),
 }
+assert all(AGE_BANDS[i][1] == AGE_BANDS[i - 1][2] + 1 for i in range(1, len(AGE_BANDS)))
 MINORITY = _("少数民族")
 # The members' attributes the structure tables break down (key, model field, choices).
 # (Sex and 民族 have two classes each: one count, the other is the rest.)
@@ -112,17 +115,25 @@ MASS_ORG_COVERAGE_LABELS = {
 class Scope:
     """What every section needs: the subtree (by path prefix), the day and the period.
     `whole_tree`: the subtree is every org there is, so no row needs its org checked.
-    `ids`: the subtree's org ids when it is small (see `subtree_ids`)."""
+    `ids`: the subtree's org ids when it is small (see `subtree_ids`).
+    `live`: read the counted member attributes from the members themselves (a join) instead
+    of their copy on the spells; same figures, slower; tests compare the two."""
 
     root: Organization
     as_of: dt.date
     period: tuple[dt.date, dt.date]
     whole_tree: bool = False
     ids: tuple[int, ...] | None = None
+    live: bool = False
 
     @property
     def path(self) -> str:
         return self.root.path
+
+    @property
+    def attrs(self) -> str:
+        """Prefix of the counted member attributes, from a Membership row."""
+        return "member__" if self.live else ""
 
 
 # Up to this many orgs a subtree is passed to the database as a list of ids: the planner
@@ -131,20 +142,24 @@ SMALL_SUBTREE = 2000
 
 
 def make_scope(
-    root: Organization, as_of: dt.date, period: tuple[dt.date, dt.date] | None = None
+    root: Organization,
+    as_of: dt.date,
+    period: tuple[dt.date, dt.date] | None = None,
+    *,
+    live: bool = False,
 ) -> Scope:
     """The scope for `root`'s subtree: one small query to learn whether it is the whole
     tree (no org check needed) or else its ids when there are few."""
     period = period or calendar_year(as_of)
     if root.depth == 1 and not Organization.objects.filter(depth=1).exclude(pk=root.pk).exists():
-        return Scope(root=root, as_of=as_of, period=period, whole_tree=True)
+        return Scope(root=root, as_of=as_of, period=period, whole_tree=True, live=live)
     found = list(
         Organization.objects.order_by()
         .filter(path__startswith=root.path)
         .values_list("pk", flat=True)[: SMALL_SUBTREE + 1]
     )
     ids = tuple(found) if len(found) <= SMALL_SUBTREE else None
-    return Scope(root=root, as_of=as_of, period=period, ids=ids)
+    return Scope(root=root, as_of=as_of, period=period, ids=ids, live=live)
 
 
 def ratio(part: int, whole: int) -> float:
@@ -283,22 +298,29 @@ def member_section(scope: Scope, done: dict) -> dict:
     """Counted through the spell in force on `as_of`, so a member transferred later is
     counted where they were then, and one who left on `as_of` is no longer counted.
     The structure tables' breakdowns ride on the same single pass; figures that are sums
-    of breakdowns (35 and under, college or above, teachers) are added up, not recounted."""
-    day = scope.as_of
+    of breakdowns (35 and under, college or above, teachers) are added up, not recounted.
+    The attributes are read from their copy on the spell (no join), unless `scope.live`."""
+    day, p = scope.as_of, scope.attrs
     counts = {
         "total": Count("pk"),
-        "full": Count("pk", filter=Q(member__converted_on__lte=day)),
-        "female": Count("pk", filter=Q(member__sex=Sex.FEMALE)),
-        "minority": Count("pk", filter=~Q(member__ethnicity=HAN)),
+        "full": Count("pk", filter=Q(**{f"{p}converted_on__lte": day})),
+        "female": Count("pk", filter=Q(**{f"{p}sex": Sex.FEMALE})),
+        "minority": Count("pk", filter=~Q(**{f"{p}ethnicity": HAN})),
     }
     for key, field, choices in DISTRIBUTIONS:
         for i, value in enumerate(choices.values):
-            counts[f"{key}_{i}"] = Count("pk", filter=Q(**{f"member__{field}": value}))
+            counts[f"{key}_{i}"] = Count("pk", filter=Q(**{f"{p}{field}": value}))
+    # The bands are contiguous: each closed band is "at most its highest age" less the band
+    # below, one date comparison per band instead of two.
     for i, (_key, low, high) in enumerate(AGE_BANDS):
-        counts[f"age_{i}"] = Count("pk", filter=age_band_q(day, low, high, "member__"))
+        q = age_band_q(day, None, high, p) if high is not None else age_band_q(day, low, high, p)
+        counts[f"age_{i}"] = Count("pk", filter=q)
     row = (
         Membership.objects.order_by().filter(org_in_scope(scope), in_force(day)).aggregate(**counts)
     )
+    for i in range(len(AGE_BANDS) - 1, 0, -1):
+        if AGE_BANDS[i][2] is not None:
+            row[f"age_{i}"] -= row[f"age_{i - 1}"]
     total, female, minority = row["total"], row["female"], row["minority"]
     structure = {
         "sex": {str(Sex.MALE.label): total - female, str(Sex.FEMALE.label): female},
@@ -435,15 +457,21 @@ def statistics(
     root: Organization,
     as_of: dt.date,
     period: tuple[dt.date, dt.date] | None = None,
+    *,
+    live: bool = False,
+    sections: list[Callable] | None = None,
 ) -> dict:
     """The statistics object for the subtree of `root` (root included) on `as_of`.
-    `period` (default: the calendar year of `as_of`) bounds the `changes`, both ends included."""
-    scope = make_scope(root, as_of, period)
+    `period` (default: the calendar year of `as_of`) bounds the `changes`, both ends included.
+    `live`: see Scope. `sections`: only these of SECTIONS (in SECTIONS' order), for a caller
+    that needs part of the object."""
+    scope = make_scope(root, as_of, period, live=live)
     result: dict = {
         "org": {"code": root.code, "name": root.name},
         "as_of": as_of.isoformat(),
         "period": {"from": scope.period[0].isoformat(), "to": scope.period[1].isoformat()},
     }
     for section in SECTIONS:
-        result.update(section(scope, result))
+        if sections is None or section in sections:
+            result.update(section(scope, result))
     return {key: value for key, value in result.items() if not key.startswith("_")}
