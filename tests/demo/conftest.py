@@ -1,6 +1,7 @@
-"""示例市 loaded once for the whole tests/demo package (the load is the slowest thing the suite
-does): `dangjian demo --no-serve` inside a transaction rolled back when the package is done,
-so no test outside it sees the city."""
+"""示例市 loaded once per test module that asks for it: `dangjian demo --no-serve` inside a
+transaction rolled back after the module, so no other module sees the city. (Module, not
+package, scope: tests/ has no __init__.py, and there pytest keeps a "package" fixture
+until the session ends.)"""
 
 import io
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from dangjian.orgs.models import Organization
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def demo_output(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
