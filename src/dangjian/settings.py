@@ -30,6 +30,7 @@ try:
     DANGJIAN_REQUIRE_2FA_FOR_ADMINS = env_bool("DANGJIAN_REQUIRE_2FA_FOR_ADMINS", True)
     DANGJIAN_REQUIRE_2FA_FOR_ALL = env_bool("DANGJIAN_REQUIRE_2FA_FOR_ALL", False)
     DANGJIAN_SEPARATE_DUTIES = env_bool("DANGJIAN_SEPARATE_DUTIES", False)
+    DANGJIAN_STATS_CACHE = env_bool("DANGJIAN_STATS_CACHE", True)
     _db_url = os.environ.get("DANGJIAN_DATABASE_URL") or f"sqlite:///{HOME / 'dangjian.sqlite3'}"
     try:
         _db = dj_database_url.parse(_db_url, conn_max_age=60)
@@ -48,7 +49,22 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     _db["CONN_MAX_AGE"] = 0
+elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
+    # JIT compiling costs 25-30 ms per statistics query and saves less than that on the
+    # aggregates this application runs (docs/performance.md).
+    _db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES = {"default": _db}
+# Per process. "stats": computed figures kept under the counted tables' version
+# (stats.cache); entries of an older version are never read again and expire.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "stats": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "stats",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

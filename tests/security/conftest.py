@@ -10,24 +10,6 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """A committing test (transaction=True) ends with the database emptied; put back what
-    migrations loaded (recruitment rule sets, ...) for the tests that run after it without
-    a database fixture of their own (pytest-django runs those last)."""
-    yield
-    marker = item.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    from django.db import connection
-    from pytest_django.plugin import blocking_manager_key
-
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        with item.config.stash[blocking_manager_key].unblock():
-            connection.creation.deserialize_db_from_string(contents)
-
-
 @pytest.fixture(autouse=True)
 def second_factor_enforced(settings):
     """Production default (the rest of the suite switches it off for force_login)."""

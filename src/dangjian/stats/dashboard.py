@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from dangjian.core.dates import add_years
 from dangjian.core.excel import Sheet
 from dangjian.recruitment.stats import development_section
-from dangjian.stats import breakdowns
+from dangjian.stats import breakdowns, cache
 from dangjian.stats.engine import (
     AGE_BAND_LABELS,
     MASS_ORG_COVERAGE_LABELS,
@@ -59,6 +59,12 @@ class Dashboard:
 
 
 def build(root, as_of: dt.date) -> Dashboard:
+    """Reused while the counted tables are unchanged (stats.cache): at the root of a
+    province the figures take about a second to compute (docs/performance.md)."""
+    return cache.remember("dashboard", (root.pk, as_of), lambda: _build(root, as_of))
+
+
+def _build(root, as_of: dt.date) -> Dashboard:
     previous = add_years(as_of, -1)
     now = statistics(root, as_of)
     scope = make_scope(root, as_of)

@@ -39,6 +39,7 @@ from dangjian.orgs.models import (
     SchoolStage,
 )
 from dangjian.recruitment.stats import development_section
+from dangjian.stats import cache
 
 YOUTH_LEAGUE_KINDS = (MassOrgKind.YOUTH_LEAGUE_COMMITTEE, MassOrgKind.YOUTH_LEAGUE_BRANCH)
 # Leaving kinds other than a transfer out: the member leaves the Party's ranks here.
@@ -294,12 +295,15 @@ def in_force(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def member_section(scope: Scope, done: dict) -> dict:
-    """Counted through the spell in force on `as_of`, so a member transferred later is
-    counted where they were then, and one who left on `as_of` is no longer counted.
-    The structure tables' breakdowns ride on the same single pass; figures that are sums
-    of breakdowns (35 and under, college or above, teachers) are added up, not recounted.
-    The attributes are read from their copy on the spell (no join), unless `scope.live`."""
+# A subtree of at most this many orgs (a school's branch, a 学区) has its members in force
+# fetched and counted here: for a few hundred rows the ORM's building of thirty conditional
+# counts costs more than the database's counting.
+FETCH_MEMBERS_UP_TO = 20
+
+
+def _member_counts(scope: Scope) -> dict:
+    """One pass over the spells in force: totals, distributions and, per age band, the
+    count "at most its highest age" (the last band: "at least its lowest")."""
     day, p = scope.as_of, scope.attrs
     counts = {
         "total": Count("pk"),
@@ -310,14 +314,62 @@ def member_section(scope: Scope, done: dict) -> dict:
     for key, field, choices in DISTRIBUTIONS:
         for i, value in enumerate(choices.values):
             counts[f"{key}_{i}"] = Count("pk", filter=Q(**{f"{p}{field}": value}))
-    # The bands are contiguous: each closed band is "at most its highest age" less the band
-    # below, one date comparison per band instead of two.
     for i, (_key, low, high) in enumerate(AGE_BANDS):
         q = age_band_q(day, None, high, p) if high is not None else age_band_q(day, low, high, p)
         counts[f"age_{i}"] = Count("pk", filter=q)
-    row = (
+    return (
         Membership.objects.order_by().filter(org_in_scope(scope), in_force(day)).aggregate(**counts)
     )
+
+
+def _member_counts_fetched(scope: Scope) -> dict:
+    """The same counts as `_member_counts`, from the fetched rows (the same comparisons:
+    a missing date or value counts nowhere, as in SQL); tests compare the two."""
+    day, p = scope.as_of, scope.attrs
+    fields = ("converted_on", "sex", "ethnicity", "birth_date")
+    fields += tuple(field for _key, field, _choices in DISTRIBUTIONS)
+    rows = (
+        Membership.objects.order_by()
+        .filter(org_in_scope(scope), in_force(day))
+        .values_list(*(f"{p}{field}" for field in fields))
+    )
+    positions = {
+        key: {value: i for i, value in enumerate(choices.values)}
+        for key, _field, choices in DISTRIBUTIONS
+    }
+    bands = [
+        (f"age_{i}", born_after_for_max_age(day, high if high is not None else low - 1), high)
+        for i, (_key, low, high) in enumerate(AGE_BANDS)
+    ]
+    row = {"total": 0, "full": 0, "female": 0, "minority": 0}
+    row.update({f"{key}_{i}": 0 for key, found in positions.items() for i in found.values()})
+    row.update({key: 0 for key, _cut, _high in bands})
+    for converted, sex, ethnicity, birth, *values in rows:
+        row["total"] += 1
+        row["full"] += converted is not None and converted <= day
+        row["female"] += sex == Sex.FEMALE
+        row["minority"] += ethnicity is not None and ethnicity != HAN
+        for (key, found), value in zip(positions.items(), values, strict=True):
+            if value in found:
+                row[f"{key}_{found[value]}"] += 1
+        if birth is not None:
+            for key, cut, high in bands:
+                row[key] += (birth >= cut) if high is not None else (birth < cut)
+    return row
+
+
+def member_section(scope: Scope, done: dict) -> dict:
+    """Counted through the spell in force on `as_of`, so a member transferred later is
+    counted where they were then, and one who left on `as_of` is no longer counted.
+    The structure tables' breakdowns ride on the same single pass; figures that are sums
+    of breakdowns (35 and under, college or above, teachers) are added up, not recounted.
+    The attributes are read from their copy on the spell (no join), unless `scope.live`."""
+    if scope.ids is not None and len(scope.ids) <= FETCH_MEMBERS_UP_TO:
+        row = _member_counts_fetched(scope)
+    else:
+        row = _member_counts(scope)
+    # The bands are contiguous: each closed band is "at most its highest age" less the band
+    # below, one date comparison per band instead of two.
     for i in range(len(AGE_BANDS) - 1, 0, -1):
         if AGE_BANDS[i][2] is not None:
             row[f"age_{i}"] -= row[f"age_{i - 1}"]
@@ -404,31 +456,33 @@ def change_section(scope: Scope, done: dict) -> dict:
     Events are reached through their org columns: for a small subtree one query whose two
     id lists the database reads through both indexes; for a large one two queries (events
     at orgs of the subtree; transfers away from them), since an OR of two subqueries would
-    make it scan every event."""
+    make it scan every event. The date is what is counted (never null): with the kind and
+    the origin it is all a whole-tree query reads, so the (date, kind, origin) index
+    answers it alone."""
     start, end = scope.period
     transferred = Q(kind=EventKind.TRANSFERRED)
     events = MemberEvent.objects.order_by().filter(on__gte=start, on__lte=end)
     counts = {
-        "joined": Count("pk", filter=Q(kind=EventKind.JOINED)),
-        "converted": Count("pk", filter=Q(kind=EventKind.CONVERTED)),
-        "moved_in": Count("pk", filter=Q(kind=EventKind.MOVED_IN)),
-        "moved_out": Count("pk", filter=Q(kind=EventKind.MOVED_OUT)),
-        "left": Count("pk", filter=Q(kind__in=LEFT_KINDS)),
-        "restored": Count("pk", filter=Q(kind=EventKind.RESTORED)),
+        "joined": Count("on", filter=Q(kind=EventKind.JOINED)),
+        "converted": Count("on", filter=Q(kind=EventKind.CONVERTED)),
+        "moved_in": Count("on", filter=Q(kind=EventKind.MOVED_IN)),
+        "moved_out": Count("on", filter=Q(kind=EventKind.MOVED_OUT)),
+        "left": Count("on", filter=Q(kind__in=LEFT_KINDS)),
+        "restored": Count("on", filter=Q(kind=EventKind.RESTORED)),
     }
     if scope.whole_tree:
         # Every org is here: a transfer can only come from outside when its origin is unknown.
-        counts["transferred_in"] = Count("pk", filter=transferred & Q(from_org__isnull=True))
+        counts["transferred_in"] = Count("on", filter=transferred & Q(from_org__isnull=True))
         row = events.aggregate(**counts)
         row["transferred_out"] = 0
     else:
         subtree = subtree_ids(scope)
         here, came_from_here = Q(org__in=subtree), Q(from_org__in=subtree)
-        counts["transferred_in"] = Count("pk", filter=transferred & ~came_from_here)
+        counts["transferred_in"] = Count("on", filter=transferred & ~came_from_here)
         away = transferred & came_from_here & ~here
         if scope.ids is not None:
-            counts = {key: Count("pk", filter=here & c.filter) for key, c in counts.items()}
-            counts["transferred_out"] = Count("pk", filter=away)
+            counts = {key: Count("on", filter=here & c.filter) for key, c in counts.items()}
+            counts["transferred_out"] = Count("on", filter=away)
             row = events.filter(here | came_from_here).aggregate(**counts)
         else:
             row = events.filter(here).aggregate(**counts)
@@ -464,7 +518,17 @@ def statistics(
     """The statistics object for the subtree of `root` (root included) on `as_of`.
     `period` (default: the calendar year of `as_of`) bounds the `changes`, both ends included.
     `live`: see Scope. `sections`: only these of SECTIONS (in SECTIONS' order), for a caller
-    that needs part of the object."""
+    that needs part of the object. Reused while the counted tables are unchanged
+    (stats.cache)."""
+    names = None if sections is None else tuple(section.__name__ for section in sections)
+    return cache.remember(
+        "statistics",
+        (root.pk, as_of, period, live, names),
+        lambda: _statistics(root, as_of, period, live, sections),
+    )
+
+
+def _statistics(root, as_of, period, live, sections) -> dict:
     scope = make_scope(root, as_of, period, live=live)
     result: dict = {
         "org": {"code": root.code, "name": root.name},

@@ -1,0 +1,163 @@
+"""stats.cache: a figure is reused only while nothing it counts has changed. After every
+kind of write (services, bulk import, raw SQL past the application) the reused object is
+the freshly computed one; the version moves only when a write commits."""
+
+import datetime as dt
+
+import pytest
+from django.apps import apps
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from personas import add_member, build_world
+
+from dangjian.core.context import CLI
+from dangjian.members import services as members
+from dangjian.members.choices import EventKind
+from dangjian.orgs import services as orgs
+from dangjian.stats import cache, dashboard, triggers
+from dangjian.stats.engine import _statistics, statistics
+from dangjian.stats.models import DataChange, DataVersion
+
+TODAY = dt.date(2025, 6, 30)
+# Committing tests: figures are reused only outside a transaction block.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_every_counted_table_carries_the_triggers():
+    tables = set(triggers.counted_tables(apps))
+    assert {"members_member", "members_membership", "orgs_organization"} <= tables
+    assert tables <= triggers.installed(connection)
+
+
+@pytest.fixture
+def city():
+    caches["stats"].clear()
+    world = build_world()
+    cache.version()  # a flushed database gets its version row back first
+    return world
+
+
+def fresh(org):
+    return _statistics(org, TODAY, None, False, None)
+
+
+def reused(org) -> tuple[dict, int]:
+    """The statistics object through the cache, and how many queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        result = statistics(org, TODAY)
+    return result, len(queries)
+
+
+def test_a_result_is_reused_until_a_write_commits(city):
+    org = city.orgs["city"]
+    first, _ = reused(org)
+    again, queries = reused(org)
+    assert again == first
+    assert queries == 1  # the version, nothing recounted
+
+    before = cache.version()
+    add_member(
+        city.orgs["ba"],
+        "新党员",
+        birth=dt.date(1992, 1, 1),
+        joined=dt.date(2015, 7, 1),
+        converted=dt.date(2016, 7, 1),
+    )
+    assert cache.version() != before
+    after, queries = reused(org)
+    assert queries > 1
+    assert after == fresh(org)
+    assert after["members"]["total"] == first["members"]["total"] + 1
+
+
+def test_every_kind_of_write_is_seen(city):
+    org = city.orgs["city"]
+    member = add_member(city.orgs["ba"], "甲", birth=dt.date(1980, 3, 1))
+    writes = [
+        lambda: members.update_member(CLI, member, education="postgraduate"),
+        lambda: members.update_member(
+            CLI, member, org=city.orgs["bx"], transfer_on=dt.date(2025, 3, 1)
+        ),
+        lambda: members.record_leaving(
+            CLI, member, kind=EventKind.DECEASED, on=dt.date(2025, 5, 1)
+        ),
+        lambda: orgs.update_org(CLI, city.orgs["bb"], founded_on=dt.date(2025, 1, 1)),
+        lambda: orgs.create_org(
+            CLI, parent=city.orgs["gb"], code="T-NEW", name="新党支部", kind="branch"
+        ),
+        # Past the application altogether: the database's triggers still count it.
+        lambda: connection.cursor().execute(
+            "UPDATE members_membership SET sex = 'female' WHERE sex = 'male'"
+        ),
+    ]
+    watched = [org, city.orgs["county"], city.orgs["county2"]]
+    for write in writes:
+        seen = [reused(o)[0] for o in watched]
+        assert all(reused(o)[1] == 1 for o in watched)
+        write()
+        now = [reused(o)[0] for o in watched]
+        assert now == [fresh(o) for o in watched]
+        assert now != seen
+
+
+def test_the_dashboard_is_reused_and_follows_writes(city):
+    org = city.orgs["city"]
+    first = dashboard.build(org, TODAY)
+    with CaptureQueriesContext(connection) as queries:
+        again = dashboard.build(org, TODAY)
+    assert len(queries) == 1
+    assert again.now == first.now and again.years == first.years
+    add_member(city.orgs["bx"], "乙", person_type="teacher", work_unit=city.schools["x"])
+    now = dashboard.build(org, TODAY)
+    live = dashboard._build(org, TODAY)
+    assert now.now == live.now and now.years == live.years
+    assert [(s.code, s.party_teachers) for s in now.schools] == [
+        (s.code, s.party_teachers) for s in live.schools
+    ]
+    assert now.now["members"]["total"] == first.now["members"]["total"] + 1
+
+
+def test_nothing_is_reused_or_kept_inside_a_transaction(city):
+    org = city.orgs["city"]
+    with transaction.atomic():
+        assert cache.version() is None
+        add_member(city.orgs["ba"], "未提交")
+        inside = statistics(org, TODAY)
+        transaction.set_rollback(True)
+    # The rolled-back member was never stored under any version.
+    assert reused(org)[0]["members"]["total"] == inside["members"]["total"] - 1
+
+
+def test_an_uncommitted_write_does_not_move_the_version(city):
+    before = cache.version()
+    with transaction.atomic():
+        add_member(city.orgs["ba"], "未提交")
+        transaction.set_rollback(True)
+    assert cache.version() == before
+
+
+def test_a_flushed_database_starts_a_new_epoch(city):
+    epoch = DataVersion.objects.get(pk=1).epoch
+    DataVersion.objects.all().delete()
+    assert cache.version() is None
+    assert DataVersion.objects.get(pk=1).epoch != epoch
+    assert cache.version() is not None
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_folding_the_change_rows_keeps_the_version(city):
+    assert DataChange.objects.exists()
+    before = cache.version()
+    cache.fold()
+    assert not DataChange.objects.exists()
+    assert cache.version() == before
+    add_member(city.orgs["ba"], "丙")
+    assert cache.version() != before
+
+
+def test_it_can_be_switched_off(city, settings):
+    settings.DANGJIAN_STATS_CACHE = False
+    assert cache.version() is None
+    _, queries = reused(city.orgs["city"])
+    assert reused(city.orgs["city"])[1] == queries
