@@ -9,6 +9,7 @@ from personas import make_id
 
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction, AuditEntry
+from dangjian.members import services
 from dangjian.members.models import Member, MemberEvent, Membership
 from dangjian.members.services import bulk_create_members
 
@@ -68,7 +69,12 @@ def test_it_creates_members_with_their_history_and_one_audit_row(world):
     assert entry.org_path == world.orgs["gb"].path
 
 
-def test_it_writes_nothing_and_names_every_bad_row(world):
+@pytest.mark.parametrize("copy_rows", [None, 1], ids=["bulk_create", "copy"])
+def test_it_writes_nothing_and_names_every_bad_row(world, monkeypatch, copy_rows):
+    """On PostgreSQL's COPY path the good first row is already sent when the bad ones are
+    found: the batch is rolled back all the same."""
+    if copy_rows:
+        monkeypatch.setattr(services, "COPY_MIN_ROWS", copy_rows)
     ba = world.orgs["ba"]
     taken = world.members["a1"].id_number
     members, events, audits = (
@@ -76,6 +82,7 @@ def test_it_writes_nothing_and_names_every_bad_row(world):
         MemberEvent.objects.count(),
         AuditEntry.objects.count(),
     )
+    spells = Membership.objects.count()
     rows = [
         row(ba, "好人", dt.date(1990, 1, 1), 601),
         row(ba, "少年", dt.date(2000, 1, 1), 602),  # 15 when joining
@@ -96,8 +103,9 @@ def test_it_writes_nothing_and_names_every_bad_row(world):
     assert (
         Member.objects.count(),
         MemberEvent.objects.count(),
+        Membership.objects.count() - spells,
         AuditEntry.objects.count(),
-    ) == (members, events, audits)
+    ) == (members, events, 0, audits)
 
 
 def test_it_refuses_orgs_outside_the_actors_scope(world):

@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 # Memoised: pypinyin segments and converts each call (tens of microseconds), and names
 # repeat (an import of 100,000 members holds about a fifth as many distinct names).
@@ -10,10 +10,15 @@ _CACHE_SIZE = 65_536
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
+def _syllables(name: str) -> tuple[str, ...]:
+    return tuple(syllable.lower() for syllable in lazy_pinyin(name, errors="ignore") if syllable)
+
+
 def full(name: str) -> str:
-    return "".join(lazy_pinyin(name, errors="ignore")).lower()
+    return "".join(_syllables(name))
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
 def initials(name: str) -> str:
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
+    """The first letter of each syllable (pypinyin's FIRST_LETTER style, without a second
+    conversion of the name)."""
+    return "".join(syllable[0] for syllable in _syllables(name))

@@ -361,8 +361,14 @@ def _insert(model, objects: list) -> None:
     if not _use_copy(db, count):
         model.objects.bulk_create(objects, batch_size=CHUNK)
         return
+    _copy_objects(db, model, zip(objects, _reserve_ids(db, model, count), strict=True))
+
+
+def _copy_objects(db, model, pairs) -> None:
+    """COPY new instances, given as (instance, reserved id) pairs, as they come: a
+    generator that builds them lets the database take each row in while the next ones
+    are built. Sets each instance's primary key and state as a save would."""
     opts = model._meta
-    ids = _reserve_ids(db, model, count)
     now = timezone.now()
     plain, constant, custom = [], [], []
     for f in opts.concrete_fields:
@@ -383,7 +389,7 @@ def _insert(model, objects: list) -> None:
     alias = db.alias
 
     def rows():
-        for obj, pk in zip(objects, ids, strict=True):
+        for obj, pk in pairs:
             obj.pk = pk
             obj._state.adding = False
             obj._state.db = alias
@@ -586,13 +592,29 @@ def bulk_create_members(
     members: list[Member] = []
     starts: list[dt.date | None] = []
     seen: set[str] = set()
-    for member, moved_in_on in _build_members(
-        rows, checked, allowed, existing, seen, today, labels, problems
-    ):
-        members.append(member)
-        starts.append(moved_in_on)
-    _raise_problems(problems)
-    _insert(Member, members)
+    built = _build_members(rows, checked, allowed, existing, seen, today, labels, problems)
+    db = _db()
+    if _use_copy(db, len(rows)):
+        # Streamed: the database stores (and indexes) each member while the next ones are
+        # checked and built. After the first problem nothing more is sent, but every row
+        # is still checked; the ValidationError then rolls the whole batch back.
+        ids = iter(_reserve_ids(db, Member, len(rows)))
+
+        def ready():
+            for member, moved_in_on in built:
+                members.append(member)
+                starts.append(moved_in_on)
+                if not problems:
+                    yield member, next(ids)
+
+        _copy_objects(db, Member, ready())
+        _raise_problems(problems)
+    else:
+        for member, moved_in_on in built:
+            members.append(member)
+            starts.append(moved_in_on)
+        _raise_problems(problems)
+        _insert(Member, members)
     events: list[tuple] = []
     spells: list[tuple] = []
     for member, moved_in_on in zip(members, starts, strict=True):
