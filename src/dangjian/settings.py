@@ -54,15 +54,16 @@ elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     # aggregates this application runs (docs/performance.md).
     _db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES = {"default": _db}
-# Per process. "stats": computed figures kept under the counted tables' version
-# (stats.cache); entries of an older version are never read again and expire.
+# "stats": computed figures kept under the counted tables' version (stats.cache), in files
+# shared by the server processes and the worker that computes them ahead (stats.tasks);
+# entries of an older version are never read again and expire.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "stats": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "stats",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(HOME / "cache" / "stats"),
         "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 200},
+        "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

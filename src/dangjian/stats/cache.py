@@ -22,8 +22,12 @@ from dangjian.stats.models import DataVersion
 
 # PostgreSQL: changes rows folded into base once there are this many (keeps count(*) cheap).
 FOLD_AT = 5000
+# The newest transaction id is part of the version on PostgreSQL: transaction ids only
+# grow, so a database restored by other means (its old counter back) still gets versions
+# it never had before once it is written to.
 _VERSION_SQL = (
-    "SELECT v.epoch, v.base, (SELECT count(*) FROM stats_datachange)"
+    "SELECT v.epoch, v.base, (SELECT count(*) FROM stats_datachange),"
+    " (SELECT max(txid) FROM stats_datachange)"
     " FROM stats_dataversion AS v WHERE v.id = 1"
 )
 
@@ -40,10 +44,10 @@ def version() -> str | None:
         # A flushed database: a new epoch, so no number of the old one is reused.
         DataVersion.objects.get_or_create(pk=1, defaults={"epoch": uuid.uuid4().hex})
         return None
-    epoch, base, pending = row
+    epoch, base, pending, newest = row
     if pending >= FOLD_AT:
         fold()
-    return f"{epoch}:{base + pending}"
+    return f"{epoch}:{base + pending}:{newest}"
 
 
 def fold() -> None:

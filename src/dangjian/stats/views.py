@@ -20,7 +20,7 @@ from dangjian.core.scope import is_unrestricted, scope_paths
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.stats import dashboard as dashboard_data
-from dangjian.stats import report
+from dangjian.stats import report, tasks
 from dangjian.stats.engine import statistics
 from dangjian.stats.forms import StatsParamsForm, day_and_period
 from dangjian.stats.tables import standard_tables, workbook_sheets
@@ -183,6 +183,8 @@ def dashboard(request):
     roots, org = scope_or_404(request)
     form, as_of, _period = read_params(request, period_ends_on_day=False)
     data = dashboard_data.build(org, as_of)
+    if as_of == timezone.localdate():
+        tasks.watch(org)
     day = as_of.isoformat() if request.GET.get("date") and not form.errors else ""
 
     def drill_url(child):
