@@ -204,6 +204,11 @@ def test_only_data_changes_ask_for_a_rebuild_and_only_when_someone_watches(city,
     assert calls == []
     add_member(city.orgs["ba"], "有人查看")
     assert calls == [1]
+    with transaction.atomic():  # a batch: one request when it commits
+        add_member(city.orgs["ba"], "批量一")
+        add_member(city.orgs["ba"], "批量二")
+        assert calls == [1]
+    assert calls == [1, 1]
 
 
 def fresh_on(org, day):

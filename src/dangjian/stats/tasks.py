@@ -65,7 +65,10 @@ def request_warming(sender, instance, created, **kwargs) -> None:
     """AuditEntry post_save: a data change asks for a rebuild once it commits."""
     if not created or instance.action not in DATA_ACTIONS or not settings.DANGJIAN_STATS_CACHE:
         return
-    transaction.on_commit(_enqueue)
+    # Once per transaction: a batch writes an audit row per record.
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is _enqueue for _savepoints, callback, _robust in pending):
+        transaction.on_commit(_enqueue)
 
 
 def _enqueue() -> None:
