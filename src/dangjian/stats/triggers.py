@@ -1,9 +1,9 @@
 """Database triggers that count every write to the tables the statistics read.
 
 PostgreSQL: a statement trigger inserts the writing transaction's id into
-stats_datachange (once per transaction: ON CONFLICT DO NOTHING); the version is
-base + count(*), which changes exactly when a writing transaction commits and never
-blocks one writer on another. SQLite serialises writers anyway: a row trigger adds 1 to
+stats_datachange (once per transaction: ON CONFLICT DO NOTHING); the count of those rows
+(plus what `stats.cache.fold` moved into base) changes exactly when a writing transaction
+commits, and no writer waits for another. SQLite serialises writers anyway: a row trigger adds 1 to
 base. Migrations call `install`/`uninstall` with the tables of their time, so a table
 added later needs a migration calling `install` (tests/stats/test_cache.py checks that
 every table of COUNTED_APPS has its triggers)."""
