@@ -31,7 +31,8 @@ def _test_defaults(settings):
     are hashed with a fast hasher: PBKDF2's deliberate ~0.5 s per user made the world fixture
     cost seconds; the production hasher is Django's default and untouched. Reused figures
     (stats.cache) are dropped: a committing test's database is emptied and refilled with
-    the same version row, as after restoring a backup (operations.md restarts the service)."""
+    the same version row, like a database file copied back (operations.md: delete the
+    cache folder then)."""
     caches["stats"].clear()
     settings.DANGJIAN_REQUIRE_2FA_FOR_ADMINS = False
     settings.PASSWORD_HASHERS = [
