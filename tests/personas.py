@@ -62,6 +62,23 @@ def add_member(
     )
 
 
+def member_row(org, name, birth, seq, **extra):
+    """One row for the bulk member services (`bulk_create_members`, `import_members`)."""
+    sex = extra.pop("sex", "male")
+    return {
+        "name": name,
+        "sex": sex,
+        "ethnicity": "汉族",
+        "id_number": make_id(birth, seq, sex),
+        "education": "bachelor",
+        "org": org,
+        "person_type": "teacher",
+        "joined_on": dt.date(2015, 6, 28),
+        "converted_on": dt.date(2016, 6, 28),
+        **extra,
+    }
+
+
 def build_world() -> World:
     w = World()
     o = w.orgs

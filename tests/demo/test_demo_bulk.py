@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from personas import make_id
+from personas import member_row
 
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction, AuditEntry
@@ -14,31 +14,15 @@ from dangjian.members.models import Member, MemberEvent, Membership
 from dangjian.members.services import bulk_create_members
 
 
-def row(org, name, birth, seq, **extra):
-    sex = extra.pop("sex", "male")
-    return {
-        "name": name,
-        "sex": sex,
-        "ethnicity": "汉族",
-        "id_number": make_id(birth, seq, sex),
-        "education": "bachelor",
-        "org": org,
-        "person_type": "teacher",
-        "joined_on": dt.date(2015, 6, 28),
-        "converted_on": dt.date(2016, 6, 28),
-        **extra,
-    }
-
-
 def test_it_creates_members_with_their_history_and_one_audit_row(world):
     ba, bb = world.orgs["ba"], world.orgs["bb"]
     audits = AuditEntry.objects.count()
     created = bulk_create_members(
         CLI,
         [
-            row(ba, "马文静", dt.date(1990, 3, 4), 501, sex="female", ethnicity="回族"),
-            row(bb, "刘建国", dt.date(1988, 7, 9), 502, converted_on=None),
-            row(
+            member_row(ba, "马文静", dt.date(1990, 3, 4), 501, sex="female", ethnicity="回族"),
+            member_row(bb, "刘建国", dt.date(1988, 7, 9), 502, converted_on=None),
+            member_row(
                 bb,
                 "周立新",
                 dt.date(1992, 1, 2),
@@ -84,12 +68,12 @@ def test_it_writes_nothing_and_names_every_bad_row(world, monkeypatch, copy_rows
     )
     spells = Membership.objects.count()
     rows = [
-        row(ba, "好人", dt.date(1990, 1, 1), 601),
-        row(ba, "少年", dt.date(2000, 1, 1), 602),  # 15 when joining
-        {**row(ba, "重号", dt.date(1990, 1, 1), 603), "id_number": taken},
-        row(world.orgs["gb"], "总支", dt.date(1991, 1, 1), 604),  # not a branch
-        row(ba, "同号", dt.date(1990, 1, 1), 601),  # same number as row 1
-        row(ba, "早转", dt.date(1990, 1, 1), 605, moved_in_on=dt.date(2014, 1, 1)),
+        member_row(ba, "好人", dt.date(1990, 1, 1), 601),
+        member_row(ba, "少年", dt.date(2000, 1, 1), 602),  # 15 when joining
+        {**member_row(ba, "重号", dt.date(1990, 1, 1), 603), "id_number": taken},
+        member_row(world.orgs["gb"], "总支", dt.date(1991, 1, 1), 604),  # not a branch
+        member_row(ba, "同号", dt.date(1990, 1, 1), 601),  # same number as row 1
+        member_row(ba, "早转", dt.date(1990, 1, 1), 605, moved_in_on=dt.date(2014, 1, 1)),
     ]
     with pytest.raises(ValidationError) as caught:
         bulk_create_members(CLI, rows, audit_note="坏数据")
@@ -111,8 +95,8 @@ def test_it_writes_nothing_and_names_every_bad_row(world, monkeypatch, copy_rows
 def test_it_refuses_orgs_outside_the_actors_scope(world):
     secretary = world.users["secretary_a"]
     rows = [
-        row(world.orgs["ba"], "本支部", dt.date(1990, 1, 1), 701),
-        row(world.orgs["bb"], "外支部", dt.date(1990, 1, 1), 702),
+        member_row(world.orgs["ba"], "本支部", dt.date(1990, 1, 1), 701),
+        member_row(world.orgs["bb"], "外支部", dt.date(1990, 1, 1), 702),
     ]
     with pytest.raises(ValidationError) as caught:
         bulk_create_members(secretary, rows, audit_note="越权")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from mirror import assert_exact, figure_differences, mirror_differences
-from personas import make_id
+from personas import make_id, member_row
 
 from dangjian.core.context import CLI
 from dangjian.members import services
@@ -79,22 +79,6 @@ def test_the_single_record_services_keep_the_copy(world):
     assert_exact()
 
 
-def _row(org, name, birth, seq, **extra):
-    sex = extra.pop("sex", "male")
-    return {
-        "name": name,
-        "sex": sex,
-        "ethnicity": "汉族",
-        "id_number": make_id(birth, seq, sex),
-        "education": "bachelor",
-        "org": org,
-        "person_type": "teacher",
-        "joined_on": D(2015, 6, 28),
-        "converted_on": D(2016, 6, 28),
-        **extra,
-    }
-
-
 @pytest.mark.parametrize("copy_rows", [None, 1], ids=["bulk_create", "copy"])
 def test_the_bulk_services_and_the_import_keep_the_copy(world, monkeypatch, copy_rows):
     """Both the ORM path and (on PostgreSQL) the COPY path of the bulk writers."""
@@ -105,9 +89,9 @@ def test_the_bulk_services_and_the_import_keep_the_copy(world, monkeypatch, copy
     created = services.bulk_create_members(
         CLI,
         [
-            _row(ba, "马文静", D(1990, 3, 4), 811, sex="female", ethnicity="回族"),
-            _row(bb, "刘建国", D(1988, 7, 9), 812, converted_on=None, work_unit=schools["b"]),
-            _row(
+            member_row(ba, "马文静", D(1990, 3, 4), 811, sex="female", ethnicity="回族"),
+            member_row(bb, "刘建国", D(1988, 7, 9), 812, converted_on=None, work_unit=schools["b"]),
+            member_row(
                 bx,
                 "周立新",
                 D(1992, 1, 2),
@@ -137,7 +121,7 @@ def test_the_bulk_services_and_the_import_keep_the_copy(world, monkeypatch, copy
     b1 = Member.objects.select_related("org").get(pk=world.members["b1"].pk)
     created, matched, changed = services.import_members(
         CLI,
-        creates=[_row(ba, "吴小明", D(1996, 2, 2), 814, converted_on=None)],
+        creates=[member_row(ba, "吴小明", D(1996, 2, 2), 814, converted_on=None)],
         updates=[(b1, {"education": "college", "person_type": "manager"})],
         source="members.xlsx",
         sha256="0" * 64,

@@ -592,27 +592,26 @@ def bulk_create_members(
     members: list[Member] = []
     starts: list[dt.date | None] = []
     seen: set[str] = set()
-    built = _build_members(rows, checked, allowed, existing, seen, today, labels, problems)
+
+    def collected():
+        for member, moved_in_on in _build_members(
+            rows, checked, allowed, existing, seen, today, labels, problems
+        ):
+            members.append(member)
+            starts.append(moved_in_on)
+            yield member
+
     db = _db()
     if _use_copy(db, len(rows)):
         # Streamed: the database stores (and indexes) each member while the next ones are
         # checked and built. After the first problem nothing more is sent, but every row
         # is still checked; the ValidationError then rolls the whole batch back.
         ids = iter(_reserve_ids(db, Member, len(rows)))
-
-        def ready():
-            for member, moved_in_on in built:
-                members.append(member)
-                starts.append(moved_in_on)
-                if not problems:
-                    yield member, next(ids)
-
-        _copy_objects(db, Member, ready())
+        _copy_objects(db, Member, ((m, next(ids)) for m in collected() if not problems))
         _raise_problems(problems)
     else:
-        for member, moved_in_on in built:
-            members.append(member)
-            starts.append(moved_in_on)
+        for _member in collected():
+            pass
         _raise_problems(problems)
         _insert(Member, members)
     events: list[tuple] = []
