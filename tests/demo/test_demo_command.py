@@ -41,6 +41,7 @@ def test_it_builds_serves_and_reruns_the_demo_on_embedded_sqlite(tmp_path):
         assert status == 200 and len(css) > 10_000
     assert account_users(server.output) == ACCOUNTS
     assert '"GET /accounts/login/ HTTP/1.1" 200' in server.output  # access log on stdout
+    assert "Traceback" not in server.output  # Ctrl-C stops every process quietly
 
     with Server(tmp_path, "serve", "--workers", "1") as server:
         assert get(f"{server.base}/healthz") == (200, b"ok")

@@ -7,6 +7,7 @@ background jobs are queued in the database (django-tasks-db, the embedded defaul
 worker runs as a child process next to gunicorn and stops with it.
 """
 
+import signal
 import subprocess
 import sys
 
@@ -22,6 +23,7 @@ DEFAULT_ADDR = "127.0.0.1:8000"
 DEFAULT_WORKERS = 2
 DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 WORKER_STOP_SECONDS = 15
+GRACEFUL_STOP_SECONDS = 10
 
 
 class _Gunicorn(BaseApplication):
@@ -36,6 +38,17 @@ class _Gunicorn(BaseApplication):
 
     def load(self):
         return self.application
+
+
+def _stop_gracefully_on_ctrl_c(arbiter) -> None:
+    """Ctrl-C reaches the whole process group. gunicorn's own answer is a quick stop that
+    kills a worker mid-request (and loses its access-log line); here the arbiter treats it
+    like SIGTERM, so requests in flight finish, and workers leave the stop to the arbiter."""
+    arbiter.handle_int = arbiter.handle_term
+
+
+def _leave_ctrl_c_to_the_arbiter(worker) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def check_addr(addr: str) -> str:
@@ -95,6 +108,9 @@ def serve(addr: str = DEFAULT_ADDR, workers: int = DEFAULT_WORKERS, stdout=None)
                 "errorlog": "-",
                 "loglevel": "warning",
                 "proc_name": "dangjian",
+                "graceful_timeout": GRACEFUL_STOP_SECONDS,
+                "on_starting": _stop_gracefully_on_ctrl_c,
+                "post_worker_init": _leave_ctrl_c_to_the_arbiter,
             },
         ).run()
     finally:
