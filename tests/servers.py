@@ -1,6 +1,7 @@
 """Run `dangjian` as a user does: a command in a fresh $DANGJIAN_HOME on the embedded SQLite
 database, or a server in its own process group stopped with Ctrl-C."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -57,6 +58,17 @@ class Server:
             text=True,
             start_new_session=True,
         )
+        self._early = ""
+
+    def read_until(self, text: str) -> str:
+        """The output up to and including the first line that holds `text` (it must come)."""
+        lines = []
+        for line in self.process.stdout:
+            lines.append(line)
+            if text in line:
+                break
+        self._early += "".join(lines)
+        return self._early
 
     def __enter__(self):
         deadline = time.monotonic() + 120
@@ -70,13 +82,19 @@ class Server:
         raise AssertionError("server did not start")
 
     def __exit__(self, *exc):
-        os.killpg(self.process.pid, signal.SIGINT)
+        self._signal(signal.SIGINT)
         try:
-            self.output = self.process.communicate(timeout=30)[0]
+            rest = self.process.communicate(timeout=30)[0]
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.output = self.process.communicate()[0]
+            self._signal(signal.SIGKILL)
+            rest = self.process.communicate()[0]
+        self.output = self._early + rest
         return False
+
+    def _signal(self, sig) -> None:
+        # ProcessLookupError: every process of the group has already gone.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, sig)
 
 
 def account_users(output: str) -> set[str]:

@@ -51,7 +51,9 @@ def test_it_starts_the_database_worker_and_stops_it_gracefully(settings, monkeyp
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     started = []
     monkeypatch.setattr(
-        subprocess, "Popen", lambda command: started.append(FakeWorker(command)) or started[-1]
+        subprocess,
+        "Popen",
+        lambda command, **kw: started.append(FakeWorker(command)) or started[-1],
     )
     out = io.StringIO()
     worker = serve.start_task_worker(out)
@@ -76,7 +78,9 @@ def test_it_stops_the_worker_when_gunicorn_exits(settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     workers = []
     monkeypatch.setattr(
-        subprocess, "Popen", lambda command: workers.append(FakeWorker(command)) or workers[-1]
+        subprocess,
+        "Popen",
+        lambda command, **kw: workers.append(FakeWorker(command)) or workers[-1],
     )
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
 

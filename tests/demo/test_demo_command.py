@@ -1,7 +1,11 @@
 """The real entry point, as a user runs it: `dangjian demo` on the embedded SQLite database
 in a fresh $DANGJIAN_HOME, a second run, serving the pages, and `dangjian serve`."""
 
+import os
+import re
+import signal
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -43,9 +47,40 @@ def test_it_builds_serves_and_reruns_the_demo_on_embedded_sqlite(tmp_path):
     assert '"GET /accounts/login/ HTTP/1.1" 200' in server.output  # access log on stdout
     assert "Traceback" not in server.output  # Ctrl-C stops every process quietly
 
+    assert not alive(job_worker(server.output))  # stopped with the server
+
     with Server(tmp_path, "serve", "--workers", "1") as server:
         assert get(f"{server.base}/healthz") == (200, b"ok")
     assert server.process.returncode == 0
+    assert not alive(job_worker(server.output))
+
+    # Killed outright, the server takes its job worker with it (no orphan keeps running).
+    with Server(tmp_path, "serve", "--workers", "1") as server:
+        worker = job_worker(server.read_until("后台任务进程已启动"))
+        assert alive(worker)
+        os.kill(server.process.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        orphan = alive(worker)
+        if orphan:  # it holds the output pipe: end it so the test fails instead of hanging
+            os.kill(worker, signal.SIGKILL)
+        os.killpg(server.process.pid, signal.SIGKILL)  # gunicorn's own workers
+        assert not orphan
+
+
+def job_worker(output: str) -> int:
+    return int(re.search(r"后台任务进程已启动 \(进程号 (\d+)\)", output).group(1))
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is dead too: only its parent has not collected it yet.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_it_removes_an_sqlite_database_with_its_wal_files(tmp_path):
