@@ -255,3 +255,89 @@ def test_it_removes_uploads_and_reports_after_a_day(world, login):
     assert client.get(reverse("data-job-report", args=[invalid.pk])).status_code == 404
     response = client.post(reverse("data-job-confirm", args=[waiting.pk]), follow=True)
     assert "不能确认导入" in response.content.decode()
+
+
+def _importing(client, *, started_seconds_ago: float) -> ImportJob:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    upload(client, "members", members_file(member_record()))
+    job = ImportJob.objects.get()
+    started = timezone.now() - dt.timedelta(seconds=started_seconds_ago)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.IMPORTING, started_at=started)
+    return job
+
+
+def test_it_fails_a_job_whose_worker_died_and_keeps_one_that_beats(world, login):
+    import os
+    import time
+
+    from dangjian.dataio import services
+
+    client = login(world, "secretary_a")
+    job = _importing(client, started_seconds_ago=120)
+    beat = services.heartbeat_path(job.pk)
+    beat.touch()
+    poll = client.get(reverse("data-job-progress", args=[job.pk]))
+    assert poll.status_code == 200 and "HX-Refresh" not in poll
+    job.refresh_from_db()
+    assert job.status == JobStatus.IMPORTING
+
+    stale = time.time() - services.ORPHAN_AFTER_SECONDS - 5
+    os.utime(beat, (stale, stale))
+    poll = client.get(reverse("data-job-progress", args=[job.pk]))
+    assert poll["HX-Refresh"] == "true"
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.upload == "" and job.finished_at
+    assert list(import_dir().iterdir()) == []  # the upload and the heartbeat are gone
+    page = client.get(reverse("data-job", args=[job.pk])).content.decode()
+    assert "后台任务意外中断" in page and "未写入任何数据" in page
+
+
+def test_it_gives_a_job_just_started_time_to_beat(world, login):
+    client = login(world, "secretary_a")
+    job = _importing(client, started_seconds_ago=5)
+    client.get(reverse("data-job", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.IMPORTING
+    ImportJob.objects.filter(pk=job.pk).update(started_at=None)
+    client.get(reverse("data-home"))
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+
+
+def test_a_running_job_beats_until_it_ends(world, login, monkeypatch):
+    import os
+    import time
+
+    from dangjian.dataio import services
+
+    monkeypatch.setattr(services, "HEARTBEAT_SECONDS", 0.05)
+    with services.heartbeat(7) as beat:
+        assert beat.exists()
+        os.utime(beat, (0, 0))
+        deadline = time.monotonic() + 10
+        while beat.stat().st_mtime == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert beat.stat().st_mtime > 0
+    assert not beat.exists()
+
+    # The worker's import runs inside the beat: the file is there while it reports progress.
+    seen = []
+    real = services.report_progress
+    monkeypatch.setattr(
+        services,
+        "report_progress",
+        lambda job_id, *a: (
+            seen.append(services.heartbeat_path(job_id).exists()) or real(job_id, *a)
+        ),
+    )
+    client = login(world, "secretary_a")
+    upload(client, "members", members_file(member_record()))
+    job = ImportJob.objects.get()
+    client.post(reverse("data-job-confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert seen and all(seen)
+    assert list(import_dir().iterdir()) == []

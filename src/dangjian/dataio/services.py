@@ -6,7 +6,10 @@ import hashlib
 import io
 import logging
 import os
+import threading
+import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -35,6 +38,11 @@ logger = logging.getLogger(__name__)
 RETENTION = dt.timedelta(hours=24)
 # The page lists this many problems; the downloadable report holds all of them.
 MAX_STORED_ERRORS = 20_000
+# A running job's worker touches the job's heartbeat file this often; a job whose file is
+# older than ORPHAN_AFTER_SECONDS lost its worker (killed, or the machine restarted).
+HEARTBEAT_SECONDS = 5
+ORPHAN_AFTER_SECONDS = 60
+WORKING_STATUSES = (JobStatus.CHECKING, JobStatus.IMPORTING)
 
 
 def import_dir() -> Path:
@@ -60,10 +68,71 @@ def _remove(name: str) -> None:
         path.unlink(missing_ok=True)
 
 
+def heartbeat_path(job_id: int) -> Path:
+    return import_dir() / f"job-{int(job_id)}.alive"
+
+
+@contextmanager
+def heartbeat(job_id: int):
+    """Keep the job's heartbeat file fresh while the worker runs it. A file, not a column:
+    on SQLite the import holds the database's write lock until it commits."""
+    path = heartbeat_path(job_id)
+    path.touch()
+    stop = threading.Event()
+
+    def beat():
+        while not stop.wait(HEARTBEAT_SECONDS):
+            try:
+                os.utime(path)
+            except OSError:  # the beat is advisory; the job itself decides its outcome
+                logger.warning("heartbeat of import job %s failed", job_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"import-job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield path
+    finally:
+        stop.set()
+        thread.join()
+        path.unlink(missing_ok=True)
+
+
+def fail_orphans(jobs=None, now: float | None = None) -> int:
+    """Mark failed the checking or importing jobs whose worker stopped beating. Its
+    transaction died with it, so nothing was written; the user is told to upload again
+    instead of watching a progress bar that never moves. Returns how many were failed."""
+    now = time.time() if now is None else now
+    jobs = ImportJob.objects.all() if jobs is None else jobs
+    failed = 0
+    for job in jobs.filter(status__in=WORKING_STATUSES):
+        path = heartbeat_path(job.pk)
+        try:
+            last = path.stat().st_mtime
+        except FileNotFoundError:
+            last = job.started_at.timestamp() if job.started_at else 0.0
+        if now - last <= ORPHAN_AFTER_SECONDS:
+            continue
+        # Only from the state seen here: a worker that finished meanwhile keeps its outcome.
+        changed = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=JobStatus.FAILED,
+            message=_("后台任务意外中断(进程退出或服务器重启), 未写入任何数据; 请重新上传"),
+            progress=100,
+            phase="",
+            finished_at=timezone.now(),
+        )
+        if changed:
+            _remove(job.upload)
+            ImportJob.objects.filter(pk=job.pk).update(upload="")
+            path.unlink(missing_ok=True)
+            failed += 1
+    return failed
+
+
 def purge_stale(now: dt.datetime | None = None) -> int:
     """Remove uploads and reports older than RETENTION; a job still waiting for its
     confirmation then expires. Returns how many files were removed."""
     now = now or timezone.now()
+    fail_orphans(now=now.timestamp())
     cutoff = now - RETENTION
     removed = 0
     folder = import_dir()

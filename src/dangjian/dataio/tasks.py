@@ -33,15 +33,16 @@ def _execute(job: ImportJob, *, dry_run: bool) -> None:
         services.report_progress(job.pk, fraction, str(phase))
 
     try:
-        outcome = run_import(
-            job.kind,
-            path,
-            job.user,
-            dry_run=dry_run,
-            source=job.file_name,
-            progress=progress,
-            keep_sheet=True,
-        )
+        with services.heartbeat(job.pk):
+            outcome = run_import(
+                job.kind,
+                path,
+                job.user,
+                dry_run=dry_run,
+                source=job.file_name,
+                progress=progress,
+                keep_sheet=True,
+            )
     except FileProblem as exc:
         services.reject_job(job, exc.message)
         return

@@ -36,7 +36,11 @@ def _require_import(user) -> None:
 
 
 def _jobs(user):
-    return ImportJob.objects.restrict(user, Action.VIEW)
+    """The user's jobs, any whose worker died first marked failed, so no page shows a
+    progress bar that will never move."""
+    jobs = ImportJob.objects.restrict(user, Action.VIEW)
+    services.fail_orphans(jobs)
+    return jobs
 
 
 @login_required
