@@ -244,7 +244,8 @@ def test_it_reads_dates_written_as_text_or_real_dates(world, tmp_path):
 
 
 def test_it_builds_export_rows_in_the_templates_column_order(world):
-    from dangjian.members.excel import MEMBER_TEMPLATE, export_row_builder
+    from dangjian.core.validators import mask_id_number
+    from dangjian.members.excel import EXPORT_FIELDS, MEMBER_TEMPLATE, export_row_builder
 
     member = Member.objects.select_related("org", "work_unit").get(pk=world.members["a3"].pk)
     fast = export_row_builder({member.pk})(member)
@@ -254,3 +255,11 @@ def test_it_builds_export_rows_in_the_templates_column_order(world):
     ]
     assert fast == spelled
     assert fast[MEMBER_TEMPLATE.headers.index("党员类别")] == "预备党员"
+    # The export's own path: named rows, codes looked up by id, no Member built.
+    record = Member.objects.filter(pk=member.pk).values_list(*EXPORT_FIELDS, named=True).get()
+    codes = ({member.org_id: member.org.code}, {member.work_unit_id: member.work_unit.code})
+    assert export_row_builder({member.pk}, *codes)(record) == fast
+    masked = export_row_builder(set(), *codes)(record)[
+        MEMBER_TEMPLATE.headers.index("公民身份号码")
+    ]
+    assert masked == mask_id_number(member.id_number) != member.id_number

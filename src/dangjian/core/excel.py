@@ -99,12 +99,16 @@ def write_workbook(sheets: Sequence[Sheet], target=None):
             for row in spec.rows:
                 ws.append([_cell(ws, value, i in text_columns) for i, value in enumerate(row)])
         else:
-            # Plain values: openpyxl formats dates itself; only text needs the formula guard.
+            # Plain values: openpyxl formats dates itself; only text needs the formula guard,
+            # and "" is no cell at all (a reader sees "" either way). Inline, not a call
+            # per value: 1.5 million values on a 100,000-row export.
             prefixes = FORMULA_PREFIXES
             for row in spec.rows:
                 ws.append(
                     [
-                        "'" + v if type(v) is str and v.startswith(prefixes) else _plain_cell(v)
+                        (None if not v else "'" + v if v.startswith(prefixes) else v)
+                        if type(v) is str
+                        else v
                         for v in row
                     ]
                 )
@@ -114,13 +118,6 @@ def write_workbook(sheets: Sequence[Sheet], target=None):
         return buffer.getvalue()
     wb.save(target)
     return None
-
-
-def _plain_cell(value):
-    # An empty string is no cell at all: openpyxl skips None, and a reader sees "" either way.
-    if value == "":
-        return None
-    return value if type(value) is not str else safe_value(value)
 
 
 def _cell(ws, value, as_text: bool = False):

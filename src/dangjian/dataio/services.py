@@ -28,7 +28,7 @@ from dangjian.core.excel import (
 )
 from dangjian.core.roles import Action
 from dangjian.dataio.models import RUNNING_STATUSES, ImportJob, JobStatus, Kind
-from dangjian.members.excel import MEMBER_TEMPLATE, export_row_builder
+from dangjian.members.excel import EXPORT_FIELDS, MEMBER_TEMPLATE, export_row_builder
 from dangjian.orgs.excel import ORG_TEMPLATE, SCHOOL_TEMPLATE, with_parent_codes
 from dangjian.orgs.models import Organization, School
 
@@ -381,9 +381,10 @@ def export_members(
     def rows():
         nonlocal count
         build = export_row_builder(revealed, org_codes, school_codes)
-        for member in queryset.iterator(chunk_size=2000):
+        records = queryset.values_list(*EXPORT_FIELDS, named=True)
+        for values in records.iterator(chunk_size=2000):
             count += 1
-            yield build(member)
+            yield build(values)
 
     buffer = io.BytesIO()
     MEMBER_TEMPLATE.export_workbook(rows(), buffer, row=lambda row: row)
