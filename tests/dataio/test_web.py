@@ -341,3 +341,52 @@ def test_a_running_job_beats_until_it_ends(world, login, monkeypatch):
     assert job.status == JobStatus.DONE
     assert seen and all(seen)
     assert list(import_dir().iterdir()) == []
+
+
+def test_it_tells_updated_records_that_changed_from_those_already_the_same(world, login):
+    client = login(world, "secretary_a")
+    same = members_file(member_record())
+    for content in (same, same, members_file(member_record(联系电话="13900000000"))):
+        response = upload(client, "members", content)
+        job = ImportJob.objects.order_by("-id").first()
+        client.post(reverse("data-job-confirm", args=[job.pk]))
+    done = list(ImportJob.objects.order_by("id"))
+    assert [(j.created_count, j.updated_count, j.changed_count) for j in done] == [
+        (1, 0, 0),
+        (0, 1, 0),
+        (0, 1, 1),
+    ]
+    page = client.get(reverse("data-job", args=[done[1].pk])).content.decode()
+    assert "导入完成: 新增 0, 更新 1" in page
+    assert "0 条内容有变化, 1 条与系统中的记录完全一致" in page
+    page = client.get(reverse("data-job", args=[done[2].pk])).content.decode()
+    assert "1 条内容有变化, 0 条与系统中的记录完全一致" in page
+    page = client.get(reverse("data-job", args=[done[0].pk])).content.decode()
+    assert "条内容有变化" not in page  # nothing was updated
+    assert response.status_code == 302
+
+
+def test_orgs_and_schools_count_the_records_that_changed(world, tmp_path):
+    from dangjian.core.context import CLI
+    from dangjian.dataio.importing import run_import
+    from tests.dataio.helpers import write_xlsx
+    from tests.dataio.test_import_orgs import org
+    from tests.dataio.test_import_schools import school
+
+    def outcome(kind, records):
+        path = write_xlsx(tmp_path / f"{kind}.xlsx", *table(kind, records))
+        result = run_import(kind, path, CLI, dry_run=False, source=path.name)
+        assert not result.problems, [str(p) for p in result.problems]
+        return result.created, result.updated, result.changed
+
+    orgs = [org("N-B1", "新党支部", "党支部", "T-GB"), org("N-B2", "新党支部二", "党支部", "T-GB")]
+    assert outcome("orgs", orgs) == (2, 0, 0)
+    assert outcome("orgs", orgs) == (0, 2, 0)
+    orgs[0] = org("N-B1", "新党支部(改名)", "党支部", "T-GB")
+    orgs[1] = org("N-B2", "新党支部二", "党支部", "T-COUNTY")  # moved only
+    assert outcome("orgs", orgs) == (0, 2, 2)
+
+    schools = [school("S-N1")]
+    assert outcome("schools", schools) == (1, 0, 0)
+    assert outcome("schools", schools) == (0, 1, 0)
+    assert outcome("schools", [school("S-N1", 学生数=401)]) == (0, 1, 1)

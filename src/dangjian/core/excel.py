@@ -787,7 +787,9 @@ class Plan:
 class Importer:
     """An app's import of one template: `check(actor, rows, problems, progress)` appends
     every problem and returns a Plan; `apply(actor, plan.data, source=, sha256=)` writes it
-    (through the app's services, audited once) and returns (created, updated)."""
+    (through the app's services, audited once) and returns (created, updated, changed):
+    `updated` counts the rows matched to existing records, `changed` those of them whose
+    record differed, so a round trip reads "更新 N, of which 0 changed"."""
 
     template: Template
     check: Callable

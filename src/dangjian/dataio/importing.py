@@ -33,6 +33,7 @@ class Outcome:
     to_update: int = 0
     created: int = 0
     updated: int = 0
+    changed: int = 0
     written: bool = False
     problems: list[CellProblem] = field(default_factory=list)
     sheet: SheetData | None = None
@@ -113,7 +114,7 @@ def _run_import(kind, path, actor, *, dry_run, source, progress, keep_sheet) -> 
             parsed.rows.clear()
             if not problems:
                 progress(0.8, _("正在写入数据库"))
-                outcome.created, outcome.updated = importer.apply(
+                outcome.created, outcome.updated, outcome.changed = importer.apply(
                     actor, plan.data, source=source, sha256=sha256
                 )
                 outcome.written = True

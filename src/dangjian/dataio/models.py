@@ -69,6 +69,7 @@ class ImportJob(models.Model):
     to_update = models.PositiveIntegerField(_("将更新"), default=0)
     created_count = models.PositiveIntegerField(_("新增"), default=0)
     updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    changed_count = models.PositiveIntegerField(_("其中内容有变化"), default=0)
     error_count = models.PositiveIntegerField(_("问题数"), default=0)
     errors = models.JSONField(_("问题"), default=list, blank=True)
     message = models.TextField(_("说明"), blank=True)
@@ -86,6 +87,10 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name}"
+
+    @property
+    def unchanged_count(self) -> int:
+        return max(0, self.updated_count - self.changed_count)
 
     @property
     def running(self) -> bool:

@@ -290,6 +290,7 @@ def done_job(job: ImportJob, outcome) -> ImportJob:
         rows=outcome.rows,
         created_count=outcome.created,
         updated_count=outcome.updated,
+        changed_count=outcome.changed,
         upload="",
         progress=100,
         phase="",

@@ -362,11 +362,10 @@ def _drain(items: list):
         yield items.pop()
 
 
-def import_members(actor, plan: MemberPlan, *, source: str, sha256: str) -> tuple[int, int]:
-    created, updated, _changed = services.import_members(
+def import_members(actor, plan: MemberPlan, *, source: str, sha256: str) -> tuple[int, int, int]:
+    return services.import_members(
         actor, creates=_drain(plan.creates), updates=plan.updates, source=source, sha256=sha256
     )
-    return created, updated
 
 
 MEMBER_IMPORTER = Importer(

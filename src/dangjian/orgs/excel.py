@@ -401,7 +401,7 @@ def check_orgs(actor, rows: list[ParsedRow], problems: list[CellProblem], progre
 
 
 @transaction.atomic
-def import_orgs(actor, plan: OrgPlan, *, source: str, sha256: str) -> tuple[int, int]:
+def import_orgs(actor, plan: OrgPlan, *, source: str, sha256: str) -> tuple[int, int, int]:
     """Write a checked file: new orgs in bulk (paths computed as treebeard would), moves
     through treebeard, field changes in bulk; one audit row for the file."""
     by_code = {
@@ -477,7 +477,8 @@ def import_orgs(actor, plan: OrgPlan, *, source: str, sha256: str) -> tuple[int,
         [o.code for o, _v in plan.updates],
         [o.path for o in new_orgs] + [o.path for o, _v in plan.updates],
     )
-    return len(new_orgs), len(plan.updates)
+    moved = {code_ for code_, _parent in plan.moves}
+    return len(new_orgs), len(plan.updates), len({o.code for o in changed} | moved)
 
 
 ORG_IMPORTER = Importer(
@@ -733,7 +734,7 @@ def check_schools(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
 
 
 @transaction.atomic
-def import_schools(actor, plan: SchoolPlan, *, source: str, sha256: str) -> tuple[int, int]:
+def import_schools(actor, plan: SchoolPlan, *, source: str, sha256: str) -> tuple[int, int, int]:
     School.objects.bulk_create(plan.creates, batch_size=CHUNK)
     changed = []
     for school, values in plan.updates:
@@ -759,7 +760,7 @@ def import_schools(actor, plan: SchoolPlan, *, source: str, sha256: str) -> tupl
         [s.code for s, _v in plan.updates],
         [s.supervising_org.path for s in touched] or [""],
     )
-    return len(plan.creates), len(plan.updates)
+    return len(plan.creates), len(plan.updates), len(changed)
 
 
 SCHOOL_IMPORTER = Importer(
