@@ -26,7 +26,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python node_modules/.package-lock.json
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
@@ -35,20 +35,18 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 # Web assets come from npm (package-lock.json) and are copied into the package's static
-# folder (git-ignored), so the app serves them itself: no CDN.
+# folder (git-ignored), so the app serves them itself: no CDN. `pip install -e .` copies them
+# as well (setup.py), hence node_modules before the virtual environment's install.
 assets: $(VENDOR)/.stamp
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(VENDOR)/.stamp: node_modules/.package-lock.json
-	rm -rf $(VENDOR)
-	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/htmx $(VENDOR)/echarts
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
-	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
-	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
-	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+# The list of files and the copy live in src/dangjian/webassets.py, which the package build
+# (setup.py) runs too: a wheel or an editable install carries the same files.
+$(VENDOR)/.stamp: node_modules/.package-lock.json src/dangjian/webassets.py
+	$(PYTHON) src/dangjian/webassets.py
 	touch $@
 
 clean:

@@ -1,17 +1,18 @@
 """Shared view helpers and the health check."""
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpResponse
+
+from dangjian.core import health
 
 
 def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    """`ok`, or 503 with one line per failing part (`database`, `static`, `tasks`): a
+    monitor, or a person with curl, sees which one to fix."""
+    failing = health.problems()
+    if failing:
+        body = "".join(f"{part}: {reason}\n" for part, reason in failing.items())
+        return HttpResponse(body, status=503, content_type="text/plain; charset=utf-8")
     return HttpResponse("ok", content_type="text/plain")
 
 

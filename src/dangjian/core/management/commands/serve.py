@@ -1,7 +1,9 @@
 """`dangjian serve`: the production web server (gunicorn) on the configured database.
 
 Static files are collected first and served by the app itself (whitenoise), so nothing
-else is needed on an isolated intranet. gunicorn runs in-process through its application
+else is needed on an isolated intranet. Without the web assets (a source tree where `npm ci`
+never ran) it refuses to start, with one line naming the fix, rather than serve pages that
+all answer 500. gunicorn runs in-process through its application
 API: no second entry point or config file to keep in step with the settings. When
 background jobs are queued in the database (django-tasks-db, the embedded default), their
 worker runs as a child process next to gunicorn and stops with it.
@@ -20,9 +22,15 @@ from django.db import connections
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
 
+from dangjian.core.health import (
+    DATABASE_TASKS,
+    assets_missing_line,
+    missing_sources,
+    static_problem,
+)
+
 DEFAULT_ADDR = "127.0.0.1:8000"
 DEFAULT_WORKERS = 2
-DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 # An import of 100,000 members takes about 15 s: let the job in hand finish.
 WORKER_STOP_SECONDS = 30
 GRACEFUL_STOP_SECONDS = 10
@@ -102,6 +110,23 @@ def stop_task_worker(worker: subprocess.Popen | None) -> None:
         worker.wait()
 
 
+def require_web_assets() -> None:
+    """Stop before anything starts when the package lacks the web assets."""
+    missing = missing_sources()
+    if missing:
+        raise CommandError(assets_missing_line(missing))
+
+
+def collect_static() -> None:
+    """Collect into STATIC_ROOT (only what changed is copied again) and check that every
+    asset a page links to now resolves, as the pages will ask for it."""
+    require_web_assets()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    problem = static_problem()
+    if problem:
+        raise CommandError(problem)
+
+
 def serve(addr: str = DEFAULT_ADDR, workers: int = DEFAULT_WORKERS, stdout=None) -> None:
     """Collect static files, then serve until interrupted (Ctrl-C stops gunicorn and the
     background-job worker cleanly)."""
@@ -109,7 +134,7 @@ def serve(addr: str = DEFAULT_ADDR, workers: int = DEFAULT_WORKERS, stdout=None)
     check_addr(addr)
     if workers < 1:
         raise CommandError(_("工作进程数至少为1"))
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static()
     application = get_internal_wsgi_application()
     # Workers are forked: a connection opened here must not be shared with them.
     connections.close_all()

@@ -12,7 +12,12 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 from django.utils.translation import gettext as _
 
-from dangjian.core.management.commands.serve import DEFAULT_ADDR, check_addr, serve
+from dangjian.core.management.commands.serve import (
+    DEFAULT_ADDR,
+    check_addr,
+    require_web_assets,
+    serve,
+)
 from dangjian.demo.city import DEMO_ACCOUNTS, is_loaded, load_city
 
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
@@ -53,6 +58,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr, no_serve, reset, **options):
         check_addr(addr)
+        if not no_serve:  # before the minute of loading, not after
+            require_web_assets()
         database = settings.DATABASES["default"]
         sqlite = database["ENGINE"] == "django.db.backends.sqlite3"
         if reset and sqlite:
