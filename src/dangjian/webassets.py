@@ -20,27 +20,32 @@ VENDOR = "vendor"
 NODE_MODULES = PACKAGE_DIR.parent.parent / "node_modules"
 
 # Static path (under static/) -> file in node_modules. The source maps and the icon fonts are
-# named by the CSS and JS files: the hashed-name storage of collectstatic needs them too. The
-# licence files travel with the code they cover (ECharts' Apache licence asks for its NOTICE).
+# named by the CSS and JS files: the hashed-name storage of collectstatic needs them too.
 ASSETS = {
     "vendor/bootstrap/bootstrap.min.css": "bootstrap/dist/css/bootstrap.min.css",
     "vendor/bootstrap/bootstrap.min.css.map": "bootstrap/dist/css/bootstrap.min.css.map",
     "vendor/bootstrap/bootstrap.bundle.min.js": "bootstrap/dist/js/bootstrap.bundle.min.js",
     "vendor/bootstrap/bootstrap.bundle.min.js.map": "bootstrap/dist/js/bootstrap.bundle.min.js.map",
-    "vendor/bootstrap/LICENSE": "bootstrap/LICENSE",
     "vendor/bootstrap-icons/bootstrap-icons.min.css": "bootstrap-icons/font/bootstrap-icons.min.css",
     "vendor/bootstrap-icons/fonts/bootstrap-icons.woff": "bootstrap-icons/font/fonts/bootstrap-icons.woff",
     "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2": "bootstrap-icons/font/fonts/bootstrap-icons.woff2",
-    "vendor/bootstrap-icons/LICENSE": "bootstrap-icons/LICENSE",
     "vendor/htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
-    "vendor/htmx/LICENSE": "htmx.org/LICENSE",
     "vendor/echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+}
+# The licence files travel with the code they cover (ECharts' Apache licence asks for its
+# NOTICE); copied and shipped, not needed to serve a page.
+NOTICES = {
+    "vendor/bootstrap/LICENSE": "bootstrap/LICENSE",
+    "vendor/bootstrap-icons/LICENSE": "bootstrap-icons/LICENSE",
+    "vendor/htmx/LICENSE": "htmx.org/LICENSE",
     "vendor/echarts/LICENSE": "echarts/LICENSE",
     "vendor/echarts/NOTICE": "echarts/NOTICE",
 }
+COPIED = {**ASSETS, **NOTICES}
 
-# What a page links to: `serve` and `demo` refuse to start without these, `/healthz` checks
-# that each resolves (base.html loads the first four on every page, the dashboard ECharts).
+# What a page links to (base.html the first four on every page, the dashboard ECharts): after
+# collecting, `serve` and `/healthz` check that each resolves through the manifest. `serve` and
+# `demo` refuse to start when any of ASSETS is missing from the package.
 PAGE_ASSETS = (
     "vendor/bootstrap/bootstrap.min.css",
     "vendor/bootstrap-icons/bootstrap-icons.min.css",
@@ -57,8 +62,8 @@ class AssetsMissing(Exception):
 
 
 def missing(static_dir: Path = STATIC_DIR) -> list[str]:
-    """The static paths of ASSETS absent from a static folder."""
-    return [path for path in ASSETS if not (static_dir / path).is_file()]
+    """The static paths of the copied files absent from a static folder."""
+    return [path for path in COPIED if not (static_dir / path).is_file()]
 
 
 def copy(node_modules: Path = NODE_MODULES, static_dir: Path = STATIC_DIR) -> bool:
@@ -66,7 +71,7 @@ def copy(node_modules: Path = NODE_MODULES, static_dir: Path = STATIC_DIR) -> bo
 
     Without node_modules (a wheel built from the sdist, which carries the copied files) an
     already complete vendor folder is used as it is: False then, True when copied."""
-    absent = [source for source in ASSETS.values() if not (node_modules / source).is_file()]
+    absent = [source for source in COPIED.values() if not (node_modules / source).is_file()]
     if absent:
         if not missing(static_dir):
             return False
@@ -77,7 +82,7 @@ def copy(node_modules: Path = NODE_MODULES, static_dir: Path = STATIC_DIR) -> bo
         )
     vendor = static_dir / VENDOR
     shutil.rmtree(vendor, ignore_errors=True)
-    for target, source in ASSETS.items():
+    for target, source in COPIED.items():
         (static_dir / target).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(node_modules / source, static_dir / target)
     return True
