@@ -3,8 +3,8 @@
 Static files are collected first and served by the app itself (whitenoise), so nothing
 else is needed on an isolated intranet. Without the web assets (a source tree where `npm ci`
 never ran) it refuses to start, with one line naming the fix, rather than serve pages that
-all answer 500. gunicorn runs in-process through its application
-API: no second entry point or config file to keep in step with the settings. When
+all answer 500. gunicorn runs in-process through its application API: no second entry
+point or config file to keep in step with the settings. When
 background jobs are queued in the database (django-tasks-db, the embedded default), their
 worker runs as a child process next to gunicorn and stops with it.
 """
