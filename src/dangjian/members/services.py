@@ -9,7 +9,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.audit import AuditAction, diff, record, snapshot
+from dangjian.core.audit import AuditAction, diff, record
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
 from dangjian.core.validators import normalize_id_number
@@ -40,16 +40,6 @@ MEMBER_FIELDS = (
     "title",
     "backbone",
     "user",
-)
-# The ID number's columns hold ciphertext and a keyed hash: the audit keeps the mask instead.
-AUDIT_EXCLUDE = (
-    "name_pinyin",
-    "name_initials",
-    "created_at",
-    "updated_at",
-    "id_cipher",
-    "id_hash",
-    "id_suffix",
 )
 
 
@@ -85,12 +75,6 @@ def _with_id_number_errors(errors: dict) -> dict:
     return moved
 
 
-def _audit_snapshot(member: Member) -> dict:
-    data = snapshot(member, exclude=AUDIT_EXCLUDE)
-    data["id_number"] = member.masked_id
-    return data
-
-
 def _event(member, kind, on, org, from_org=None, note="") -> MemberEvent:
     return MemberEvent.objects.create(
         member=member, kind=kind, on=on, org=org, from_org=from_org, note=note
@@ -124,7 +108,7 @@ def create_member(
         actor,
         AuditAction.CREATE,
         member,
-        changes=diff({}, _audit_snapshot(member)),
+        changes=diff({}, member.audit_snapshot()),
         org_path=member.org.path,
     )
     require(actor, Action.VIEW, member)
@@ -143,7 +127,7 @@ def update_member(
     """Change a record. A new org is a transfer within the system dated `transfer_on`."""
     require(actor, Action.CHANGE, member)
     member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
-    before = _audit_snapshot(member)
+    before = member.audit_snapshot()
     old_org = member.org
     old_converted = member.converted_on
     for key in MEMBER_FIELDS:
@@ -186,7 +170,7 @@ def update_member(
             first.save(update_fields=["start_on"])
         joined_event.on = member.joined_on
         joined_event.save(update_fields=["on"])
-    changes = diff(before, _audit_snapshot(member))
+    changes = diff(before, member.audit_snapshot())
     if changes:
         record(actor, AuditAction.UPDATE, member, changes=changes, org_path=member.org.path)
     require(actor, Action.VIEW, member)
@@ -213,7 +197,7 @@ def record_leaving(actor, member: Member, *, kind: str, on: dt.date, note: str =
         )
     if kind == EventKind.CANCELLED and member.converted_on:
         raise ValidationError({"kind": [_("只有预备党员才能取消预备党员资格")]})
-    before = _audit_snapshot(member)
+    before = member.audit_snapshot()
     member.status = LEAVING_EVENTS[kind]
     member.left_on = on
     member.save(update_fields=["status", "left_on", "updated_at"])
@@ -226,7 +210,7 @@ def record_leaving(actor, member: Member, *, kind: str, on: dt.date, note: str =
         AuditAction.MEMBER_EVENT,
         member,
         org_path=member.org.path,
-        changes={**diff(before, _audit_snapshot(member)), "event": [None, kind]},
+        changes={**diff(before, member.audit_snapshot()), "event": [None, kind]},
     )
     return member
 
@@ -246,7 +230,7 @@ def restore(
         raise ValidationError({"on": [_("恢复日期不能早于离开日期 %(d)s") % {"d": member.left_on}]})
     org = org or member.org
     require(actor, Action.ADD, org)
-    before = _audit_snapshot(member)
+    before = member.audit_snapshot()
     kind = EventKind.MOVED_IN if member.status == Status.MOVED_OUT else EventKind.RESTORED
     member.status = Status.ACTIVE
     member.left_on = None
@@ -259,7 +243,7 @@ def restore(
         AuditAction.MEMBER_EVENT,
         member,
         org_path=org.path,
-        changes={**diff(before, _audit_snapshot(member)), "event": [None, kind]},
+        changes={**diff(before, member.audit_snapshot()), "event": [None, kind]},
     )
     return member
 
@@ -272,7 +256,7 @@ def delete_member(actor, member: Member) -> None:
         actor,
         AuditAction.DELETE,
         member,
-        changes=diff(_audit_snapshot(member), {}),
+        changes=diff(member.audit_snapshot(), {}),
         org_path=member.org.path,
     )
     member.delete()

@@ -24,13 +24,11 @@ from dangjian.core.roles import Action
 from dangjian.core.scope import NotInScope, is_unrestricted, require, scope_paths
 from dangjian.core.validators import (
     id_birth_date,
-    id_sex,
     normalize_id_number,
-    validate_id_number,
-    validate_phone,
 )
+from dangjian.members import rules as member_rules
 from dangjian.members import services as member_services
-from dangjian.members.choices import Category, EventKind, Sex, Status
+from dangjian.members.choices import Category, EventKind, Status
 from dangjian.members.models import Member
 from dangjian.orgs.models import COMMITTEE_KINDS, MEMBER_ORG_KINDS, Organization
 from dangjian.recruitment import rules as R
@@ -68,28 +66,12 @@ PERSON_FIELDS = (
 )
 # Identity a member record takes over at admission; later changes belong to the member.
 IDENTITY_FIELDS = ("name", "sex", "ethnicity", "id_number", "org")
-# The ID number's columns hold ciphertext and a keyed hash: the audit keeps the mask instead.
-AUDIT_EXCLUDE = (
-    "name_pinyin",
-    "name_initials",
-    "created_at",
-    "updated_at",
-    "id_cipher",
-    "id_hash",
-    "id_suffix",
-)
 ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".docx")
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _snapshot(recruit: Recruit) -> dict:
-    data = snapshot(recruit, exclude=AUDIT_EXCLUDE)
-    data["id_number"] = recruit.masked_id
-    return data
 
 
 class Problems:
@@ -136,28 +118,17 @@ def can_record(actor, recruit: Recruit, definition: R.StepDef) -> bool:
 
 
 def _person_problems(recruit: Recruit, problems: Problems) -> None:
-    if not recruit.name or not recruit.name.strip():
-        problems.add("name", _("姓名不能为空"))
-    try:
-        number = validate_id_number(recruit.id_number)
-    except ValidationError as exc:
-        problems.add("id_number", exc.messages[0])
-        number = None
+    number = member_rules.person_problems(
+        name=recruit.name,
+        sex=recruit.sex,
+        id_number=recruit.id_number,
+        phone=recruit.phone,
+        add=problems.add,
+    )
     if number:
         recruit.id_number = number
-        if recruit.sex and recruit.sex != id_sex(number):
-            problems.add(
-                "sex",
-                _("性别与公民身份号码不符(号码第17位表示%(sex)s)")
-                % {"sex": Sex(id_sex(number)).label},
-            )
     if recruit.org_id and recruit.org.kind not in MEMBER_ORG_KINDS:
         problems.add("org", _("入党申请须向党支部、联合党支部或临时党支部提出"))
-    if recruit.phone:
-        try:
-            validate_phone(recruit.phone)
-        except ValidationError as exc:
-            problems.add("phone", exc.messages[0])
 
 
 def _age_problem(recruit: Recruit, rules: R.Rules, applied_on: dt.date, problems) -> None:
@@ -248,7 +219,7 @@ def create_recruit(actor, *, applied_on: dt.date, by: str = "", note: str = "", 
         actor,
         AuditAction.CREATE,
         recruit,
-        changes=diff({}, _snapshot(recruit)),
+        changes=diff({}, recruit.audit_snapshot()),
         org_path=recruit.org.path,
     )
     require(actor, Action.VIEW, recruit)
@@ -260,7 +231,7 @@ def update_recruit(actor, recruit: Recruit, **fields) -> Recruit:
     """Correct a person's record. After admission the identity belongs to the member record."""
     require(actor, Action.CHANGE, recruit)
     recruit = Recruit.objects.select_for_update().select_related("org").get(pk=recruit.pk)
-    before = _snapshot(recruit)
+    before = recruit.audit_snapshot()
     problems = Problems()
     for key in PERSON_FIELDS:
         if key not in fields:
@@ -280,7 +251,7 @@ def update_recruit(actor, recruit: Recruit, **fields) -> Recruit:
     recruit.fill_derived()
     recruit.save()
     refresh(recruit)
-    changes = diff(before, _snapshot(recruit))
+    changes = diff(before, recruit.audit_snapshot())
     if changes:
         record(actor, AuditAction.UPDATE, recruit, changes=changes, org_path=recruit.org.path)
     require(actor, Action.VIEW, recruit)
@@ -880,7 +851,7 @@ def delete_recruit(actor, recruit: Recruit) -> None:
         actor,
         AuditAction.DELETE,
         recruit,
-        changes=diff(_snapshot(recruit), {}),
+        changes=diff(recruit.audit_snapshot(), {}),
         org_path=recruit.org.path,
     )
     for attachment in recruit.attachments.all():
