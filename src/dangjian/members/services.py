@@ -9,7 +9,8 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.audit import AuditAction, diff, record
+from dangjian.core import audit
+from dangjian.core.audit import AuditAction, record
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
 from dangjian.core.validators import normalize_id_number
@@ -104,13 +105,7 @@ def create_member(
     if member.converted_on:
         _event(member, EventKind.CONVERTED, member.converted_on, member.org)
     Membership.objects.create(member=member, org=member.org, start_on=start)
-    record(
-        actor,
-        AuditAction.CREATE,
-        member,
-        changes=diff({}, member.audit_snapshot()),
-        org_path=member.org.path,
-    )
+    audit.created(actor, member, org_path=member.org.path)
     require(actor, Action.VIEW, member)
     return member
 
@@ -127,7 +122,7 @@ def update_member(
     """Change a record. A new org is a transfer within the system dated `transfer_on`."""
     require(actor, Action.CHANGE, member)
     member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
-    before = member.audit_snapshot()
+    before = audit.state(member)
     old_org = member.org
     old_converted = member.converted_on
     for key in MEMBER_FIELDS:
@@ -170,9 +165,7 @@ def update_member(
             first.save(update_fields=["start_on"])
         joined_event.on = member.joined_on
         joined_event.save(update_fields=["on"])
-    changes = diff(before, member.audit_snapshot())
-    if changes:
-        record(actor, AuditAction.UPDATE, member, changes=changes, org_path=member.org.path)
+    audit.changed(actor, member, before, org_path=member.org.path)
     require(actor, Action.VIEW, member)
     return member
 
@@ -197,7 +190,7 @@ def record_leaving(actor, member: Member, *, kind: str, on: dt.date, note: str =
         )
     if kind == EventKind.CANCELLED and member.converted_on:
         raise ValidationError({"kind": [_("只有预备党员才能取消预备党员资格")]})
-    before = member.audit_snapshot()
+    before = audit.state(member)
     member.status = LEAVING_EVENTS[kind]
     member.left_on = on
     member.save(update_fields=["status", "left_on", "updated_at"])
@@ -205,12 +198,13 @@ def record_leaving(actor, member: Member, *, kind: str, on: dt.date, note: str =
         spell.end_on = on
         spell.save(update_fields=["end_on"])
     _event(member, kind, on, member.org, note=note)
-    record(
+    audit.changed(
         actor,
-        AuditAction.MEMBER_EVENT,
         member,
+        before,
+        action=AuditAction.MEMBER_EVENT,
         org_path=member.org.path,
-        changes={**diff(before, member.audit_snapshot()), "event": [None, kind]},
+        extra={"event": [None, kind]},
     )
     return member
 
@@ -230,7 +224,7 @@ def restore(
         raise ValidationError({"on": [_("恢复日期不能早于离开日期 %(d)s") % {"d": member.left_on}]})
     org = org or member.org
     require(actor, Action.ADD, org)
-    before = member.audit_snapshot()
+    before = audit.state(member)
     kind = EventKind.MOVED_IN if member.status == Status.MOVED_OUT else EventKind.RESTORED
     member.status = Status.ACTIVE
     member.left_on = None
@@ -238,12 +232,13 @@ def restore(
     member.save()
     Membership.objects.create(member=member, org=org, start_on=on)
     _event(member, kind, on, org, note=note)
-    record(
+    audit.changed(
         actor,
-        AuditAction.MEMBER_EVENT,
         member,
+        before,
+        action=AuditAction.MEMBER_EVENT,
         org_path=org.path,
-        changes={**diff(before, member.audit_snapshot()), "event": [None, kind]},
+        extra={"event": [None, kind]},
     )
     return member
 
@@ -252,13 +247,7 @@ def restore(
 def delete_member(actor, member: Member) -> None:
     """Remove a record entered by mistake (not a leaving: that is `record_leaving`)."""
     require(actor, Action.DELETE, member)
-    record(
-        actor,
-        AuditAction.DELETE,
-        member,
-        changes=diff(member.audit_snapshot(), {}),
-        org_path=member.org.path,
-    )
+    audit.deleted(actor, member, org_path=member.org.path)
     member.delete()
 
 

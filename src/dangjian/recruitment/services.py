@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.audit import AuditAction, diff, record, snapshot
+from dangjian.core import audit
+from dangjian.core.audit import AuditAction, record
 from dangjian.core.dates import add_years, age_on, working_days_between
 from dangjian.core.roles import Action
 from dangjian.core.scope import NotInScope, is_unrestricted, require, scope_paths
@@ -215,13 +216,7 @@ def create_recruit(actor, *, applied_on: dt.date, by: str = "", note: str = "", 
         recorded_by=getattr(actor, "username", ""),
     )
     refresh(recruit, book)
-    record(
-        actor,
-        AuditAction.CREATE,
-        recruit,
-        changes=diff({}, recruit.audit_snapshot()),
-        org_path=recruit.org.path,
-    )
+    audit.created(actor, recruit, org_path=recruit.org.path)
     require(actor, Action.VIEW, recruit)
     return recruit
 
@@ -231,7 +226,7 @@ def update_recruit(actor, recruit: Recruit, **fields) -> Recruit:
     """Correct a person's record. After admission the identity belongs to the member record."""
     require(actor, Action.CHANGE, recruit)
     recruit = Recruit.objects.select_for_update().select_related("org").get(pk=recruit.pk)
-    before = recruit.audit_snapshot()
+    before = audit.state(recruit)
     problems = Problems()
     for key in PERSON_FIELDS:
         if key not in fields:
@@ -251,9 +246,7 @@ def update_recruit(actor, recruit: Recruit, **fields) -> Recruit:
     recruit.fill_derived()
     recruit.save()
     refresh(recruit)
-    changes = diff(before, recruit.audit_snapshot())
-    if changes:
-        record(actor, AuditAction.UPDATE, recruit, changes=changes, org_path=recruit.org.path)
+    audit.changed(actor, recruit, before, org_path=recruit.org.path)
     require(actor, Action.VIEW, recruit)
     return recruit
 
@@ -700,12 +693,11 @@ def record_step(actor, recruit: Recruit, key: str, *, on: dt.date, **data) -> St
     )
     _apply_outcome(actor, recruit, step, by_key)
     refresh(recruit, book, local)
-    record(
+    audit.created(
         actor,
-        AuditAction.CREATE,
         step,
-        changes=diff({}, snapshot(step, exclude=("created_at",)))
-        | ({"people": [None, [m.pk for m, _r in ctx.people]]} if ctx.people else {}),
+        exclude=("created_at",),
+        extra={"people": [None, [m.pk for m, _r in ctx.people]]} if ctx.people else None,
         org_path=recruit.org.path,
         object_repr=f"{recruit.name} {definition.label}",
     )
@@ -829,11 +821,10 @@ def delete_step(actor, step: Step) -> None:
         raise ValidationError(_("只能删除最近录入的一个步骤"))
     if step.key in ("approval", "conversion_approval") and step.outcome == Outcome.APPROVED:
         raise ValidationError(_("已批准的审批步骤已改变党员档案, 不能删除"))
-    record(
+    audit.deleted(
         actor,
-        AuditAction.DELETE,
         step,
-        changes=diff(snapshot(step, exclude=("created_at",)), {}),
+        exclude=("created_at",),
         org_path=recruit.org.path,
         object_repr=f"{recruit.name} {step.key}",
     )
@@ -847,13 +838,7 @@ def delete_recruit(actor, recruit: Recruit) -> None:
     require(actor, Action.DELETE, recruit)
     if recruit.member_id:
         raise ValidationError(_("已接收为预备党员, 不能删除发展记录"))
-    record(
-        actor,
-        AuditAction.DELETE,
-        recruit,
-        changes=diff(recruit.audit_snapshot(), {}),
-        org_path=recruit.org.path,
-    )
+    audit.deleted(actor, recruit, org_path=recruit.org.path)
     for attachment in recruit.attachments.all():
         attachment.file.delete(save=False)
     recruit.delete()
@@ -923,9 +908,9 @@ def save_settings(actor, org: Organization | None, **values) -> RecruitmentSetti
     row = RecruitmentSettings.objects.select_for_update().filter(org=org).first()
     if row is None:
         row = RecruitmentSettings(org=org)
-        before = {}
+        before = None
     else:
-        before = snapshot(row, exclude=("updated_at",))
+        before = audit.state(row, exclude=("updated_at",))
     for name in LOCAL_FIELDS:
         if name in values and values[name] is not None:
             setattr(row, name, values[name])
@@ -934,15 +919,7 @@ def save_settings(actor, org: Organization | None, **values) -> RecruitmentSetti
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from None
     row.save()
-    changes = diff(before, snapshot(row, exclude=("updated_at",)))
-    if changes:
-        record(
-            actor,
-            AuditAction.CREATE if not before else AuditAction.UPDATE,
-            row,
-            changes=changes,
-            org_path=org.path if org else "",
-        )
+    audit.changed(actor, row, before, exclude=("updated_at",), org_path=org.path if org else "")
     return row
 
 
@@ -968,11 +945,10 @@ def record_sanction(
     sanction = Sanction.objects.create(
         member=member, kind=kind, start_on=start_on, end_on=end_on, note=note
     )
-    record(
+    audit.created(
         actor,
-        AuditAction.CREATE,
         sanction,
-        changes=diff({}, snapshot(sanction, exclude=("created_at",))),
+        exclude=("created_at",),
         org_path=member.org.path,
         object_repr=f"{member.name} {sanction.get_kind_display()}",
     )
