@@ -37,6 +37,7 @@ from dangjian.orgs.models import (
     School,
     SchoolStage,
 )
+from dangjian.orgs.services import SCHOOL_FIELDS
 
 CHUNK = 500
 
@@ -97,7 +98,7 @@ ORG_TEMPLATE = Template(
             parse=code(),
             note=gettext_lazy("唯一, 1-32位字母、数字、下划线或连字符; 已有代码视为修改"),
             sample="XX-ZB01",
-            export=lambda o: o.code,
+            export="code",
             as_text=True,
         ),
         Column(
@@ -106,7 +107,7 @@ ORG_TEMPLATE = Template(
             required=True,
             parse=text(100),
             sample=gettext_lazy("示例小学党支部"),
-            export=lambda o: o.name,
+            export="name",
             width=30,
         ),
         Column(
@@ -115,7 +116,7 @@ ORG_TEMPLATE = Template(
             required=True,
             parse=choice(OrgKind),
             sample=gettext_lazy("党支部"),
-            export=lambda o: o.get_kind_display(),
+            export="kind",
         ),
         Column(
             "parent_code",
@@ -133,7 +134,7 @@ ORG_TEMPLATE = Template(
             parse=dates(),
             note=gettext_lazy("日期, 如2010-07-01"),
             sample=dt.date(2009, 6, 1),
-            export=lambda o: o.founded_on,
+            export="founded_on",
         ),
         Column(
             "term_start",
@@ -141,7 +142,7 @@ ORG_TEMPLATE = Template(
             parse=dates(),
             note=gettext_lazy("日期"),
             sample=dt.date(2024, 6, 1),
-            export=lambda o: o.term_start,
+            export="term_start",
         ),
         Column(
             "term_years",
@@ -149,7 +150,7 @@ ORG_TEMPLATE = Template(
             parse=integer(1, 5),
             note=gettext_lazy("1-5的整数; 不填按组织类别默认(党委5年, 党总支、党支部3年)"),
             sample=3,
-            export=lambda o: o.term_years,
+            export="term_years",
         ),
     ],
     description=gettext_lazy(
@@ -502,7 +503,7 @@ SCHOOL_TEMPLATE = Template(
             parse=code(),
             note=gettext_lazy("唯一, 1-32位字母、数字、下划线或连字符; 已有代码视为修改"),
             sample="XX-S001",
-            export=lambda s: s.code,
+            export="code",
             as_text=True,
         ),
         Column(
@@ -511,7 +512,7 @@ SCHOOL_TEMPLATE = Template(
             required=True,
             parse=text(100),
             sample=gettext_lazy("示例小学"),
-            export=lambda s: s.name,
+            export="name",
             width=30,
         ),
         Column(
@@ -520,7 +521,7 @@ SCHOOL_TEMPLATE = Template(
             required=True,
             parse=choice(SchoolStage),
             sample=gettext_lazy("小学"),
-            export=lambda s: s.get_stage_display(),
+            export="stage",
         ),
         Column(
             "ownership",
@@ -528,7 +529,7 @@ SCHOOL_TEMPLATE = Template(
             required=True,
             parse=choice(Ownership),
             sample=gettext_lazy("公办"),
-            export=lambda s: s.get_ownership_display(),
+            export="ownership",
         ),
         Column(
             "locality",
@@ -536,7 +537,7 @@ SCHOOL_TEMPLATE = Template(
             required=True,
             parse=choice(Locality),
             sample=gettext_lazy("乡村"),
-            export=lambda s: s.get_locality_display(),
+            export="locality",
         ),
         Column(
             "supervising_code",
@@ -545,7 +546,7 @@ SCHOOL_TEMPLATE = Template(
             parse=code(),
             note=gettext_lazy("主管该校党建工作的党委、党工委或党总支的组织代码"),
             sample="XX-XQ01",
-            export=lambda s: s.supervising_org.code,
+            export="supervising_org.code",
             as_text=True,
         ),
         Column(
@@ -553,7 +554,7 @@ SCHOOL_TEMPLATE = Template(
             gettext_lazy("所属县区"),
             parse=text(50),
             sample=gettext_lazy("示例区"),
-            export=lambda s: s.district,
+            export="district",
         ),
         Column(
             "staff_count",
@@ -562,7 +563,7 @@ SCHOOL_TEMPLATE = Template(
             parse=integer(0),
             note=gettext_lazy("不小于0的整数"),
             sample=40,
-            export=lambda s: s.staff_count,
+            export="staff_count",
         ),
         Column(
             "teacher_count",
@@ -571,7 +572,7 @@ SCHOOL_TEMPLATE = Template(
             parse=integer(0),
             note=gettext_lazy("不小于0的整数, 不能大于教职工数"),
             sample=35,
-            export=lambda s: s.teacher_count,
+            export="teacher_count",
         ),
         Column(
             "student_count",
@@ -580,7 +581,7 @@ SCHOOL_TEMPLATE = Template(
             parse=integer(0),
             note=gettext_lazy("不小于0的整数"),
             sample=600,
-            export=lambda s: s.student_count,
+            export="student_count",
         ),
         Column(
             "covering_code",
@@ -591,24 +592,13 @@ SCHOOL_TEMPLATE = Template(
                 "须在主管党组织的下级范围内; 留空表示尚未建立党组织"
             ),
             sample="XX-ZB01",
-            export=lambda s: s.covering_org.code if s.covering_org_id else "",
+            export="covering_org.code",
             as_text=True,
         ),
     ],
     description=gettext_lazy("一个党组织可以覆盖多所学校(联合党支部)。"),
 )
-SCHOOL_UPDATE_FIELDS = (
-    "name",
-    "stage",
-    "ownership",
-    "locality",
-    "supervising_org",
-    "district",
-    "staff_count",
-    "teacher_count",
-    "student_count",
-    "covering_org",
-)
+SCHOOL_UPDATE_FIELDS = tuple(name for name in SCHOOL_FIELDS if name != "code")
 
 
 @dataclass
