@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.batches import in_chunks, pks_in
 from dangjian.core.crypto import decrypt_id
 from dangjian.core.excel import (
     CellError,
@@ -221,18 +222,7 @@ class MemberPlan:
 
 
 def _by_code(queryset, codes) -> dict:
-    found = {}
-    for chunk in services._chunks(sorted(set(codes))):
-        for obj in queryset.filter(code__in=chunk):
-            found[obj.code] = obj
-    return found
-
-
-def _pks(queryset, pks) -> set[int]:
-    found: set[int] = set()
-    for chunk in services._chunks(sorted(set(pks))):
-        found.update(queryset.filter(pk__in=chunk).values_list("pk", flat=True))
-    return found
+    return {obj.code: obj for obj in in_chunks(queryset, "code", codes)}
 
 
 def check_members(actor, rows: list[ParsedRow], problems: list[CellProblem], progress=None) -> Plan:
@@ -250,7 +240,9 @@ def check_members(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
         Organization.objects.restrict(actor, Action.VIEW).only("pk", "code", "kind", "path"),
         (row.values["org_code"] for row in rows if row.values.get("org_code")),
     )
-    addable = _pks(Organization.objects.restrict(actor, Action.ADD), [o.pk for o in orgs.values()])
+    addable = pks_in(
+        Organization.objects.restrict(actor, Action.ADD), [o.pk for o in orgs.values()]
+    )
     schools = _by_code(
         School.objects.restrict(actor, Action.VIEW).only("pk", "code"),
         (row.values["work_unit_code"] for row in rows if row.values.get("work_unit_code")),
@@ -266,7 +258,7 @@ def check_members(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
         else:
             first_seen[number] = row.number
     existing = services.existing_id_numbers(first_seen)
-    changeable = _pks(
+    changeable = pks_in(
         Member.objects.restrict(actor, Action.CHANGE), [m.pk for m in existing.values()]
     )
     if progress:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.audit import AuditAction, record
+from dangjian.core.batches import chunks, lookup_size, pks_in
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
 from dangjian.core.validators import normalize_id_number
@@ -282,18 +283,8 @@ _PLAIN_FIELDS = (
 )
 
 
-def _lookup_size() -> int:
-    """Values per `IN (...)` lookup: large on PostgreSQL (fewer round trips for 100,000
-    rows), within SQLite's parameter limit elsewhere."""
-    limit = connections[router.db_for_read(Member)].features.max_query_params
-    return min(5_000, limit - 10) if limit else 5_000
-
-
-def _chunks(values, size: int | None = None):
-    values = list(values)
-    size = size or _lookup_size()
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def _chunks(values):
+    return chunks(values, lookup_size(Member))
 
 
 def _db():
@@ -406,17 +397,6 @@ def _insert_values(model, names: tuple[str, ...], rows: list[tuple]) -> None:
     _copy(db, model, columns, ((pk, *row, *tail) for pk, row in zip(ids, rows, strict=True)))
 
 
-def _common_path(paths) -> str:
-    """The deepest org path above every one of `paths`, so that auditors of that subtree
-    see a batch's audit row."""
-    paths = sorted(set(paths))
-    common = paths[0] if paths else ""
-    for path in paths:
-        while not path.startswith(common):
-            common = common[:-1]
-    return common[: len(common) - len(common) % Organization.steplen]
-
-
 def _labels() -> dict[str, str]:
     labels = {field.name: str(field.verbose_name) for field in Member._meta.fields}
     labels["id_number"] = _("公民身份号码")  # a property over the encrypted columns
@@ -426,14 +406,7 @@ def _labels() -> dict[str, str]:
 
 
 def _allowed_org_ids(actor, action: str, org_ids) -> set[int]:
-    allowed: set[int] = set()
-    for chunk in _chunks(sorted(org_ids)):
-        allowed.update(
-            Organization.objects.restrict(actor, action)
-            .filter(pk__in=chunk)
-            .values_list("pk", flat=True)
-        )
-    return allowed
+    return pks_in(Organization.objects.restrict(actor, action), org_ids)
 
 
 def existing_id_numbers(numbers) -> dict[str, Member]:
@@ -608,7 +581,7 @@ def bulk_create_members(
                 "note": [None, audit_note],
                 **({"sha256": [None, sha256]} if sha256 else {}),
             },
-            org_path=_common_path(member.org.path for member in members),
+            org_path=Organization.common_path(member.org.path for member in members),
             object_repr=audit_note,
         )
     return members
@@ -833,7 +806,7 @@ def _audit_batch(actor, note: str, sha256: str, members, *, created: int, update
             "note": [None, note],
             **({"sha256": [None, sha256]} if sha256 else {}),
         },
-        org_path=_common_path(m.org.path for m in members),
+        org_path=Organization.common_path(m.org.path for m in members),
         object_repr=note,
     )
 
@@ -860,7 +833,7 @@ def import_members(
             "updated": [None, len(updates)],
             "changed": [None, changed],
         },
-        org_path=_common_path(m.org.path for m in touched),
+        org_path=Organization.common_path(m.org.path for m in touched),
         object_repr=_("导入党员: %(f)s") % {"f": source},
     )
     return len(created), len(updates), changed

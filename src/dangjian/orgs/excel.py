@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.audit import AuditAction, record
+from dangjian.core.batches import in_chunks, pks_in
 from dangjian.core.excel import (
     CellProblem,
     Column,
@@ -42,31 +43,6 @@ from dangjian.orgs.services import SCHOOL_FIELDS
 CHUNK = 500
 
 
-def _in_chunks(queryset, lookup: str, values):
-    values = sorted(set(values))
-    for start in range(0, len(values), CHUNK):
-        yield from queryset.filter(**{f"{lookup}__in": values[start : start + CHUNK]})
-
-
-def _pks_in(queryset, pks) -> set[int]:
-    found: set[int] = set()
-    pks = sorted(set(pks))
-    for start in range(0, len(pks), CHUNK):
-        found.update(
-            queryset.filter(pk__in=pks[start : start + CHUNK]).values_list("pk", flat=True)
-        )
-    return found
-
-
-def _common_path(paths) -> str:
-    paths = sorted(set(paths))
-    common = paths[0] if paths else ""
-    for path in paths:
-        while not path.startswith(common):
-            common = common[:-1]
-    return common[: len(common) - len(common) % Organization.steplen]
-
-
 def _audit_import(actor, template: str, source: str, sha256: str, created, updated, paths):
     record(
         actor,
@@ -80,7 +56,7 @@ def _audit_import(actor, template: str, source: str, sha256: str, created, updat
             "updated": [None, len(updated)],
             "codes": [None, sorted([*created, *updated])[:1000]],
         },
-        org_path=_common_path(paths),
+        org_path=Organization.common_path(paths),
         object_repr=(_("导入%(what)s: %(f)s") % {"what": template, "f": source})[:200],
     )
 
@@ -172,7 +148,7 @@ def with_parent_codes(orgs):
     orgs = list(orgs)
     parent_paths = {o.path[: -Organization.steplen] for o in orgs if o.depth > 1}
     codes = {}
-    for org in _in_chunks(Organization.objects.only("path", "code"), "path", parent_paths):
+    for org in in_chunks(Organization.objects.only("path", "code"), "path", parent_paths):
         codes[org.path] = org.code
     for org in orgs:
         org.parent_code = codes.get(org.path[: -Organization.steplen], "") if org.depth > 1 else ""
@@ -203,7 +179,7 @@ def check_orgs(actor, rows: list[ParsedRow], problems: list[CellProblem], progre
     referenced = {row.get("parent_code") for row in rows if row.get("parent_code")}
     existing = {
         org.code: org
-        for org in _in_chunks(Organization.objects.all(), "code", set(file_rows) | referenced)
+        for org in in_chunks(Organization.objects.all(), "code", set(file_rows) | referenced)
     }
     # Existing ancestors of everything involved, for parent kinds and cycle walks.
     ancestor_paths = {
@@ -212,13 +188,13 @@ def check_orgs(actor, rows: list[ParsedRow], problems: list[CellProblem], progre
         for i in range(1, org.depth)
     }
     by_path = {org.path: org for org in existing.values()}
-    for org in _in_chunks(Organization.objects.all(), "path", ancestor_paths - set(by_path)):
+    for org in in_chunks(Organization.objects.all(), "path", ancestor_paths - set(by_path)):
         by_path[org.path] = org
     known = {org.code: org for org in by_path.values()}
     existing_pks = [org.pk for org in existing.values()]
-    visible = _pks_in(Organization.objects.restrict(actor, Action.VIEW), existing_pks)
-    changeable = _pks_in(Organization.objects.restrict(actor, Action.CHANGE), existing_pks)
-    addable = _pks_in(Organization.objects.restrict(actor, Action.ADD), existing_pks)
+    visible = pks_in(Organization.objects.restrict(actor, Action.VIEW), existing_pks)
+    changeable = pks_in(Organization.objects.restrict(actor, Action.CHANGE), existing_pks)
+    addable = pks_in(Organization.objects.restrict(actor, Action.ADD), existing_pks)
     unrestricted = is_unrestricted(actor)
 
     def current_parent_code(org: Organization) -> str | None:
@@ -407,7 +383,7 @@ def import_orgs(actor, plan: OrgPlan, *, source: str, sha256: str) -> tuple[int,
     through treebeard, field changes in bulk; one audit row for the file."""
     by_code = {
         org.code: org
-        for org in _in_chunks(
+        for org in in_chunks(
             Organization.objects.all(),
             "code",
             {row["parent_code"] for row in plan.creates if row.get("parent_code")},
@@ -626,21 +602,21 @@ def check_schools(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
             row.bad.add("code")
             continue
         file_rows[code_] = row
-    existing = {s.code: s for s in _in_chunks(School.objects.all(), "code", file_rows)}
+    existing = {s.code: s for s in in_chunks(School.objects.all(), "code", file_rows)}
     existing_pks = [s.pk for s in existing.values()]
-    visible_schools = _pks_in(School.objects.restrict(actor, Action.VIEW), existing_pks)
-    changeable_schools = _pks_in(School.objects.restrict(actor, Action.CHANGE), existing_pks)
+    visible_schools = pks_in(School.objects.restrict(actor, Action.VIEW), existing_pks)
+    changeable_schools = pks_in(School.objects.restrict(actor, Action.CHANGE), existing_pks)
     org_codes = {
         row.get(key)
         for row in rows
         for key in ("supervising_code", "covering_code")
         if row.get(key)
     }
-    orgs = {o.code: o for o in _in_chunks(Organization.objects.all(), "code", org_codes)}
+    orgs = {o.code: o for o in in_chunks(Organization.objects.all(), "code", org_codes)}
     org_pks = [o.pk for o in orgs.values()]
-    org_visible = _pks_in(Organization.objects.restrict(actor, Action.VIEW), org_pks)
-    org_addable = _pks_in(Organization.objects.restrict(actor, Action.ADD), org_pks)
-    org_changeable = _pks_in(Organization.objects.restrict(actor, Action.CHANGE), org_pks)
+    org_visible = pks_in(Organization.objects.restrict(actor, Action.VIEW), org_pks)
+    org_addable = pks_in(Organization.objects.restrict(actor, Action.ADD), org_pks)
+    org_changeable = pks_in(Organization.objects.restrict(actor, Action.CHANGE), org_pks)
 
     plan = SchoolPlan()
     for code_, row in file_rows.items():
