@@ -45,18 +45,27 @@ MEMBER_FIELDS = (
 )
 
 
-def _validate(member: Member, category: str | None) -> None:
-    errors = rules.member_problems(
+def _problems(member: Member, org, category: str | None, today=None) -> dict:
+    """`rules.member_problems` over a record being written; without a category, the one
+    its 转正日期 implies."""
+    if category is None:
+        category = Category.FULL if member.converted_on else Category.PROBATIONARY
+    return rules.member_problems(
         name=member.name,
         sex=member.sex,
         id_number=member.id_number,
         birth_date=None,
-        org_kind=member.org.kind if member.org_id else None,
+        org_kind=org.kind if org is not None else None,
         category=category,
         joined_on=member.joined_on,
         converted_on=member.converted_on,
         phone=member.phone,
+        today=today,
     )
+
+
+def _validate(member: Member, category: str | None) -> None:
+    errors = _problems(member, member.org if member.org_id else None, category)
     if not errors:
         member.id_number = normalize_id_number(member.id_number)
         member.fill_derived()
@@ -91,8 +100,6 @@ def create_member(
     member = Member(**{k: fields[k] for k in MEMBER_FIELDS if k in fields})
     if member.org_id:
         require(actor, Action.ADD, member.org)
-    if category is None:
-        category = Category.FULL if member.converted_on else Category.PROBATIONARY
     _validate(member, category)
     if moved_in_on and moved_in_on < member.joined_on:
         raise ValidationError({"moved_in_on": [_("转入日期不能早于入党日期")]})
@@ -129,8 +136,6 @@ def update_member(
     for key in MEMBER_FIELDS:
         if key in fields:
             setattr(member, key, fields[key])
-    if category is None:
-        category = Category.FULL if member.converted_on else Category.PROBATIONARY
     _validate(member, category)
     moved = member.org_id != old_org.pk
     if moved:
@@ -442,21 +447,7 @@ def _build_members(rows, checked, allowed, existing, seen, today, labels, proble
         org = row.get("org")
         errors: dict[str, list[str]] = {}
         if not checked:
-            category = row.get("category") or (
-                Category.FULL if member.converted_on else Category.PROBATIONARY
-            )
-            errors = rules.member_problems(
-                name=member.name,
-                sex=member.sex,
-                id_number=member.id_number,
-                birth_date=None,
-                org_kind=org.kind if org is not None else None,
-                category=category,
-                joined_on=member.joined_on,
-                converted_on=member.converted_on,
-                phone=member.phone,
-                today=today,
-            )
+            errors = _problems(member, org, row.get("category") or None, today)
         if org is None:
             errors.setdefault("org", []).append(_("所在党组织不能为空"))
         elif org.pk not in allowed:
@@ -663,21 +654,7 @@ def bulk_update_members(
         for key, value in changes.items():
             setattr(member, key, value)
         if not checked:
-            category = fields.get("category") or (
-                Category.FULL if member.converted_on else Category.PROBATIONARY
-            )
-            errors = rules.member_problems(
-                name=member.name,
-                sex=member.sex,
-                id_number=member.id_number,
-                birth_date=None,
-                org_kind=member.org.kind,
-                category=category,
-                joined_on=member.joined_on,
-                converted_on=member.converted_on,
-                phone=member.phone,
-                today=today,
-            )
+            errors = _problems(member, member.org, fields.get("category") or None, today)
             errors.pop("id_number", None)
         if member.org_id != before["org_id"]:
             if member.status != Status.ACTIVE:
