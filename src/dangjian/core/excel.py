@@ -114,6 +114,11 @@ def write_workbook(sheets: Sequence[Sheet], target=None):
                         for v in row
                     ]
                 )
+    return _save(wb, target)
+
+
+def _save(wb: Workbook, target):
+    """Save to `target` (a path or binary file); the bytes when it is None."""
     if target is None:
         buffer = io.BytesIO()
         wb.save(buffer)
@@ -919,12 +924,7 @@ def report_workbook(sheet: SheetData, problems: Sequence[CellProblem], target=No
     ws_list.append(list_header)
     for problem in sorted(problems, key=lambda p: p.row):
         ws_list.append([problem.row, safe_value(problem.column), safe_value(problem.message)])
-    if target is None:
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return buffer.getvalue()
-    wb.save(target)
-    return None
+    return _save(wb, target)
 
 
 def _report_value(value):
