@@ -78,6 +78,21 @@ PERSON_AUDIT_EXCLUDE = (
 )
 
 
+# What a person record holds whatever the register (`id_number` is the clear-text property
+# over the encrypted columns); each register adds its org and work unit.
+PERSON_FIELDS = (
+    "name",
+    "sex",
+    "ethnicity",
+    "id_number",
+    "education",
+    "person_type",
+    "backbone",
+    "title",
+    "phone",
+)
+
+
 class Person(models.Model):
     """What a member (党员) and a person in the 发展党员 pipeline both are: the identity and
     personal fields of INTERFACES 4.3, with the 公民身份号码 never stored in clear (DESIGN 7).
@@ -163,6 +178,10 @@ class Person(models.Model):
     def masked_id(self) -> str:
         number = self.id_number
         return mask_id_number(number if isinstance(number, str) else "")
+
+    def person_values(self) -> dict:
+        """The PERSON_FIELDS of this record, e.g. to open a member record for a recruit."""
+        return {name: getattr(self, name) for name in PERSON_FIELDS}
 
     def audit_snapshot(self) -> dict:
         """What the audit keeps of a person: the mask, never the number's columns."""

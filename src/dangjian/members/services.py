@@ -19,6 +19,7 @@ from dangjian.members import rules
 from dangjian.members.choices import LEAVING_EVENTS, Category, EventKind, Status
 from dangjian.members.models import (
     MIRRORED,
+    PERSON_FIELDS,
     Member,
     MemberEvent,
     Membership,
@@ -27,22 +28,7 @@ from dangjian.members.models import (
 )
 from dangjian.orgs.models import Organization
 
-MEMBER_FIELDS = (
-    "name",
-    "sex",
-    "ethnicity",
-    "id_number",
-    "education",
-    "org",
-    "work_unit",
-    "person_type",
-    "joined_on",
-    "converted_on",
-    "phone",
-    "title",
-    "backbone",
-    "user",
-)
+MEMBER_FIELDS = (*PERSON_FIELDS, "org", "work_unit", "joined_on", "converted_on", "user")
 
 
 def _problems(member: Member, org, category: str | None, today=None) -> dict:

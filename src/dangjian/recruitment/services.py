@@ -30,7 +30,7 @@ from dangjian.core.validators import (
 from dangjian.members import rules as member_rules
 from dangjian.members import services as member_services
 from dangjian.members.choices import Category, EventKind, Status
-from dangjian.members.models import Member
+from dangjian.members.models import PERSON_FIELDS, Member
 from dangjian.orgs.models import COMMITTEE_KINDS, MEMBER_ORG_KINDS, Organization
 from dangjian.recruitment import rules as R
 from dangjian.recruitment.models import (
@@ -52,19 +52,7 @@ from dangjian.recruitment.models import (
     VoteChoice,
 )
 
-PERSON_FIELDS = (
-    "name",
-    "sex",
-    "ethnicity",
-    "id_number",
-    "education",
-    "person_type",
-    "backbone",
-    "title",
-    "phone",
-    "org",
-    "work_unit",
-)
+RECRUIT_FIELDS = (*PERSON_FIELDS, "org", "work_unit")
 # Identity a member record takes over at admission; later changes belong to the member.
 IDENTITY_FIELDS = ("name", "sex", "ethnicity", "id_number", "org")
 ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".docx")
@@ -181,7 +169,7 @@ def refresh(recruit: Recruit, book: R.RuleBook | None = None, local: R.Local | N
 @transaction.atomic
 def create_recruit(actor, *, applied_on: dt.date, by: str = "", note: str = "", **fields):
     """Step 1, 递交入党申请书: the person enters the pipeline as 入党申请人."""
-    recruit = Recruit(**{k: fields[k] for k in PERSON_FIELDS if k in fields})
+    recruit = Recruit(**{k: fields[k] for k in RECRUIT_FIELDS if k in fields})
     recruit.applied_on = applied_on
     if recruit.org_id:
         require(actor, Action.ADD, recruit.org)
@@ -228,7 +216,7 @@ def update_recruit(actor, recruit: Recruit, **fields) -> Recruit:
     recruit = Recruit.objects.select_for_update().select_related("org").get(pk=recruit.pk)
     before = audit.state(recruit)
     problems = Problems()
-    for key in PERSON_FIELDS:
+    for key in RECRUIT_FIELDS:
         if key not in fields:
             continue
         value = fields[key]
@@ -715,19 +703,11 @@ def _apply_outcome(actor, recruit: Recruit, step: Step, by_key) -> None:
             member = member_services.create_member(
                 actor,
                 category=Category.PROBATIONARY,
-                name=recruit.name,
-                sex=recruit.sex,
-                ethnicity=recruit.ethnicity,
-                id_number=recruit.id_number,
-                education=recruit.education,
+                **recruit.person_values(),
                 org=recruit.org,
                 work_unit=recruit.work_unit,
-                person_type=recruit.person_type,
                 joined_on=meeting.on,
                 converted_on=None,
-                phone=recruit.phone,
-                title=recruit.title,
-                backbone=recruit.backbone,
             )
         except ValidationError as exc:
             raise ValidationError(
