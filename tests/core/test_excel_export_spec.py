@@ -3,22 +3,18 @@
 from types import SimpleNamespace
 
 import pytest
-from django.db import models
 
 from dangjian.core.excel import Column, Template, choice, integer, text
 
-
-class Colour(models.TextChoices):
-    RED = "red", "红"
-    BLUE = "blue", "蓝"
-
+# Label -> stored value; a second label for a value is read but never written.
+COLOURS = {"红": "red", "蓝": "blue", "深蓝": "blue"}
 
 TEMPLATE = Template(
     "things",
     "物品",
     [
         Column("name", "名称", parse=text(10), export="name"),
-        Column("colour", "颜色", parse=choice(Colour), export="colour"),
+        Column("colour", "颜色", parse=choice(COLOURS), export="colour"),
         Column("owner_code", "所属代码", export="owner.code"),
         Column("count", "数量", parse=integer(0), export=lambda o: o.count * 2),
         Column("secret", "不导出"),
