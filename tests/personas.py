@@ -76,6 +76,19 @@ def add_member(
     )
 
 
+def add_user(username, org, role, *, full_name=None, member=None):
+    """An account with one role, signing in with PASSWORD."""
+    return accounts.create_user(
+        CLI,
+        username=username,
+        password=PASSWORD,
+        full_name=full_name or username,
+        org=org,
+        role=role,
+        member=member,
+    )
+
+
 def member_row(org, name, birth, seq, **extra):
     """One row for the bulk member services (`bulk_create_members`, `import_members`)."""
     sex = extra.pop("sex", "male")
@@ -96,63 +109,26 @@ def member_row(org, name, birth, seq, **extra):
 def build_world() -> World:
     w = World()
     o = w.orgs
-    o["city"] = orgs.create_org(
-        CLI,
-        parent=None,
-        code="T-CITY",
-        name="测试市教育局党委",
-        kind="committee",
-        founded_on=dt.date(1990, 1, 1),
-        term_start=dt.date(2021, 6, 1),
-    )
-    o["county"] = orgs.create_org(
-        CLI,
-        parent=o["city"],
-        code="T-COUNTY",
-        name="测试县教体局党委",
-        kind="committee",
-        founded_on=dt.date(1995, 1, 1),
-    )
-    o["gb"] = orgs.create_org(
-        CLI,
-        parent=o["county"],
-        code="T-GB",
-        name="第一学区党总支",
-        kind="general_branch",
-        founded_on=dt.date(2009, 3, 1),
-        term_start=dt.date(2020, 3, 1),
-    )
-    o["ba"] = orgs.create_org(
-        CLI,
-        parent=o["gb"],
-        code="T-BA",
-        name="甲小学党支部",
-        kind="branch",
-        founded_on=dt.date(2009, 6, 1),
-        term_start=dt.date(2024, 6, 1),
-    )
-    o["bb"] = orgs.create_org(
-        CLI,
-        parent=o["gb"],
-        code="T-BB",
-        name="乙中学党支部",
-        kind="branch",
-        founded_on=dt.date(2012, 6, 1),
-    )
-    o["jb"] = orgs.create_org(
-        CLI,
-        parent=o["county"],
-        code="T-JB",
-        name="丙丁联合党支部",
-        kind="joint_branch",
-        founded_on=dt.date(2010, 1, 1),
-    )
-    o["county2"] = orgs.create_org(
-        CLI, parent=o["city"], code="T-COUNTY2", name="另一县教体局党委", kind="committee"
-    )
-    o["bx"] = orgs.create_org(
-        CLI, parent=o["county2"], code="T-BX", name="戊小学党支部", kind="branch"
-    )
+    # key, parent key, code, name, kind, founded on, term start
+    for key, parent, code, name, kind, founded_on, term_start in (
+        ("city", None, "T-CITY", "测试市教育局党委", "committee", dt.date(1990, 1, 1), dt.date(2021, 6, 1)),
+        ("county", "city", "T-COUNTY", "测试县教体局党委", "committee", dt.date(1995, 1, 1), None),
+        ("gb", "county", "T-GB", "第一学区党总支", "general_branch", dt.date(2009, 3, 1), dt.date(2020, 3, 1)),
+        ("ba", "gb", "T-BA", "甲小学党支部", "branch", dt.date(2009, 6, 1), dt.date(2024, 6, 1)),
+        ("bb", "gb", "T-BB", "乙中学党支部", "branch", dt.date(2012, 6, 1), None),
+        ("jb", "county", "T-JB", "丙丁联合党支部", "joint_branch", dt.date(2010, 1, 1), None),
+        ("county2", "city", "T-COUNTY2", "另一县教体局党委", "committee", None, None),
+        ("bx", "county2", "T-BX", "戊小学党支部", "branch", None, None),
+    ):  # fmt: skip
+        o[key] = orgs.create_org(
+            CLI,
+            parent=o[parent] if parent else None,
+            code=code,
+            name=name,
+            kind=kind,
+            founded_on=founded_on,
+            term_start=term_start,
+        )
     s = w.schools
 
     def school(key, code, name, stage, supervisor, covering, teachers):
@@ -198,9 +174,7 @@ def build_world() -> World:
     u = w.users
 
     def user(key, org, role, member=None):
-        u[key] = accounts.create_user(
-            CLI, username=key, password=PASSWORD, full_name=key, org=org, role=role, member=member
-        )
+        u[key] = add_user(key, org, role, member=member)
 
     user("city_admin", o["city"], "admin")
     user("county_admin", o["county"], "admin")

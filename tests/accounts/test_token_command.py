@@ -3,11 +3,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from personas import PASSWORD
+from personas import add_user
 from rest_framework.authtoken.models import Token
 
-from dangjian.accounts import services as accounts
-from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction, AuditEntry
 
 
@@ -70,14 +68,7 @@ def test_it_lets_a_user_create_their_own_token(world):
     ],
 )
 def test_it_refuses_actors_who_may_not_manage_the_target(world, actor, target):
-    accounts.create_user(
-        CLI,
-        username="outsider",
-        password=PASSWORD,
-        full_name="外县",
-        org=world.orgs["county2"],
-        role="organiser",
-    )
+    add_user("outsider", world.orgs["county2"], "organiser", full_name="外县")
     with pytest.raises(CommandError):
         run("create", target, "--as", actor)
     assert not Token.objects.exists()

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from personas import PASSWORD
+from personas import add_user
 
 from dangjian.accounts import services as accounts
 from dangjian.core.context import CLI
@@ -13,14 +13,18 @@ User = get_user_model()
 
 def outsider(world, username="outsider"):
     """A user scoped only to the other county."""
-    return accounts.create_user(
-        CLI,
-        username=username,
-        password=PASSWORD,
-        full_name="外县组织员",
-        org=world.orgs["county2"],
-        role="organiser",
-    )
+    return add_user(username, world.orgs["county2"], "organiser", full_name="外县组织员")
+
+
+def create_form(username, full_name, password, **fields) -> dict:
+    """What the user-create form posts: the password typed twice, then the role fields."""
+    return {
+        "username": username,
+        "full_name": full_name,
+        "password": password,
+        "password2": password,
+        **fields,
+    }
 
 
 def listed(response) -> set[str]:
@@ -136,14 +140,7 @@ def test_it_creates_a_user_with_a_role(world, login):
     assert client.get(reverse("user-create")).status_code == 200
     response = client.post(
         reverse("user-create"),
-        {
-            "username": "newbie",
-            "full_name": "新来的",
-            "password": "Xin#Mima2026",
-            "password2": "Xin#Mima2026",
-            "org": world.orgs["bb"].pk,
-            "role": "viewer",
-        },
+        create_form("newbie", "新来的", "Xin#Mima2026", org=world.orgs["bb"].pk, role="viewer"),
     )
     user = User.objects.get(username="newbie")
     assert response.status_code == 302
@@ -164,14 +161,7 @@ def test_it_creates_a_member_self_account_linked_to_a_member(world, login):
     member = world.members["b2"]
     response = client.post(
         reverse("user-create"),
-        {
-            "username": "qianqi",
-            "full_name": "钱七",
-            "password": "Qian#Mima2026",
-            "password2": "Qian#Mima2026",
-            "role": "member_self",
-            "member": member.pk,
-        },
+        create_form("qianqi", "钱七", "Qian#Mima2026", role="member_self", member=member.pk),
     )
     assert response.status_code == 302
     user = User.objects.get(username="qianqi")
@@ -183,14 +173,7 @@ def test_it_creates_a_member_self_account_linked_to_a_member(world, login):
 def test_it_requires_a_member_for_the_member_self_role(world, login):
     response = login(world, "county_admin").post(
         reverse("user-create"),
-        {
-            "username": "nobody",
-            "full_name": "无",
-            "password": "Wu#Mima20261",
-            "password2": "Wu#Mima20261",
-            "org": world.orgs["ba"].pk,
-            "role": "member_self",
-        },
+        create_form("nobody", "无", "Wu#Mima20261", org=world.orgs["ba"].pk, role="member_self"),
     )
     assert response.status_code == 200
     assert response.context["form"].errors["member"]
@@ -221,14 +204,7 @@ def test_it_shows_service_errors_on_the_create_form(world, login):
 def test_it_refuses_to_create_a_user_in_another_county(world, login):
     response = login(world, "county_admin").post(
         reverse("user-create"),
-        {
-            "username": "sneaky",
-            "full_name": "越权",
-            "password": "Yue#Quan2026",
-            "password2": "Yue#Quan2026",
-            "org": world.orgs["county2"].pk,
-            "role": "admin",
-        },
+        create_form("sneaky", "越权", "Yue#Quan2026", org=world.orgs["county2"].pk, role="admin"),
     )
     assert response.status_code == 200
     assert response.context["form"].errors["org"]

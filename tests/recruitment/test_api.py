@@ -3,9 +3,8 @@ step with the same checks as the pages (a refusal names the rule and the earlies
 
 import pytest
 from django.urls import reverse
+from personas import add_user
 
-from dangjian.accounts import services as accounts
-from dangjian.core.context import CLI
 from tests.recruitment.helpers import D, advance, new_id, new_recruit
 
 
@@ -118,14 +117,7 @@ def test_it_creates_an_applicant(world, login):
 
 
 def test_it_answers_403_to_a_viewer_who_may_not_record(world, client, ours):
-    viewer = accounts.create_user(
-        CLI,
-        username="viewer_a",
-        password="Test#Pass2026",
-        full_name="查看",
-        org=world.orgs["ba"],
-        role="viewer",
-    )
+    viewer = add_user("viewer_a", world.orgs["ba"], "viewer", full_name="查看")
     client.force_login(viewer)
     assert client.get(reverse("api-recruit-detail", args=[ours.pk])).status_code == 200
     response = client.post(

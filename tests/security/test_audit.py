@@ -11,11 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from personas import PASSWORD
+from personas import add_user
 
 from dangjian.accounts import services as accounts
 from dangjian.core.audit import AuditAction
-from dangjian.core.context import CLI
 from dangjian.core.models import AuditEntry
 from dangjian.core.roles import ROLE_ACTIONS, Action, Role
 
@@ -75,14 +74,7 @@ def test_it_exports_the_audit_log_to_xlsx(world, tmp_path):
 
 
 def make_user(world, username, org, role):
-    return accounts.create_user(
-        CLI,
-        username=username,
-        password=PASSWORD,
-        full_name=username,
-        org=world.orgs[org],
-        role=role,
-    )
+    return add_user(username, world.orgs[org], role)
 
 
 def test_it_exports_only_the_auditors_subtree(world, tmp_path):

@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from personas import add_user
 
 from dangjian.accounts import services as accounts
 from dangjian.core.context import CLI
@@ -70,14 +71,8 @@ def test_it_shows_the_member_their_own_record(world, login):
 
 
 def test_it_shows_a_probationary_member_their_own_todo(world, login, client):
-    user = accounts.create_user(
-        CLI,
-        username="probie",
-        password="Test#Pass2026",
-        full_name="王五",
-        org=world.orgs["ba"],
-        role="member_self",
-        member=world.members["a3"],
+    user = add_user(
+        "probie", world.orgs["ba"], "member_self", full_name="王五", member=world.members["a3"]
     )
     client.force_login(user)
     html = client.get(reverse("home")).content.decode()
@@ -98,14 +93,7 @@ def test_it_shows_a_secretary_who_is_also_a_member_both(world, login):
 
 
 def test_it_lets_a_user_with_several_roots_choose(world, login):
-    viewer = accounts.create_user(
-        CLI,
-        username="viewer2",
-        password="Test#Pass2026",
-        full_name="两县查看员",
-        org=world.orgs["county2"],
-        role="viewer",
-    )
+    viewer = add_user("viewer2", world.orgs["county2"], "viewer", full_name="两县查看员")
     accounts.grant_role(CLI, viewer, world.orgs["jb"], "viewer")
     client = login(world, "anonymous")
     client.force_login(viewer)

@@ -3,9 +3,8 @@
 import datetime as dt
 
 from django.urls import reverse
-from personas import add_member
+from personas import add_member, add_user
 
-from dangjian.accounts import services as accounts
 from dangjian.core.context import CLI
 from dangjian.core.dates import add_years
 from dangjian.members import services as members
@@ -127,14 +126,8 @@ def test_it_skips_dissolved_orgs_and_groups(world):
 
 
 def test_it_gives_a_probationary_member_their_own_item(world):
-    probie = accounts.create_user(
-        CLI,
-        username="probie",
-        password="Test#Pass2026",
-        full_name="王五",
-        org=world.orgs["ba"],
-        role="member_self",
-        member=world.members["a3"],
+    probie = add_user(
+        "probie", world.orgs["ba"], "member_self", full_name="王五", member=world.members["a3"]
     )
     items = todo_items(probie, TODAY)
     assert [(item.level, item.text, item.due) for item in items] == [

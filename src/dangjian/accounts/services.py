@@ -87,6 +87,11 @@ def account_org_path(user) -> str:
     )
 
 
+def _record_account(actor, action: int, user, changes: dict | None = None) -> None:
+    """An audit row about an account, filed where `account_org_path` puts it."""
+    record(actor, action, user, changes=changes, org_path=account_org_path(user))
+
+
 @transaction.atomic
 def create_user(
     actor,
@@ -223,7 +228,7 @@ def set_password(actor, user, password: str, *, keep_session: str | None = None)
     user.set_password(password)
     user.save(update_fields=["password"])
     _password_set(actor, user)
-    record(actor, AuditAction.PASSWORD_CHANGE, user, org_path=account_org_path(user))
+    _record_account(actor, AuditAction.PASSWORD_CHANGE, user)
     end_sessions(actor, user, keep=keep_session)
 
 
@@ -234,13 +239,7 @@ def set_active(actor, user, active: bool) -> None:
         raise ValidationError(_("不能停用自己的账号"))
     user.is_active = active
     user.save(update_fields=["is_active"])
-    record(
-        actor,
-        AuditAction.UPDATE,
-        user,
-        changes={"is_active": [not active, active]},
-        org_path=account_org_path(user),
-    )
+    _record_account(actor, AuditAction.UPDATE, user, {"is_active": [not active, active]})
     if not active:
         end_sessions(actor, user)
 
@@ -250,7 +249,7 @@ def create_token(actor, user) -> str:
     require_whole_account(actor, user)
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    record(actor, AuditAction.TOKEN_CREATE, user, org_path=account_org_path(user))
+    _record_account(actor, AuditAction.TOKEN_CREATE, user)
     return token.key
 
 
@@ -324,13 +323,7 @@ def end_sessions(actor, user, *, keep: str | None = None) -> int:
         store(session_key=row.session_key).delete()
     LoginSession.objects.filter(pk__in=[row.pk for row in rows]).delete()
     if rows:
-        record(
-            actor,
-            AuditAction.LOGOUT,
-            user,
-            changes={"sessions_ended": [None, len(rows)]},
-            org_path=account_org_path(user),
-        )
+        _record_account(actor, AuditAction.LOGOUT, user, {"sessions_ended": [None, len(rows)]})
     return len(rows)
 
 
@@ -412,12 +405,11 @@ def enable_totp(user, key: str, token: str) -> tuple[TOTPDevice, list[str]]:
         last_t=totp.t(),
     )
     codes = _new_recovery_codes(user)
-    record(
+    _record_account(
         user,
         AuditAction.UPDATE,
         user,
-        changes={"second_factor": [had_one, True], "recovery_codes": [None, len(codes)]},
-        org_path=account_org_path(user),
+        {"second_factor": [had_one, True], "recovery_codes": [None, len(codes)]},
     )
     return device, codes
 
@@ -441,21 +433,9 @@ def verify_second_factor(user, token: str):
             if not allowed:
                 throttled = True
             elif device.verify_token(code):
-                record(
-                    user,
-                    AuditAction.LOGIN,
-                    user,
-                    changes={"second_factor": [None, kind]},
-                    org_path=account_org_path(user),
-                )
+                _record_account(user, AuditAction.LOGIN, user, {"second_factor": [None, kind]})
                 return device
-        record(
-            user,
-            AuditAction.LOGIN_FAILED,
-            user,
-            changes={"second_factor": [None, kind]},
-            org_path=account_org_path(user),
-        )
+        _record_account(user, AuditAction.LOGIN_FAILED, user, {"second_factor": [None, kind]})
     if throttled:
         raise ValidationError({"token": [_("尝试次数过多, 请稍候再试")]})
     raise ValidationError({"token": [_("验证码不正确或已使用过")]})
@@ -466,13 +446,7 @@ def regenerate_recovery_codes(user) -> list[str]:
     if not has_second_factor(user):
         raise ValidationError(_("请先启用双因素认证"))
     codes = _new_recovery_codes(user)
-    record(
-        user,
-        AuditAction.UPDATE,
-        user,
-        changes={"recovery_codes": [None, len(codes)]},
-        org_path=account_org_path(user),
-    )
+    _record_account(user, AuditAction.UPDATE, user, {"recovery_codes": [None, len(codes)]})
     return codes
 
 
@@ -481,13 +455,7 @@ def _remove_second_factor(actor, user) -> bool:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     if had_one:
-        record(
-            actor,
-            AuditAction.UPDATE,
-            user,
-            changes={"second_factor": [True, False]},
-            org_path=account_org_path(user),
-        )
+        _record_account(actor, AuditAction.UPDATE, user, {"second_factor": [True, False]})
     return had_one
 
 
@@ -533,13 +501,7 @@ def unlock(actor, user) -> int:
     require_whole_account(actor, user, Action.MANAGE_SECURITY)
     was_locked = user.get_username() in lockouts([user.get_username()])
     count = axes_reset(username=user.get_username())
-    record(
-        actor,
-        AuditAction.UPDATE,
-        user,
-        changes={"locked_out": [was_locked, False]},
-        org_path=account_org_path(user),
-    )
+    _record_account(actor, AuditAction.UPDATE, user, {"locked_out": [was_locked, False]})
     return count
 
 

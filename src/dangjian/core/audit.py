@@ -1,4 +1,8 @@
-"""Writing audit rows: services call `record` inside their transaction."""
+"""Writing audit rows: services call these inside their transaction.
+
+`created`, `changed` and `deleted` are the one way a service audits a write to a record:
+they take the record's picture (`state`), compare it with the one taken before, and write
+the row. `record` is for events that are not a change of fields (a sign-in, a reveal)."""
 
 import datetime as dt
 import decimal
@@ -9,7 +13,16 @@ from django.db import models
 from dangjian.core.context import current_origin
 from dangjian.core.models import AuditAction, AuditEntry
 
-__all__ = ["AuditAction", "record", "snapshot", "diff"]
+__all__ = [
+    "AuditAction",
+    "changed",
+    "created",
+    "deleted",
+    "diff",
+    "record",
+    "snapshot",
+    "state",
+]
 
 
 def _jsonable(value):
@@ -64,4 +77,67 @@ def record(
         )[:200],
         org_path=org_path,
         changes=changes or {},
+    )
+
+
+def state(obj: models.Model, exclude: tuple[str, ...] = ()) -> dict:
+    """The audit's picture of a record: the model's own `audit_snapshot()` where it defines
+    one (to keep secrets out of the log), else its field values less `exclude`."""
+    shaped = getattr(obj, "audit_snapshot", None)
+    return shaped() if shaped is not None else snapshot(obj, exclude)
+
+
+def created(
+    actor,
+    obj: models.Model,
+    *,
+    org_path: str,
+    exclude: tuple[str, ...] = (),
+    extra: dict | None = None,
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """A new record: every field it was created with."""
+    return changed(
+        actor, obj, None, org_path=org_path, exclude=exclude, extra=extra, object_repr=object_repr
+    )
+
+
+def changed(
+    actor,
+    obj: models.Model,
+    before: dict | None,
+    *,
+    org_path: str,
+    action: int | None = None,
+    exclude: tuple[str, ...] = (),
+    extra: dict | None = None,
+    object_repr: str | None = None,
+) -> AuditEntry | None:
+    """A record saved after `before = state(obj)` was taken (None: the record is new, a
+    CREATE, always written). Writes the fields that differ plus `extra`; nothing when
+    neither has any, so a save that changed nothing leaves no row."""
+    if action is None:
+        action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+    changes = diff(before or {}, state(obj, exclude)) | (extra or {})
+    if not changes and before is not None:
+        return None
+    return record(actor, action, obj, changes=changes, org_path=org_path, object_repr=object_repr)
+
+
+def deleted(
+    actor,
+    obj: models.Model,
+    *,
+    org_path: str,
+    exclude: tuple[str, ...] = (),
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """A record about to be deleted (call before `delete()`, while it still has its key)."""
+    return record(
+        actor,
+        AuditAction.DELETE,
+        obj,
+        changes=diff(state(obj, exclude), {}),
+        org_path=org_path,
+        object_repr=object_repr,
     )

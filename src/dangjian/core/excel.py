@@ -6,6 +6,7 @@ error messages and export. Domain rules live with their apps; this module knows 
 import datetime as dt
 import hashlib
 import io
+import operator
 import re
 import zipfile
 import zlib
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Choices
 from django.utils.functional import Promise, cached_property
@@ -112,6 +114,11 @@ def write_workbook(sheets: Sequence[Sheet], target=None):
                         for v in row
                     ]
                 )
+    return _save(wb, target)
+
+
+def _save(wb: Workbook, target):
+    """Save to `target` (a path or binary file); the bytes when it is None."""
     if target is None:
         buffer = io.BytesIO()
         wb.save(buffer)
@@ -462,6 +469,7 @@ class choice:
     def __init__(self, options):
         self._options = options
         self._mapping: dict | None = None
+        self._labels: dict | None = None
 
     @property
     def fast(self):
@@ -480,14 +488,21 @@ class choice:
             self._mapping = mapping
         return self._mapping
 
+    @property
+    def label_map(self) -> dict:
+        """Stored value -> label (the first label of a value), what an export writes."""
+        if self._labels is None:
+            labels: dict = {}
+            for label, stored in self.mapping.items():
+                labels.setdefault(stored, label)
+            self._labels = labels
+        return self._labels
+
     def labels(self) -> list[str]:
         return [label for label in self.mapping if label]
 
     def label_of(self, value) -> str:
-        for label, stored in self.mapping.items():
-            if stored == value:
-                return label
-        return ""
+        return self.label_map.get(value, "")
 
     def __call__(self, value):
         label = text()(value)
@@ -505,11 +520,28 @@ def raw(value):
     return value
 
 
+def _getter(source: str) -> Callable:
+    """`"name"` or `"org.code"`: the attribute, "" where a link on the way is empty."""
+    first, *rest = source.split(".")
+    if not rest:
+        return operator.attrgetter(first)
+    tail = operator.attrgetter(".".join(rest))
+
+    def get(obj):
+        linked = getattr(obj, first)
+        return "" if linked is None else tail(linked)
+
+    return get
+
+
 @dataclass(frozen=True)
 class Column:
-    """One column of an import template. `parse` gets a non-empty cell and returns the
-    value or raises CellError; `choices` are the allowed values listed in 填写说明 (and as a
-    drop-down); `export` turns an object into the cell value written on export."""
+    """One column of a template, read by the download, the import and the export alike.
+    `parse` gets a non-empty cell and returns the value or raises CellError; `choices`
+    are the allowed values listed in 填写说明 (and as a drop-down); `export` turns a
+    record into the cell written on export: a function of the record, or the name of the
+    attribute it reads ("name", "org.code" through a link). Read by name, a choice column
+    writes the label its parser reads back, so an export re-imports unchanged."""
 
     key: str
     header: str
@@ -518,12 +550,32 @@ class Column:
     choices: Sequence[str] = ()
     note: str = ""
     sample: object = ""
-    export: Callable | None = None
+    export: Callable | str | None = None
     width: int = 0
     # Whether the column itself must be present (exit 2 when missing); defaults to
     # `required`. A conditionally required column (转正日期) is present but may be empty.
     column_required: bool | None = None
     as_text: bool = False
+
+    def __post_init__(self):
+        if isinstance(self.export, str):
+            object.__setattr__(self, "_source", self.export)
+            object.__setattr__(self, "export", self.exporter())
+
+    def exporter(self) -> Callable:
+        """The export as one function. Labels of a choice read by name are looked up when
+        it is built (translations load after import time), not once per cell."""
+        source = self.__dict__.get("_source")
+        if source is None:
+            return self.export or _empty
+        get = _getter(source)
+        if not isinstance(self.parse, choice):
+            return get
+        if not apps.ready:
+            parser = self.parse
+            return lambda obj: parser.label_map.get(get(obj), "")
+        labels = self.parse.label_map
+        return lambda obj: labels.get(get(obj), "")
 
     @property
     def must_be_present(self) -> bool:
@@ -747,14 +799,24 @@ class Template:
         )
         return write_workbook([main, notes])
 
+    def exporter(self, **overrides: Callable) -> Callable[[object], list]:
+        """The row function of an export in this layout: each column's `export`, or the
+        function given for its key (what only the caller knows: whether an ID number may
+        be shown in full, codes looked up once for the whole export)."""
+        unknown = set(overrides) - set(self.by_key)
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        getters = [overrides.get(column.key) or column.exporter() for column in self.columns]
+        return lambda obj: [get(obj) for get in getters]
+
     def export_row(self, obj) -> list:
-        return [column.export(obj) if column.export else "" for column in self.columns]
+        return self.exporter()(obj)
 
     def export_workbook(self, objects: Iterable, target=None, row=None):
         """Records in the template's layout, so an export can be edited and imported.
         Cells hold plain values (text stays text); unlike the template, no per-cell text
         format, which would cost a styled cell each on a 100,000-row export."""
-        make_row = row or self.export_row
+        make_row = row or self.exporter()
         main = Sheet(
             self.title,
             self.headers,
@@ -763,6 +825,10 @@ class Template:
             required=frozenset(i for i, c in enumerate(self.columns) if c.required),
         )
         return write_workbook([main], target)
+
+
+def _empty(obj) -> str:
+    return ""
 
 
 def _plain(value):
@@ -858,12 +924,7 @@ def report_workbook(sheet: SheetData, problems: Sequence[CellProblem], target=No
     ws_list.append(list_header)
     for problem in sorted(problems, key=lambda p: p.row):
         ws_list.append([problem.row, safe_value(problem.column), safe_value(problem.message)])
-    if target is None:
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return buffer.getvalue()
-    wb.save(target)
-    return None
+    return _save(wb, target)
 
 
 def _report_value(value):

@@ -219,30 +219,26 @@ def start_job(job: ImportJob, status: str, phase: str) -> ImportJob:
     return update_job(job, status=status, phase=phase, progress=1, started_at=timezone.now())
 
 
-def reject_job(job: ImportJob, message: str) -> ImportJob:
+def _end_job(job: ImportJob, status: str, message: str) -> ImportJob:
+    """A job that ends without writing: the upload goes, the message stays."""
     _remove(job.upload)
     return update_job(
         job,
-        status=JobStatus.REJECTED,
+        status=status,
         message=message,
         upload="",
         progress=100,
         phase="",
         finished_at=timezone.now(),
     )
+
+
+def reject_job(job: ImportJob, message: str) -> ImportJob:
+    return _end_job(job, JobStatus.REJECTED, message)
 
 
 def fail_job(job: ImportJob, message: str) -> ImportJob:
-    _remove(job.upload)
-    return update_job(
-        job,
-        status=JobStatus.FAILED,
-        message=message,
-        upload="",
-        progress=100,
-        phase="",
-        finished_at=timezone.now(),
-    )
+    return _end_job(job, JobStatus.FAILED, message)
 
 
 def invalid_job(job: ImportJob, outcome) -> ImportJob:
@@ -324,15 +320,6 @@ def is_running(job: ImportJob) -> bool:
 # -- exports ----------------------------------------------------------------------------------
 
 
-def _common_path(paths) -> str:
-    paths = sorted(set(paths))
-    common = paths[0] if paths else ""
-    for path in paths:
-        while not path.startswith(common):
-            common = common[:-1]
-    return common[: len(common) - len(common) % Organization.steplen]
-
-
 def _audit_export(actor, template: str, content: bytes, count: int, paths, **extra) -> str:
     sha256 = sha256_bytes(content)
     record(
@@ -345,7 +332,7 @@ def _audit_export(actor, template: str, content: bytes, count: int, paths, **ext
             "sha256": [None, sha256],
             **{key: [None, value] for key, value in extra.items()},
         },
-        org_path=_common_path(paths),
+        org_path=Organization.common_path(paths),
         object_repr=(_("导出%(what)s %(n)d条") % {"what": template, "n": count})[:200],
     )
     return sha256

@@ -61,24 +61,24 @@ def _execute(job: ImportJob, *, dry_run: bool) -> None:
         services.done_job(job, outcome)
 
 
+def _run(job_id: int, waiting: str, running: str, phase: str, *, dry_run: bool) -> str:
+    """Take the job if it still waits in `waiting` (another worker may have taken it)."""
+    job = _load(job_id, waiting)
+    if job is None:
+        return "skipped"
+    services.start_job(job, running, phase)
+    _execute(job, dry_run=dry_run)
+    return str(job.status)
+
+
 @task()
 def check_upload(job_id: int) -> str:
     """Parse and check every row without writing; the page then shows the report."""
     services.purge_stale()
-    job = _load(job_id, JobStatus.PENDING)
-    if job is None:
-        return "skipped"
-    services.start_job(job, JobStatus.CHECKING, _("正在校验"))
-    _execute(job, dry_run=True)
-    return str(job.status)
+    return _run(job_id, JobStatus.PENDING, JobStatus.CHECKING, _("正在校验"), dry_run=True)
 
 
 @task()
 def import_upload(job_id: int) -> str:
     """Check again (the database may have changed since) and write, all or nothing."""
-    job = _load(job_id, JobStatus.QUEUED)
-    if job is None:
-        return "skipped"
-    services.start_job(job, JobStatus.IMPORTING, _("正在导入"))
-    _execute(job, dry_run=False)
-    return str(job.status)
+    return _run(job_id, JobStatus.QUEUED, JobStatus.IMPORTING, _("正在导入"), dry_run=False)

@@ -413,39 +413,21 @@ def _write_accounts(city: City, persons: list[Person]) -> None:
     root = city.root.obj
     county = city.org(COUNTY_CODE).obj
     admin, county_user, branch_user, member_user = DEMO_ACCOUNTS
-    accounts.create_user(
-        CLI,
-        username=admin.username,
-        password=admin.password,
-        full_name=str(admin.who),
-        org=root,
-        role=Role.ADMIN,
-    )
-    accounts.create_user(
-        CLI,
-        username=county_user.username,
-        password=county_user.password,
-        full_name=str(county_user.who),
-        org=county,
-        role=Role.ORGANISER,
-    )
-    accounts.create_user(
-        CLI,
-        username=branch_user.username,
-        password=branch_user.password,
-        full_name=secretary.name,
-        org=branch.obj,
-        role=Role.ORGANISER,
-    )
-    accounts.create_user(
-        CLI,
-        username=member_user.username,
-        password=member_user.password,
-        full_name=member.name,
-        org=branch.obj,
-        role=Role.MEMBER_SELF,
-        member=member.member,
-    )
+    for account, full_name, org, role, record in (
+        (admin, str(admin.who), root, Role.ADMIN, None),
+        (county_user, str(county_user.who), county, Role.ORGANISER, None),
+        (branch_user, secretary.name, branch.obj, Role.ORGANISER, None),
+        (member_user, member.name, branch.obj, Role.MEMBER_SELF, member.member),
+    ):
+        accounts.create_user(
+            CLI,
+            username=account.username,
+            password=account.password,
+            full_name=full_name,
+            org=org,
+            role=role,
+            member=record,
+        )
 
 
 __all__ = ["DEMO_ACCOUNTS", "ROOT_CODE", "SEED_DAY", "LoadResult", "is_loaded", "load_city"]

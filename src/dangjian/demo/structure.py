@@ -140,6 +140,21 @@ class _Builder:
         self.schools.append(spec)
         return spec
 
+    def town_schools(self, region, prefix, area, town_name, *, juniors, nine_years, sizes):
+        """A town's 中学, 九年制学校 and 中心小学 (teachers drawn from `sizes`, in that
+        order), each with a 党支部 of its own under the 学区党总支 `area`."""
+        rng = self.rng
+        for stage, school_names, (low, high), share_old, old_from in (
+            (SchoolStage.JUNIOR, juniors, sizes[0], 0.6, "1995-01-01"),
+            (SchoolStage.NINE_YEAR, nine_years, sizes[1], 0.4, "2000-01-01"),
+            (SchoolStage.PRIMARY, [f"{town_name}中心小学"], sizes[2], 0.5, "1998-01-01"),
+        ):
+            for school_name in school_names:
+                school = self.school(
+                    region, prefix, school_name, stage, Locality.TOWN, rng.randint(low, high), area
+                )
+                self.single(school, area, self.older_or_campaign(share_old, old_from))
+
     def branch_code(self, prefix: str) -> str:
         seq = self._branch_seq.get(prefix, 0) + 1
         self._branch_seq[prefix] = seq
@@ -317,39 +332,17 @@ def _district(b: _Builder, root: OrgSpec) -> Region:
     for code, town in names.DISTRICT_TOWNS:
         town_name = town + names.DISTRICT_TOWN_SUFFIX.get(town, "镇")
         gb = area(code, town)
-        if town in names.DISTRICT_JUNIOR_TOWNS:
-            school = b.school(
-                region,
-                prefix,
-                f"示例区{town}中学",
-                SchoolStage.JUNIOR,
-                Locality.TOWN,
-                rng.randint(45, 80),
-                gb,
-            )
-            b.single(school, gb, b.older_or_campaign(0.6, "1995-01-01"))
-        for stem, home in names.DISTRICT_NINE_YEAR:
-            if home == town:
-                school = b.school(
-                    region,
-                    prefix,
-                    f"示例区{stem}九年制学校",
-                    SchoolStage.NINE_YEAR,
-                    Locality.TOWN,
-                    rng.randint(40, 70),
-                    gb,
-                )
-                b.single(school, gb, b.older_or_campaign(0.4, "2000-01-01"))
-        school = b.school(
+        b.town_schools(
             region,
             prefix,
-            f"{town_name}中心小学",
-            SchoolStage.PRIMARY,
-            Locality.TOWN,
-            rng.randint(28, 45),
             gb,
+            town_name,
+            juniors=[f"示例区{town}中学"] if town in names.DISTRICT_JUNIOR_TOWNS else [],
+            nine_years=[
+                f"示例区{s}九年制学校" for s, home in names.DISTRICT_NINE_YEAR if home == town
+            ],
+            sizes=((45, 80), (40, 70), (28, 45)),
         )
-        b.single(school, gb, b.older_or_campaign(0.5, "1998-01-01"))
         count, groups = names.DISTRICT_VILLAGES[town]
         small = [
             b.school(
@@ -472,38 +465,15 @@ def _county(
             b.day("2006-01-01", "2010-06-30"),
             region,
         )
-        if index < juniors - 2:
-            school = b.school(
-                region,
-                prefix,
-                f"{name}{town}中学",
-                SchoolStage.JUNIOR,
-                Locality.TOWN,
-                rng.randint(40, 75),
-                gb,
-            )
-            b.single(school, gb, b.older_or_campaign(0.6, "1995-01-01"))
-        if index >= len(towns) - nine_years:
-            school = b.school(
-                region,
-                prefix,
-                f"{name}{town}九年制学校",
-                SchoolStage.NINE_YEAR,
-                Locality.TOWN,
-                rng.randint(35, 65),
-                gb,
-            )
-            b.single(school, gb, b.older_or_campaign(0.4, "2000-01-01"))
-        school = b.school(
+        b.town_schools(
             region,
             prefix,
-            f"{town_name}中心小学",
-            SchoolStage.PRIMARY,
-            Locality.TOWN,
-            rng.randint(25, 45),
             gb,
+            town_name,
+            juniors=[f"{name}{town}中学"] if index < juniors - 2 else [],
+            nine_years=[f"{name}{town}九年制学校"] if index >= len(towns) - nine_years else [],
+            sizes=((40, 75), (35, 65), (25, 45)),
         )
-        b.single(school, gb, b.older_or_campaign(0.5, "1998-01-01"))
         small: list[SchoolSpec] = []
         for _ in range(per_town[index]):
             teachers = rng.randint(4, 11) if rng.random() < 0.45 else rng.randint(12, 24)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.batches import in_chunks, pks_in
 from dangjian.core.crypto import decrypt_id
 from dangjian.core.excel import (
     CellError,
@@ -56,12 +57,9 @@ CATEGORY = choice(Category)
 BACKBONE = choice(Backbone)
 
 
-def _category(member: Member, today: dt.date) -> str:
-    return (
-        Category.FULL
-        if member.converted_on and member.converted_on <= today
-        else (Category.PROBATIONARY)
-    )
+def _category(member, today: dt.date) -> str:
+    converted = member.converted_on
+    return Category.FULL if converted and converted <= today else Category.PROBATIONARY
 
 
 MEMBER_TEMPLATE = Template(
@@ -74,7 +72,7 @@ MEMBER_TEMPLATE = Template(
             required=True,
             parse=text(50),
             sample=gettext_lazy("张三"),
-            export=lambda m: m.name,
+            export="name",
         ),
         Column(
             "sex",
@@ -83,7 +81,7 @@ MEMBER_TEMPLATE = Template(
             parse=SEX,
             note=gettext_lazy("须与公民身份号码第17位一致"),
             sample=gettext_lazy("男"),
-            export=lambda m: SEX.label_of(m.sex),
+            export="sex",
         ),
         Column(
             "ethnicity",
@@ -91,7 +89,7 @@ MEMBER_TEMPLATE = Template(
             required=True,
             parse=choice(ETHNIC_GROUPS),
             sample="汉族",
-            export=lambda m: m.ethnicity,
+            export="ethnicity",
         ),
         Column(
             "id_number",
@@ -111,7 +109,7 @@ MEMBER_TEMPLATE = Template(
             parse=dates(),
             note=gettext_lazy("可不填; 填写时须与公民身份号码一致"),
             sample=dt.date(1985, 5, 1),
-            export=lambda m: m.birth_date,
+            export="birth_date",
         ),
         Column(
             "education",
@@ -119,7 +117,7 @@ MEMBER_TEMPLATE = Template(
             required=True,
             parse=EDUCATION,
             sample=gettext_lazy("大学本科"),
-            export=lambda m: EDUCATION.label_of(m.education),
+            export="education",
         ),
         Column(
             "org_code",
@@ -128,7 +126,7 @@ MEMBER_TEMPLATE = Template(
             parse=code(),
             note=gettext_lazy("党支部、联合党支部或临时党支部的组织代码, 须在您的管理范围内"),
             sample="XX-ZB01",
-            export=lambda m: m.org.code,
+            export="org.code",
             as_text=True,
         ),
         Column(
@@ -137,7 +135,7 @@ MEMBER_TEMPLATE = Template(
             parse=code(),
             note=gettext_lazy("学校代码"),
             sample="XX-S001",
-            export=lambda m: m.work_unit.code if m.work_unit_id else "",
+            export="work_unit.code",
             as_text=True,
         ),
         Column(
@@ -146,7 +144,7 @@ MEMBER_TEMPLATE = Template(
             required=True,
             parse=PERSON_TYPE,
             sample=gettext_lazy("专任教师"),
-            export=lambda m: PERSON_TYPE.label_of(m.person_type),
+            export="person_type",
         ),
         Column(
             "category",
@@ -163,7 +161,7 @@ MEMBER_TEMPLATE = Template(
             parse=dates(),
             note=gettext_lazy("支部大会接收为预备党员的日期; 入党时须年满18岁, 不能晚于今天"),
             sample=dt.date(2010, 7, 1),
-            export=lambda m: m.joined_on,
+            export="joined_on",
         ),
         Column(
             "converted_on",
@@ -172,7 +170,7 @@ MEMBER_TEMPLATE = Template(
             parse=dates(),
             note=gettext_lazy("正式党员必填, 在入党日期后满1年至2年之间; 预备党员不填"),
             sample=dt.date(2011, 7, 1),
-            export=lambda m: m.converted_on,
+            export="converted_on",
         ),
         Column(
             "phone",
@@ -180,7 +178,7 @@ MEMBER_TEMPLATE = Template(
             parse=text(20),
             note=gettext_lazy("以1开头的11位手机号码, 或带区号的固定电话(如0951-1234567)"),
             sample="13800138000",
-            export=lambda m: m.phone,
+            export="phone",
             as_text=True,
         ),
         Column(
@@ -188,14 +186,14 @@ MEMBER_TEMPLATE = Template(
             gettext_lazy("专业技术职务"),
             parse=text(50),
             sample=gettext_lazy("一级教师"),
-            export=lambda m: m.title,
+            export="title",
         ),
         Column(
             "backbone",
             gettext_lazy("骨干类别"),
             parse=BACKBONE,
             sample=gettext_lazy("无"),
-            export=lambda m: BACKBONE.label_of(m.backbone),
+            export="backbone",
         ),
     ],
     description=gettext_lazy(
@@ -224,18 +222,7 @@ class MemberPlan:
 
 
 def _by_code(queryset, codes) -> dict:
-    found = {}
-    for chunk in services._chunks(sorted(set(codes))):
-        for obj in queryset.filter(code__in=chunk):
-            found[obj.code] = obj
-    return found
-
-
-def _pks(queryset, pks) -> set[int]:
-    found: set[int] = set()
-    for chunk in services._chunks(sorted(set(pks))):
-        found.update(queryset.filter(pk__in=chunk).values_list("pk", flat=True))
-    return found
+    return {obj.code: obj for obj in in_chunks(queryset, "code", codes)}
 
 
 def check_members(actor, rows: list[ParsedRow], problems: list[CellProblem], progress=None) -> Plan:
@@ -253,7 +240,9 @@ def check_members(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
         Organization.objects.restrict(actor, Action.VIEW).only("pk", "code", "kind", "path"),
         (row.values["org_code"] for row in rows if row.values.get("org_code")),
     )
-    addable = _pks(Organization.objects.restrict(actor, Action.ADD), [o.pk for o in orgs.values()])
+    addable = pks_in(
+        Organization.objects.restrict(actor, Action.ADD), [o.pk for o in orgs.values()]
+    )
     schools = _by_code(
         School.objects.restrict(actor, Action.VIEW).only("pk", "code"),
         (row.values["work_unit_code"] for row in rows if row.values.get("work_unit_code")),
@@ -269,7 +258,7 @@ def check_members(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
         else:
             first_seen[number] = row.number
     existing = services.existing_id_numbers(first_seen)
-    changeable = _pks(
+    changeable = pks_in(
         Member.objects.restrict(actor, Action.CHANGE), [m.pk for m in existing.values()]
     )
     if progress:
@@ -408,49 +397,17 @@ def export_row_builder(
     instance, no org and no school per member."""
     full_ids = full_ids or set()
     today = timezone.localdate()
-    labels = {
-        key: {value: label for label, value in parser.mapping.items()}
-        for key, parser in (
-            ("sex", SEX),
-            ("education", EDUCATION),
-            ("person_type", PERSON_TYPE),
-            ("category", CATEGORY),
-            ("backbone", BACKBONE),
-        )
-    }
-    sex, education, person_type = labels["sex"], labels["education"], labels["person_type"]
-    category, backbone = labels["category"], labels["backbone"]
 
-    def org_code(member):
-        return org_codes[member.org_id] if org_codes is not None else member.org.code
-
-    def school_code(member):
-        if not member.work_unit_id:
-            return ""
-        return (
-            school_codes[member.work_unit_id] if school_codes is not None else member.work_unit.code
-        )
-
-    # The template's columns in order (a test holds the two in step with `Column.export`).
-    def row(member) -> list:
+    def id_number(member):
         number = decrypt_id(member.id_cipher)
-        converted = member.converted_on
-        return [
-            member.name,
-            sex.get(member.sex, ""),
-            member.ethnicity,
-            number if member.pk in full_ids else mask_id_number(number),
-            member.birth_date,
-            education.get(member.education, ""),
-            org_code(member),
-            school_code(member),
-            person_type.get(member.person_type, ""),
-            category[Category.FULL if converted and converted <= today else Category.PROBATIONARY],
-            member.joined_on,
-            converted,
-            member.phone,
-            member.title,
-            backbone.get(member.backbone, ""),
-        ]
+        return number if member.pk in full_ids else mask_id_number(number)
 
-    return row
+    overrides = {"id_number": id_number}
+    if org_codes is not None:
+        overrides["org_code"] = lambda member: org_codes[member.org_id]
+    if school_codes is not None:
+        overrides["work_unit_code"] = lambda member: (
+            school_codes[member.work_unit_id] if member.work_unit_id else ""
+        )
+    overrides["category"] = lambda member: CATEGORY.label_map[_category(member, today)]
+    return MEMBER_TEMPLATE.exporter(**overrides)

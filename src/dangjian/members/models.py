@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import crypto, pinyin
+from dangjian.core.audit import snapshot
 from dangjian.core.scope import RestrictedQuerySetMixin, path_q
 from dangjian.core.validators import id_birth_date, mask_id_number
 from dangjian.members.choices import (
     ETHNIC_CHOICES,
+    HAN,
     Backbone,
     Category,
     Education,
@@ -23,9 +25,9 @@ from dangjian.members.choices import (
 from dangjian.orgs.models import Organization, School
 
 
-class MemberQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+class PersonQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     def search(self, text: str):
-        """Name, full pinyin, pinyin initials, or the visible ID suffix."""
+        """Name, full pinyin or pinyin initials (and what `_search_q` adds)."""
         text = (text or "").strip()
         if not text:
             return self
@@ -33,17 +35,15 @@ class MemberQuerySet(RestrictedQuerySetMixin, models.QuerySet):
         q = Q(name__contains=text)
         if lowered.isascii() and lowered.isalpha():
             q |= Q(name_pinyin__startswith=lowered) | Q(name_initials__startswith=lowered)
-        # Only the 4 characters the mask shows may be searched, so search reveals nothing more.
-        suffix = text.upper()
-        if len(suffix) == 4 and suffix[:3].isdigit() and (suffix[3].isdigit() or suffix[3] == "X"):
-            q |= Q(id_suffix=suffix)
-        return self.filter(q)
+        extra = self._search_q(text)
+        return self.filter(q if extra is None else q | extra)
 
-    def current(self):
-        return self.filter(status=Status.ACTIVE)
+    def _search_q(self, text: str) -> Q | None:
+        """More ways a model's people may be found by `text`."""
+        return None
 
     def with_id_numbers(self, numbers):
-        """Members holding any of these ID numbers: the one way to look up by number. Numbers
+        """People holding any of these ID numbers: the one way to look up by number. Numbers
         are stored encrypted, so the lookup goes through their keyed hash."""
         hashes = {
             crypto.hash_id(number.strip().upper())
@@ -53,86 +53,85 @@ class MemberQuerySet(RestrictedQuerySetMixin, models.QuerySet):
         return self.filter(id_hash__in=sorted(hashes))
 
 
-class Member(models.Model):
-    """党员. Fields follow the national member system and INTERFACES 4.3."""
+class MemberQuerySet(PersonQuerySet):
+    def _search_q(self, text: str) -> Q | None:
+        # Only the 4 characters the mask shows may be searched, so search reveals nothing more.
+        suffix = text.upper()
+        if len(suffix) == 4 and suffix[:3].isdigit() and (suffix[3].isdigit() or suffix[3] == "X"):
+            return Q(id_suffix=suffix)
+        return super()._search_q(text)
+
+    def current(self):
+        return self.filter(status=Status.ACTIVE)
+
+
+# Columns the audit never shows: derived keys, timestamps, and the ID number's ciphertext and
+# hash (the audit keeps the mask instead, see `Person.audit_snapshot`).
+PERSON_AUDIT_EXCLUDE = (
+    "name_pinyin",
+    "name_initials",
+    "created_at",
+    "updated_at",
+    "id_cipher",
+    "id_hash",
+    "id_suffix",
+)
+
+
+# What a person record holds whatever the register (`id_number` is the clear-text property
+# over the encrypted columns); each register adds its org and work unit.
+PERSON_FIELDS = (
+    "name",
+    "sex",
+    "ethnicity",
+    "id_number",
+    "education",
+    "person_type",
+    "backbone",
+    "title",
+    "phone",
+)
+
+
+class Person(models.Model):
+    """What a member (党员) and a person in the 发展党员 pipeline both are: the identity and
+    personal fields of INTERFACES 4.3, with the 公民身份号码 never stored in clear (DESIGN 7).
+    Each concrete model adds its org, work unit and own history."""
 
     name = models.CharField(_("姓名"), max_length=50)
     name_pinyin = models.CharField(_("姓名全拼"), max_length=200, blank=True, db_index=True)
     name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, db_index=True)
     sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices)
-    ethnicity = models.CharField(_("民族"), max_length=10, choices=ETHNIC_CHOICES, default="汉族")
-    # The 公民身份号码 is never stored in clear (DESIGN 7): `id_number` below is a property
-    # over these three columns.
+    ethnicity = models.CharField(_("民族"), max_length=10, choices=ETHNIC_CHOICES, default=HAN)
+    # `id_number` below is a property over these three columns.
     id_cipher = models.TextField(_("公民身份号码(密文)"), editable=False)
     id_hash = models.CharField(
-        _("公民身份号码(查找摘要)"),
-        max_length=64,
-        unique=True,
-        editable=False,
-        error_messages={"unique": _("公民身份号码已存在")},
+        _("公民身份号码(查找摘要)"), max_length=64, db_index=True, editable=False
     )
     # The last 4 characters are shown in the mask anyway; kept in clear for search.
-    id_suffix = models.CharField(_("身份证号后4位"), max_length=4, db_index=True, editable=False)
+    id_suffix = models.CharField(_("身份证号后4位"), max_length=4, editable=False)
     birth_date = models.DateField(_("出生日期"))
     education = models.CharField(_("学历"), max_length=30, choices=Education.choices)
-    org = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党组织")
-    )
-    work_unit = models.ForeignKey(
-        School,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="staff_members",
-        verbose_name=_("工作单位"),
-    )
     person_type = models.CharField(_("人员类型"), max_length=20, choices=PersonType.choices)
-    joined_on = models.DateField(_("入党日期"))
-    converted_on = models.DateField(_("转正日期"), null=True, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    title = models.CharField(_("专业技术职务"), max_length=50, blank=True)
     backbone = models.CharField(_("骨干类别"), max_length=20, choices=Backbone.choices, blank=True)
-    status = models.CharField(
-        _("党籍状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
-    )
-    left_on = models.DateField(_("离开日期"), null=True, blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="member",
-        verbose_name=_("登录账号"),
-    )
+    title = models.CharField(_("专业技术职务"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = MemberQuerySet.as_manager()
-
     class Meta:
-        verbose_name = _("党员")
-        verbose_name_plural = _("党员")
-        ordering = ["org__path", "name", "id"]
-        indexes = [models.Index(fields=["org", "status"], name="member_org_status")]
+        abstract = True
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
         self.fill_derived()
-        adding = self._state.adding
         super().save(*args, **kwargs)
-        fields = kwargs.get("update_fields")
-        if not adding and (fields is None or MIRRORED_ATTNAMES & _attnames(fields)):
-            mirror_to_spells([self.pk])
 
     @classmethod
     def scope_q(cls, paths):
         return path_q("org__path", paths)
-
-    @classmethod
-    def self_q(cls, user):
-        return Q(user_id=user.pk)
 
     def fill_derived(self) -> None:
         """Pinyin keys and birth date follow from name and ID number (also for bulk paths)."""
@@ -153,7 +152,7 @@ class Member(models.Model):
         if cached is not None and cached[0] == self.id_cipher:
             return cached[1]
         plain = crypto.decrypt_id(self.id_cipher) if self.id_cipher else ""
-        self._id_plain = (self.id_cipher, plain)
+        self.__dict__["_id_plain"] = (self.id_cipher, plain)
         return plain
 
     @id_number.setter
@@ -168,17 +167,84 @@ class Member(models.Model):
             return  # unchanged: keep the ciphertext, so an edit does not look like a change
         if not number:
             self.id_cipher, self.id_hash, self.id_suffix = "", "", ""
-            self._id_plain = ("", "")
+            self.__dict__["_id_plain"] = ("", "")
             return
         self.id_cipher = crypto.encrypt_id(number)
         self.id_hash = crypto.hash_id(number)
         self.id_suffix = number[-4:]
-        self._id_plain = (self.id_cipher, number)
+        self.__dict__["_id_plain"] = (self.id_cipher, number)
 
     @property
     def masked_id(self) -> str:
         number = self.id_number
         return mask_id_number(number if isinstance(number, str) else "")
+
+    def person_values(self) -> dict:
+        """The PERSON_FIELDS of this record, e.g. to open a member record for a recruit."""
+        return {name: getattr(self, name) for name in PERSON_FIELDS}
+
+    def audit_snapshot(self) -> dict:
+        """What the audit keeps of a person: the mask, never the number's columns."""
+        data = snapshot(self, exclude=PERSON_AUDIT_EXCLUDE)
+        data["id_number"] = self.masked_id
+        return data
+
+
+class Member(Person):
+    """党员. Fields follow the national member system and INTERFACES 4.3."""
+
+    id_hash = models.CharField(
+        _("公民身份号码(查找摘要)"),
+        max_length=64,
+        unique=True,
+        editable=False,
+        error_messages={"unique": _("公民身份号码已存在")},
+    )
+    id_suffix = models.CharField(_("身份证号后4位"), max_length=4, db_index=True, editable=False)
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党组织")
+    )
+    work_unit = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_members",
+        verbose_name=_("工作单位"),
+    )
+    joined_on = models.DateField(_("入党日期"))
+    converted_on = models.DateField(_("转正日期"), null=True, blank=True)
+    status = models.CharField(
+        _("党籍状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    left_on = models.DateField(_("离开日期"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("登录账号"),
+    )
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        ordering = ["org__path", "name", "id"]
+        indexes = [models.Index(fields=["org", "status"], name="member_org_status")]
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if not adding and (fields is None or MIRRORED_ATTNAMES & _attnames(fields)):
+            mirror_to_spells([self.pk])
+
+    @classmethod
+    def self_q(cls, user):
+        return Q(user_id=user.pk)
 
     def category_on(self, day: dt.date | None = None) -> str:
         day = day or timezone.localdate()

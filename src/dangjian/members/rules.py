@@ -13,6 +13,32 @@ from dangjian.members.choices import Category, Sex
 from dangjian.orgs.models import MEMBER_ORG_KINDS
 
 
+def person_problems(*, name, sex, id_number, phone, add) -> str | None:
+    """The checks every person record shares (members and the 发展党员 pipeline): name, the
+    ID number and the sex it encodes, phone. Reports through `add(field, message)`; returns
+    the normalized number when it is valid."""
+    if not name or not str(name).strip():
+        add("name", _("姓名不能为空"))
+    elif len(str(name).strip()) > 50:
+        add("name", _("姓名不能超过50个字"))
+    number = None
+    try:
+        number = validate_id_number(id_number)
+    except ValidationError as exc:
+        add("id_number", exc.messages[0])
+    if number and sex and sex != id_sex(number):
+        add(
+            "sex",
+            _("性别与公民身份号码不符(号码第17位表示%(sex)s)") % {"sex": Sex(id_sex(number)).label},
+        )
+    if phone:
+        try:
+            validate_phone(phone)
+        except ValidationError as exc:
+            add("phone", exc.messages[0])
+    return number
+
+
 def member_problems(
     *,
     name: str | None,
@@ -33,24 +59,9 @@ def member_problems(
     def add(field, message):
         errors.setdefault(field, []).append(message)
 
-    if not name or not str(name).strip():
-        add("name", _("姓名不能为空"))
-    elif len(str(name).strip()) > 50:
-        add("name", _("姓名不能超过50个字"))
-
-    number = None
-    try:
-        number = validate_id_number(id_number)
-    except ValidationError as exc:
-        add("id_number", exc.messages[0])
+    number = person_problems(name=name, sex=sex, id_number=id_number, phone=phone, add=add)
     if number:
         born = id_birth_date(number)
-        if sex and sex != id_sex(number):
-            add(
-                "sex",
-                _("性别与公民身份号码不符(号码第17位表示%(sex)s)")
-                % {"sex": Sex(id_sex(number)).label},
-            )
         if birth_date and birth_date != born:
             add(
                 "birth_date",
@@ -88,10 +99,4 @@ def member_problems(
             add("converted_on", _("转正日期不能晚于今天"))
     elif category == Category.PROBATIONARY and converted_on is not None:
         add("converted_on", _("预备党员不能填写转正日期"))
-
-    if phone:
-        try:
-            validate_phone(phone)
-        except ValidationError as exc:
-            add("phone", exc.messages[0])
     return errors

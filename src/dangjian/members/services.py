@@ -9,7 +9,9 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.audit import AuditAction, diff, record, snapshot
+from dangjian.core import audit
+from dangjian.core.audit import AuditAction, record
+from dangjian.core.batches import chunks, lookup_size, pks_in
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
 from dangjian.core.validators import normalize_id_number
@@ -17,6 +19,7 @@ from dangjian.members import rules
 from dangjian.members.choices import LEAVING_EVENTS, Category, EventKind, Status
 from dangjian.members.models import (
     MIRRORED,
+    PERSON_FIELDS,
     Member,
     MemberEvent,
     Membership,
@@ -25,46 +28,30 @@ from dangjian.members.models import (
 )
 from dangjian.orgs.models import Organization
 
-MEMBER_FIELDS = (
-    "name",
-    "sex",
-    "ethnicity",
-    "id_number",
-    "education",
-    "org",
-    "work_unit",
-    "person_type",
-    "joined_on",
-    "converted_on",
-    "phone",
-    "title",
-    "backbone",
-    "user",
-)
-# The ID number's columns hold ciphertext and a keyed hash: the audit keeps the mask instead.
-AUDIT_EXCLUDE = (
-    "name_pinyin",
-    "name_initials",
-    "created_at",
-    "updated_at",
-    "id_cipher",
-    "id_hash",
-    "id_suffix",
-)
+MEMBER_FIELDS = (*PERSON_FIELDS, "org", "work_unit", "joined_on", "converted_on", "user")
 
 
-def _validate(member: Member, category: str | None) -> None:
-    errors = rules.member_problems(
+def _problems(member: Member, org, category: str | None, today=None) -> dict:
+    """`rules.member_problems` over a record being written; without a category, the one
+    its 转正日期 implies."""
+    if category is None:
+        category = Category.FULL if member.converted_on else Category.PROBATIONARY
+    return rules.member_problems(
         name=member.name,
         sex=member.sex,
         id_number=member.id_number,
         birth_date=None,
-        org_kind=member.org.kind if member.org_id else None,
+        org_kind=org.kind if org is not None else None,
         category=category,
         joined_on=member.joined_on,
         converted_on=member.converted_on,
         phone=member.phone,
+        today=today,
     )
+
+
+def _validate(member: Member, category: str | None) -> None:
+    errors = _problems(member, member.org if member.org_id else None, category)
     if not errors:
         member.id_number = normalize_id_number(member.id_number)
         member.fill_derived()
@@ -85,12 +72,6 @@ def _with_id_number_errors(errors: dict) -> dict:
     return moved
 
 
-def _audit_snapshot(member: Member) -> dict:
-    data = snapshot(member, exclude=AUDIT_EXCLUDE)
-    data["id_number"] = member.masked_id
-    return data
-
-
 def _event(member, kind, on, org, from_org=None, note="") -> MemberEvent:
     return MemberEvent.objects.create(
         member=member, kind=kind, on=on, org=org, from_org=from_org, note=note
@@ -105,8 +86,6 @@ def create_member(
     member = Member(**{k: fields[k] for k in MEMBER_FIELDS if k in fields})
     if member.org_id:
         require(actor, Action.ADD, member.org)
-    if category is None:
-        category = Category.FULL if member.converted_on else Category.PROBATIONARY
     _validate(member, category)
     if moved_in_on and moved_in_on < member.joined_on:
         raise ValidationError({"moved_in_on": [_("转入日期不能早于入党日期")]})
@@ -120,13 +99,7 @@ def create_member(
     if member.converted_on:
         _event(member, EventKind.CONVERTED, member.converted_on, member.org)
     Membership.objects.create(member=member, org=member.org, start_on=start)
-    record(
-        actor,
-        AuditAction.CREATE,
-        member,
-        changes=diff({}, _audit_snapshot(member)),
-        org_path=member.org.path,
-    )
+    audit.created(actor, member, org_path=member.org.path)
     require(actor, Action.VIEW, member)
     return member
 
@@ -143,14 +116,12 @@ def update_member(
     """Change a record. A new org is a transfer within the system dated `transfer_on`."""
     require(actor, Action.CHANGE, member)
     member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
-    before = _audit_snapshot(member)
+    before = audit.state(member)
     old_org = member.org
     old_converted = member.converted_on
     for key in MEMBER_FIELDS:
         if key in fields:
             setattr(member, key, fields[key])
-    if category is None:
-        category = Category.FULL if member.converted_on else Category.PROBATIONARY
     _validate(member, category)
     moved = member.org_id != old_org.pk
     if moved:
@@ -186,9 +157,7 @@ def update_member(
             first.save(update_fields=["start_on"])
         joined_event.on = member.joined_on
         joined_event.save(update_fields=["on"])
-    changes = diff(before, _audit_snapshot(member))
-    if changes:
-        record(actor, AuditAction.UPDATE, member, changes=changes, org_path=member.org.path)
+    audit.changed(actor, member, before, org_path=member.org.path)
     require(actor, Action.VIEW, member)
     return member
 
@@ -213,7 +182,7 @@ def record_leaving(actor, member: Member, *, kind: str, on: dt.date, note: str =
         )
     if kind == EventKind.CANCELLED and member.converted_on:
         raise ValidationError({"kind": [_("只有预备党员才能取消预备党员资格")]})
-    before = _audit_snapshot(member)
+    before = audit.state(member)
     member.status = LEAVING_EVENTS[kind]
     member.left_on = on
     member.save(update_fields=["status", "left_on", "updated_at"])
@@ -221,12 +190,13 @@ def record_leaving(actor, member: Member, *, kind: str, on: dt.date, note: str =
         spell.end_on = on
         spell.save(update_fields=["end_on"])
     _event(member, kind, on, member.org, note=note)
-    record(
+    audit.changed(
         actor,
-        AuditAction.MEMBER_EVENT,
         member,
+        before,
+        action=AuditAction.MEMBER_EVENT,
         org_path=member.org.path,
-        changes={**diff(before, _audit_snapshot(member)), "event": [None, kind]},
+        extra={"event": [None, kind]},
     )
     return member
 
@@ -246,7 +216,7 @@ def restore(
         raise ValidationError({"on": [_("恢复日期不能早于离开日期 %(d)s") % {"d": member.left_on}]})
     org = org or member.org
     require(actor, Action.ADD, org)
-    before = _audit_snapshot(member)
+    before = audit.state(member)
     kind = EventKind.MOVED_IN if member.status == Status.MOVED_OUT else EventKind.RESTORED
     member.status = Status.ACTIVE
     member.left_on = None
@@ -254,12 +224,13 @@ def restore(
     member.save()
     Membership.objects.create(member=member, org=org, start_on=on)
     _event(member, kind, on, org, note=note)
-    record(
+    audit.changed(
         actor,
-        AuditAction.MEMBER_EVENT,
         member,
+        before,
+        action=AuditAction.MEMBER_EVENT,
         org_path=org.path,
-        changes={**diff(before, _audit_snapshot(member)), "event": [None, kind]},
+        extra={"event": [None, kind]},
     )
     return member
 
@@ -268,13 +239,7 @@ def restore(
 def delete_member(actor, member: Member) -> None:
     """Remove a record entered by mistake (not a leaving: that is `record_leaving`)."""
     require(actor, Action.DELETE, member)
-    record(
-        actor,
-        AuditAction.DELETE,
-        member,
-        changes=diff(_audit_snapshot(member), {}),
-        org_path=member.org.path,
-    )
+    audit.deleted(actor, member, org_path=member.org.path)
     member.delete()
 
 
@@ -309,18 +274,8 @@ _PLAIN_FIELDS = (
 )
 
 
-def _lookup_size() -> int:
-    """Values per `IN (...)` lookup: large on PostgreSQL (fewer round trips for 100,000
-    rows), within SQLite's parameter limit elsewhere."""
-    limit = connections[router.db_for_read(Member)].features.max_query_params
-    return min(5_000, limit - 10) if limit else 5_000
-
-
-def _chunks(values, size: int | None = None):
-    values = list(values)
-    size = size or _lookup_size()
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def _chunks(values):
+    return chunks(values, lookup_size(Member))
 
 
 def _db():
@@ -433,17 +388,6 @@ def _insert_values(model, names: tuple[str, ...], rows: list[tuple]) -> None:
     _copy(db, model, columns, ((pk, *row, *tail) for pk, row in zip(ids, rows, strict=True)))
 
 
-def _common_path(paths) -> str:
-    """The deepest org path above every one of `paths`, so that auditors of that subtree
-    see a batch's audit row."""
-    paths = sorted(set(paths))
-    common = paths[0] if paths else ""
-    for path in paths:
-        while not path.startswith(common):
-            common = common[:-1]
-    return common[: len(common) - len(common) % Organization.steplen]
-
-
 def _labels() -> dict[str, str]:
     labels = {field.name: str(field.verbose_name) for field in Member._meta.fields}
     labels["id_number"] = _("公民身份号码")  # a property over the encrypted columns
@@ -453,14 +397,7 @@ def _labels() -> dict[str, str]:
 
 
 def _allowed_org_ids(actor, action: str, org_ids) -> set[int]:
-    allowed: set[int] = set()
-    for chunk in _chunks(sorted(org_ids)):
-        allowed.update(
-            Organization.objects.restrict(actor, action)
-            .filter(pk__in=chunk)
-            .values_list("pk", flat=True)
-        )
-    return allowed
+    return pks_in(Organization.objects.restrict(actor, action), org_ids)
 
 
 def existing_id_numbers(numbers) -> dict[str, Member]:
@@ -496,21 +433,7 @@ def _build_members(rows, checked, allowed, existing, seen, today, labels, proble
         org = row.get("org")
         errors: dict[str, list[str]] = {}
         if not checked:
-            category = row.get("category") or (
-                Category.FULL if member.converted_on else Category.PROBATIONARY
-            )
-            errors = rules.member_problems(
-                name=member.name,
-                sex=member.sex,
-                id_number=member.id_number,
-                birth_date=None,
-                org_kind=org.kind if org is not None else None,
-                category=category,
-                joined_on=member.joined_on,
-                converted_on=member.converted_on,
-                phone=member.phone,
-                today=today,
-            )
+            errors = _problems(member, org, row.get("category") or None, today)
         if org is None:
             errors.setdefault("org", []).append(_("所在党组织不能为空"))
         elif org.pk not in allowed:
@@ -635,7 +558,7 @@ def bulk_create_members(
                 "note": [None, audit_note],
                 **({"sha256": [None, sha256]} if sha256 else {}),
             },
-            org_path=_common_path(member.org.path for member in members),
+            org_path=Organization.common_path(member.org.path for member in members),
             object_repr=audit_note,
         )
     return members
@@ -717,21 +640,7 @@ def bulk_update_members(
         for key, value in changes.items():
             setattr(member, key, value)
         if not checked:
-            category = fields.get("category") or (
-                Category.FULL if member.converted_on else Category.PROBATIONARY
-            )
-            errors = rules.member_problems(
-                name=member.name,
-                sex=member.sex,
-                id_number=member.id_number,
-                birth_date=None,
-                org_kind=member.org.kind,
-                category=category,
-                joined_on=member.joined_on,
-                converted_on=member.converted_on,
-                phone=member.phone,
-                today=today,
-            )
+            errors = _problems(member, member.org, fields.get("category") or None, today)
             errors.pop("id_number", None)
         if member.org_id != before["org_id"]:
             if member.status != Status.ACTIVE:
@@ -860,7 +769,7 @@ def _audit_batch(actor, note: str, sha256: str, members, *, created: int, update
             "note": [None, note],
             **({"sha256": [None, sha256]} if sha256 else {}),
         },
-        org_path=_common_path(m.org.path for m in members),
+        org_path=Organization.common_path(m.org.path for m in members),
         object_repr=note,
     )
 
@@ -887,7 +796,7 @@ def import_members(
             "updated": [None, len(updates)],
             "changed": [None, changed],
         },
-        org_path=_common_path(m.org.path for m in touched),
+        org_path=Organization.common_path(m.org.path for m in touched),
         object_repr=_("导入党员: %(f)s") % {"f": source},
     )
     return len(created), len(updates), changed

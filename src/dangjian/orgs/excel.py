@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.audit import AuditAction, record
+from dangjian.core.batches import in_chunks, pks_in
 from dangjian.core.excel import (
     CellProblem,
     Column,
@@ -37,33 +38,9 @@ from dangjian.orgs.models import (
     School,
     SchoolStage,
 )
+from dangjian.orgs.services import SCHOOL_FIELDS
 
 CHUNK = 500
-
-
-def _in_chunks(queryset, lookup: str, values):
-    values = sorted(set(values))
-    for start in range(0, len(values), CHUNK):
-        yield from queryset.filter(**{f"{lookup}__in": values[start : start + CHUNK]})
-
-
-def _pks_in(queryset, pks) -> set[int]:
-    found: set[int] = set()
-    pks = sorted(set(pks))
-    for start in range(0, len(pks), CHUNK):
-        found.update(
-            queryset.filter(pk__in=pks[start : start + CHUNK]).values_list("pk", flat=True)
-        )
-    return found
-
-
-def _common_path(paths) -> str:
-    paths = sorted(set(paths))
-    common = paths[0] if paths else ""
-    for path in paths:
-        while not path.startswith(common):
-            common = common[:-1]
-    return common[: len(common) - len(common) % Organization.steplen]
 
 
 def _audit_import(actor, template: str, source: str, sha256: str, created, updated, paths):
@@ -79,7 +56,7 @@ def _audit_import(actor, template: str, source: str, sha256: str, created, updat
             "updated": [None, len(updated)],
             "codes": [None, sorted([*created, *updated])[:1000]],
         },
-        org_path=_common_path(paths),
+        org_path=Organization.common_path(paths),
         object_repr=(_("导入%(what)s: %(f)s") % {"what": template, "f": source})[:200],
     )
 
@@ -97,7 +74,7 @@ ORG_TEMPLATE = Template(
             parse=code(),
             note=gettext_lazy("唯一, 1-32位字母、数字、下划线或连字符; 已有代码视为修改"),
             sample="XX-ZB01",
-            export=lambda o: o.code,
+            export="code",
             as_text=True,
         ),
         Column(
@@ -106,7 +83,7 @@ ORG_TEMPLATE = Template(
             required=True,
             parse=text(100),
             sample=gettext_lazy("示例小学党支部"),
-            export=lambda o: o.name,
+            export="name",
             width=30,
         ),
         Column(
@@ -115,7 +92,7 @@ ORG_TEMPLATE = Template(
             required=True,
             parse=choice(OrgKind),
             sample=gettext_lazy("党支部"),
-            export=lambda o: o.get_kind_display(),
+            export="kind",
         ),
         Column(
             "parent_code",
@@ -133,7 +110,7 @@ ORG_TEMPLATE = Template(
             parse=dates(),
             note=gettext_lazy("日期, 如2010-07-01"),
             sample=dt.date(2009, 6, 1),
-            export=lambda o: o.founded_on,
+            export="founded_on",
         ),
         Column(
             "term_start",
@@ -141,7 +118,7 @@ ORG_TEMPLATE = Template(
             parse=dates(),
             note=gettext_lazy("日期"),
             sample=dt.date(2024, 6, 1),
-            export=lambda o: o.term_start,
+            export="term_start",
         ),
         Column(
             "term_years",
@@ -149,7 +126,7 @@ ORG_TEMPLATE = Template(
             parse=integer(1, 5),
             note=gettext_lazy("1-5的整数; 不填按组织类别默认(党委5年, 党总支、党支部3年)"),
             sample=3,
-            export=lambda o: o.term_years,
+            export="term_years",
         ),
     ],
     description=gettext_lazy(
@@ -171,7 +148,7 @@ def with_parent_codes(orgs):
     orgs = list(orgs)
     parent_paths = {o.path[: -Organization.steplen] for o in orgs if o.depth > 1}
     codes = {}
-    for org in _in_chunks(Organization.objects.only("path", "code"), "path", parent_paths):
+    for org in in_chunks(Organization.objects.only("path", "code"), "path", parent_paths):
         codes[org.path] = org.code
     for org in orgs:
         org.parent_code = codes.get(org.path[: -Organization.steplen], "") if org.depth > 1 else ""
@@ -202,7 +179,7 @@ def check_orgs(actor, rows: list[ParsedRow], problems: list[CellProblem], progre
     referenced = {row.get("parent_code") for row in rows if row.get("parent_code")}
     existing = {
         org.code: org
-        for org in _in_chunks(Organization.objects.all(), "code", set(file_rows) | referenced)
+        for org in in_chunks(Organization.objects.all(), "code", set(file_rows) | referenced)
     }
     # Existing ancestors of everything involved, for parent kinds and cycle walks.
     ancestor_paths = {
@@ -211,13 +188,13 @@ def check_orgs(actor, rows: list[ParsedRow], problems: list[CellProblem], progre
         for i in range(1, org.depth)
     }
     by_path = {org.path: org for org in existing.values()}
-    for org in _in_chunks(Organization.objects.all(), "path", ancestor_paths - set(by_path)):
+    for org in in_chunks(Organization.objects.all(), "path", ancestor_paths - set(by_path)):
         by_path[org.path] = org
     known = {org.code: org for org in by_path.values()}
     existing_pks = [org.pk for org in existing.values()]
-    visible = _pks_in(Organization.objects.restrict(actor, Action.VIEW), existing_pks)
-    changeable = _pks_in(Organization.objects.restrict(actor, Action.CHANGE), existing_pks)
-    addable = _pks_in(Organization.objects.restrict(actor, Action.ADD), existing_pks)
+    visible = pks_in(Organization.objects.restrict(actor, Action.VIEW), existing_pks)
+    changeable = pks_in(Organization.objects.restrict(actor, Action.CHANGE), existing_pks)
+    addable = pks_in(Organization.objects.restrict(actor, Action.ADD), existing_pks)
     unrestricted = is_unrestricted(actor)
 
     def current_parent_code(org: Organization) -> str | None:
@@ -406,7 +383,7 @@ def import_orgs(actor, plan: OrgPlan, *, source: str, sha256: str) -> tuple[int,
     through treebeard, field changes in bulk; one audit row for the file."""
     by_code = {
         org.code: org
-        for org in _in_chunks(
+        for org in in_chunks(
             Organization.objects.all(),
             "code",
             {row["parent_code"] for row in plan.creates if row.get("parent_code")},
@@ -502,7 +479,7 @@ SCHOOL_TEMPLATE = Template(
             parse=code(),
             note=gettext_lazy("唯一, 1-32位字母、数字、下划线或连字符; 已有代码视为修改"),
             sample="XX-S001",
-            export=lambda s: s.code,
+            export="code",
             as_text=True,
         ),
         Column(
@@ -511,7 +488,7 @@ SCHOOL_TEMPLATE = Template(
             required=True,
             parse=text(100),
             sample=gettext_lazy("示例小学"),
-            export=lambda s: s.name,
+            export="name",
             width=30,
         ),
         Column(
@@ -520,7 +497,7 @@ SCHOOL_TEMPLATE = Template(
             required=True,
             parse=choice(SchoolStage),
             sample=gettext_lazy("小学"),
-            export=lambda s: s.get_stage_display(),
+            export="stage",
         ),
         Column(
             "ownership",
@@ -528,7 +505,7 @@ SCHOOL_TEMPLATE = Template(
             required=True,
             parse=choice(Ownership),
             sample=gettext_lazy("公办"),
-            export=lambda s: s.get_ownership_display(),
+            export="ownership",
         ),
         Column(
             "locality",
@@ -536,7 +513,7 @@ SCHOOL_TEMPLATE = Template(
             required=True,
             parse=choice(Locality),
             sample=gettext_lazy("乡村"),
-            export=lambda s: s.get_locality_display(),
+            export="locality",
         ),
         Column(
             "supervising_code",
@@ -545,7 +522,7 @@ SCHOOL_TEMPLATE = Template(
             parse=code(),
             note=gettext_lazy("主管该校党建工作的党委、党工委或党总支的组织代码"),
             sample="XX-XQ01",
-            export=lambda s: s.supervising_org.code,
+            export="supervising_org.code",
             as_text=True,
         ),
         Column(
@@ -553,7 +530,7 @@ SCHOOL_TEMPLATE = Template(
             gettext_lazy("所属县区"),
             parse=text(50),
             sample=gettext_lazy("示例区"),
-            export=lambda s: s.district,
+            export="district",
         ),
         Column(
             "staff_count",
@@ -562,7 +539,7 @@ SCHOOL_TEMPLATE = Template(
             parse=integer(0),
             note=gettext_lazy("不小于0的整数"),
             sample=40,
-            export=lambda s: s.staff_count,
+            export="staff_count",
         ),
         Column(
             "teacher_count",
@@ -571,7 +548,7 @@ SCHOOL_TEMPLATE = Template(
             parse=integer(0),
             note=gettext_lazy("不小于0的整数, 不能大于教职工数"),
             sample=35,
-            export=lambda s: s.teacher_count,
+            export="teacher_count",
         ),
         Column(
             "student_count",
@@ -580,7 +557,7 @@ SCHOOL_TEMPLATE = Template(
             parse=integer(0),
             note=gettext_lazy("不小于0的整数"),
             sample=600,
-            export=lambda s: s.student_count,
+            export="student_count",
         ),
         Column(
             "covering_code",
@@ -591,24 +568,13 @@ SCHOOL_TEMPLATE = Template(
                 "须在主管党组织的下级范围内; 留空表示尚未建立党组织"
             ),
             sample="XX-ZB01",
-            export=lambda s: s.covering_org.code if s.covering_org_id else "",
+            export="covering_org.code",
             as_text=True,
         ),
     ],
     description=gettext_lazy("一个党组织可以覆盖多所学校(联合党支部)。"),
 )
-SCHOOL_UPDATE_FIELDS = (
-    "name",
-    "stage",
-    "ownership",
-    "locality",
-    "supervising_org",
-    "district",
-    "staff_count",
-    "teacher_count",
-    "student_count",
-    "covering_org",
-)
+SCHOOL_UPDATE_FIELDS = tuple(name for name in SCHOOL_FIELDS if name != "code")
 
 
 @dataclass
@@ -636,21 +602,21 @@ def check_schools(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
             row.bad.add("code")
             continue
         file_rows[code_] = row
-    existing = {s.code: s for s in _in_chunks(School.objects.all(), "code", file_rows)}
+    existing = {s.code: s for s in in_chunks(School.objects.all(), "code", file_rows)}
     existing_pks = [s.pk for s in existing.values()]
-    visible_schools = _pks_in(School.objects.restrict(actor, Action.VIEW), existing_pks)
-    changeable_schools = _pks_in(School.objects.restrict(actor, Action.CHANGE), existing_pks)
+    visible_schools = pks_in(School.objects.restrict(actor, Action.VIEW), existing_pks)
+    changeable_schools = pks_in(School.objects.restrict(actor, Action.CHANGE), existing_pks)
     org_codes = {
         row.get(key)
         for row in rows
         for key in ("supervising_code", "covering_code")
         if row.get(key)
     }
-    orgs = {o.code: o for o in _in_chunks(Organization.objects.all(), "code", org_codes)}
+    orgs = {o.code: o for o in in_chunks(Organization.objects.all(), "code", org_codes)}
     org_pks = [o.pk for o in orgs.values()]
-    org_visible = _pks_in(Organization.objects.restrict(actor, Action.VIEW), org_pks)
-    org_addable = _pks_in(Organization.objects.restrict(actor, Action.ADD), org_pks)
-    org_changeable = _pks_in(Organization.objects.restrict(actor, Action.CHANGE), org_pks)
+    org_visible = pks_in(Organization.objects.restrict(actor, Action.VIEW), org_pks)
+    org_addable = pks_in(Organization.objects.restrict(actor, Action.ADD), org_pks)
+    org_changeable = pks_in(Organization.objects.restrict(actor, Action.CHANGE), org_pks)
 
     plan = SchoolPlan()
     for code_, row in file_rows.items():

@@ -127,6 +127,17 @@ class Organization(MP_Node):
         paths = [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]
         return Organization.objects.filter(path__in=paths)
 
+    @classmethod
+    def common_path(cls, paths) -> str:
+        """The deepest org path above every one of `paths`, so that auditors of that
+        subtree see a batch's audit row."""
+        paths = sorted(set(paths))
+        common = paths[0] if paths else ""
+        for path in paths:
+            while not path.startswith(common):
+                common = common[:-1]
+        return common[: len(common) - len(common) % cls.steplen]
+
 
 class SchoolStage(models.TextChoices):
     PRIMARY = "primary", _("小学")

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
-from dangjian.core.audit import AuditAction, diff, record, snapshot
+from dangjian.core import audit
+from dangjian.core.audit import AuditAction, record
 from dangjian.core.roles import Action
 from dangjian.core.scope import NotInScope, is_unrestricted, require
 from dangjian.orgs import rules
@@ -82,7 +83,7 @@ def create_org(actor, *, parent: Organization | None, **fields) -> Organization:
         if parent
         else Organization.objects.add_root(instance=org)
     )
-    record(actor, AuditAction.CREATE, org, changes=diff({}, snapshot(org)), org_path=org.path)
+    audit.created(actor, org, org_path=org.path)
     require(actor, Action.VIEW, org)
     return org
 
@@ -91,15 +92,13 @@ def create_org(actor, *, parent: Organization | None, **fields) -> Organization:
 def update_org(actor, org: Organization, **fields) -> Organization:
     require(actor, Action.CHANGE, org)
     org = Organization.objects.select_for_update().get(pk=org.pk)
-    before = snapshot(org)
+    before = audit.state(org)
     for key in ORG_FIELDS:
         if key in fields:
             setattr(org, key, fields[key])
     _check_org(org, Organization.objects.get_parent(org))
     org.save()
-    changes = diff(before, snapshot(org))
-    if changes:
-        record(actor, AuditAction.UPDATE, org, changes=changes, org_path=org.path)
+    audit.changed(actor, org, before, org_path=org.path)
     require(actor, Action.VIEW, org)
     return org
 
@@ -143,9 +142,7 @@ def delete_org(actor, org: Organization) -> None:
         blockers.append(_("有关联学校"))
     if blockers:
         raise ValidationError(_("不能删除: 该组织%(why)s") % {"why": "、".join(blockers)})
-    before = snapshot(org)
-    path = org.path
-    record(actor, AuditAction.DELETE, org, changes=diff(before, {}), org_path=path)
+    audit.deleted(actor, org, org_path=org.path)
     org.delete()
 
 
@@ -193,13 +190,7 @@ def create_school(actor, **fields) -> School:
     _require_school_orgs(actor, school)
     _check_school(school)
     school.save()
-    record(
-        actor,
-        AuditAction.CREATE,
-        school,
-        changes=diff({}, snapshot(school)),
-        org_path=school.supervising_org.path,
-    )
+    audit.created(actor, school, org_path=school.supervising_org.path)
     require(actor, Action.VIEW, school)
     return school
 
@@ -208,19 +199,18 @@ def create_school(actor, **fields) -> School:
 def update_school(actor, school: School, **fields) -> School:
     require(actor, Action.CHANGE, school)
     school = School.objects.select_for_update().get(pk=school.pk)
-    before = snapshot(school)
+    before = audit.state(school)
     for key in SCHOOL_FIELDS:
         if key in fields:
             setattr(school, key, fields[key])
-    changes = diff(before, snapshot(school))
-    if "covering_org" in changes or "supervising_org" in changes:
+    if (before["covering_org"], before["supervising_org"]) != (
+        school.covering_org_id,
+        school.supervising_org_id,
+    ):
         _require_school_orgs(actor, school)
     _check_school(school)
     school.save()
-    if changes:
-        record(
-            actor, AuditAction.UPDATE, school, changes=changes, org_path=school.supervising_org.path
-        )
+    audit.changed(actor, school, before, org_path=school.supervising_org.path)
     require(actor, Action.VIEW, school)
     return school
 
@@ -230,13 +220,7 @@ def delete_school(actor, school: School) -> None:
     require(actor, Action.DELETE, school)
     if school.staff_members.exists():
         raise ValidationError(_("不能删除: 有党员的工作单位是该学校"))
-    record(
-        actor,
-        AuditAction.DELETE,
-        school,
-        changes=diff(snapshot(school), {}),
-        org_path=school.supervising_org.path,
-    )
+    audit.deleted(actor, school, org_path=school.supervising_org.path)
     school.delete()
 
 
@@ -247,8 +231,9 @@ def _school_path(school: School) -> str:
 @transaction.atomic
 def save_mass_org(actor, mass_org: MassOrganization) -> MassOrganization:
     require(actor, Action.CHANGE, mass_org.school)
-    creating = mass_org.pk is None
-    before = {} if creating else snapshot(MassOrganization.objects.get(pk=mass_org.pk))
+    before = (
+        None if mass_org.pk is None else audit.state(MassOrganization.objects.get(pk=mass_org.pk))
+    )
     if (
         mass_org.founded_on
         and mass_org.dissolved_on
@@ -257,58 +242,33 @@ def save_mass_org(actor, mass_org: MassOrganization) -> MassOrganization:
         raise ValidationError({"dissolved_on": [_("撤销日期不能早于成立日期")]})
     mass_org.full_clean()
     mass_org.save()
-    record(
-        actor,
-        AuditAction.CREATE if creating else AuditAction.UPDATE,
-        mass_org,
-        changes=diff(before, snapshot(mass_org)),
-        org_path=_school_path(mass_org.school),
-    )
+    audit.changed(actor, mass_org, before, org_path=_school_path(mass_org.school))
     return mass_org
 
 
 @transaction.atomic
 def delete_mass_org(actor, mass_org: MassOrganization) -> None:
     require(actor, Action.CHANGE, mass_org.school)
-    record(
-        actor,
-        AuditAction.DELETE,
-        mass_org,
-        changes=diff(snapshot(mass_org), {}),
-        org_path=_school_path(mass_org.school),
-    )
+    audit.deleted(actor, mass_org, org_path=_school_path(mass_org.school))
     mass_org.delete()
 
 
 @transaction.atomic
 def save_position(actor, position: Position) -> Position:
     require(actor, Action.CHANGE, position.org)
-    creating = position.pk is None
-    before = {} if creating else snapshot(Position.objects.get(pk=position.pk))
+    before = None if position.pk is None else audit.state(Position.objects.get(pk=position.pk))
     if position.start_on and position.end_on and position.end_on < position.start_on:
         raise ValidationError({"end_on": [_("离任日期不能早于任职日期")]})
     if position.org.kind == OrgKind.GROUP:
         raise ValidationError({"org": [_("党小组不设班子, 只设组长")]})
     position.full_clean()
     position.save()
-    record(
-        actor,
-        AuditAction.CREATE if creating else AuditAction.UPDATE,
-        position,
-        changes=diff(before, snapshot(position)),
-        org_path=position.org.path,
-    )
+    audit.changed(actor, position, before, org_path=position.org.path)
     return position
 
 
 @transaction.atomic
 def delete_position(actor, position: Position) -> None:
     require(actor, Action.DELETE, position.org)
-    record(
-        actor,
-        AuditAction.DELETE,
-        position,
-        changes=diff(snapshot(position), {}),
-        org_path=position.org.path,
-    )
+    audit.deleted(actor, position, org_path=position.org.path)
     position.delete()

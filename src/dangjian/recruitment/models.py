@@ -10,7 +10,6 @@ closed) derived from its steps by `rules.derive`, so "who was at which stage on 
 "who is due next" are single indexed queries, never a walk over the steps.
 """
 
-import contextlib
 import datetime as dt
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,11 +17,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core import crypto, pinyin
 from dangjian.core.scope import RestrictedQuerySetMixin, path_q
-from dangjian.core.validators import id_birth_date, mask_id_number
-from dangjian.members.choices import ETHNIC_CHOICES, Backbone, Education, PersonType, Sex, Status
-from dangjian.members.models import Member
+from dangjian.members.choices import Status
+from dangjian.members.models import Member, Person, PersonQuerySet
 from dangjian.orgs.models import Organization, School
 
 
@@ -197,17 +194,7 @@ LOCAL_FIELDS = (
 # --- people in the pipeline --------------------------------------------------------------
 
 
-class RecruitQuerySet(RestrictedQuerySetMixin, models.QuerySet):
-    def search(self, text: str):
-        text = (text or "").strip()
-        if not text:
-            return self
-        lowered = text.lower()
-        q = Q(name__contains=text)
-        if lowered.isascii() and lowered.isalpha():
-            q |= Q(name_pinyin__startswith=lowered) | Q(name_initials__startswith=lowered)
-        return self.filter(q)
-
+class RecruitQuerySet(PersonQuerySet):
     def open(self):
         return self.filter(stage__in=OPEN_STAGES)
 
@@ -218,30 +205,13 @@ class RecruitQuerySet(RestrictedQuerySetMixin, models.QuerySet):
 
     def with_id_number(self, number: str):
         """The one way to look up by ID number: numbers are stored encrypted (DESIGN 7)."""
-        number = (number or "").strip().upper()
-        return self.filter(id_hash=crypto.hash_id(number)) if number else self.none()
+        return self.with_id_numbers([number or ""])
 
 
-class Recruit(models.Model):
+class Recruit(Person):
     """A person in the 发展党员 pipeline (often not yet a member; may be a student)."""
 
-    name = models.CharField(_("姓名"), max_length=50)
-    name_pinyin = models.CharField(_("姓名全拼"), max_length=200, blank=True, db_index=True)
-    name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, db_index=True)
-    sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices)
-    ethnicity = models.CharField(_("民族"), max_length=10, choices=ETHNIC_CHOICES, default="汉族")
-    # Never stored in clear (DESIGN 7), like Member: `id_number` is a property over these.
-    id_cipher = models.TextField(_("公民身份号码(密文)"), editable=False)
-    id_hash = models.CharField(
-        _("公民身份号码(查找摘要)"), max_length=64, db_index=True, editable=False
-    )
-    id_suffix = models.CharField(_("身份证号后4位"), max_length=4, editable=False)
-    birth_date = models.DateField(_("出生日期"))
-    education = models.CharField(_("学历"), max_length=30, choices=Education.choices)
-    person_type = models.CharField(_("人员类型"), max_length=20, choices=PersonType.choices)
-    backbone = models.CharField(_("骨干类别"), max_length=20, choices=Backbone.choices, blank=True)
     title = models.CharField(_("职务或专业技术职务"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     org = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="recruits", verbose_name=_("党支部")
     )
@@ -278,8 +248,6 @@ class Recruit(models.Model):
     )
     next_due_on = models.DateField(_("下一期限"), null=True, blank=True, db_index=True)
     next_due_kind = models.CharField(_("下一期限事项"), max_length=30, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = RecruitQuerySet.as_manager()
 
@@ -291,62 +259,6 @@ class Recruit(models.Model):
             models.Index(fields=["org", "stage"], name="recruit_org_stage"),
             models.Index(fields=["org", "admitted_on"], name="recruit_org_admitted"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.fill_derived()
-        super().save(*args, **kwargs)
-
-    def fill_derived(self) -> None:
-        self.name_pinyin = pinyin.full(self.name)
-        self.name_initials = pinyin.initials(self.name)
-        number = self.id_number
-        if isinstance(number, str) and len(number) == 18:
-            with contextlib.suppress(ValueError):
-                self.birth_date = id_birth_date(number)
-
-    @property
-    def id_number(self):
-        """The full number, decrypted on first use; a non-text value (Excel's float) is kept
-        as given so validation can name the problem."""
-        if "_id_raw" in self.__dict__:
-            return self.__dict__["_id_raw"]
-        cached = self.__dict__.get("_id_plain")
-        if cached is not None and cached[0] == self.id_cipher:
-            return cached[1]
-        plain = crypto.decrypt_id(self.id_cipher) if self.id_cipher else ""
-        self.__dict__["_id_plain"] = (self.id_cipher, plain)
-        return plain
-
-    @id_number.setter
-    def id_number(self, value) -> None:
-        if not isinstance(value, str):
-            self.__dict__["_id_raw"] = value
-            self.id_cipher, self.id_hash, self.id_suffix = "", "", ""
-            return
-        self.__dict__.pop("_id_raw", None)
-        number = value.strip().upper()
-        if self.id_cipher and number == self.id_number:
-            return
-        if not number:
-            self.id_cipher, self.id_hash, self.id_suffix = "", "", ""
-            self.__dict__["_id_plain"] = ("", "")
-            return
-        self.id_cipher = crypto.encrypt_id(number)
-        self.id_hash = crypto.hash_id(number)
-        self.id_suffix = number[-4:]
-        self.__dict__["_id_plain"] = (self.id_cipher, number)
-
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
-
-    @property
-    def masked_id(self) -> str:
-        number = self.id_number
-        return mask_id_number(number if isinstance(number, str) else "")
 
     @property
     def is_open(self) -> bool:

@@ -18,20 +18,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.audit import AuditAction, diff, record, snapshot
+from dangjian.core import audit
+from dangjian.core.audit import AuditAction, record
 from dangjian.core.dates import add_years, age_on, working_days_between
 from dangjian.core.roles import Action
 from dangjian.core.scope import NotInScope, is_unrestricted, require, scope_paths
 from dangjian.core.validators import (
     id_birth_date,
-    id_sex,
     normalize_id_number,
-    validate_id_number,
-    validate_phone,
 )
+from dangjian.members import rules as member_rules
 from dangjian.members import services as member_services
-from dangjian.members.choices import Category, EventKind, Sex, Status
-from dangjian.members.models import Member
+from dangjian.members.choices import Category, EventKind, Status
+from dangjian.members.models import PERSON_FIELDS, Member
 from dangjian.orgs.models import COMMITTEE_KINDS, MEMBER_ORG_KINDS, Organization
 from dangjian.recruitment import rules as R
 from dangjian.recruitment.models import (
@@ -53,43 +52,15 @@ from dangjian.recruitment.models import (
     VoteChoice,
 )
 
-PERSON_FIELDS = (
-    "name",
-    "sex",
-    "ethnicity",
-    "id_number",
-    "education",
-    "person_type",
-    "backbone",
-    "title",
-    "phone",
-    "org",
-    "work_unit",
-)
+RECRUIT_FIELDS = (*PERSON_FIELDS, "org", "work_unit")
 # Identity a member record takes over at admission; later changes belong to the member.
 IDENTITY_FIELDS = ("name", "sex", "ethnicity", "id_number", "org")
-# The ID number's columns hold ciphertext and a keyed hash: the audit keeps the mask instead.
-AUDIT_EXCLUDE = (
-    "name_pinyin",
-    "name_initials",
-    "created_at",
-    "updated_at",
-    "id_cipher",
-    "id_hash",
-    "id_suffix",
-)
 ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".docx")
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _snapshot(recruit: Recruit) -> dict:
-    data = snapshot(recruit, exclude=AUDIT_EXCLUDE)
-    data["id_number"] = recruit.masked_id
-    return data
 
 
 class Problems:
@@ -136,28 +107,17 @@ def can_record(actor, recruit: Recruit, definition: R.StepDef) -> bool:
 
 
 def _person_problems(recruit: Recruit, problems: Problems) -> None:
-    if not recruit.name or not recruit.name.strip():
-        problems.add("name", _("姓名不能为空"))
-    try:
-        number = validate_id_number(recruit.id_number)
-    except ValidationError as exc:
-        problems.add("id_number", exc.messages[0])
-        number = None
+    number = member_rules.person_problems(
+        name=recruit.name,
+        sex=recruit.sex,
+        id_number=recruit.id_number,
+        phone=recruit.phone,
+        add=problems.add,
+    )
     if number:
         recruit.id_number = number
-        if recruit.sex and recruit.sex != id_sex(number):
-            problems.add(
-                "sex",
-                _("性别与公民身份号码不符(号码第17位表示%(sex)s)")
-                % {"sex": Sex(id_sex(number)).label},
-            )
     if recruit.org_id and recruit.org.kind not in MEMBER_ORG_KINDS:
         problems.add("org", _("入党申请须向党支部、联合党支部或临时党支部提出"))
-    if recruit.phone:
-        try:
-            validate_phone(recruit.phone)
-        except ValidationError as exc:
-            problems.add("phone", exc.messages[0])
 
 
 def _age_problem(recruit: Recruit, rules: R.Rules, applied_on: dt.date, problems) -> None:
@@ -209,7 +169,7 @@ def refresh(recruit: Recruit, book: R.RuleBook | None = None, local: R.Local | N
 @transaction.atomic
 def create_recruit(actor, *, applied_on: dt.date, by: str = "", note: str = "", **fields):
     """Step 1, 递交入党申请书: the person enters the pipeline as 入党申请人."""
-    recruit = Recruit(**{k: fields[k] for k in PERSON_FIELDS if k in fields})
+    recruit = Recruit(**{k: fields[k] for k in RECRUIT_FIELDS if k in fields})
     recruit.applied_on = applied_on
     if recruit.org_id:
         require(actor, Action.ADD, recruit.org)
@@ -244,13 +204,7 @@ def create_recruit(actor, *, applied_on: dt.date, by: str = "", note: str = "", 
         recorded_by=getattr(actor, "username", ""),
     )
     refresh(recruit, book)
-    record(
-        actor,
-        AuditAction.CREATE,
-        recruit,
-        changes=diff({}, _snapshot(recruit)),
-        org_path=recruit.org.path,
-    )
+    audit.created(actor, recruit, org_path=recruit.org.path)
     require(actor, Action.VIEW, recruit)
     return recruit
 
@@ -260,9 +214,9 @@ def update_recruit(actor, recruit: Recruit, **fields) -> Recruit:
     """Correct a person's record. After admission the identity belongs to the member record."""
     require(actor, Action.CHANGE, recruit)
     recruit = Recruit.objects.select_for_update().select_related("org").get(pk=recruit.pk)
-    before = _snapshot(recruit)
+    before = audit.state(recruit)
     problems = Problems()
-    for key in PERSON_FIELDS:
+    for key in RECRUIT_FIELDS:
         if key not in fields:
             continue
         value = fields[key]
@@ -280,9 +234,7 @@ def update_recruit(actor, recruit: Recruit, **fields) -> Recruit:
     recruit.fill_derived()
     recruit.save()
     refresh(recruit)
-    changes = diff(before, _snapshot(recruit))
-    if changes:
-        record(actor, AuditAction.UPDATE, recruit, changes=changes, org_path=recruit.org.path)
+    audit.changed(actor, recruit, before, org_path=recruit.org.path)
     require(actor, Action.VIEW, recruit)
     return recruit
 
@@ -729,12 +681,11 @@ def record_step(actor, recruit: Recruit, key: str, *, on: dt.date, **data) -> St
     )
     _apply_outcome(actor, recruit, step, by_key)
     refresh(recruit, book, local)
-    record(
+    audit.created(
         actor,
-        AuditAction.CREATE,
         step,
-        changes=diff({}, snapshot(step, exclude=("created_at",)))
-        | ({"people": [None, [m.pk for m, _r in ctx.people]]} if ctx.people else {}),
+        exclude=("created_at",),
+        extra={"people": [None, [m.pk for m, _r in ctx.people]]} if ctx.people else None,
         org_path=recruit.org.path,
         object_repr=f"{recruit.name} {definition.label}",
     )
@@ -752,19 +703,11 @@ def _apply_outcome(actor, recruit: Recruit, step: Step, by_key) -> None:
             member = member_services.create_member(
                 actor,
                 category=Category.PROBATIONARY,
-                name=recruit.name,
-                sex=recruit.sex,
-                ethnicity=recruit.ethnicity,
-                id_number=recruit.id_number,
-                education=recruit.education,
+                **recruit.person_values(),
                 org=recruit.org,
                 work_unit=recruit.work_unit,
-                person_type=recruit.person_type,
                 joined_on=meeting.on,
                 converted_on=None,
-                phone=recruit.phone,
-                title=recruit.title,
-                backbone=recruit.backbone,
             )
         except ValidationError as exc:
             raise ValidationError(
@@ -858,11 +801,10 @@ def delete_step(actor, step: Step) -> None:
         raise ValidationError(_("只能删除最近录入的一个步骤"))
     if step.key in ("approval", "conversion_approval") and step.outcome == Outcome.APPROVED:
         raise ValidationError(_("已批准的审批步骤已改变党员档案, 不能删除"))
-    record(
+    audit.deleted(
         actor,
-        AuditAction.DELETE,
         step,
-        changes=diff(snapshot(step, exclude=("created_at",)), {}),
+        exclude=("created_at",),
         org_path=recruit.org.path,
         object_repr=f"{recruit.name} {step.key}",
     )
@@ -876,13 +818,7 @@ def delete_recruit(actor, recruit: Recruit) -> None:
     require(actor, Action.DELETE, recruit)
     if recruit.member_id:
         raise ValidationError(_("已接收为预备党员, 不能删除发展记录"))
-    record(
-        actor,
-        AuditAction.DELETE,
-        recruit,
-        changes=diff(_snapshot(recruit), {}),
-        org_path=recruit.org.path,
-    )
+    audit.deleted(actor, recruit, org_path=recruit.org.path)
     for attachment in recruit.attachments.all():
         attachment.file.delete(save=False)
     recruit.delete()
@@ -952,9 +888,9 @@ def save_settings(actor, org: Organization | None, **values) -> RecruitmentSetti
     row = RecruitmentSettings.objects.select_for_update().filter(org=org).first()
     if row is None:
         row = RecruitmentSettings(org=org)
-        before = {}
+        before = None
     else:
-        before = snapshot(row, exclude=("updated_at",))
+        before = audit.state(row, exclude=("updated_at",))
     for name in LOCAL_FIELDS:
         if name in values and values[name] is not None:
             setattr(row, name, values[name])
@@ -963,15 +899,7 @@ def save_settings(actor, org: Organization | None, **values) -> RecruitmentSetti
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from None
     row.save()
-    changes = diff(before, snapshot(row, exclude=("updated_at",)))
-    if changes:
-        record(
-            actor,
-            AuditAction.CREATE if not before else AuditAction.UPDATE,
-            row,
-            changes=changes,
-            org_path=org.path if org else "",
-        )
+    audit.changed(actor, row, before, exclude=("updated_at",), org_path=org.path if org else "")
     return row
 
 
@@ -997,11 +925,10 @@ def record_sanction(
     sanction = Sanction.objects.create(
         member=member, kind=kind, start_on=start_on, end_on=end_on, note=note
     )
-    record(
+    audit.created(
         actor,
-        AuditAction.CREATE,
         sanction,
-        changes=diff({}, snapshot(sanction, exclude=("created_at",))),
+        exclude=("created_at",),
         org_path=member.org.path,
         object_repr=f"{member.name} {sanction.get_kind_display()}",
     )

@@ -208,40 +208,48 @@ def dashboard(request):
 def cards(data, comparison) -> list[dict]:
     rows = {row["key"]: row for row in comparison if row["key"]}
     now = data.now
+
+    def card(key: str, label, value, detail, percent: bool = False) -> dict:
+        """A headline figure with its change over the comparison period (row `key`)."""
+        return {
+            "label": label,
+            "value": f"{value:.1%}" if percent else value,
+            "delta": rows[key]["delta"],
+            "percent": percent,
+            "detail": detail,
+            "id": f"card-{key}",
+        }
+
     return [
-        {
-            "label": _("党员"),
-            "value": now["members"]["total"],
-            "delta": rows["members"]["delta"],
-            "detail": _("正式党员 %(f)d 名, 预备党员 %(p)d 名")
+        card(
+            "members",
+            _("党员"),
+            now["members"]["total"],
+            _("正式党员 %(f)d 名, 预备党员 %(p)d 名")
             % {"f": now["members"]["正式党员"], "p": now["members"]["预备党员"]},
-            "id": "card-members",
-        },
-        {
-            "label": _("学校党组织覆盖率"),
-            "value": f"{now['schools']['coverage']:.1%}",
-            "delta": rows["coverage"]["delta"],
-            "percent": True,
-            "detail": _("学校 %(t)d 所, 已建党组织 %(c)d 所")
+        ),
+        card(
+            "coverage",
+            _("学校党组织覆盖率"),
+            now["schools"]["coverage"],
+            _("学校 %(t)d 所, 已建党组织 %(c)d 所")
             % {"t": now["schools"]["total"], "c": now["schools"]["covered"]},
-            "id": "card-coverage",
-        },
-        {
-            "label": _("专任教师中党员比例"),
-            "value": f"{now['teachers']['ratio']:.1%}",
-            "delta": rows["teachers"]["delta"],
-            "percent": True,
-            "detail": _("党员教师 %(p)d 名 / 专任教师 %(t)d 名")
+            percent=True,
+        ),
+        card(
+            "teachers",
+            _("专任教师中党员比例"),
+            now["teachers"]["ratio"],
+            _("党员教师 %(p)d 名 / 专任教师 %(t)d 名")
             % {"p": now["teachers"]["party_members"], "t": now["teachers"]["total"]},
-            "id": "card-teachers",
-        },
-        {
-            "label": _("党组织"),
-            "value": data.orgs_total,
-            "delta": rows["orgs"]["delta"],
-            "detail": "、".join(f"{kind} {n}" for kind, n in now["orgs"].items() if n),
-            "id": "card-orgs",
-        },
+            percent=True,
+        ),
+        card(
+            "orgs",
+            _("党组织"),
+            data.orgs_total,
+            "、".join(f"{kind} {n}" for kind, n in now["orgs"].items() if n),
+        ),
     ]
 
 
