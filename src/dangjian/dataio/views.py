@@ -21,8 +21,8 @@ from dangjian.dataio import services, tasks
 from dangjian.dataio.forms import UploadForm
 from dangjian.dataio.importing import IMPORTERS
 from dangjian.dataio.models import ImportJob, JobStatus, Kind
-from dangjian.members.forms import MemberFilterForm
 from dangjian.members.models import Member
+from dangjian.members.registers import MemberRegister
 from dangjian.orgs.views import filter_orgs, filter_schools
 
 ERRORS_PER_PAGE = 100
@@ -180,8 +180,9 @@ def export_members(request):
     numbers only on a POST (a reveal, audited) by a holder of the reveal permission, and
     then only for the members within that permission; everyone else's stay masked."""
     user = request.user
-    form = MemberFilterForm(request.GET)
-    members = form.filter(Member.objects.restrict(user, Action.VIEW), timezone.localdate())
+    members, _filterset = MemberRegister.instance.filter(
+        Member.objects.restrict(user, Action.VIEW), request.GET, request
+    )
     full_id = (
         request.method == "POST"
         and request.POST.get("full_id") == "1"

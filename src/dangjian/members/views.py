@@ -14,32 +14,14 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import age_on
 from dangjian.core.forms import apply_service_errors
+from dangjian.core.registers.views import audit_history
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
-from dangjian.core.views import paginate, query_without_page
 from dangjian.members import services
 from dangjian.members.choices import Status
-from dangjian.members.forms import (
-    ORG_SELECT_LIMIT,
-    LeaveForm,
-    MemberFilterForm,
-    MemberForm,
-    RestoreForm,
-)
+from dangjian.members.forms import LeaveForm, MemberForm, RestoreForm
 from dangjian.members.models import Member, MemberEvent
 from dangjian.orgs.models import Organization, School
-
-
-def _org_options(user):
-    """(code, indented name) for the org filter, and whether more exist than are listed."""
-    orgs = list(
-        Organization.objects.restrict(user).only("code", "name", "depth")[: ORG_SELECT_LIMIT + 1]
-    )
-    overflow = len(orgs) > ORG_SELECT_LIMIT
-    orgs = orgs[:ORG_SELECT_LIMIT]
-    top = min((org.depth for org in orgs), default=1)
-    options = [(org.code, "\u3000" * (org.depth - top) + org.name) for org in orgs]
-    return options, overflow
 
 
 def _visible_ids(user, model, ids) -> set[int]:
@@ -52,38 +34,6 @@ def _visible_ids(user, model, ids) -> set[int]:
 
 def _allowed(user, member: Member, action: str) -> bool:
     return Member.objects.restrict(user, action).filter(pk=member.pk).exists()
-
-
-@login_required
-@never_cache
-def member_list(request):
-    today = timezone.localdate()
-    org_options, org_overflow = _org_options(request.user)
-    form = MemberFilterForm(request.GET, org_options=org_options, org_overflow=org_overflow)
-    members = form.filter(
-        Member.objects.restrict(request.user).select_related("org", "work_unit"), today
-    )
-    page = paginate(request, members)
-    rows = list(page.object_list)
-    for member in rows:
-        member.age = age_on(member.birth_date, today)
-    return render(
-        request,
-        "members/member_list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "visible_orgs": _visible_ids(request.user, Organization, (m.org_id for m in rows)),
-            "visible_schools": _visible_ids(request.user, School, (m.work_unit_id for m in rows)),
-            "query": query_without_page(request),
-            "org_options": org_options,
-            "org_overflow": org_overflow,
-            "can_add": can(request.user, Action.ADD),
-            "can_export_full_id": can(request.user, Action.REVEAL_ID),
-            "filtered": any(value for key, value in request.GET.items() if key != "page"),
-        },
-    )
 
 
 @login_required
@@ -125,6 +75,7 @@ def member_detail(request, pk):
             "can_restore": can_change and not active and member.status != Status.DECEASED,
             "can_delete": _allowed(user, member, Action.DELETE),
             "can_reveal": _allowed(user, member, Action.REVEAL_ID),
+            "history": audit_history(user, member),
         },
     )
 
