@@ -49,6 +49,7 @@ ROUTES = {
     "stats-report": Route(needs=Action.VIEW),
     "stats-report-docx": Route(needs=Action.VIEW),
     "org-tree": Route(),
+    "org-list": Route(),
     "org-children": Route(model="org"),
     "org-detail": Route(model="org"),
     "org-create": Route(Action.ADD, "org"),

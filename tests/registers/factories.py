@@ -6,6 +6,9 @@ import itertools
 
 from personas import add_member
 
+from dangjian.core.context import CLI
+from dangjian.orgs import services as orgs
+
 _seq = itertools.count(5000)
 
 
@@ -13,6 +16,32 @@ def member(world, org, i):
     return add_member(org, f"登记{i}号")
 
 
+def org(world, parent, i):
+    """A 党小组 under the branch."""
+    return orgs.create_org(
+        CLI, parent=parent, code=f"R-G{next(_seq)}", name=f"第{i}党小组", kind="group"
+    )
+
+
+def school(world, covering, i):
+    county = world.orgs["county2" if covering == world.orgs["bx"] else "county"]
+    return orgs.create_school(
+        CLI,
+        code=f"R-S{next(_seq)}",
+        name=f"登记{i}小学",
+        stage="primary",
+        ownership="public",
+        locality="rural",
+        supervising_org=county,
+        covering_org=covering,
+        staff_count=10,
+        teacher_count=8,
+        student_count=100,
+    )
+
+
 FACTORIES = {
     "member": member,
+    "org": org,
+    "school": school,
 }

@@ -23,7 +23,8 @@ from dangjian.dataio.importing import IMPORTERS
 from dangjian.dataio.models import ImportJob, JobStatus, Kind
 from dangjian.members.models import Member
 from dangjian.members.registers import MemberRegister
-from dangjian.orgs.views import filter_orgs, filter_schools
+from dangjian.orgs.models import Organization, School
+from dangjian.orgs.registers import OrgRegister, SchoolRegister
 
 ERRORS_PER_PAGE = 100
 RECENT_JOBS = 10
@@ -197,7 +198,9 @@ def export_members(request):
 @login_required
 @never_cache
 def export_schools(request):
-    _form, schools = filter_schools(request.user, request.GET)
+    schools, _filterset = SchoolRegister.instance.filter(
+        School.objects.restrict(request.user, Action.VIEW), request.GET, request
+    )
     content, _count = services.export_schools(
         request.user, schools, filter_text=query_without_page(request)
     )
@@ -207,7 +210,9 @@ def export_schools(request):
 @login_required
 @never_cache
 def export_orgs(request):
-    orgs = filter_orgs(request.user, request.GET)
+    orgs, _filterset = OrgRegister.instance.filter(
+        Organization.objects.restrict(request.user, Action.VIEW), request.GET, request
+    )
     content, _count = services.export_orgs(
         request.user, orgs, filter_text=query_without_page(request)
     )

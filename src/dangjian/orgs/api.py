@@ -1,8 +1,9 @@
 from django.db.models import Q
 from rest_framework import serializers
 
-from dangjian.core.api import RestrictedReadOnlyViewSet
+from dangjian.core.registers.api import RegisterViewSet
 from dangjian.orgs.models import Organization, School
+from dangjian.orgs.registers import OrgRegister, SchoolRegister
 
 
 def subtree_filter(queryset, code: str, *fields: str):
@@ -52,23 +53,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return parents[key]
 
 
-class OrganizationViewSet(RestrictedReadOnlyViewSet):
+class OrganizationViewSet(RegisterViewSet):
+    register = OrgRegister.instance
     serializer_class = OrganizationSerializer
-
-    def base_queryset(self):
-        return Organization.objects.all()
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if params.get("org"):
-            qs = subtree_filter(qs, params["org"], "path")
-        if params.get("kind"):
-            qs = qs.filter(kind=params["kind"])
-        if params.get("search"):
-            text = params["search"].strip()
-            qs = qs.filter(Q(name__contains=text) | Q(code__icontains=text))
-        return qs.order_by("path")
 
 
 class SchoolSerializer(serializers.ModelSerializer):
@@ -99,18 +86,6 @@ class SchoolSerializer(serializers.ModelSerializer):
         ]
 
 
-class SchoolViewSet(RestrictedReadOnlyViewSet):
+class SchoolViewSet(RegisterViewSet):
+    register = SchoolRegister.instance
     serializer_class = SchoolSerializer
-
-    def base_queryset(self):
-        return School.objects.select_related("supervising_org", "covering_org")
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if params.get("org"):
-            qs = subtree_filter(qs, params["org"], "covering_org__path", "supervising_org__path")
-        if params.get("search"):
-            text = params["search"].strip()
-            qs = qs.filter(Q(name__contains=text) | Q(code__icontains=text))
-        return qs.order_by("code")

@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from dangjian.orgs import views
+from dangjian.orgs.registers import OrgRegister, SchoolRegister
 
 urlpatterns = [
+    path("list/", include(OrgRegister.instance.urls("list"))),
     path("", views.org_tree, name="org-tree"),
     path("<int:pk>/", views.org_detail, name="org-detail"),
     path("<int:pk>/children/", views.org_children, name="org-children"),
@@ -13,7 +15,7 @@ urlpatterns = [
     path("<int:org_pk>/positions/add/", views.position_create, name="position-create"),
     path("positions/<int:pk>/edit/", views.position_edit, name="position-edit"),
     path("positions/<int:pk>/delete/", views.position_delete, name="position-delete"),
-    path("schools/", views.school_list, name="school-list"),
+    path("schools/", include(SchoolRegister.instance.urls("list"))),
     path("schools/add/", views.school_create, name="school-create"),
     path("schools/<int:pk>/", views.school_detail, name="school-detail"),
     path("schools/<int:pk>/edit/", views.school_edit, name="school-edit"),

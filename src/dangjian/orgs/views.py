@@ -32,23 +32,21 @@ from dangjian.core.roles import Action
 from dangjian.core.scope import can
 from dangjian.core.views import paginate, query_without_page
 from dangjian.orgs import rules, services
-from dangjian.orgs.api import subtree_filter
 from dangjian.orgs.forms import (
     MassOrgForm,
     MoveForm,
     OrgForm,
     PositionForm,
-    SchoolFilterForm,
     SchoolForm,
 )
 from dangjian.orgs.models import (
-    SUPERVISOR_KINDS,
     MassOrganization,
     Organization,
     Position,
     PositionTitle,
     School,
 )
+from dangjian.orgs.registers import OrgRegister
 
 # orgs sits below members in the layering, so it names the member model through the
 # reverse relation and uses the stored values of members.choices (Status.ACTIVE,
@@ -119,7 +117,8 @@ def org_tree(request):
     text = request.GET.get("q", "").strip()
     context = {"q": text}
     if text:
-        matches = _annotate_nodes(filter_orgs(user, {"q": text}), user)
+        matches, _filterset = OrgRegister.instance.filter(_visible_orgs(user), {"q": text})
+        matches = _annotate_nodes(matches.order_by("path"), user)
         page = paginate(request, matches, SEARCH_PAGE_SIZE)
         ancestors = _visible_ancestors(user, page.object_list)
         context.update(
@@ -364,82 +363,6 @@ def position_delete(request, pk):
     services.delete_position(request.user, position)
     messages.success(request, _("已删除班子成员"))
     return redirect("org-detail", position.org_id)
-
-
-def _can_add_school(user) -> bool:
-    """A school is added under a supervising org where the user has ADD."""
-    return (
-        Organization.objects.restrict(user, Action.ADD).filter(kind__in=SUPERVISOR_KINDS).exists()
-    )
-
-
-def filter_schools(user, params):
-    """The school list's filter, shared with its Excel export so both show the same rows."""
-    qs = School.objects.restrict(user, Action.VIEW).select_related(
-        "supervising_org", "covering_org"
-    )
-    form = SchoolFilterForm(params or None)
-    if form.is_valid():
-        data = form.cleaned_data
-        text = data["q"].strip()
-        if text:
-            qs = qs.filter(Q(name__contains=text) | Q(code__icontains=text))
-        for field in ("stage", "locality", "ownership"):
-            if data[field]:
-                qs = qs.filter(**{field: data[field]})
-        if data["covered"]:
-            qs = qs.filter(covering_org__isnull=data["covered"] == "no")
-        if data["org"].strip():
-            qs = subtree_filter(
-                qs, data["org"].strip(), "covering_org__path", "supervising_org__path"
-            )
-    return form, qs
-
-
-def filter_orgs(user, params):
-    """The org tree's search (`q`) or one org's subtree (`org` = code), as the tree and
-    org pages show them; the Excel export uses the same rows."""
-    qs = _visible_orgs(user)
-    text = (params.get("q") or "").strip()
-    if text:
-        qs = qs.filter(Q(name__contains=text) | Q(code__icontains=text))
-    code = (params.get("org") or "").strip()
-    if code:
-        qs = subtree_filter(qs, code, "path")
-    return qs
-
-
-@login_required
-def school_list(request):
-    user = request.user
-    form, qs = filter_schools(user, request.GET)
-    totals = qs.aggregate(total=Count("pk"), covered=Count("covering_org"))
-    page = paginate(request, qs.order_by("code"))
-    visible_org_ids = set(
-        _visible_orgs(user)
-        .filter(
-            pk__in={
-                pk
-                for school in page.object_list
-                for pk in (school.supervising_org_id, school.covering_org_id)
-                if pk
-            }
-        )
-        .values_list("pk", flat=True)
-    )
-    return render(
-        request,
-        "orgs/school_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "totals": totals,
-            "uncovered": totals["total"] - totals["covered"],
-            "visible_org_ids": visible_org_ids,
-            "can_add": _can_add_school(user),
-        },
-    )
 
 
 @login_required
