@@ -6,6 +6,7 @@ import itertools
 
 from personas import add_member
 
+from dangjian.accounts import services as accounts
 from dangjian.core.context import CLI
 from dangjian.orgs import services as orgs
 
@@ -40,7 +41,20 @@ def school(world, covering, i):
     )
 
 
+def user(world, org, i):
+    """An account holding a viewer role over the org."""
+    return accounts.create_user(
+        CLI,
+        username=f"reg-user-{next(_seq)}",
+        password="Test#Pass2026",
+        full_name=f"登记用户{i}",
+        org=org,
+        role="viewer",
+    )
+
+
 FACTORIES = {
+    "user": user,
     "member": member,
     "org": org,
     "school": school,

@@ -16,6 +16,7 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,6 +47,7 @@ class Column:
     link is shown only when the viewer may open that record, checked with one query per
     column for the whole page, never one per row.
     `badge`: callable(obj) -> a Bootstrap colour ("warning") to show the value as a badge.
+    A value that is a list is shown as one badge per item (and joined in the export).
     """
 
     label: Any
@@ -74,8 +76,17 @@ class Column:
 
     def export_of(self, obj):
         value = self.get(obj, self.export_value)
+        if isinstance(value, list | tuple):
+            return "、".join(str(item) for item in value)
         if isinstance(value, bool):
             return _("是") if value else _("否")
+        if isinstance(value, dt.datetime):
+            # Excel has no time zones: the local wall time, as the pages show it.
+            return (
+                timezone.localtime(value).replace(tzinfo=None)
+                if timezone.is_aware(value)
+                else value
+            )
         if value is None or isinstance(value, int | float | dt.date | str):
             return value
         return str(value)

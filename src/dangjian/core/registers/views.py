@@ -3,6 +3,9 @@ filtered rows), detail with the record's audit history, create/edit through the 
 services, and delete after a confirmation page. Every queryset comes from
 `Register.queryset(user, action)`, i.e. `restrict()`, so a record out of scope is a 404."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -122,6 +125,15 @@ def _visible_links(reg: Register, user, rows) -> dict[int, set]:
     return visible
 
 
+def _shown(value):
+    """Dates as the other pages print them (2024-06-01), times in local time."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def table_rows(reg: Register, user, rows):
     """(record, cells) with each cell's text, link and badge, for the table partial."""
     visible = _visible_links(reg, user, rows)
@@ -141,9 +153,11 @@ def table_rows(reg: Register, user, rows):
                 pk = getattr(obj, attr)
                 if pk in visible.get(index, ()):
                     url = reverse(name, args=[pk])
+            value = _shown(column.get(obj))
             cells.append(
                 {
-                    "value": column.get(obj),
+                    "value": value,
+                    "items": value if isinstance(value, list | tuple) else None,
                     "url": url,
                     "badge": column.badge(obj) if column.badge else None,
                     "css": column.css,
@@ -241,19 +255,27 @@ def list_view(request, reg: Register):
 # -- detail -------------------------------------------------------------------------------
 
 
-def audit_history(user, obj, limit: int = HISTORY_SHOWN):
+@dataclass
+class History:
+    entries: list
+    object_type: str
+    object_id: str
+
+
+def audit_history(user, obj, limit: int = HISTORY_SHOWN) -> History | None:
     """The record's audit rows, newest first, for holders of the audit right over it;
     None (the section is left out) for everyone else."""
     if not can(user, Action.AUDIT):
         return None
+    object_type, object_id = obj._meta.label_lower, str(obj.pk)
     entries = list(
         AuditEntry.objects.restrict(user, Action.AUDIT)
-        .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .filter(object_type=object_type, object_id=object_id)
         .select_related("actor")[:limit]
     )
     for entry in entries:
         entry.rows = change_rows(entry)
-    return entries
+    return History(entries, object_type, object_id)
 
 
 def _allowed(reg: Register, user, obj, action: str) -> bool:
