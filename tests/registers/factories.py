@@ -7,7 +7,9 @@ import itertools
 from personas import add_member
 
 from dangjian.accounts import services as accounts
+from dangjian.core.audit import record
 from dangjian.core.context import CLI
+from dangjian.core.models import AuditAction
 from dangjian.orgs import services as orgs
 
 _seq = itertools.count(5000)
@@ -53,7 +55,19 @@ def user(world, org, i):
     )
 
 
+def audit(world, org, i):
+    """An audit row of a change to the org."""
+    return record(
+        CLI,
+        AuditAction.UPDATE,
+        org,
+        changes={"name": [org.name, f"{org.name}{i}"]},
+        org_path=org.path,
+    )
+
+
 FACTORIES = {
+    "audit": audit,
     "user": user,
     "member": member,
     "org": org,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
 
@@ -60,6 +61,7 @@ class Column:
     export: bool = True
     export_value: str | Callable | None = None
     as_text: bool = False  # stored as text in Excel (codes, phones)
+    template: str | None = None  # a partial rendering the cell, given `record`
 
     def get(self, obj, accessor=None):
         accessor = self.value if accessor is None else accessor
@@ -98,6 +100,10 @@ def related_model(model, lookup: str):
     for part in parts[:-1]:
         model = model._meta.get_field(part).related_model
     return model
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    """The form of every register's FilterSet: Bootstrap classes, native date pickers."""
 
 
 class OrgChoiceFilter(django_filters.CharFilter):
@@ -171,6 +177,9 @@ class Register:
     # Filter values the API assumes when the caller gives none (the page's defaults may
     # differ: the member page lists active members, the API every status unless asked).
     api_defaults: ClassVar[dict] = {}
+    # An invalid filter value is ignored by default; a strict register lists nothing
+    # until the filter is corrected (the audit log: a reversed date range is an error).
+    strict_filters: ClassVar[bool] = False
     form_class: ClassVar[type[forms.BaseForm] | None] = None
     # Fields of the generic detail page, as (label, value) columns.
     detail_columns: ClassVar[Sequence[Column]] = ()
@@ -286,25 +295,33 @@ class Register:
         return queryset.filter(q) if self.search_fields else queryset
 
     def filterset_class(self):
-        """The declared FilterSet plus the shared `org` subtree filter."""
+        """The declared FilterSet with Bootstrap widgets and the shared `org` filter."""
         base = self.filterset or django_filters.FilterSet
-        if not self.org_paths:
-            return base
-        org_model = related_model(self.model, self.org_paths[0])
+        meta = getattr(base, "Meta", object)
+        form = getattr(meta, "form", forms.Form)
         attrs = {
-            "org": OrgChoiceFilter(paths=self.org_paths, org_model=org_model),
-            "Meta": type("Meta", (getattr(base, "Meta", object),), {"model": self.model}),
+            "Meta": type(
+                "Meta",
+                (meta,),
+                {
+                    "model": self.model,
+                    "fields": getattr(meta, "fields", []),
+                    "form": form if issubclass(form, BootstrapMixin) else FilterForm,
+                },
+            )
         }
-        if "org" in base.base_filters:
-            return base
+        if self.org_paths and "org" not in base.base_filters:
+            org_model = related_model(self.model, self.org_paths[0])
+            attrs["org"] = OrgChoiceFilter(paths=self.org_paths, org_model=org_model)
         return type(f"{type(self).__name__}FilterSet", (base,), attrs)
 
     def filter(self, queryset, params, request=None):
         """The filtered, searched and ordered rows; an invalid filter value is ignored
         (the field is left out), never an error page."""
         filterset = self.filterset_class()(params, queryset=queryset, request=request)
-        filterset.is_valid()  # invalid fields are simply absent from cleaned_data
-        qs = queryset
+        if not filterset.is_valid() and self.strict_filters:
+            return queryset.none(), filterset
+        qs = queryset  # invalid fields are simply absent from cleaned_data
         for name, value in filterset.form.cleaned_data.items():
             qs = filterset.filters[name].filter(qs, value)
         search = params.get("q") or params.get("search") or ""

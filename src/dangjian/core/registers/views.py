@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from dangjian.core.audit import record
 from dangjian.core.audit_views import change_rows
@@ -78,28 +79,22 @@ def org_options(user, org_model):
 
 
 def _dress_filter_form(reg: Register, request, form, datalist_id: str):
-    """The org filter as a select of the orgs in scope (or a code input with a datalist
-    beyond ORG_SELECT_LIMIT); every widget with Bootstrap classes."""
+    """The org filter as a select of the orgs in scope, or a code input with a datalist
+    beyond ORG_SELECT_LIMIT."""
     from django import forms
 
-    options, overflow = [], False
-    if "org" in form.fields:
-        options, overflow = org_options(request.user, related_model(reg.model, reg.org_paths[0]))
-        field = form.fields["org"]
-        if overflow:
-            field.widget.attrs.update({"list": datalist_id, "placeholder": _("输入组织代码")})
-        else:
-            choices = [("", _("全部")), *options]
-            current = form.data.get("org")
-            if current and current not in {code for code, _label in choices}:
-                choices.append((current, current))  # a code from a link stays visible
-            field.widget = forms.Select(choices=choices)
-    for field in form.fields.values():
-        widget = field.widget
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+    if "org" not in form.fields:
+        return [], False
+    options, overflow = org_options(request.user, related_model(reg.model, reg.org_paths[0]))
+    field = form.fields["org"]
+    if overflow:
+        field.widget.attrs.update({"list": datalist_id, "placeholder": _("输入组织代码")})
+        return options, overflow
+    choices = [("", _("全部")), *options]
+    current = form.data.get("org")
+    if current and current not in {code for code, _label in choices}:
+        choices.append((current, current))  # a code from a link stays visible (and filters)
+    field.widget = forms.Select(choices=choices, attrs={"class": "form-select"})
     return options, overflow
 
 
@@ -161,6 +156,7 @@ def table_rows(reg: Register, user, rows):
                     "url": url,
                     "badge": column.badge(obj) if column.badge else None,
                     "css": column.css,
+                    "template": column.template,
                 }
             )
         table.append((obj, cells))
@@ -381,6 +377,8 @@ def register_urls(reg: Register, views=()):
         def page(request, *args, _function=function, **kwargs):
             return _function(request, reg, *args, **kwargs)
 
+        if view in ("list", "detail"):
+            page = require_safe(page)
         page = login_required(never_cache(page))
         patterns.append(path(route, page, name=reg.url_name(view)))
     return patterns
