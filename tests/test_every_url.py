@@ -119,6 +119,7 @@ ROUTES = {
     "data-export-schools": Route(),
     "data-export-members": Route(),
     "recruit-board": Route(),
+    "recruit-list": Route(),
     "recruit-org-board": Route(model="org"),
     "recruit-settings": Route(Action.CHANGE, "org"),
     "recruit-create": Route(Action.ADD, needs=Action.ADD),

@@ -11,6 +11,7 @@ from dangjian.core.audit import record
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
 from dangjian.orgs import services as orgs
+from tests.recruitment.helpers import new_recruit
 
 _seq = itertools.count(5000)
 
@@ -66,7 +67,12 @@ def audit(world, org, i):
     )
 
 
+def recruit(world, org, i):
+    return new_recruit(org, name=f"申请{i}号")
+
+
 FACTORIES = {
+    "recruit": recruit,
     "audit": audit,
     "user": user,
     "member": member,

@@ -212,6 +212,21 @@ def export_workbook(reg: Register, user, queryset, filter_text: str = "") -> tup
     return content, len(rows)
 
 
+def filter_context(reg: Register, request, filterset) -> dict:
+    """What the filter bar partial needs; pages other than the list (a board) use it too."""
+    datalist_id = f"{reg.name}-org-codes"
+    options, overflow = _dress_filter_form(reg, request, filterset.form, datalist_id)
+    return {
+        "register": reg,
+        "form": filterset.form,
+        "q": request.GET.get("q", ""),
+        "org_options": options,
+        "org_overflow": overflow,
+        "datalist_id": datalist_id,
+        "filtered": any(value for key, value in request.GET.items() if key != "page"),
+    }
+
+
 def list_view(request, reg: Register):
     user = request.user
     _require_read(reg, user)
@@ -219,32 +234,23 @@ def list_view(request, reg: Register):
     queryset = reg.ordered(queryset)
     if request.GET.get("export") == "xlsx" and reg.export_url is None:
         return export_response(reg, request, queryset)
-    datalist_id = f"{reg.name}-org-codes"
-    options, overflow = _dress_filter_form(reg, request, filterset.form, datalist_id)
     page = paginate(request, queryset)
     rows = list(page.object_list)
     reg.annotate_rows(request, rows)
     audit_read(reg, user, count=page.paginator.count)
     query = query_string(request)
-    filtered = any(value for key, value in request.GET.items() if key != "page")
-    context = {
-        "register": reg,
-        "form": filterset.form,
-        "q": request.GET.get("q", ""),
-        "page": page,
-        "rows": rows,
-        "table": table_rows(reg, user, rows),
-        "headers": [c for c in reg.columns if c.html],
-        "query": query,
-        "org_options": options,
-        "org_overflow": overflow,
-        "datalist_id": datalist_id,
-        "filtered": filtered,
-        "add_url": reg.add_url(user),
-        "export_href": reg.export_href(query),
-        "empty_message": reg.empty_filtered_text if filtered else reg.empty_text,
+    context = filter_context(reg, request, filterset)
+    context.update(
+        page=page,
+        rows=rows,
+        table=table_rows(reg, user, rows),
+        headers=[c for c in reg.columns if c.html],
+        query=query,
+        add_url=reg.add_url(user),
+        export_href=reg.export_href(query),
+        empty_message=reg.empty_filtered_text if context["filtered"] else reg.empty_text,
         **reg.list_context(request, queryset),
-    }
+    )
     return render(request, reg.list_template, context)
 
 
