@@ -3,10 +3,13 @@ the way to browse; the list is for finding, filtering and exporting), and 学校
 
 import django_filters
 from django.db.models import Count
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.registers import Column, Register, register
 from dangjian.core.roles import Action
+from dangjian.orgs import services
+from dangjian.orgs.forms import SchoolForm
 from dangjian.orgs.models import (
     SUPERVISOR_KINDS,
     Locality,
@@ -111,7 +114,7 @@ class SchoolRegister(Register):
     )
     # The import layout (schools.xlsx), so an export re-imports.
     export_url = "data-export-schools"
-    add_url_name = "school-create"
+    form_class = SchoolForm
     add_label = _("新增学校")
     empty_text = _("还没有学校")
     empty_filtered_text = _("没有符合条件的学校")
@@ -124,6 +127,24 @@ class SchoolRegister(Register):
         """A school is added under a supervising org where the user has ADD."""
         orgs = Organization.objects.restrict(user, Action.ADD)
         return orgs.filter(kind__in=SUPERVISOR_KINDS).exists()
+
+    def form_kwargs(self, request, obj=None) -> dict:
+        return {"user": request.user, "instance": obj}
+
+    def form_notice(self, request, form) -> str | None:
+        if form.instance.pk is None and not form.fields["supervising_org"].queryset.exists():
+            # An organiser of a branch may add, but a school hangs under a 党委/党工委/党总支.
+            return gettext("学校须由主管党组织(党委、党工委或党总支)新增，您在这些组织没有新增权限")
+        return None
+
+    def create(self, actor, data):
+        return services.create_school(actor, **data)
+
+    def update(self, actor, obj, data):
+        return services.update_school(actor, obj, **data)
+
+    def delete(self, actor, obj):
+        services.delete_school(actor, obj)
 
     def list_context(self, request, queryset) -> dict:
         totals = queryset.aggregate(total=Count("pk"), covered=Count("covering_org"))

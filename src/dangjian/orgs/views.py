@@ -20,7 +20,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Length, Substr
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +28,6 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core.forms import apply_service_errors
 from dangjian.core.roles import Action
-from dangjian.core.scope import can
 from dangjian.core.views import paginate, query_without_page
 from dangjian.orgs import rules, services
 from dangjian.orgs.forms import (
@@ -37,7 +35,6 @@ from dangjian.orgs.forms import (
     MoveForm,
     OrgForm,
     PositionForm,
-    SchoolForm,
 )
 from dangjian.orgs.models import (
     MassOrganization,
@@ -397,62 +394,6 @@ def school_detail(request, pk):
         "can_delete": _allowed(user, Action.DELETE, school),
     }
     return render(request, "orgs/school_detail.html", context)
-
-
-@login_required
-def school_create(request):
-    if not can(request.user, Action.ADD):
-        raise Http404
-    form = SchoolForm(request.POST or None, user=request.user)
-    notice = None
-    if not form.fields["supervising_org"].queryset.exists():
-        # An organiser of a branch may add, but a school hangs under a 党委/党工委/党总支.
-        notice = _("学校须由主管党组织(党委、党工委或党总支)新增，您在这些组织没有新增权限")
-    if notice is None and request.method == "POST" and form.is_valid():
-        try:
-            school = services.create_school(request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新增学校“%(name)s”") % {"name": school.name})
-            return redirect("school-detail", school.pk)
-    return _form_page(
-        request, form, title=_("新增学校"), cancel_url=reverse("school-list"), notice=notice
-    )
-
-
-@login_required
-def school_edit(request, pk):
-    school = get_object_or_404(School.objects.restrict(request.user, Action.CHANGE), pk=pk)
-    form = SchoolForm(request.POST or None, instance=school, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            school = services.update_school(request.user, school, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存学校“%(name)s”") % {"name": school.name})
-            return redirect("school-detail", school.pk)
-    return _form_page(
-        request,
-        form,
-        title=_("编辑学校"),
-        cancel_url=reverse("school-detail", args=[pk]),
-        school=school,
-    )
-
-
-@login_required
-@require_POST
-def school_delete(request, pk):
-    school = get_object_or_404(School.objects.restrict(request.user, Action.DELETE), pk=pk)
-    try:
-        services.delete_school(request.user, school)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("school-detail", school.pk)
-    messages.success(request, _("已删除学校“%(name)s”") % {"name": school.name})
-    return redirect("school-list")
 
 
 @login_required

@@ -214,6 +214,11 @@ class Register:
         """Keyword arguments for `form_class` (the viewer, the edited record)."""
         return {}
 
+    def form_notice(self, request, form) -> str | None:
+        """A message shown instead of the form when there is nothing the user could submit
+        (no org to add under, say)."""
+        return None
+
     def list_context(self, request, queryset) -> dict:
         """Extra context for the list page (totals over the filtered rows)."""
         return {}

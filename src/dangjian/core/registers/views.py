@@ -307,8 +307,9 @@ def detail_view(request, reg: Register, pk: int):
 # -- create, edit, delete -----------------------------------------------------------------
 
 
-def _form_page(request, reg: Register, form, obj=None):
-    return render(request, reg.form_template, {"register": reg, "form": form, "object": obj})
+def _form_page(request, reg: Register, form, obj=None, notice=None):
+    context = {"register": reg, "form": form, "object": obj, "notice": notice}
+    return render(request, reg.form_template, context)
 
 
 def _saved(request, reg: Register, obj, text: str):
@@ -323,14 +324,15 @@ def create_view(request, reg: Register):
     if not can(user, Action.ADD):
         raise Http404
     form = reg.form_class(request.POST or None, **reg.form_kwargs(request))
-    if request.method == "POST" and form.is_valid():
+    notice = reg.form_notice(request, form)
+    if notice is None and request.method == "POST" and form.is_valid():
         try:
             obj = reg.create(user, form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             return _saved(request, reg, obj, _("已新增%(what)s“%(name)s”"))
-    return _form_page(request, reg, form)
+    return _form_page(request, reg, form, notice=notice)
 
 
 def edit_view(request, reg: Register, pk: int):
