@@ -3,7 +3,6 @@ cached; full ID numbers appear only through the audited reveal."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import age_on
-from dangjian.core.forms import apply_service_errors
+from dangjian.core.forms import submit
 from dangjian.core.registers.views import audit_history
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
@@ -103,14 +102,14 @@ def member_create(request):
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
     if "org" in initial and not form.fields["org"].queryset.filter(pk=initial["org"]).exists():
         form.initial.pop("org")
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.create_member(request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新增党员“%(name)s”") % {"name": member.name})
-            return redirect("member-detail", pk=member.pk)
+    done, member = submit(
+        request,
+        form,
+        lambda _data: services.create_member(request.user, **form.service_kwargs()),
+        lambda member: _("已新增党员“%(name)s”") % {"name": member.name},
+    )
+    if done:
+        return redirect("member-detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form, "member": None})
 
 
@@ -121,14 +120,14 @@ def member_edit(request, pk):
         Member.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
     )
     form = MemberForm(request.POST or None, user=request.user, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.update_member(request.user, member, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存党员“%(name)s”的信息") % {"name": member.name})
-            return redirect("member-detail", pk=member.pk)
+    done, _saved = submit(
+        request,
+        form,
+        lambda _data: services.update_member(request.user, member, **form.service_kwargs()),
+        lambda member: _("已保存党员“%(name)s”的信息") % {"name": member.name},
+    )
+    if done:
+        return redirect("member-detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form, "member": member})
 
 
@@ -139,14 +138,14 @@ def member_leave(request, pk):
         Member.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
     )
     form = LeaveForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_leaving(request.user, member, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记党员“%(name)s”的变动") % {"name": member.name})
-            return redirect("member-detail", pk=member.pk)
+    done, _event = submit(
+        request,
+        form,
+        lambda data: services.record_leaving(request.user, member, **data),
+        _("已登记党员“%(name)s”的变动") % {"name": member.name},
+    )
+    if done:
+        return redirect("member-detail", pk=member.pk)
     return render(request, "members/member_leave.html", {"form": form, "member": member})
 
 
@@ -158,15 +157,15 @@ def member_restore(request, pk):
     )
     moved_out = member.status == Status.MOVED_OUT
     form = RestoreForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.restore(request.user, member, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            done = _("已登记党员“%(name)s”转回") if moved_out else _("已恢复党员“%(name)s”的党籍")
-            messages.success(request, done % {"name": member.name})
-            return redirect("member-detail", pk=member.pk)
+    text = _("已登记党员“%(name)s”转回") if moved_out else _("已恢复党员“%(name)s”的党籍")
+    done, _event = submit(
+        request,
+        form,
+        lambda data: services.restore(request.user, member, **data),
+        text % {"name": member.name},
+    )
+    if done:
+        return redirect("member-detail", pk=member.pk)
     return render(
         request,
         "members/member_restore.html",

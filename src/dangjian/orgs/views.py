@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.core.forms import apply_service_errors
+from dangjian.core.forms import submit
 from dangjian.core.roles import Action
 from dangjian.core.views import paginate, query_without_page
 from dangjian.orgs import rules, services
@@ -225,14 +225,14 @@ def org_create(request, parent_pk):
         Organization.objects.restrict(request.user, Action.ADD), pk=parent_pk
     )
     form = OrgForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.create_org(request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新增党组织“%(name)s”") % {"name": org.name})
-            return redirect("org-detail", org.pk)
+    done, org = submit(
+        request,
+        form,
+        lambda data: services.create_org(request.user, parent=parent, **data),
+        lambda org: _("已新增党组织“%(name)s”") % {"name": org.name},
+    )
+    if done:
+        return redirect("org-detail", org.pk)
     return _form_page(
         request,
         form,
@@ -246,14 +246,14 @@ def org_create(request, parent_pk):
 def org_edit(request, pk):
     org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=pk)
     form = OrgForm(request.POST or None, instance=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.update_org(request.user, org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存党组织“%(name)s”") % {"name": org.name})
-            return redirect("org-detail", org.pk)
+    done, saved = submit(
+        request,
+        form,
+        lambda data: services.update_org(request.user, org, **data),
+        lambda org: _("已保存党组织“%(name)s”") % {"name": org.name},
+    )
+    if done:
+        return redirect("org-detail", saved.pk)
     return _form_page(
         request,
         form,
@@ -272,14 +272,16 @@ def org_move(request, pk):
         notice = _("根组织不能移动")
     elif not form.fields["parent"].queryset.exists():
         notice = _("您的权限范围内没有可以作为该组织上级的党组织")
-    if notice is None and request.method == "POST" and form.is_valid():
-        try:
-            org = services.move_org(request.user, org, form.cleaned_data["parent"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已移动党组织“%(name)s”") % {"name": org.name})
-            return redirect("org-detail", org.pk)
+    done, moved = (False, None)
+    if notice is None:
+        done, moved = submit(
+            request,
+            form,
+            lambda data: services.move_org(request.user, org, data["parent"]),
+            lambda org: _("已移动党组织“%(name)s”") % {"name": org.name},
+        )
+    if done:
+        return redirect("org-detail", moved.pk)
     return _form_page(
         request,
         form,
@@ -311,14 +313,14 @@ def org_delete(request, pk):
 def position_create(request, org_pk):
     org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=org_pk)
     form = PositionForm(request.POST or None, instance=Position(org=org))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_position(request.user, form.save(commit=False))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新增班子成员"))
-            return redirect("org-detail", org.pk)
+    saved, _obj = submit(
+        request,
+        form,
+        lambda _data: services.save_position(request.user, form.save(commit=False)),
+        _("已新增班子成员"),
+    )
+    if saved:
+        return redirect("org-detail", org.pk)
     return _form_page(
         request,
         form,
@@ -334,14 +336,14 @@ def position_edit(request, pk):
         Position.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
     )
     form = PositionForm(request.POST or None, instance=position)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_position(request.user, form.save(commit=False))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存班子成员"))
-            return redirect("org-detail", position.org_id)
+    saved, _obj = submit(
+        request,
+        form,
+        lambda _data: services.save_position(request.user, form.save(commit=False)),
+        _("已保存班子成员"),
+    )
+    if saved:
+        return redirect("org-detail", position.org_id)
     return _form_page(
         request,
         form,
@@ -400,14 +402,14 @@ def school_detail(request, pk):
 def massorg_create(request, school_pk):
     school = get_object_or_404(School.objects.restrict(request.user, Action.CHANGE), pk=school_pk)
     form = MassOrgForm(request.POST or None, instance=MassOrganization(school=school))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_mass_org(request.user, form.save(commit=False))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新增群团组织"))
-            return redirect("school-detail", school.pk)
+    saved, _obj = submit(
+        request,
+        form,
+        lambda _data: services.save_mass_org(request.user, form.save(commit=False)),
+        _("已新增群团组织"),
+    )
+    if saved:
+        return redirect("school-detail", school.pk)
     return _form_page(
         request,
         form,
@@ -424,14 +426,14 @@ def massorg_edit(request, pk):
         pk=pk,
     )
     form = MassOrgForm(request.POST or None, instance=mass_org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_mass_org(request.user, form.save(commit=False))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存群团组织"))
-            return redirect("school-detail", mass_org.school_id)
+    saved, _obj = submit(
+        request,
+        form,
+        lambda _data: services.save_mass_org(request.user, form.save(commit=False)),
+        _("已保存群团组织"),
+    )
+    if saved:
+        return redirect("school-detail", mass_org.school_id)
     return _form_page(
         request,
         form,

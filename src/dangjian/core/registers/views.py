@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from dangjian.core.audit import record
 from dangjian.core.audit_views import change_rows
 from dangjian.core.excel import Sheet, sha256_bytes, write_workbook, xlsx_response
-from dangjian.core.forms import apply_service_errors
+from dangjian.core.forms import submit
 from dangjian.core.models import AuditAction, AuditEntry
 from dangjian.core.registers.base import ORG_SELECT_LIMIT, Register, related_model
 from dangjian.core.roles import Action
@@ -325,12 +325,9 @@ def create_view(request, reg: Register):
         raise Http404
     form = reg.form_class(request.POST or None, **reg.form_kwargs(request))
     notice = reg.form_notice(request, form)
-    if notice is None and request.method == "POST" and form.is_valid():
-        try:
-            obj = reg.create(user, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+    if notice is None:
+        done, obj = submit(request, form, lambda data: reg.create(user, data))
+        if done:
             return _saved(request, reg, obj, _("已新增%(what)s“%(name)s”"))
     return _form_page(request, reg, form, notice=notice)
 
@@ -339,13 +336,9 @@ def edit_view(request, reg: Register, pk: int):
     user = request.user
     obj = get_object_or_404(reg.queryset(user, Action.CHANGE), pk=pk)
     form = reg.form_class(request.POST or None, **reg.form_kwargs(request, obj))
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = reg.update(user, obj, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return _saved(request, reg, obj, _("已保存%(what)s“%(name)s”"))
+    done, saved = submit(request, form, lambda data: reg.update(user, obj, data))
+    if done:
+        return _saved(request, reg, saved, _("已保存%(what)s“%(name)s”"))
     return _form_page(request, reg, form, obj)
 
 
