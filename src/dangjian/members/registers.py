@@ -82,6 +82,17 @@ def _birth_and_age(member: Member) -> str:
     return _("%(birth)s (%(age)d岁)") % {"birth": member.birth_date.isoformat(), "age": age}
 
 
+# Columns of a person in a branch, shared by the registers of people (members, recruits).
+NAME = Column(_("姓名"), "name", link="detail")
+SEX = Column(_("性别"), "get_sex_display")
+MASKED_ID = Column(_("身份证号"), "masked_id", css="hide-sm font-monospace text-nowrap")
+ORG = Column(_("所在党组织"), "org.name", link_to=("org-detail", "org_id"))
+WORK_UNIT = Column(
+    _("工作单位"), "work_unit.name", link_to=("school-detail", "work_unit_id"), css="hide-sm"
+)
+PERSON_TYPE = Column(_("人员类型"), "get_person_type_display", css="hide-sm")
+
+
 @register
 class MemberRegister(Register):
     model = Member
@@ -93,11 +104,11 @@ class MemberRegister(Register):
     ordering = ("org__path", "name", "id")
     select_related = ("org", "work_unit")
     columns = (
-        Column(_("姓名"), "name", link="detail"),
-        Column(_("性别"), "get_sex_display"),
+        NAME,
+        SEX,
         Column(_("出生日期/年龄"), _birth_and_age, css="hide-sm text-nowrap"),
         Column(_("学历"), "get_education_display", css="hide-sm"),
-        Column(_("人员类型"), "get_person_type_display", css="hide-sm"),
+        PERSON_TYPE,
         Column(
             _("党员类别"),
             "get_category_display",

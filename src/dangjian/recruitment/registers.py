@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.registers import Column, DefaultChoiceFilter, Register, register
+from dangjian.members import registers as person
 from dangjian.members.choices import PersonType, Sex
 from dangjian.recruitment import todo
 from dangjian.recruitment.models import Recruit, Stage
@@ -69,17 +70,12 @@ class RecruitRegister(Register):
     ordering = ("org__path", "applied_on", "id")
     select_related = ("org", "work_unit")
     columns = (
-        Column(_("姓名"), "name", link="detail"),
-        Column(_("性别"), "get_sex_display"),
-        Column(_("身份证号"), "masked_id", css="hide-sm font-monospace text-nowrap"),
+        person.NAME,
+        person.SEX,
+        person.MASKED_ID,
         Column(_("所在党支部"), "org.name", link_to=("org-detail", "org_id")),
-        Column(
-            _("工作单位"),
-            "work_unit.name",
-            link_to=("school-detail", "work_unit_id"),
-            css="hide-sm",
-        ),
-        Column(_("人员类型"), "get_person_type_display", css="hide-sm"),
+        person.WORK_UNIT,
+        person.PERSON_TYPE,
         Column(_("阶段"), "get_stage_display"),
         Column(_("申请入党日期"), "applied_on", css="hide-sm"),
         Column(_("确定积极分子日期"), "activist_on", html=False),
