@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.registers import Column, Register, register
 from dangjian.core.roles import Action
 from dangjian.orgs import services
-from dangjian.orgs.forms import SchoolForm
+from dangjian.orgs.forms import OrgForm, SchoolForm
 from dangjian.orgs.models import (
     SUPERVISOR_KINDS,
     Locality,
@@ -52,6 +52,14 @@ class OrgRegister(Register):
     # The import layout (orgs.xlsx), so an export re-imports.
     export_url = "data-export-orgs"
     empty_filtered_text = _("没有找到匹配的党组织")
+    # Editing through the kit; adding (under a parent), moving and deleting are the tree's.
+    form_class = OrgForm
+
+    def form_kwargs(self, request, obj=None) -> dict:
+        return {"instance": obj}
+
+    def update(self, actor, obj, data):
+        return services.update_org(actor, obj, **data)
 
 
 class SchoolFilterSet(django_filters.FilterSet):

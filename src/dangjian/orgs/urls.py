@@ -9,7 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.org_detail, name="org-detail"),
     path("<int:pk>/children/", views.org_children, name="org-children"),
     path("<int:parent_pk>/add/", views.org_create, name="org-create"),
-    path("<int:pk>/edit/", views.org_edit, name="org-edit"),
+    path("", include(OrgRegister.instance.urls("edit"))),
     path("<int:pk>/move/", views.org_move, name="org-move"),
     path("<int:pk>/delete/", views.org_delete, name="org-delete"),
     path("<int:org_pk>/positions/add/", views.position_create, name="position-create"),

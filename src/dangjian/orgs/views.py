@@ -243,27 +243,6 @@ def org_create(request, parent_pk):
 
 
 @login_required
-def org_edit(request, pk):
-    org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=pk)
-    form = OrgForm(request.POST or None, instance=org)
-    done, saved = submit(
-        request,
-        form,
-        lambda data: services.update_org(request.user, org, **data),
-        lambda org: _("已保存党组织“%(name)s”") % {"name": org.name},
-    )
-    if done:
-        return redirect("org-detail", saved.pk)
-    return _form_page(
-        request,
-        form,
-        title=_("编辑党组织"),
-        cancel_url=reverse("org-detail", args=[pk]),
-        org=org,
-    )
-
-
-@login_required
 def org_move(request, pk):
     org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=pk)
     form = MoveForm(request.POST or None, user=request.user, org=org)
