@@ -288,23 +288,29 @@ def org_delete(request, pk):
     return redirect("org-tree")
 
 
+def _part_page(request, form, save, *, message: str, title: str, back: str, **context):
+    """The form of a part of an org or a school (a 班子 seat, a 群团组织), saved through
+    `save(actor, unsaved instance)`; back to the owner's page once saved."""
+    done, _part = submit(
+        request, form, lambda _data: save(request.user, form.save(commit=False)), message
+    )
+    if done:
+        return redirect(back)
+    return _form_page(request, form, title=title, cancel_url=back, **context)
+
+
 @login_required
 def position_create(request, org_pk):
     org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=org_pk)
     form = PositionForm(request.POST or None, instance=Position(org=org))
-    saved, _obj = submit(
+    back = reverse("org-detail", args=[org.pk])
+    return _part_page(
         request,
         form,
-        lambda _data: services.save_position(request.user, form.save(commit=False)),
-        _("已新增班子成员"),
-    )
-    if saved:
-        return redirect("org-detail", org.pk)
-    return _form_page(
-        request,
-        form,
+        services.save_position,
+        message=_("已新增班子成员"),
         title=_("新增班子成员"),
-        cancel_url=reverse("org-detail", args=[org.pk]),
+        back=back,
         org=org,
     )
 
@@ -315,19 +321,14 @@ def position_edit(request, pk):
         Position.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
     )
     form = PositionForm(request.POST or None, instance=position)
-    saved, _obj = submit(
+    back = reverse("org-detail", args=[position.org_id])
+    return _part_page(
         request,
         form,
-        lambda _data: services.save_position(request.user, form.save(commit=False)),
-        _("已保存班子成员"),
-    )
-    if saved:
-        return redirect("org-detail", position.org_id)
-    return _form_page(
-        request,
-        form,
+        services.save_position,
+        message=_("已保存班子成员"),
         title=_("编辑班子成员"),
-        cancel_url=reverse("org-detail", args=[position.org_id]),
+        back=back,
         org=position.org,
     )
 
@@ -381,19 +382,14 @@ def school_detail(request, pk):
 def massorg_create(request, school_pk):
     school = get_object_or_404(School.objects.restrict(request.user, Action.CHANGE), pk=school_pk)
     form = MassOrgForm(request.POST or None, instance=MassOrganization(school=school))
-    saved, _obj = submit(
+    back = reverse("school-detail", args=[school.pk])
+    return _part_page(
         request,
         form,
-        lambda _data: services.save_mass_org(request.user, form.save(commit=False)),
-        _("已新增群团组织"),
-    )
-    if saved:
-        return redirect("school-detail", school.pk)
-    return _form_page(
-        request,
-        form,
+        services.save_mass_org,
+        message=_("已新增群团组织"),
         title=_("新增群团组织"),
-        cancel_url=reverse("school-detail", args=[school.pk]),
+        back=back,
         school=school,
     )
 
@@ -405,19 +401,14 @@ def massorg_edit(request, pk):
         pk=pk,
     )
     form = MassOrgForm(request.POST or None, instance=mass_org)
-    saved, _obj = submit(
+    back = reverse("school-detail", args=[mass_org.school_id])
+    return _part_page(
         request,
         form,
-        lambda _data: services.save_mass_org(request.user, form.save(commit=False)),
-        _("已保存群团组织"),
-    )
-    if saved:
-        return redirect("school-detail", mass_org.school_id)
-    return _form_page(
-        request,
-        form,
+        services.save_mass_org,
+        message=_("已保存群团组织"),
         title=_("编辑群团组织"),
-        cancel_url=reverse("school-detail", args=[mass_org.school_id]),
+        back=back,
         school=mass_org.school,
     )
 
