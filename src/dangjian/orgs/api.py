@@ -1,22 +1,8 @@
-from django.db.models import Q
 from rest_framework import serializers
 
 from dangjian.core.registers.api import RegisterViewSet
 from dangjian.orgs.models import Organization, School
 from dangjian.orgs.registers import OrgRegister, SchoolRegister
-
-
-def subtree_filter(queryset, code: str, *fields: str):
-    """Rows whose org (through any of `fields`, each a path lookup) lies in the subtree of
-    the org `code`. The caller's queryset is already restricted, so an org outside scope
-    simply yields nothing."""
-    org = Organization.objects.filter(code=code).only("path").first()
-    if org is None:
-        return queryset.none()
-    q = Q()
-    for field in fields:
-        q |= Q(**{f"{field}__startswith": org.path})
-    return queryset.filter(q)
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
