@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.core.forms import submit
+from dangjian.core.registers.views import audit_history
 from dangjian.core.roles import Action
 from dangjian.core.views import paginate, query_without_page
 from dangjian.orgs import rules, services
@@ -196,6 +197,7 @@ def org_detail(request, pk):
         "can_change": can_change,
         "can_move": can_change and org.depth > 1,
         "can_delete": _allowed(user, Action.DELETE, org),
+        "history": audit_history(user, org),
     }
     return render(request, "orgs/org_detail.html", context)
 
@@ -374,6 +376,7 @@ def school_detail(request, pk):
         "visible_org_ids": visible_org_ids,
         "can_change": can_change,
         "can_delete": _allowed(user, Action.DELETE, school),
+        "history": audit_history(user, school),
     }
     return render(request, "orgs/school_detail.html", context)
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import age_on
 from dangjian.core.forms import apply_service_errors
-from dangjian.core.registers.views import filter_context
+from dangjian.core.registers.views import audit_history, filter_context
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
 from dangjian.core.views import paginate, query_without_page
@@ -230,6 +230,7 @@ def recruit_detail(request, pk):
             "member_visible": recruit.member_id
             and _allowed(user, Member, recruit.member_id, Action.VIEW),
             "org_visible": _allowed(user, Organization, recruit.org_id, Action.VIEW),
+            "history": audit_history(user, recruit),
         },
     )
 
