@@ -106,3 +106,17 @@ def test_it_guards_exported_text_against_formulas(world, login, positions):
     response = login(world, "city_admin").get(reverse(SECRET.list_url_name), {"export": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert "'=HYPERLINK(1)" in [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.mark.urls("dangjian.urls")
+def test_it_applies_a_filters_default_when_its_value_is_invalid(world, login):
+    from dangjian.members import services as member_services
+
+    member_services.record_leaving(
+        world.users["city_admin"], world.members["b1"], kind="deceased", on=dt.date(2020, 1, 1)
+    )
+    client = login(world, "city_admin")
+    names = {
+        m.name for m in client.get(reverse("member-list"), {"status": "nonsense"}).context["rows"]
+    }
+    assert "赵六" not in names and len(names) == 9

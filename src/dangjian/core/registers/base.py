@@ -326,9 +326,10 @@ class Register:
         filterset = self.filterset_class()(params, queryset=queryset, request=request)
         if not filterset.is_valid() and self.strict_filters:
             return queryset.none(), filterset
-        qs = queryset  # invalid fields are simply absent from cleaned_data
-        for name, value in filterset.form.cleaned_data.items():
-            qs = filterset.filters[name].filter(qs, value)
+        qs = queryset
+        data = filterset.form.cleaned_data  # an invalid field is absent: its default applies
+        for name, item in filterset.filters.items():
+            qs = item.filter(qs, data.get(name))
         search = params.get("q") or params.get("search") or ""
         return self.search(qs, search[:100]), filterset
 
