@@ -101,6 +101,7 @@ class MemberRegister(Register):
     filterset = MemberFilterSet
     search_placeholder = _("姓名、拼音、首字母或身份证号后4位")
     org_paths = ("org__path",)
+    org_label = _("所在党组织")
     ordering = ("org__path", "name", "id")
     select_related = ("org", "work_unit")
     columns = (

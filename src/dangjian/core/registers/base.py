@@ -169,6 +169,7 @@ class Register:
     prefetch_related: ClassVar[Sequence[Any]] = ()
     # Path lookups to the owning Organization, for `?org=CODE` and the export's audit row.
     org_paths: ClassVar[Sequence[str]] = ()
+    org_label: ClassVar[Any] = gettext_lazy("所属党组织")
     # The action that reads the register; anything but VIEW is a confidential register
     # (INTERFACES 8): a user without it anywhere gets 404 on pages and 403 on the API list.
     view_action: ClassVar[str] = Action.VIEW
@@ -317,7 +318,9 @@ class Register:
         }
         if self.org_paths and "org" not in base.base_filters:
             org_model = related_model(self.model, self.org_paths[0])
-            attrs["org"] = OrgChoiceFilter(paths=self.org_paths, org_model=org_model)
+            attrs["org"] = OrgChoiceFilter(
+                paths=self.org_paths, org_model=org_model, label=self.org_label
+            )
         return type(f"{type(self).__name__}FilterSet", (base,), attrs)
 
     def filter(self, queryset, params, request=None):
