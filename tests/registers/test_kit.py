@@ -120,3 +120,17 @@ def test_it_applies_a_filters_default_when_its_value_is_invalid(world, login):
         m.name for m in client.get(reverse("member-list"), {"status": "nonsense"}).context["rows"]
     }
     assert "赵六" not in names and len(names) == 9
+
+
+@pytest.mark.urls("dangjian.urls")
+def test_it_answers_odd_api_queries_without_an_error(world):
+    api = APIClient()
+    api.force_authenticate(world.users["county_admin"])
+    for params in (
+        {"search": "甲\x00"},
+        {"org": "x" * 300},
+        {"status": "\x00"},
+        {"age": "nonsense", "category": "", "q": "   "},
+    ):
+        response = api.get(reverse("api-member-list"), params)
+        assert response.status_code == 200, params

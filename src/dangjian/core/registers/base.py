@@ -290,7 +290,8 @@ class Register:
         return qs
 
     def search(self, queryset, text: str):
-        text = (text or "").strip()
+        # PostgreSQL refuses NUL in a text literal: a fuzzer's query is not a 500.
+        text = (text or "").replace("\x00", "").strip()
         if not text:
             return queryset
         if hasattr(queryset, "search"):
