@@ -206,7 +206,9 @@ def test_it_shows_why_a_school_cannot_be_deleted(world, login):
 
 def test_it_deletes_schools_only_by_post_and_with_delete_rights(world, login):
     url = reverse("school-delete", args=[world.schools["e"].pk])
-    assert login(world, "county_admin").get(url).status_code == 405
+    confirm = login(world, "county_admin").get(url)
+    assert confirm.status_code == 200 and "确认删除" in confirm.content.decode()
+    assert School.objects.filter(pk=world.schools["e"].pk).exists()
     url_a = reverse("school-delete", args=[world.schools["a"].pk])
     assert login(world, "secretary_a").post(url_a).status_code == 404
     page = (

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与权限"
 
     def ready(self):
-        from dangjian.accounts import signals  # noqa: F401
+        from dangjian.accounts import registers, signals  # noqa: F401

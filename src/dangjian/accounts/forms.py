@@ -192,22 +192,6 @@ class SetPasswordForm(BootstrapMixin, PasswordPairMixin):
     pass
 
 
-class UserFilterForm(BootstrapMixin, forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
-    role = forms.ChoiceField(
-        label=_("角色"), required=False, choices=[("", _("全部角色")), *Role.choices]
-    )
-    active = forms.ChoiceField(
-        label=_("状态"),
-        required=False,
-        choices=[("", _("全部状态")), ("1", _("启用")), ("0", _("停用"))],
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = gettext("账号或姓名")
-
-
 class TokenForm(BootstrapMixin, forms.Form):
     token = forms.CharField(
         label=_("验证码"),

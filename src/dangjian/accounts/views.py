@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,14 +35,14 @@ from dangjian.accounts.forms import (
     SetPasswordForm,
     TokenForm,
     UserCreateForm,
-    UserFilterForm,
     member_label,
     member_options,
     roles_in_scope,
 )
 from dangjian.accounts.middleware import forget_password_deadline, pending_step, safe_next
+from dangjian.accounts.registers import managed_users
 from dangjian.core.forms import apply_service_errors
-from dangjian.core.models import AuditEntry
+from dangjian.core.registers.views import audit_history
 from dangjian.core.roles import Action, Role
 from dangjian.core.scope import can, forget_roles, is_unrestricted
 from dangjian.core.views import paginate, query_without_page
@@ -118,48 +118,11 @@ def _manager(request):
     return request.user
 
 
-def _managed_users(actor):
-    users = services.users_in_scope(actor)
-    if not is_unrestricted(actor):
-        # A superuser's rights reach beyond any subtree; only another superuser manages them.
-        users = users.exclude(is_superuser=True)
-    return users
-
-
 def _get_user(actor, pk: int, *, whole_account: bool = False):
-    user = get_object_or_404(_managed_users(actor), pk=pk)
+    user = get_object_or_404(managed_users(actor), pk=pk)
     if whole_account and not services.manages_whole_account(actor, user):
         raise Http404
     return user
-
-
-@login_required
-def user_list(request):
-    actor = _manager(request)
-    form = UserFilterForm(request.GET or None)
-    users = _managed_users(actor)
-    if form.is_valid():
-        data = form.cleaned_data
-        text = data["q"].strip()
-        if text:
-            users = users.filter(Q(username__icontains=text) | Q(first_name__icontains=text))
-        if data["role"]:
-            holders = roles_in_scope(actor).filter(role=data["role"]).values("user_id")
-            users = users.filter(pk__in=holders)
-        if data["active"]:
-            users = users.filter(is_active=data["active"] == "1")
-    users = users.order_by("username").prefetch_related(
-        Prefetch(
-            "role_assignments",
-            queryset=roles_in_scope(actor).order_by("org__path", "role"),
-            to_attr="scoped_roles",
-        )
-    )
-    return render(
-        request,
-        "accounts/user_list.html",
-        {"form": form, "page": paginate(request, users), "query": query_without_page(request)},
-    )
 
 
 @login_required
@@ -174,13 +137,6 @@ def user_detail(request, pk: int):
         .select_related("org")
         .first()
     )
-    entries = []
-    if can(actor, Action.AUDIT):
-        entries = list(
-            AuditEntry.objects.restrict(actor, Action.AUDIT).filter(
-                object_type=User._meta.label_lower, object_id=str(target.pk)
-            )[:10]
-        )
     return render(
         request,
         "accounts/user_detail.html",
@@ -191,9 +147,7 @@ def user_detail(request, pk: int):
             "whole_account": services.manages_whole_account(actor, target),
             "is_self": target.pk == actor.pk,
             "member": member,
-            "entries": entries,
-            "can_audit": can(actor, Action.AUDIT),
-            "user_type": User._meta.label_lower,
+            "history": audit_history(actor, target),
         },
     )
 
@@ -293,7 +247,7 @@ def user_grant(request, pk: int):
 def user_revoke(request, pk: int):
     actor = _manager(request)
     assignment = get_object_or_404(
-        roles_in_scope(actor).filter(user__in=_managed_users(actor)).select_related("user"),
+        roles_in_scope(actor).filter(user__in=managed_users(actor)).select_related("user"),
         pk=pk,
     )
     target = assignment.user
@@ -301,7 +255,7 @@ def user_revoke(request, pk: int):
     forget_roles(actor)
     messages.success(request, _("已撤销角色"))
     if can(actor, Action.MANAGE_USERS):
-        if _managed_users(actor).filter(pk=target.pk).exists():
+        if managed_users(actor).filter(pk=target.pk).exists():
             return redirect("user-detail", pk=target.pk)
         return redirect("user-list")
     return redirect(settings.LOGIN_REDIRECT_URL)

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "公共机制"
 
     def ready(self):
-        from dangjian.core import signals  # noqa: F401
+        from dangjian.core import audit_views, signals  # noqa: F401

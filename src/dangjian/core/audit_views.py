@@ -5,6 +5,7 @@ org (logins) therefore reach unrestricted auditors only."""
 import datetime as dt
 import json
 
+import django_filters
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -18,11 +19,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from dangjian.core.forms import BootstrapMixin
 from dangjian.core.models import AuditAction, AuditEntry
+from dangjian.core.registers.base import Column, FilterForm, Register, register
 from dangjian.core.roles import Action, Role
 from dangjian.core.scope import can
-from dangjian.core.views import paginate, query_without_page
 
 # Keys that services put in `changes` without being a field of the audited model.
 EXTRA_LABELS = {
@@ -106,31 +106,7 @@ def audited_types() -> list[str]:
     return sorted(model._meta.label_lower for model in models if model is not AuditEntry)
 
 
-class AuditFilterForm(BootstrapMixin, forms.Form):
-    actor = forms.CharField(label=_("操作人"), required=False)
-    action = forms.TypedChoiceField(
-        label=_("操作"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("全部操作")), *AuditAction.choices],
-    )
-    object_type = forms.ChoiceField(label=_("对象类型"), required=False)
-    date_from = forms.DateField(label=_("开始日期"), required=False)
-    date_to = forms.DateField(label=_("结束日期"), required=False)
-    q = forms.CharField(label=_("对象"), required=False)
-    object_id = forms.CharField(required=False, widget=forms.HiddenInput)
-    request_id = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, object_types=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        labelled = sorted(
-            ((value, object_type_label(value)) for value in object_types), key=lambda c: c[1]
-        )
-        self.fields["object_type"].choices = [("", gettext("全部类型")), *labelled]
-        self.fields["actor"].widget.attrs["placeholder"] = gettext("账号或姓名")
-        self.fields["q"].widget.attrs["placeholder"] = gettext("对象名称包含")
-
+class AuditFilterForm(FilterForm):
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
@@ -138,60 +114,94 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
             self.add_error("date_to", gettext("结束日期不能早于开始日期"))
         return data
 
-    def filter(self, entries):
-        data = self.cleaned_data
-        if data["actor"].strip():
-            text = data["actor"].strip()
-            entries = entries.filter(
-                Q(actor_name__icontains=text) | Q(actor__first_name__icontains=text)
-            )
-        if data["action"] is not None:
-            entries = entries.filter(action=data["action"])
-        if data["object_type"]:
-            entries = entries.filter(object_type=data["object_type"])
-        if data["object_id"]:
-            entries = entries.filter(object_id=data["object_id"])
-        if data["request_id"]:
-            entries = entries.filter(request_id=data["request_id"])
-        if data["date_from"]:
-            entries = entries.filter(at__date__gte=data["date_from"])
-        if data["date_to"]:
-            entries = entries.filter(at__date__lte=data["date_to"])
-        if data["q"].strip():
-            entries = entries.filter(object_repr__icontains=data["q"].strip())
-        return entries
 
-
-def _audit_entries(request):
-    if not can(request.user, Action.AUDIT):
-        raise Http404
-    return AuditEntry.objects.restrict(request.user, Action.AUDIT)
-
-
-@login_required
-@require_safe
-def audit_list(request):
-    entries = _audit_entries(request)
-    form = AuditFilterForm(request.GET or None, object_types=audited_types())
-    if form.is_bound and form.is_valid():
-        entries = form.filter(entries)
-    elif form.is_bound:
-        entries = entries.none()
-    page = paginate(request, entries.select_related("actor"))
-    for entry in page.object_list:
-        entry.rows = change_rows(entry)
-        entry.type_label = object_type_label(entry.object_type)
-    return render(
-        request,
-        "core/audit_list.html",
-        {"form": form, "page": page, "query": query_without_page(request)},
+class AuditFilterSet(django_filters.FilterSet):
+    actor = django_filters.CharFilter(label=_("操作人"), method="by_actor")
+    action = django_filters.ChoiceFilter(
+        label=_("操作"), choices=AuditAction.choices, empty_label=_("全部操作")
     )
+    object_type = django_filters.ChoiceFilter(label=_("对象类型"), empty_label=_("全部类型"))
+    date_from = django_filters.DateFilter(
+        label=_("开始日期"), field_name="at", lookup_expr="date__gte"
+    )
+    date_to = django_filters.DateFilter(
+        label=_("结束日期"), field_name="at", lookup_expr="date__lte"
+    )
+    object_id = django_filters.CharFilter(widget=forms.HiddenInput)
+    request_id = django_filters.CharFilter(widget=forms.HiddenInput)
+
+    class Meta:
+        model = AuditEntry
+        fields = []
+        form = AuditFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labelled = sorted(
+            ((value, object_type_label(value)) for value in audited_types()), key=lambda c: c[1]
+        )
+        self.filters["object_type"].extra["choices"] = labelled
+        self.form.fields["actor"].widget.attrs["placeholder"] = gettext("账号或姓名")
+
+    def by_actor(self, queryset, name, value):
+        text = value.strip()
+        return queryset.filter(Q(actor_name__icontains=text) | Q(actor__first_name__icontains=text))
+
+
+def _actor(entry: AuditEntry) -> str:
+    name = entry.actor.first_name if entry.actor_id and entry.actor else ""
+    return f"{entry.actor_name} · {name}" if name and name != entry.actor_name else entry.actor_name
+
+
+@register
+class AuditRegister(Register):
+    """The audit log as a register: read with the AUDIT action, never written through it."""
+
+    model = AuditEntry
+    name = "audit"
+    title = _("审计日志")
+    view_action = Action.AUDIT
+    filterset = AuditFilterSet
+    strict_filters = True
+    search_fields = ("object_repr",)
+    search_label = _("对象")
+    search_placeholder = _("对象名称包含")
+    ordering = ("-at", "-id")
+    select_related = ("actor",)
+    columns = (
+        Column(_("时间"), "at", link="detail", css="text-nowrap"),
+        Column(_("操作人"), _actor),
+        Column(_("操作"), "get_action_display", badge=lambda e: "light border fw-normal"),
+        Column(
+            _("对象类型"), lambda e: object_type_label(e.object_type), css="d-none d-md-table-cell"
+        ),
+        Column(_("对象"), "object_repr", css="text-break"),
+        Column(_("IP地址"), "ip", css="d-none d-lg-table-cell text-nowrap"),
+        Column(_("请求编号"), "request_id", html=False),
+        Column(
+            _("变更内容"),
+            lambda e: e.rows,
+            template="core/_changes_cell.html",
+            export_value=lambda e: "; ".join(
+                f"{label}: {old} → {new}" for label, old, new in change_rows(e)
+            ),
+        ),
+    )
+    empty_filtered_text = _("没有符合条件的审计记录")
+    list_template = "core/audit_list.html"
+
+    def annotate_rows(self, request, rows) -> None:
+        for entry in rows:
+            entry.rows = change_rows(entry)
 
 
 @login_required
 @require_safe
 def audit_detail(request, pk: int):
-    entry = get_object_or_404(_audit_entries(request).select_related("actor"), pk=pk)
+    if not can(request.user, Action.AUDIT):
+        raise Http404
+    entries = AuditEntry.objects.restrict(request.user, Action.AUDIT)
+    entry = get_object_or_404(entries.select_related("actor"), pk=pk)
     return render(
         request,
         "core/audit_detail.html",

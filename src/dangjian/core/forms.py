@@ -36,3 +36,22 @@ def apply_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def submit(request, form, save, message=None) -> tuple[bool, object]:
+    """The POST of a page whose form runs one service: `save(cleaned_data)` when the form was
+    posted and is valid. Returns (True, what the service returned), with `message` (text, or
+    a callable of that result) flashed; otherwise (False, None), the form then carrying the
+    service's Chinese messages on its fields, so the page is shown again."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return False, None
+    if message is not None:
+        from django.contrib import messages
+
+        messages.success(request, message(result) if callable(message) else message)
+    return True, result

@@ -53,6 +53,7 @@ class AuditAction(models.IntegerChoices):
     LOGIN_FAILED = 11, _("登录失败")
     LOGOUT = 12, _("退出登录")
     REVEAL_ID = 20, _("查看完整身份证号")
+    READ = 21, _("查阅")
     EXPORT = 30, _("导出")
     IMPORT = 31, _("导入")
     ROLE_GRANT = 40, _("授予角色")

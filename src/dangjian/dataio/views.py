@@ -21,9 +21,10 @@ from dangjian.dataio import services, tasks
 from dangjian.dataio.forms import UploadForm
 from dangjian.dataio.importing import IMPORTERS
 from dangjian.dataio.models import ImportJob, JobStatus, Kind
-from dangjian.members.forms import MemberFilterForm
 from dangjian.members.models import Member
-from dangjian.orgs.views import filter_orgs, filter_schools
+from dangjian.members.registers import MemberRegister
+from dangjian.orgs.models import Organization, School
+from dangjian.orgs.registers import OrgRegister, SchoolRegister
 
 ERRORS_PER_PAGE = 100
 RECENT_JOBS = 10
@@ -180,8 +181,9 @@ def export_members(request):
     numbers only on a POST (a reveal, audited) by a holder of the reveal permission, and
     then only for the members within that permission; everyone else's stay masked."""
     user = request.user
-    form = MemberFilterForm(request.GET)
-    members = form.filter(Member.objects.restrict(user, Action.VIEW), timezone.localdate())
+    members, _filterset = MemberRegister.instance.filter(
+        Member.objects.restrict(user, Action.VIEW), request.GET, request
+    )
     full_id = (
         request.method == "POST"
         and request.POST.get("full_id") == "1"
@@ -196,7 +198,9 @@ def export_members(request):
 @login_required
 @never_cache
 def export_schools(request):
-    _form, schools = filter_schools(request.user, request.GET)
+    schools, _filterset = SchoolRegister.instance.filter(
+        School.objects.restrict(request.user, Action.VIEW), request.GET, request
+    )
     content, _count = services.export_schools(
         request.user, schools, filter_text=query_without_page(request)
     )
@@ -206,7 +210,9 @@ def export_schools(request):
 @login_required
 @never_cache
 def export_orgs(request):
-    orgs = filter_orgs(request.user, request.GET)
+    orgs, _filterset = OrgRegister.instance.filter(
+        Organization.objects.restrict(request.user, Action.VIEW), request.GET, request
+    )
     content, _count = services.export_orgs(
         request.user, orgs, filter_text=query_without_page(request)
     )

@@ -5,11 +5,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from dangjian.core.api import RestrictedReadOnlyViewSet
+from dangjian.core.registers.api import RegisterViewSet
 from dangjian.core.scope import NotInScope
 from dangjian.members import services
 from dangjian.members.models import Member
-from dangjian.orgs.api import subtree_filter
+from dangjian.members.registers import MemberRegister
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -56,22 +56,9 @@ class MemberSerializer(serializers.ModelSerializer):
         ]
 
 
-class MemberViewSet(RestrictedReadOnlyViewSet):
+class MemberViewSet(RegisterViewSet):
+    register = MemberRegister.instance
     serializer_class = MemberSerializer
-
-    def base_queryset(self):
-        return Member.objects.select_related("org", "work_unit")
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if params.get("org"):
-            qs = subtree_filter(qs, params["org"], "org__path")
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        if params.get("search"):
-            qs = qs.search(params["search"])
-        return qs.order_by("org__path", "name", "id")
 
     @extend_schema(
         request=None,

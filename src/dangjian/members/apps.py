@@ -5,3 +5,6 @@ class MembersConfig(AppConfig):
     name = "dangjian.members"
     label = "members"
     verbose_name = "党员信息库"
+
+    def ready(self):
+        from dangjian.members import registers  # noqa: F401

@@ -7,7 +7,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.dates import add_years, born_after_for_max_age
 from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
 from dangjian.members import rules
@@ -20,113 +19,16 @@ from dangjian.members.choices import (
     EventKind,
     PersonType,
     Sex,
-    Status,
 )
 from dangjian.members.models import Member
-from dangjian.orgs.api import subtree_filter
 from dangjian.orgs.models import MEMBER_ORG_KINDS, Organization, School
 
-# (key, label, min age, max age); ages are full calendar years as of today.
-AGE_BANDS = (
-    ("-30", _("30岁及以下"), None, 30),
-    ("31-35", _("31-35岁"), 31, 35),
-    ("36-40", _("36-40岁"), 36, 40),
-    ("41-45", _("41-45岁"), 41, 45),
-    ("46-50", _("46-50岁"), 46, 50),
-    ("51-55", _("51-55岁"), 51, 55),
-    ("56-60", _("56-60岁"), 56, 60),
-    ("61-", _("61岁及以上"), 61, None),
-)
-ALL_STATUSES = "all"
 ANY = _("全部")
 CHOOSE = _("请选择")
-# Beyond this many orgs in scope the org filter becomes a code input with suggestions.
-ORG_SELECT_LIMIT = 200
 
 
 def _with_blank(choices, label=ANY):
     return [("", label), *choices]
-
-
-def age_band_filter(queryset, key: str, today: dt.date):
-    for band, _label, low, high in AGE_BANDS:
-        if band == key:
-            if high is not None:
-                queryset = queryset.filter(birth_date__gte=born_after_for_max_age(today, high))
-            if low is not None:
-                queryset = queryset.filter(birth_date__lte=add_years(today, -low))
-            return queryset
-    return queryset
-
-
-class MemberFilterForm(BootstrapMixin, forms.Form):
-    """The list's search and filters (GET); an invalid value is ignored, not an error page."""
-
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=50,
-        widget=forms.TextInput(
-            attrs={"placeholder": _("姓名、拼音、首字母或身份证号后4位"), "type": "search"}
-        ),
-    )
-    org = forms.CharField(label=_("所在党组织"), required=False, max_length=32)
-    category = forms.ChoiceField(
-        label=_("党员类别"), required=False, choices=_with_blank(Category.choices)
-    )
-    person_type = forms.ChoiceField(
-        label=_("人员类型"), required=False, choices=_with_blank(PersonType.choices)
-    )
-    education = forms.ChoiceField(
-        label=_("学历"), required=False, choices=_with_blank(Education.choices)
-    )
-    age = forms.ChoiceField(
-        label=_("年龄段"),
-        required=False,
-        choices=_with_blank([(key, label) for key, label, _low, _high in AGE_BANDS]),
-    )
-    sex = forms.ChoiceField(label=_("性别"), required=False, choices=_with_blank(Sex.choices))
-    status = forms.ChoiceField(
-        label=_("党籍状态"),
-        required=False,
-        choices=[*Status.choices, (ALL_STATUSES, _("全部状态"))],
-    )
-
-    def __init__(self, *args, org_options=(), org_overflow=False, **kwargs):
-        """`org_options`: (code, label) pairs in scope; with `org_overflow` there are more
-        than can be listed, so the field becomes a code input with a datalist."""
-        super().__init__(*args, **kwargs)
-        widget = self.fields["org"].widget
-        if org_overflow:
-            widget.attrs.update({"list": "member-org-codes", "placeholder": _("输入组织代码")})
-            return
-        choices = _with_blank(list(org_options))
-        current = self.data.get("org") if self.is_bound else None
-        if current and current not in {code for code, _label in choices}:
-            # A code from a link or typed by hand stays visible (and filters) as given.
-            choices.append((current, current))
-        self.fields["org"].widget = forms.Select(choices=choices, attrs={"class": "form-select"})
-
-    def filter(self, queryset, today: dt.date):
-        self.is_valid()
-        data = self.cleaned_data  # fields with invalid values are simply absent
-        status = data.get("status") or Status.ACTIVE
-        if status != ALL_STATUSES:
-            queryset = queryset.filter(status=status)
-        if data.get("org"):
-            queryset = subtree_filter(queryset, data["org"], "org__path")
-        if data.get("category") == Category.FULL:
-            queryset = queryset.filter(converted_on__lte=today)
-        elif data.get("category") == Category.PROBATIONARY:
-            queryset = queryset.exclude(converted_on__lte=today)
-        for name in ("person_type", "education", "sex"):
-            if data.get(name):
-                queryset = queryset.filter(**{name: data[name]})
-        if data.get("age"):
-            queryset = age_band_filter(queryset, data["age"], today)
-        if data.get("q"):
-            queryset = queryset.search(data["q"])
-        return queryset
 
 
 def _label(name: str):

@@ -1,9 +1,10 @@
 from django.urls import path
 
 from dangjian.members import views
+from dangjian.members.registers import MemberRegister
 
 urlpatterns = [
-    path("", views.member_list, name="member-list"),
+    *MemberRegister.instance.urls("list"),
     path("add/", views.member_create, name="member-create"),
     path("<int:pk>/", views.member_detail, name="member-detail"),
     path("<int:pk>/reveal-id/", views.member_reveal_id, name="member-reveal-id"),

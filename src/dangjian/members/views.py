@@ -3,7 +3,6 @@ cached; full ID numbers appear only through the audited reveal."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,33 +12,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import age_on
-from dangjian.core.forms import apply_service_errors
+from dangjian.core.forms import submit
+from dangjian.core.registers.views import audit_history
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
-from dangjian.core.views import paginate, query_without_page
 from dangjian.members import services
 from dangjian.members.choices import Status
-from dangjian.members.forms import (
-    ORG_SELECT_LIMIT,
-    LeaveForm,
-    MemberFilterForm,
-    MemberForm,
-    RestoreForm,
-)
+from dangjian.members.forms import LeaveForm, MemberForm, RestoreForm
 from dangjian.members.models import Member, MemberEvent
 from dangjian.orgs.models import Organization, School
-
-
-def _org_options(user):
-    """(code, indented name) for the org filter, and whether more exist than are listed."""
-    orgs = list(
-        Organization.objects.restrict(user).only("code", "name", "depth")[: ORG_SELECT_LIMIT + 1]
-    )
-    overflow = len(orgs) > ORG_SELECT_LIMIT
-    orgs = orgs[:ORG_SELECT_LIMIT]
-    top = min((org.depth for org in orgs), default=1)
-    options = [(org.code, "\u3000" * (org.depth - top) + org.name) for org in orgs]
-    return options, overflow
 
 
 def _visible_ids(user, model, ids) -> set[int]:
@@ -52,38 +33,6 @@ def _visible_ids(user, model, ids) -> set[int]:
 
 def _allowed(user, member: Member, action: str) -> bool:
     return Member.objects.restrict(user, action).filter(pk=member.pk).exists()
-
-
-@login_required
-@never_cache
-def member_list(request):
-    today = timezone.localdate()
-    org_options, org_overflow = _org_options(request.user)
-    form = MemberFilterForm(request.GET, org_options=org_options, org_overflow=org_overflow)
-    members = form.filter(
-        Member.objects.restrict(request.user).select_related("org", "work_unit"), today
-    )
-    page = paginate(request, members)
-    rows = list(page.object_list)
-    for member in rows:
-        member.age = age_on(member.birth_date, today)
-    return render(
-        request,
-        "members/member_list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "visible_orgs": _visible_ids(request.user, Organization, (m.org_id for m in rows)),
-            "visible_schools": _visible_ids(request.user, School, (m.work_unit_id for m in rows)),
-            "query": query_without_page(request),
-            "org_options": org_options,
-            "org_overflow": org_overflow,
-            "can_add": can(request.user, Action.ADD),
-            "can_export_full_id": can(request.user, Action.REVEAL_ID),
-            "filtered": any(value for key, value in request.GET.items() if key != "page"),
-        },
-    )
 
 
 @login_required
@@ -125,6 +74,7 @@ def member_detail(request, pk):
             "can_restore": can_change and not active and member.status != Status.DECEASED,
             "can_delete": _allowed(user, member, Action.DELETE),
             "can_reveal": _allowed(user, member, Action.REVEAL_ID),
+            "history": audit_history(user, member),
         },
     )
 
@@ -152,14 +102,14 @@ def member_create(request):
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
     if "org" in initial and not form.fields["org"].queryset.filter(pk=initial["org"]).exists():
         form.initial.pop("org")
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.create_member(request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新增党员“%(name)s”") % {"name": member.name})
-            return redirect("member-detail", pk=member.pk)
+    done, member = submit(
+        request,
+        form,
+        lambda _data: services.create_member(request.user, **form.service_kwargs()),
+        lambda member: _("已新增党员“%(name)s”") % {"name": member.name},
+    )
+    if done:
+        return redirect("member-detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form, "member": None})
 
 
@@ -170,14 +120,14 @@ def member_edit(request, pk):
         Member.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
     )
     form = MemberForm(request.POST or None, user=request.user, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.update_member(request.user, member, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存党员“%(name)s”的信息") % {"name": member.name})
-            return redirect("member-detail", pk=member.pk)
+    done, _saved = submit(
+        request,
+        form,
+        lambda _data: services.update_member(request.user, member, **form.service_kwargs()),
+        lambda member: _("已保存党员“%(name)s”的信息") % {"name": member.name},
+    )
+    if done:
+        return redirect("member-detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form, "member": member})
 
 
@@ -188,14 +138,14 @@ def member_leave(request, pk):
         Member.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
     )
     form = LeaveForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_leaving(request.user, member, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记党员“%(name)s”的变动") % {"name": member.name})
-            return redirect("member-detail", pk=member.pk)
+    done, _event = submit(
+        request,
+        form,
+        lambda data: services.record_leaving(request.user, member, **data),
+        _("已登记党员“%(name)s”的变动") % {"name": member.name},
+    )
+    if done:
+        return redirect("member-detail", pk=member.pk)
     return render(request, "members/member_leave.html", {"form": form, "member": member})
 
 
@@ -207,15 +157,15 @@ def member_restore(request, pk):
     )
     moved_out = member.status == Status.MOVED_OUT
     form = RestoreForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.restore(request.user, member, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            done = _("已登记党员“%(name)s”转回") if moved_out else _("已恢复党员“%(name)s”的党籍")
-            messages.success(request, done % {"name": member.name})
-            return redirect("member-detail", pk=member.pk)
+    text = _("已登记党员“%(name)s”转回") if moved_out else _("已恢复党员“%(name)s”的党籍")
+    done, _event = submit(
+        request,
+        form,
+        lambda data: services.restore(request.user, member, **data),
+        text % {"name": member.name},
+    )
+    if done:
+        return redirect("member-detail", pk=member.pk)
     return render(
         request,
         "members/member_restore.html",

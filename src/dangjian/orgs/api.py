@@ -1,21 +1,8 @@
-from django.db.models import Q
 from rest_framework import serializers
 
-from dangjian.core.api import RestrictedReadOnlyViewSet
+from dangjian.core.registers.api import RegisterViewSet
 from dangjian.orgs.models import Organization, School
-
-
-def subtree_filter(queryset, code: str, *fields: str):
-    """Rows whose org (through any of `fields`, each a path lookup) lies in the subtree of
-    the org `code`. The caller's queryset is already restricted, so an org outside scope
-    simply yields nothing."""
-    org = Organization.objects.filter(code=code).only("path").first()
-    if org is None:
-        return queryset.none()
-    q = Q()
-    for field in fields:
-        q |= Q(**{f"{field}__startswith": org.path})
-    return queryset.filter(q)
+from dangjian.orgs.registers import OrgRegister, SchoolRegister
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -52,23 +39,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return parents[key]
 
 
-class OrganizationViewSet(RestrictedReadOnlyViewSet):
+class OrganizationViewSet(RegisterViewSet):
+    register = OrgRegister.instance
     serializer_class = OrganizationSerializer
-
-    def base_queryset(self):
-        return Organization.objects.all()
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if params.get("org"):
-            qs = subtree_filter(qs, params["org"], "path")
-        if params.get("kind"):
-            qs = qs.filter(kind=params["kind"])
-        if params.get("search"):
-            text = params["search"].strip()
-            qs = qs.filter(Q(name__contains=text) | Q(code__icontains=text))
-        return qs.order_by("path")
 
 
 class SchoolSerializer(serializers.ModelSerializer):
@@ -99,18 +72,6 @@ class SchoolSerializer(serializers.ModelSerializer):
         ]
 
 
-class SchoolViewSet(RestrictedReadOnlyViewSet):
+class SchoolViewSet(RegisterViewSet):
+    register = SchoolRegister.instance
     serializer_class = SchoolSerializer
-
-    def base_queryset(self):
-        return School.objects.select_related("supervising_org", "covering_org")
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if params.get("org"):
-            qs = subtree_filter(qs, params["org"], "covering_org__path", "supervising_org__path")
-        if params.get("search"):
-            text = params["search"].strip()
-            qs = qs.filter(Q(name__contains=text) | Q(code__icontains=text))
-        return qs.order_by("code")

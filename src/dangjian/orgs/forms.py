@@ -11,13 +11,10 @@ from dangjian.orgs.models import (
     ALLOWED_PARENTS,
     COVERING_KINDS,
     SUPERVISOR_KINDS,
-    Locality,
     MassOrganization,
     Organization,
-    Ownership,
     Position,
     School,
-    SchoolStage,
 )
 from dangjian.orgs.services import ORG_FIELDS, SCHOOL_FIELDS
 
@@ -101,30 +98,6 @@ class SchoolForm(BootstrapMixin, forms.ModelForm):
             COVERING_KINDS,
             keep_pk=school.covering_org_id if editing else None,
         )
-
-
-class SchoolFilterForm(BootstrapMixin, forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
-    stage = forms.ChoiceField(
-        label=_("学段"), required=False, choices=[("", _("全部学段")), *SchoolStage.choices]
-    )
-    locality = forms.ChoiceField(
-        label=_("城乡类别"), required=False, choices=[("", _("全部城乡类别")), *Locality.choices]
-    )
-    ownership = forms.ChoiceField(
-        label=_("办学性质"), required=False, choices=[("", _("全部办学性质")), *Ownership.choices]
-    )
-    covered = forms.ChoiceField(
-        label=_("党组织覆盖"),
-        required=False,
-        choices=[("", _("全部")), ("yes", _("已覆盖")), ("no", _("未覆盖"))],
-    )
-    org = forms.CharField(label=_("组织代码"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = _("学校名称或代码")
-        self.fields["org"].widget.attrs["placeholder"] = _("含下级组织")
 
 
 class PositionForm(BootstrapMixin, forms.ModelForm):

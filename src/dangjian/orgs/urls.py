@@ -1,23 +1,22 @@
-from django.urls import path
+from django.urls import include, path
 
 from dangjian.orgs import views
+from dangjian.orgs.registers import OrgRegister, SchoolRegister
 
 urlpatterns = [
+    path("list/", include(OrgRegister.instance.urls("list"))),
     path("", views.org_tree, name="org-tree"),
     path("<int:pk>/", views.org_detail, name="org-detail"),
     path("<int:pk>/children/", views.org_children, name="org-children"),
     path("<int:parent_pk>/add/", views.org_create, name="org-create"),
-    path("<int:pk>/edit/", views.org_edit, name="org-edit"),
+    path("", include(OrgRegister.instance.urls("edit"))),
     path("<int:pk>/move/", views.org_move, name="org-move"),
     path("<int:pk>/delete/", views.org_delete, name="org-delete"),
     path("<int:org_pk>/positions/add/", views.position_create, name="position-create"),
     path("positions/<int:pk>/edit/", views.position_edit, name="position-edit"),
     path("positions/<int:pk>/delete/", views.position_delete, name="position-delete"),
-    path("schools/", views.school_list, name="school-list"),
-    path("schools/add/", views.school_create, name="school-create"),
+    path("schools/", include(SchoolRegister.instance.urls("list", "create", "edit", "delete"))),
     path("schools/<int:pk>/", views.school_detail, name="school-detail"),
-    path("schools/<int:pk>/edit/", views.school_edit, name="school-edit"),
-    path("schools/<int:pk>/delete/", views.school_delete, name="school-delete"),
     path("schools/<int:school_pk>/massorgs/add/", views.massorg_create, name="massorg-create"),
     path("massorgs/<int:pk>/edit/", views.massorg_edit, name="massorg-edit"),
     path("massorgs/<int:pk>/delete/", views.massorg_delete, name="massorg-delete"),

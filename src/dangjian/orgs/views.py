@@ -20,35 +20,31 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Length, Substr
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.core.forms import apply_service_errors
+from dangjian.core.forms import submit
+from dangjian.core.registers.views import audit_history
 from dangjian.core.roles import Action
-from dangjian.core.scope import can
 from dangjian.core.views import paginate, query_without_page
 from dangjian.orgs import rules, services
-from dangjian.orgs.api import subtree_filter
 from dangjian.orgs.forms import (
     MassOrgForm,
     MoveForm,
     OrgForm,
     PositionForm,
-    SchoolFilterForm,
-    SchoolForm,
 )
 from dangjian.orgs.models import (
-    SUPERVISOR_KINDS,
     MassOrganization,
     Organization,
     Position,
     PositionTitle,
     School,
 )
+from dangjian.orgs.registers import OrgRegister
 
 # orgs sits below members in the layering, so it names the member model through the
 # reverse relation and uses the stored values of members.choices (Status.ACTIVE,
@@ -119,7 +115,8 @@ def org_tree(request):
     text = request.GET.get("q", "").strip()
     context = {"q": text}
     if text:
-        matches = _annotate_nodes(filter_orgs(user, {"q": text}), user)
+        matches, _filterset = OrgRegister.instance.filter(_visible_orgs(user), {"q": text})
+        matches = _annotate_nodes(matches.order_by("path"), user)
         page = paginate(request, matches, SEARCH_PAGE_SIZE)
         ancestors = _visible_ancestors(user, page.object_list)
         context.update(
@@ -200,6 +197,7 @@ def org_detail(request, pk):
         "can_change": can_change,
         "can_move": can_change and org.depth > 1,
         "can_delete": _allowed(user, Action.DELETE, org),
+        "history": audit_history(user, org),
     }
     return render(request, "orgs/org_detail.html", context)
 
@@ -229,41 +227,20 @@ def org_create(request, parent_pk):
         Organization.objects.restrict(request.user, Action.ADD), pk=parent_pk
     )
     form = OrgForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.create_org(request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新增党组织“%(name)s”") % {"name": org.name})
-            return redirect("org-detail", org.pk)
+    done, org = submit(
+        request,
+        form,
+        lambda data: services.create_org(request.user, parent=parent, **data),
+        lambda org: _("已新增党组织“%(name)s”") % {"name": org.name},
+    )
+    if done:
+        return redirect("org-detail", org.pk)
     return _form_page(
         request,
         form,
         title=_("新增下级组织"),
         cancel_url=reverse("org-detail", args=[parent.pk]),
         org=parent,
-    )
-
-
-@login_required
-def org_edit(request, pk):
-    org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=pk)
-    form = OrgForm(request.POST or None, instance=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.update_org(request.user, org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存党组织“%(name)s”") % {"name": org.name})
-            return redirect("org-detail", org.pk)
-    return _form_page(
-        request,
-        form,
-        title=_("编辑党组织"),
-        cancel_url=reverse("org-detail", args=[pk]),
-        org=org,
     )
 
 
@@ -276,14 +253,16 @@ def org_move(request, pk):
         notice = _("根组织不能移动")
     elif not form.fields["parent"].queryset.exists():
         notice = _("您的权限范围内没有可以作为该组织上级的党组织")
-    if notice is None and request.method == "POST" and form.is_valid():
-        try:
-            org = services.move_org(request.user, org, form.cleaned_data["parent"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已移动党组织“%(name)s”") % {"name": org.name})
-            return redirect("org-detail", org.pk)
+    done, moved = (False, None)
+    if notice is None:
+        done, moved = submit(
+            request,
+            form,
+            lambda data: services.move_org(request.user, org, data["parent"]),
+            lambda org: _("已移动党组织“%(name)s”") % {"name": org.name},
+        )
+    if done:
+        return redirect("org-detail", moved.pk)
     return _form_page(
         request,
         form,
@@ -311,23 +290,29 @@ def org_delete(request, pk):
     return redirect("org-tree")
 
 
+def _part_page(request, form, save, *, message: str, title: str, back: str, **context):
+    """The form of a part of an org or a school (a 班子 seat, a 群团组织), saved through
+    `save(actor, unsaved instance)`; back to the owner's page once saved."""
+    done, _part = submit(
+        request, form, lambda _data: save(request.user, form.save(commit=False)), message
+    )
+    if done:
+        return redirect(back)
+    return _form_page(request, form, title=title, cancel_url=back, **context)
+
+
 @login_required
 def position_create(request, org_pk):
     org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=org_pk)
     form = PositionForm(request.POST or None, instance=Position(org=org))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_position(request.user, form.save(commit=False))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新增班子成员"))
-            return redirect("org-detail", org.pk)
-    return _form_page(
+    back = reverse("org-detail", args=[org.pk])
+    return _part_page(
         request,
         form,
+        services.save_position,
+        message=_("已新增班子成员"),
         title=_("新增班子成员"),
-        cancel_url=reverse("org-detail", args=[org.pk]),
+        back=back,
         org=org,
     )
 
@@ -338,19 +323,14 @@ def position_edit(request, pk):
         Position.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
     )
     form = PositionForm(request.POST or None, instance=position)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_position(request.user, form.save(commit=False))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存班子成员"))
-            return redirect("org-detail", position.org_id)
-    return _form_page(
+    back = reverse("org-detail", args=[position.org_id])
+    return _part_page(
         request,
         form,
+        services.save_position,
+        message=_("已保存班子成员"),
         title=_("编辑班子成员"),
-        cancel_url=reverse("org-detail", args=[position.org_id]),
+        back=back,
         org=position.org,
     )
 
@@ -364,82 +344,6 @@ def position_delete(request, pk):
     services.delete_position(request.user, position)
     messages.success(request, _("已删除班子成员"))
     return redirect("org-detail", position.org_id)
-
-
-def _can_add_school(user) -> bool:
-    """A school is added under a supervising org where the user has ADD."""
-    return (
-        Organization.objects.restrict(user, Action.ADD).filter(kind__in=SUPERVISOR_KINDS).exists()
-    )
-
-
-def filter_schools(user, params):
-    """The school list's filter, shared with its Excel export so both show the same rows."""
-    qs = School.objects.restrict(user, Action.VIEW).select_related(
-        "supervising_org", "covering_org"
-    )
-    form = SchoolFilterForm(params or None)
-    if form.is_valid():
-        data = form.cleaned_data
-        text = data["q"].strip()
-        if text:
-            qs = qs.filter(Q(name__contains=text) | Q(code__icontains=text))
-        for field in ("stage", "locality", "ownership"):
-            if data[field]:
-                qs = qs.filter(**{field: data[field]})
-        if data["covered"]:
-            qs = qs.filter(covering_org__isnull=data["covered"] == "no")
-        if data["org"].strip():
-            qs = subtree_filter(
-                qs, data["org"].strip(), "covering_org__path", "supervising_org__path"
-            )
-    return form, qs
-
-
-def filter_orgs(user, params):
-    """The org tree's search (`q`) or one org's subtree (`org` = code), as the tree and
-    org pages show them; the Excel export uses the same rows."""
-    qs = _visible_orgs(user)
-    text = (params.get("q") or "").strip()
-    if text:
-        qs = qs.filter(Q(name__contains=text) | Q(code__icontains=text))
-    code = (params.get("org") or "").strip()
-    if code:
-        qs = subtree_filter(qs, code, "path")
-    return qs
-
-
-@login_required
-def school_list(request):
-    user = request.user
-    form, qs = filter_schools(user, request.GET)
-    totals = qs.aggregate(total=Count("pk"), covered=Count("covering_org"))
-    page = paginate(request, qs.order_by("code"))
-    visible_org_ids = set(
-        _visible_orgs(user)
-        .filter(
-            pk__in={
-                pk
-                for school in page.object_list
-                for pk in (school.supervising_org_id, school.covering_org_id)
-                if pk
-            }
-        )
-        .values_list("pk", flat=True)
-    )
-    return render(
-        request,
-        "orgs/school_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "totals": totals,
-            "uncovered": totals["total"] - totals["covered"],
-            "visible_org_ids": visible_org_ids,
-            "can_add": _can_add_school(user),
-        },
-    )
 
 
 @login_required
@@ -472,83 +376,23 @@ def school_detail(request, pk):
         "visible_org_ids": visible_org_ids,
         "can_change": can_change,
         "can_delete": _allowed(user, Action.DELETE, school),
+        "history": audit_history(user, school),
     }
     return render(request, "orgs/school_detail.html", context)
-
-
-@login_required
-def school_create(request):
-    if not can(request.user, Action.ADD):
-        raise Http404
-    form = SchoolForm(request.POST or None, user=request.user)
-    notice = None
-    if not form.fields["supervising_org"].queryset.exists():
-        # An organiser of a branch may add, but a school hangs under a 党委/党工委/党总支.
-        notice = _("学校须由主管党组织(党委、党工委或党总支)新增，您在这些组织没有新增权限")
-    if notice is None and request.method == "POST" and form.is_valid():
-        try:
-            school = services.create_school(request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新增学校“%(name)s”") % {"name": school.name})
-            return redirect("school-detail", school.pk)
-    return _form_page(
-        request, form, title=_("新增学校"), cancel_url=reverse("school-list"), notice=notice
-    )
-
-
-@login_required
-def school_edit(request, pk):
-    school = get_object_or_404(School.objects.restrict(request.user, Action.CHANGE), pk=pk)
-    form = SchoolForm(request.POST or None, instance=school, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            school = services.update_school(request.user, school, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存学校“%(name)s”") % {"name": school.name})
-            return redirect("school-detail", school.pk)
-    return _form_page(
-        request,
-        form,
-        title=_("编辑学校"),
-        cancel_url=reverse("school-detail", args=[pk]),
-        school=school,
-    )
-
-
-@login_required
-@require_POST
-def school_delete(request, pk):
-    school = get_object_or_404(School.objects.restrict(request.user, Action.DELETE), pk=pk)
-    try:
-        services.delete_school(request.user, school)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("school-detail", school.pk)
-    messages.success(request, _("已删除学校“%(name)s”") % {"name": school.name})
-    return redirect("school-list")
 
 
 @login_required
 def massorg_create(request, school_pk):
     school = get_object_or_404(School.objects.restrict(request.user, Action.CHANGE), pk=school_pk)
     form = MassOrgForm(request.POST or None, instance=MassOrganization(school=school))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_mass_org(request.user, form.save(commit=False))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新增群团组织"))
-            return redirect("school-detail", school.pk)
-    return _form_page(
+    back = reverse("school-detail", args=[school.pk])
+    return _part_page(
         request,
         form,
+        services.save_mass_org,
+        message=_("已新增群团组织"),
         title=_("新增群团组织"),
-        cancel_url=reverse("school-detail", args=[school.pk]),
+        back=back,
         school=school,
     )
 
@@ -560,19 +404,14 @@ def massorg_edit(request, pk):
         pk=pk,
     )
     form = MassOrgForm(request.POST or None, instance=mass_org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_mass_org(request.user, form.save(commit=False))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存群团组织"))
-            return redirect("school-detail", mass_org.school_id)
-    return _form_page(
+    back = reverse("school-detail", args=[mass_org.school_id])
+    return _part_page(
         request,
         form,
+        services.save_mass_org,
+        message=_("已保存群团组织"),
         title=_("编辑群团组织"),
-        cancel_url=reverse("school-detail", args=[mass_org.school_id]),
+        back=back,
         school=mass_org.school,
     )
 

@@ -11,11 +11,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from dangjian.core.api import RestrictedReadOnlyViewSet
+from dangjian.core.registers.api import RegisterViewSet
 from dangjian.core.roles import Action
 from dangjian.core.scope import NotInScope, can
 from dangjian.members.choices import ETHNIC_GROUPS, Backbone, Education, PersonType, Sex
-from dangjian.orgs.api import subtree_filter
 from dangjian.orgs.models import Organization, School
 from dangjian.recruitment import rules as R
 from dangjian.recruitment import services
@@ -24,10 +23,10 @@ from dangjian.recruitment.models import (
     Outcome,
     Recommendation,
     Recruit,
-    Stage,
     Step,
     VoteChoice,
 )
+from dangjian.recruitment.registers import RecruitRegister
 
 
 class StepPersonSerializer(serializers.Serializer):
@@ -185,7 +184,9 @@ def _service_error(exc: ValidationError) -> ApiValidationError:
     return ApiValidationError({"non_field_errors": exc.messages})
 
 
-class RecruitViewSet(RestrictedReadOnlyViewSet):
+class RecruitViewSet(RegisterViewSet):
+    register = RecruitRegister.instance
+
     def get_serializer_class(self):
         if self.action == "retrieve":
             return RecruitDetailSerializer
@@ -194,20 +195,6 @@ class RecruitViewSet(RestrictedReadOnlyViewSet):
         if self.action == "record_step":
             return RecordStepSerializer
         return RecruitSerializer
-
-    def base_queryset(self):
-        return Recruit.objects.select_related("org", "work_unit")
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if params.get("org"):
-            qs = subtree_filter(qs, params["org"], "org__path")
-        if params.get("stage") in Stage.values:
-            qs = qs.filter(stage=params["stage"])
-        if params.get("search"):
-            qs = qs.search(params["search"])
-        return qs.order_by("org__path", "applied_on", "id")
 
     @extend_schema(request=NewRecruitSerializer, responses={201: RecruitDetailSerializer})
     def create(self, request):

@@ -1,8 +1,6 @@
 """Forms of the 发展党员 pages. They collect values only: every rule is checked by the
 service, whose messages (rule named, earliest date given) land on these forms."""
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +18,6 @@ from dangjian.recruitment.models import (
     Recommendation,
     RecruitmentSettings,
     SanctionKind,
-    Stage,
     Step,
     VoteChoice,
 )
@@ -37,50 +34,6 @@ def _with_blank(choices, label=ANY):
 class OrgChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.code})"
-
-
-class BoardFilterForm(BootstrapMixin, forms.Form):
-    """The board's search and filters (GET); invalid values are ignored."""
-
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": _("姓名、拼音或首字母"), "type": "search"}),
-    )
-    stage = forms.ChoiceField(
-        label=_("阶段"),
-        required=False,
-        choices=[(OPEN, _("发展中(未转正)")), *Stage.choices, ("all", _("全部阶段"))],
-    )
-    due = forms.ChoiceField(
-        label=_("期限"),
-        required=False,
-        choices=[("", ANY), ("overdue", _("已逾期")), ("soon", _("30天内到期"))],
-    )
-    person_type = forms.ChoiceField(
-        label=_("人员类型"), required=False, choices=_with_blank(PersonType.choices)
-    )
-
-    def filter(self, queryset, today: dt.date):
-        self.is_valid()
-        data = self.cleaned_data
-        stage = data.get("stage") or OPEN
-        if stage == OPEN:
-            queryset = queryset.open()
-        elif stage != "all":
-            queryset = queryset.filter(stage=stage)
-        if data.get("due") == "overdue":
-            queryset = queryset.filter(next_due_on__lt=today)
-        elif data.get("due") == "soon":
-            queryset = queryset.filter(
-                next_due_on__gte=today, next_due_on__lte=today + dt.timedelta(days=30)
-            )
-        if data.get("person_type"):
-            queryset = queryset.filter(person_type=data["person_type"])
-        if data.get("q"):
-            queryset = queryset.search(data["q"])
-        return queryset
 
 
 class RecruitForm(BootstrapMixin, forms.Form):

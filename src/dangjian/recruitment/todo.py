@@ -3,26 +3,16 @@ see whose next deadline falls within the reminder horizon (RecruitmentSettings),
 committee sees its branches' items and a branch its own; overdue ones come first."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.urls import reverse
 
+from dangjian.core.registers import TodoItem
 from dangjian.core.roles import Action
 from dangjian.recruitment import rules as R
 from dangjian.recruitment.models import Recruit
 
 
-@dataclass(frozen=True)
-class Item:
-    """Same fields as the home page's to-do item (recruitment may not import stats)."""
-
-    level: str  # Bootstrap contextual class: "danger", "warning" or "info"
-    text: str
-    url: str
-    due: dt.date | None = None
-
-
-def todo_items(user, today: dt.date) -> list[Item]:
+def todo_items(user, today: dt.date) -> list[TodoItem]:
     horizon = today + dt.timedelta(days=R.default_local().reminder_days)
     recruits = (
         Recruit.objects.restrict(user, Action.VIEW)
@@ -32,7 +22,7 @@ def todo_items(user, today: dt.date) -> list[Item]:
         .order_by("next_due_on", "pk")
     )
     return [
-        Item(
+        TodoItem(
             "danger" if recruit.next_due_on < today else "warning",
             R.due_text(recruit.next_due_kind, recruit.name, recruit.next_due_on, today),
             reverse("recruit-detail", args=[recruit.pk]),

@@ -1,9 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from dangjian.recruitment import views
+from dangjian.recruitment.registers import RecruitRegister
 
 urlpatterns = [
     path("", views.board, name="recruit-board"),
+    path("list/", include(RecruitRegister.instance.urls("list"))),
     path("org/<int:pk>/", views.org_board, name="recruit-org-board"),
     path("org/<int:pk>/settings/", views.settings_edit, name="recruit-settings"),
     path("add/", views.recruit_create, name="recruit-create"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import age_on
 from dangjian.core.forms import apply_service_errors
+from dangjian.core.registers.views import audit_history, filter_context
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
 from dangjian.core.views import paginate, query_without_page
@@ -29,7 +30,6 @@ from dangjian.recruitment import rules as R
 from dangjian.recruitment.forms import (
     AttachmentForm,
     BallotFormSet,
-    BoardFilterForm,
     CloseForm,
     RecruitForm,
     SanctionForm,
@@ -46,6 +46,7 @@ from dangjian.recruitment.models import (
     Stage,
     Step,
 )
+from dangjian.recruitment.registers import RecruitRegister
 from dangjian.recruitment.stats import source_figures, training_rows
 
 
@@ -66,8 +67,8 @@ def _parse_day(value, default: dt.date) -> dt.date:
 def _board(request, org: Organization | None):
     user = request.user
     today = timezone.localdate()
-    form = BoardFilterForm(request.GET)
-    base = Recruit.objects.restrict(user)
+    reg = RecruitRegister.instance
+    base = reg.queryset(user)
     if org is not None:
         base = base.filter(org__path__startswith=org.path)
     counts = dict(
@@ -79,9 +80,9 @@ def _board(request, org: Organization | None):
         if request.GET.get("sort") == "name"
         else (F("next_due_on").asc(nulls_last=True), "org__path", "pk")
     )
+    recruits, filterset = reg.filter(base, request.GET, request)
     recruits = (
-        form.filter(base, today)
-        .select_related("org", "work_unit", "member")
+        recruits.select_related("org", "work_unit", "member")
         .annotate(last_key=Subquery(latest_step.values("key")[:1]))
         .annotate(last_on=Subquery(latest_step.values("on")[:1]))
         .order_by(*order)
@@ -102,8 +103,8 @@ def _board(request, org: Organization | None):
         request,
         "recruitment/board.html",
         {
+            **filter_context(reg, request, filterset),
             "org": org,
-            "form": form,
             "page": page,
             "rows": rows,
             "stages": stages,
@@ -112,7 +113,6 @@ def _board(request, org: Organization | None):
             "query": query_without_page(request),
             "can_add": can(user, Action.ADD),
             "can_settings": org is not None and _allowed(user, Organization, org.pk, Action.CHANGE),
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
         },
     )
 
@@ -230,6 +230,7 @@ def recruit_detail(request, pk):
             "member_visible": recruit.member_id
             and _allowed(user, Member, recruit.member_id, Action.VIEW),
             "org_visible": _allowed(user, Organization, recruit.org_id, Action.VIEW),
+            "history": audit_history(user, recruit),
         },
     )
 

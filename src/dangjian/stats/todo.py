@@ -3,30 +3,25 @@
 query per org, so a city administrator's list costs the same as a secretary's."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dangjian.core import registers
 from dangjian.core.dates import add_years
+from dangjian.core.registers import TodoItem
 from dangjian.core.roles import Action
 from dangjian.members.models import Member
 from dangjian.orgs import rules as org_rules
 from dangjian.orgs.models import Organization, School
-from dangjian.recruitment import todo as recruitment_todo
 from dangjian.stats.engine import existing_on
 
 LEVELS = ("danger", "warning", "info")
 
 
-@dataclass(frozen=True)
-class Item:
-    level: str  # Bootstrap contextual class: "danger", "warning" or "info"
-    text: str
-    url: str
-    due: dt.date | None = None
+Item = TodoItem
 
 
 def election_items(user, today: dt.date) -> list[Item]:
@@ -118,11 +113,9 @@ def probation_items(user, today: dt.date) -> list[Item]:
     ]
 
 
-def recruitment_items(user, today: dt.date) -> list[Item]:
-    return [
-        Item(item.level, item.text, item.url, item.due)
-        for item in recruitment_todo.todo_items(user, today)
-    ]
+def register_items(user, today: dt.date) -> list[Item]:
+    """What every register declares (the pipeline's deadlines, later meetings, dues...)."""
+    return registers.todo_items(user, today)
 
 
 RULES = (
@@ -130,7 +123,7 @@ RULES = (
     small_branch_items,
     uncovered_school_items,
     probation_items,
-    recruitment_items,
+    register_items,
 )
 
 

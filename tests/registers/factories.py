@@ -1,0 +1,81 @@
+"""One factory per register: `make(world, org, i)` adds the i-th row owned by `org` through
+the app's services, as a user of that register would. The generic test refuses a register
+without one (the meta-test), so a new register cannot skip the scope matrix."""
+
+import itertools
+
+from personas import add_member
+
+from dangjian.accounts import services as accounts
+from dangjian.core.audit import record
+from dangjian.core.context import CLI
+from dangjian.core.models import AuditAction
+from dangjian.orgs import services as orgs
+from tests.recruitment.helpers import new_recruit
+
+_seq = itertools.count(5000)
+
+
+def member(world, org, i):
+    return add_member(org, f"登记{i}号")
+
+
+def org(world, parent, i):
+    """A 党小组 under the branch."""
+    return orgs.create_org(
+        CLI, parent=parent, code=f"R-G{next(_seq)}", name=f"第{i}党小组", kind="group"
+    )
+
+
+def school(world, covering, i):
+    county = world.orgs["county2" if covering == world.orgs["bx"] else "county"]
+    return orgs.create_school(
+        CLI,
+        code=f"R-S{next(_seq)}",
+        name=f"登记{i}小学",
+        stage="primary",
+        ownership="public",
+        locality="rural",
+        supervising_org=county,
+        covering_org=covering,
+        staff_count=10,
+        teacher_count=8,
+        student_count=100,
+    )
+
+
+def user(world, org, i):
+    """An account holding a viewer role over the org."""
+    return accounts.create_user(
+        CLI,
+        username=f"reg-user-{next(_seq)}",
+        password="Test#Pass2026",
+        full_name=f"登记用户{i}",
+        org=org,
+        role="viewer",
+    )
+
+
+def audit(world, org, i):
+    """An audit row of a change to the org."""
+    return record(
+        CLI,
+        AuditAction.UPDATE,
+        org,
+        changes={"name": [org.name, f"{org.name}{i}"]},
+        org_path=org.path,
+    )
+
+
+def recruit(world, org, i):
+    return new_recruit(org, name=f"申请{i}号")
+
+
+FACTORIES = {
+    "recruit": recruit,
+    "audit": audit,
+    "user": user,
+    "member": member,
+    "org": org,
+    "school": school,
+}

@@ -1,0 +1,157 @@
+"""The generic test every register passes (anchor: netbox ViewTestCases): the persona x
+scope matrix on the list, detail and edit pages and on the API, the Excel export of the
+filtered rows, and a list whose query count does not grow with its rows."""
+
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from personas import PERSONAS
+from rest_framework.test import APIClient
+
+from dangjian.core.registers import registry
+from dangjian.core.roles import Action
+from tests.registers.factories import FACTORIES
+
+REGISTERS = sorted(registry)
+# Rows are made in school A's branch, school B's branch and the other county's branch.
+PLACES = ("ba", "bb", "bx")
+# What each persona sees of those rows in a register read with VIEW.
+SEES = {
+    "city_admin": {"ba", "bb", "bx"},
+    "county_admin": {"ba", "bb"},
+    "secretary_a": {"ba"},
+    "secretary_b": {"bb"},
+    "member": set(),
+}
+# A register read with another action (user management, audit) is for the admins only.
+ADMINS = {"city_admin", "county_admin"}
+
+
+def test_it_has_a_factory_for_every_register():
+    missing = set(registry) - set(FACTORIES)
+    assert not missing, f"add a factory to tests/registers/factories.py for: {sorted(missing)}"
+    assert not set(FACTORIES) - set(registry), "a factory names no register"
+
+
+def _url(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@pytest.fixture
+def made(world, settings):
+    settings.PAGE_SIZE = 500
+
+    def make(name):
+        factory = FACTORIES[name]
+        return {key: factory(world, world.orgs[key], i) for i, key in enumerate(PLACES)}
+
+    return make
+
+
+def _listed(response, rows):
+    shown = {obj.pk for obj in response.context["rows"]}
+    return {key for key, obj in rows.items() if obj.pk in shown}
+
+
+def _expected(reg, persona):
+    if reg.view_action != Action.VIEW and persona not in ADMINS:
+        return None  # the list itself is 404
+    return SEES[persona]
+
+
+@pytest.mark.parametrize("name", REGISTERS)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_scopes_the_list_and_detail_pages(name, persona, world, made, login):
+    reg = registry[name]
+    rows = made(name)
+    client = login(world, persona)
+    response = client.get(reverse(reg.list_url_name))
+    if persona == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        return
+    expected = _expected(reg, persona)
+    if expected is None:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    assert _listed(response, rows) == expected
+    user = world.users[persona]
+    for key, obj in rows.items():
+        for view, action in (("detail", Action.VIEW), ("edit", Action.CHANGE)):
+            url = _url(getattr(reg, f"{view}_url_name"), obj.pk)
+            if url is None:
+                continue
+            status = client.get(url).status_code
+            allowed = reg.queryset(user, action).filter(pk=obj.pk).exists()
+            if key not in expected:
+                assert status == 404, (view, key, status)
+                assert not allowed
+            elif allowed:
+                assert status == 200, (view, key, status)
+
+
+@pytest.mark.parametrize("name", REGISTERS)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_scopes_the_api(name, persona, world, made):
+    reg = registry[name]
+    list_url = _url(f"api-{name}-list")
+    if list_url is None:
+        pytest.skip("this register has no API")
+    rows = made(name)
+    api = APIClient()
+    if persona == "anonymous":
+        assert api.get(list_url).status_code == 401
+        return
+    api.force_authenticate(world.users[persona])
+    response = api.get(list_url, {"page_size": 500})
+    expected = _expected(reg, persona)
+    if expected is None:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 200
+        ids = {item["id"] for item in response.json()["results"]}
+        assert {key for key, obj in rows.items() if obj.pk in ids} == expected
+    for key, obj in rows.items():
+        status = api.get(reverse(f"api-{name}-detail", args=[obj.pk])).status_code
+        assert status == (200 if expected and key in expected else 404), (key, status)
+
+
+@pytest.mark.parametrize("name", REGISTERS)
+def test_it_exports_the_filtered_rows(name, world, made, login):
+    reg = registry[name]
+    made(name)
+    client = login(world, "city_admin")
+    params = {"org": "T-GB"} if reg.org_paths else {}
+    listed = client.get(reverse(reg.list_url_name), params).context["page"].paginator.count
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    response = client.get(reg.export_href(query))
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    data = [row for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) if any(row)]
+    assert len(data) == listed > 0
+
+
+@pytest.mark.parametrize("name", REGISTERS)
+def test_it_lists_more_rows_with_the_same_queries(name, world, made, login):
+    reg = registry[name]
+    factory = FACTORIES[name]
+    client = login(world, "city_admin")
+    url = reverse(reg.list_url_name)
+    for i in range(3):
+        factory(world, world.orgs[PLACES[i % 3]], 100 + i)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        first = client.get(url)
+    for i in range(6):
+        factory(world, world.orgs[PLACES[i % 3]], 200 + i)
+    with CaptureQueriesContext(connection) as many:
+        second = client.get(url)
+    assert second.context["page"].paginator.count == first.context["page"].paginator.count + 6
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
