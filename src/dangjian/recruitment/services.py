@@ -167,8 +167,6 @@ def _age_problem(recruit: Recruit, rules: R.Rules, applied_on: dt.date, problems
         return
     if age_on(born, applied_on) < rules.min_age:
         earliest = add_years(born, rules.min_age)
-        if age_on(born, earliest) < rules.min_age:
-            earliest += dt.timedelta(days=1)  # born on 29 February: of age on 1 March
         problems.add(
             "applied_on",
             _("递交入党申请书须年满%(age)d周岁，最早可于%(date)s递交")
