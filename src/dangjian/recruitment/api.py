@@ -56,6 +56,7 @@ class StepSerializer(serializers.ModelSerializer):
             "days",
             "method",
             "outcome",
+            "outcome_reason",
             "decision",
             "extension_months",
             "close_reason",
@@ -66,6 +67,7 @@ class StepSerializer(serializers.ModelSerializer):
             "yes",
             "no",
             "abstain",
+            "observers",
             "warnings",
             "people",
         ]

@@ -297,19 +297,42 @@ def probation_member_ids(member_ids, day: dt.date) -> set[int]:
     )
 
 
-def eligible_voters(org: Organization, day: dt.date) -> list[Member]:
-    """Full members of the branch on `day` with a vote: 预备党员 have none, nor do members
-    under 留党察看."""
-    in_branch = (
+def _in_branch(org: Organization, day: dt.date) -> Q:
+    return (
         Q(spells__org=org)
         & Q(spells__start_on__lte=day)
         & (Q(spells__end_on__isnull=True) | Q(spells__end_on__gt=day))
     )
+
+
+def eligible_voters(org: Organization, day: dt.date) -> list[Member]:
+    """Full members of the branch on `day` with a vote: 预备党员 have none, nor do members
+    under 留党察看."""
     members = list(
-        Member.objects.filter(in_branch, converted_on__lte=day).distinct().order_by("name", "pk")
+        Member.objects.filter(_in_branch(org, day), converted_on__lte=day)
+        .distinct()
+        .order_by("name", "pk")
     )
     barred = probation_member_ids([m.pk for m in members], day)
     return [m for m in members if m.pk not in barred]
+
+
+def eligible_observers(org: Organization, day: dt.date) -> list[tuple[Member, str]]:
+    """Members of the branch on `day` who may attend without a vote (列席), with why:
+    预备党员, and full members under 留党察看."""
+    members = list(
+        Member.objects.filter(_in_branch(org, day), joined_on__lte=day)
+        .distinct()
+        .order_by("name", "pk")
+    )
+    barred = probation_member_ids([m.pk for m in members], day)
+    found = []
+    for member in members:
+        if not member.converted_on or member.converted_on > day:
+            found.append((member, _("预备党员")))
+        elif member.pk in barred:
+            found.append((member, _("受留党察看处分")))
+    return found
 
 
 def _member_pk(value) -> int | None:
@@ -441,18 +464,42 @@ def _check_ballots(ctx: Context) -> None:
             _("党支部在%(date)s没有有表决权的正式党员, 不能表决") % {"date": ctx.on},
         )
         return
+    observers = {m.pk: (m, why) for m, why in eligible_observers(ctx.recruit.org, ctx.on)}
     rows: dict[int, dict] = {}
+    attending: dict[int, dict] = {}
     for given in ctx.data.get("ballots") or ():
         pk = _member_pk(given.get("member"))
-        if pk not in eligible:
-            ctx.problems.add("ballots", _("表决名单中有人不是本支部在会议当日有表决权的正式党员"))
-            continue
-        if pk in rows:
+        if pk in rows or pk in attending:
             ctx.problems.add("ballots", _("同一党员只能表决一次"))
             continue
         attended = bool(given.get("attended"))
         written = bool(given.get("written")) and not attended
         choice = given.get("choice") or ""
+        if pk in observers:
+            member, why = observers[pk]
+            if choice or written:
+                ctx.problems.add(
+                    "ballots",
+                    _("%(name)s是%(why)s, 没有表决权, 只能列席, 不能表决")
+                    % {"name": member.name, "why": why},
+                )
+            elif attended:
+                attending[pk] = {
+                    "member": member,
+                    "should_attend": False,
+                    "attended": True,
+                    "written": False,
+                    "choice": "",
+                    "opinion": (given.get("opinion") or "").strip(),
+                    "observer": True,
+                }
+            continue
+        if pk not in eligible:
+            ctx.problems.add(
+                "ballots",
+                _("表决名单中有人不是本支部在会议当日的党员, 不能表决或列席"),
+            )
+            continue
         name = eligible[pk].name
         if choice and choice not in VoteChoice.values:
             ctx.problems.add("ballots", _("%(name)s: 无效的表决意见") % {"name": name})
@@ -487,21 +534,26 @@ def _check_ballots(ctx: Context) -> None:
         return
     result = R.tally(rows.values(), len(eligible))
     num, den = ctx.rules.fraction("quorum")
-    share = _("半数") if (num, den) == (1, 2) else f"{num}/{den}"
     if result.should_attend == 0:
         ctx.problems.add("ballots", _("应到会有表决权的党员不能为0"))
         return
     if not result.quorum(ctx.rules):
+        # No valid meeting, so no vote to record (DESIGN 6: the quorum is a precondition).
         ctx.problems.add(
             "ballots",
             _(
                 "有表决权的到会人数须超过应到会有表决权人数的%(share)s: "
                 "应到会%(should)d人, 实到会%(present)d人, 不能进行表决"
             )
-            % {"share": share, "should": result.should_attend, "present": result.present},
+            % {
+                "share": R.share_text(num, den),
+                "should": result.should_attend,
+                "present": result.present,
+            },
         )
         return
-    ctx.ballots = list(rows.values())
+    ctx.ballots = [*rows.values(), *attending.values()]
+    passed = result.majority(ctx.rules)
     ctx.extra.update(
         voters=result.voters,
         should_attend=result.should_attend,
@@ -509,7 +561,9 @@ def _check_ballots(ctx: Context) -> None:
         yes=result.yes,
         no=result.no,
         abstain=result.abstain,
-        outcome=Outcome.PASSED if result.majority(ctx.rules) else Outcome.FAILED,
+        observers=len(attending),
+        outcome=Outcome.PASSED if passed else Outcome.FAILED,
+        outcome_reason="" if passed else result.failure_reason(ctx.rules),
     )
 
 
@@ -670,7 +724,10 @@ def record_step(actor, recruit: Recruit, key: str, *, on: dt.date, **data) -> St
             continue  # said above
         later = R.latest(by_key, required)
         name = rules.name(required)
-        if later is not None:
+        failed = R.latest(by_key, required, before=on, counting=False)
+        if later is None and failed is not None:
+            problems.add("key", _failed_message(book.for_step(failed), failed))
+        elif later is not None:
             problems.add(
                 "on",
                 _("须在“%(req)s”(%(date)s)之后") % {"req": name, "date": later.on.isoformat()},
@@ -737,6 +794,23 @@ def record_step(actor, recruit: Recruit, key: str, *, on: dt.date, **data) -> St
         object_repr=f"{recruit.name} {definition.label}",
     )
     return step
+
+
+def _failed_message(rules: R.Rules, step: Step) -> str:
+    """Why a later step cannot follow: the prerequisite's latest outcome was negative."""
+    definition = rules.step(step.key)
+    if definition is not None and definition.vote:
+        return _("%(meeting)s表决未通过(第%(no)s步, %(date)s%(reason)s), 须再次表决通过") % {
+            "meeting": _("支部大会"),
+            "no": definition.no,
+            "date": step.on.isoformat(),
+            "reason": f": {step.outcome_reason}" if step.outcome_reason else "",
+        }
+    return _("“%(step)s”(%(date)s)的结果为%(outcome)s") % {
+        "step": rules.name(step.key),
+        "date": step.on.isoformat(),
+        "outcome": step.get_outcome_display(),
+    }
 
 
 def _apply_outcome(actor, recruit: Recruit, step: Step, by_key) -> None:

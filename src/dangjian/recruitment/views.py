@@ -376,17 +376,16 @@ def recruit_step(request, pk):
         # The voters depend on the date: it is chosen above the form and kept as given.
         form.fields["on"].widget = HiddenInput()
     voters = services.eligible_voters(recruit.org, on) if definition.vote else []
+    observers = services.eligible_observers(recruit.org, on) if definition.vote else []
     ballots = None
     if definition.vote:
         ballots = BallotFormSet(
             request.POST or None,
             prefix="ballot",
-            initial=[{"member": m.pk, "should_attend": True} for m in voters],
+            initial=[{"member": m.pk, "should_attend": True} for m in voters]
+            + [{"member": m.pk, "should_attend": False} for m, _why in observers],
         )
-        names = {m.pk: m.name for m in voters}
-        for ballot in ballots:
-            member = ballot.initial.get("member") or ballot.data.get(f"{ballot.prefix}-member")
-            ballot.member_name = names.get(int(member) if str(member).isdigit() else 0, "")
+        _label_ballots(ballots, voters, observers)
     if request.method == "POST" and "load" not in request.POST:
         valid = form.is_valid() and (ballots is None or ballots.is_valid())
         if valid:
@@ -404,6 +403,11 @@ def recruit_step(request, pk):
                     request,
                     _("已记录“%(step)s”(%(date)s)") % {"step": definition.name, "date": step.on},
                 )
+                if step.outcome_reason:
+                    messages.warning(
+                        request,
+                        _("表决未通过: %(reason)s") % {"reason": step.outcome_reason},
+                    )
                 for warning in step.warnings:
                     messages.warning(request, warning)
                 return redirect("recruit-detail", pk=recruit.pk)
@@ -671,3 +675,14 @@ def sanction_create(request):
             messages.success(request, _("已登记党纪处分"))
             return redirect("recruit-sanctions")
     return render(request, "recruitment/sanction_form.html", {"form": form})
+
+
+def _label_ballots(ballots, voters, observers) -> None:
+    """Name each row of the 支部大会 form; rows of those who may only attend (列席: 预备党员,
+    留党察看) say why and offer no vote."""
+    names = {m.pk: (m.name, "") for m in voters}
+    names.update({m.pk: (m.name, why) for m, why in observers})
+    for ballot in ballots:
+        member = ballot.initial.get("member") or ballot.data.get(f"{ballot.prefix}-member")
+        name, why = names.get(int(member) if str(member).isdigit() else 0, ("", ""))
+        ballot.member_name, ballot.observer_reason = name, why
