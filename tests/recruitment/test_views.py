@@ -228,9 +228,7 @@ def test_it_shows_rules_and_source_figures(world, secretary):
     assert "35周岁及以下青年教师" in sources
 
 
-def test_the_meeting_form_records_a_probationary_member_as_present_without_a_vote(
-    world, secretary
-):
+def test_the_meeting_form_records_a_probationary_member_as_present_without_a_vote(world, secretary):
     pair = [world.members["a1"], world.members["a2"]]
     recruit = advance(new_recruit(world.orgs["ba"]), pair, pair)
     url = reverse("recruit-step", args=[recruit.pk])
