@@ -33,6 +33,7 @@ from dangjian.members import services as member_services
 from dangjian.members.choices import Category, EventKind, Sex, Status
 from dangjian.members.models import Member
 from dangjian.orgs.models import COMMITTEE_KINDS, MEMBER_ORG_KINDS, Organization
+from dangjian.recruitment import rulefile
 from dangjian.recruitment import rules as R
 from dangjian.recruitment.models import (
     LOCAL_FIELDS,
@@ -45,6 +46,7 @@ from dangjian.recruitment.models import (
     Recommendation,
     Recruit,
     RecruitmentSettings,
+    RuleSet,
     Sanction,
     SanctionKind,
     Stage,
@@ -1078,3 +1080,146 @@ def record_sanction(
         object_repr=f"{member.name} {sanction.get_kind_display()}",
     )
     return sanction
+
+
+# --- rule sets ---------------------------------------------------------------------------
+
+
+@dataclass
+class RuleSetPlan:
+    """What loading a rule-set file does: `action` is "create", "replace" (the same code,
+    not yet used by any step) or "unchanged"; `compared_with` is the set the changes are
+    measured against (the one replaced, else the one in force before the new date)."""
+
+    file: rulefile.RuleFile
+    action: str
+    compared_with: RuleSet | None
+    changes: list[rulefile.Change]
+    notes: list[str] = field(default_factory=list)
+    rule_set: RuleSet | None = None
+    refreshed: int = 0
+
+
+def _rule_set_snapshot(rule_set: RuleSet) -> dict:
+    return snapshot(rule_set, exclude=("created_at",))
+
+
+def _stored_rule_set_problems(code: str, effective_from: dt.date, data: dict) -> list[str]:
+    """A date another set already took; a change to a set steps were checked against
+    (its history would change under them: a revision is a new set)."""
+    problems = []
+    same_day = RuleSet.objects.filter(effective_from=effective_from).exclude(code=code).first()
+    if same_day is not None:
+        problems.append(
+            _("%(date)s已有规则集《%(name)s》(代码%(code)s)施行, 施行日期不能相同")
+            % {"date": effective_from.isoformat(), "name": same_day.name, "code": same_day.code}
+        )
+    existing = RuleSet.objects.filter(code=code).first()
+    if existing is None:
+        return problems
+    same = (
+        existing.name == str(data.get("name", "")).strip()
+        and existing.source == str(data.get("source", "")).strip()
+        and existing.effective_from == effective_from
+        and existing.rules == data.get("rules")
+    )
+    used = 0 if same else Step.objects.filter(rule_set=existing).count()
+    if used:
+        problems.append(
+            _(
+                "规则集“%(code)s”已有%(n)d个步骤按其核对, 不能修改; "
+                "修订的规则请以新的代码和施行日期载入"
+            )
+            % {"code": code, "n": used}
+        )
+    return problems
+
+
+def plan_rule_set(actor, content: bytes | str) -> RuleSetPlan:
+    """Check a rule-set file against the file format and the stored sets; write nothing.
+    Rule sets apply to every org: only unrestricted users load them (as the default
+    local-practice settings). Raises RuleFileError with every problem."""
+    if not is_unrestricted(actor):
+        raise NotInScope()
+    parsed = rulefile.parse(content, against=_stored_rule_set_problems)
+    existing = RuleSet.objects.filter(code=parsed.code).first()
+    if existing is not None and rulefile.from_row(existing) == parsed:
+        return RuleSetPlan(parsed, "unchanged", existing, [])
+    if existing is not None:
+        compared_with, action = existing, "replace"
+    else:
+        others = RuleSet.objects.order_by("effective_from")
+        compared_with = (
+            others.filter(effective_from__lt=parsed.effective_from).last() or others.first()
+        )
+        action = "create"
+    plan = RuleSetPlan(
+        parsed,
+        action,
+        compared_with,
+        rulefile.compare(rulefile.from_row(compared_with) if compared_with else None, parsed),
+    )
+    since = parsed.effective_from
+    if existing is not None:
+        since = min(since, existing.effective_from)
+    later = Step.objects.filter(on__gte=since).exclude(rule_set__code=parsed.code).count()
+    if later:
+        plan.notes.append(
+            _(
+                "已有%(n)d个步骤的日期在%(date)s及以后, 它们按记录时的规则集核对, 保持不变; "
+                "此后记录的步骤按新规则集核对, 期限按新规则集重新计算"
+            )
+            % {"n": later, "date": since.isoformat()}
+        )
+    return plan
+
+
+@transaction.atomic
+def load_rule_set(actor, content: bytes | str, *, dry_run: bool = False) -> RuleSetPlan:
+    """Load a rule-set file (a revision of the 细则 as data): checked, dated by its
+    施行日期 (steps are checked against the set in force on their date), audited, and the
+    deadlines of open pipelines touched by the new date recomputed. Nothing is written on
+    any problem, nor with `dry_run`."""
+    plan = plan_rule_set(actor, content)
+    if dry_run or plan.action == "unchanged":
+        plan.rule_set = plan.compared_with if plan.action == "unchanged" else None
+        return plan
+    parsed = plan.file
+    values = {
+        "name": parsed.name,
+        "source": parsed.source,
+        "effective_from": parsed.effective_from,
+        "rules": parsed.rules,
+    }
+    if plan.action == "replace":
+        rule_set = RuleSet.objects.select_for_update().get(code=parsed.code)
+        before = _rule_set_snapshot(rule_set)
+        since = min(rule_set.effective_from, parsed.effective_from)
+        for name, value in values.items():
+            setattr(rule_set, name, value)
+        rule_set.save()
+        action = AuditAction.UPDATE
+    else:
+        rule_set = RuleSet.objects.create(code=parsed.code, **values)
+        before = {}
+        since = parsed.effective_from
+        action = AuditAction.CREATE
+    record(
+        actor,
+        action,
+        rule_set,
+        changes=diff(before, _rule_set_snapshot(rule_set)),
+        object_repr=f"{rule_set.code} {rule_set.name}",
+    )
+    plan.rule_set = rule_set
+    book = R.RuleBook.load()
+    touched = (
+        Recruit.objects.open()
+        .filter(steps__on__gte=since)
+        .distinct()
+        .select_related("org", "member")
+    )
+    for recruit in touched:
+        refresh(recruit, book)
+        plan.refreshed += 1
+    return plan
