@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 from dangjian.core.dates import age_on
 from dangjian.core.forms import apply_service_errors
 from dangjian.core.roles import Action
-from dangjian.core.scope import can
+from dangjian.core.scope import can, is_unrestricted
 from dangjian.core.views import paginate, query_without_page
 from dangjian.members.choices import Status
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
-from dangjian.recruitment import documents, services
+from dangjian.recruitment import documents, rulefile, services
 from dangjian.recruitment import rules as R
 from dangjian.recruitment.forms import (
     AttachmentForm,
@@ -32,6 +32,7 @@ from dangjian.recruitment.forms import (
     BoardFilterForm,
     CloseForm,
     RecruitForm,
+    RuleFileForm,
     SanctionForm,
     SettingsForm,
     StepForm,
@@ -686,3 +687,51 @@ def _label_ballots(ballots, voters, observers) -> None:
         member = ballot.initial.get("member") or ballot.data.get(f"{ballot.prefix}-member")
         name, why = names.get(int(member) if str(member).isdigit() else 0, ("", ""))
         ballot.member_name, ballot.observer_reason = name, why
+
+
+@login_required
+@never_cache
+def rule_set_load(request):
+    """Load a revision of the 细则 from a file: checked and compared with the set before
+    it, shown, then written only when the administrator confirms (the same content is
+    checked again then). Rule sets apply to every org: unrestricted users only."""
+    if not is_unrestricted(request.user):
+        raise Http404()
+    form = RuleFileForm(request.POST or None, request.FILES or None)
+    plan = problems = None
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["content"]
+        confirmed = "confirm" in request.POST
+        try:
+            if confirmed:
+                plan = services.load_rule_set(request.user, content)
+            else:
+                plan = services.plan_rule_set(request.user, content)
+        except rulefile.RuleFileError as exc:
+            problems = exc.problems
+        else:
+            if confirmed or plan.action == "unchanged":
+                names = {"code": plan.file.code, "name": plan.file.name}
+                if plan.action == "unchanged":
+                    messages.info(request, _("规则集“%(code)s”与已载入的相同, 未作修改") % names)
+                else:
+                    messages.success(request, _("已载入规则集“%(code)s”《%(name)s》") % names)
+                return redirect("recruit-rules")
+            if isinstance(content, bytes):
+                content = content.decode("utf-8-sig")
+            form = RuleFileForm(initial={"content": content})
+    return render(
+        request,
+        "recruitment/rules_load.html",
+        {"form": form, "plan": plan, "problems": problems},
+    )
+
+
+@login_required
+@never_cache
+def rule_set_export(request, code):
+    """A stored rule set as its file (loads back unchanged)."""
+    rule_set = get_object_or_404(RuleSet.objects.restrict(request.user), code=code)
+    response = HttpResponse(rulefile.export(rule_set), content_type="application/json")
+    response["Content-Disposition"] = _content_disposition(f"rules-{rule_set.code}.json")
+    return response
