@@ -11,6 +11,7 @@ from dangjian.recruitment import rules as R
 from dangjian.recruitment import services
 from dangjian.recruitment.models import Ballot, Outcome, RuleSet, Stage
 from tests.recruitment.helpers import D, advance, ballots, full_members, new_recruit, step
+from tests.recruitment.test_documents import fetch
 
 FAILED_AT_HALF = "赞成票须超过应到会有表决权人数的半数: 赞成5票, 应到会10人, 至少须6票"
 
@@ -261,3 +262,12 @@ def test_the_tally_leaves_observers_out():
         },
     ]
     assert R.tally(rows, 1) == R.Tally(1, 1, 1, 1, 0, 0)
+
+
+def test_the_resolution_names_the_observers_and_the_failed_vote(candidate, voters, world, login):
+    rows = ballots(voters, present=10, yes=5)
+    rows.append({"member": world.members["a3"], "attended": True})
+    meeting(candidate, rows)
+    text = fetch(login(world, "secretary_a"), candidate, "resolution")
+    assert "另有1名无表决权的党员列席会议，不参加表决。" in text
+    assert "赞成5票" in text and "本次未通过" in text
