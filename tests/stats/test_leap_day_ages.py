@@ -1,4 +1,4 @@
-"""The statistics' age bands are date comparisons built from `born_after_for_max_age`
+"""The statistics' age bands (and the member list's age filter) are date comparisons built from `born_after_for_max_age`
 (in SQL, or on fetched rows for a small subtree); both must agree with `age_on`, which
 counts a 29 February birthday on 28 February in a common year (DESIGN 6)."""
 
@@ -8,6 +8,9 @@ import pytest
 from personas import add_member
 
 from dangjian.core.dates import age_on
+from dangjian.members.forms import AGE_BANDS as LIST_BANDS
+from dangjian.members.forms import age_band_filter
+from dangjian.members.models import Member
 from dangjian.stats.engine import (
     AGE_BANDS,
     _member_counts,
@@ -58,3 +61,19 @@ def test_it_moves_a_leap_day_birth_out_of_the_first_band_on_28_february(world):
     assert age_on(BORN, day - dt.timedelta(days=1)) == 30 and age_on(BORN, day) == 31
     now = statistics(branch, day)["structure"]["age"]
     assert (now["<=30"], now["31-35"]) == (band["<=30"], band["31-35"] + 1)
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_member_list_age_filter_agrees_with_age_on(world, day):
+    member = add_member(world.orgs["bx"], "闰日生", birth=BORN, joined=dt.date(2010, 7, 1))
+    age = age_on(BORN, day)
+    found = [
+        key
+        for key, _label, _low, _high in LIST_BANDS
+        if age_band_filter(Member.objects.filter(pk=member.pk), key, day).exists()
+    ]
+    assert found == [
+        key
+        for key, _label, low, high in LIST_BANDS
+        if (low is None or age >= low) and (high is None or age <= high)
+    ]

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from dangjian.recruitment.models import LOCAL_FIELDS, RuleSet, Stage
+from dangjian.recruitment.rules import DERIVED_ANCHORS
 
 FORMAT = "dangjian-rules/1"
 FILE_KEYS = ("format", "code", "name", "source", "effective_from", "rules")
 UNITS = ("years", "months", "days", "working_days")
-DERIVED_ANCHORS = ("probation_end", "publicity_end")
 # Steps the engine itself reads by key (stage dates, deadlines, votes, checks): a rule set
 # without one of them could not be applied. Other steps may be added or renamed freely.
 ENGINE_STEPS = (
