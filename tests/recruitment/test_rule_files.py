@@ -273,7 +273,7 @@ def test_the_page_lists_every_problem_and_writes_nothing(root):
 
 
 def test_the_page_exports_a_file_that_loads_back_unchanged(root):
-    response = root.get(reverse("recruit-rules-export", args=["2014"]))
+    response = root.get(reverse("recruit-rules-export", args=[RuleSet.objects.get(code="2014").pk]))
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content) == exported()
     again = root.post(reverse("recruit-rules-load"), {"content": response.content.decode()})

@@ -729,9 +729,9 @@ def rule_set_load(request):
 
 @login_required
 @never_cache
-def rule_set_export(request, code):
+def rule_set_export(request, pk):
     """A stored rule set as its file (loads back unchanged)."""
-    rule_set = get_object_or_404(RuleSet.objects.restrict(request.user), code=code)
+    rule_set = get_object_or_404(RuleSet.objects.restrict(request.user), pk=pk)
     response = HttpResponse(rulefile.export(rule_set), content_type="application/json")
     response["Content-Disposition"] = _content_disposition(f"rules-{rule_set.code}.json")
     return response
