@@ -15,12 +15,12 @@ from dangjian.accounts.services import users_in_scope
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditEntry, RoleAssignment
 from dangjian.core.roles import Action
-from dangjian.core.scope import can
+from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
 from dangjian.members.models import Member
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import MassOrganization, Organization, Position, School
-from dangjian.recruitment.models import Attachment, Recruit, Step
+from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Step
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Route:
     needs: str | None = None
     # Status for an object the persona can see but may not act on (the API says 403).
     denied: int = 404
+    # Only for unrestricted users (superusers: no persona is one), else 404.
+    unrestricted_only: bool = False
 
 
 # name -> Route. Object kwargs are looked up in MODELS by the Route's model.
@@ -125,6 +127,8 @@ ROUTES = {
     "recruit-create": Route(Action.ADD, needs=Action.ADD),
     "recruit-sources": Route(),
     "recruit-rules": Route(),
+    "recruit-rules-load": Route(unrestricted_only=True),
+    "recruit-rules-export": Route(model="ruleset"),
     "recruit-sanctions": Route(),
     "recruit-sanction-create": Route(Action.CHANGE, needs=Action.CHANGE),
     "recruit-detail": Route(model="recruit"),
@@ -161,6 +165,7 @@ MODELS = {
     "recruit": (Recruit, scoped(Recruit)),
     "step": (Step, scoped(Step)),
     "attachment": (Attachment, scoped(Attachment)),
+    "ruleset": (RuleSet, scoped(RuleSet)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
 }
 
@@ -240,6 +245,8 @@ def test_it_scopes_every_url_for_every_persona(persona, world, login):
         else:
             expected = 200
             if user is not None and route.needs and not can(user, route.needs):
+                expected = 404
+            if user is not None and route.unrestricted_only and not is_unrestricted(user):
                 expected = 404
             targets = [(None, None if user is None else expected)]
         for obj, expected in targets:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from personas import make_id
 
 from dangjian.core.context import CLI
+from dangjian.core.dates import add_years
 from dangjian.members import services as member_services
 from dangjian.recruitment import services
 from dangjian.recruitment.models import Decision, Outcome, Recommendation
@@ -104,7 +105,7 @@ def advance(recruit, contacts, introducers, schedule=STANDARD, stop_before=None,
 def full_members(org, count: int, joined=OLD_JOIN):
     """`count` more full members in `org` (joined long ago). ID numbers come from their own
     area code: the shared world's counter lives in a conftest module this file cannot share."""
-    converted = joined.replace(year=joined.year + 1)
+    converted = add_years(joined, 1)
     return [
         member_services.create_member(
             CLI,

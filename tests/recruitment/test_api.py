@@ -131,3 +131,33 @@ def test_it_answers_403_to_a_viewer_who_may_not_record(world, client, ours):
 
 def test_it_refuses_anonymous_callers(client, ours):
     assert client.get(reverse("api-recruit-list")).status_code == 401
+
+
+def test_it_records_a_failed_vote_with_an_observer(world, login):
+    pair = [world.members["a1"], world.members["a2"]]
+    recruit = advance(new_recruit(world.orgs["ba"]), pair, pair)
+    client = login(world, "secretary_a")
+    ballots = [
+        {"member": pair[0].pk, "attended": True, "choice": "yes"},
+        {"member": pair[1].pk, "attended": True, "choice": "no"},
+        {"member": world.members["a3"].pk, "attended": True},  # 预备党员: 列席
+    ]
+    response = client.post(
+        reverse("api-recruit-steps", args=[recruit.pk]),
+        {"key": "branch_meeting", "on": "2024-06-03", "ballots": ballots},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["present"], body["yes"], body["observers"]) == (2, 1, 1)
+    assert body["outcome"] == "failed"
+    assert body["outcome_reason"] == (
+        "赞成票须超过应到会有表决权人数的半数: 赞成1票, 应到会2人, 至少须2票"
+    )
+    later = login(world, "county_admin").post(  # the 上级党委 records the talk
+        reverse("api-recruit-steps", args=[recruit.pk]),
+        {"key": "committee_talk", "on": "2024-06-10"},
+        content_type="application/json",
+    )
+    assert later.status_code == 400
+    assert "支部大会表决未通过(第15步, 2024-06-03: " in str(later.json())

@@ -54,12 +54,13 @@ def test_it_refuses_an_application_before_the_18th_birthday(ba):
     assert new_recruit(ba, D(2024, 6, 15), birth=born).stage == Stage.APPLICANT
 
 
-def test_it_comes_of_age_on_1_march_when_born_on_29_february(ba):
-    # Full years of age as dangjian.core.dates.age_on counts them (and the member rules).
+def test_it_comes_of_age_on_28_february_of_a_common_year_when_born_on_29_february(ba):
+    # One month-end rule for age and intervals (民法典 第二百零二条): the 18th year from
+    # 2004-02-29 ends on 2022-02-28, as a one-year interval from 29 February does.
     born = D(2004, 2, 29)
-    message = refused(new_recruit, ba, D(2022, 2, 28), birth=born)
-    assert "最早可于2022-03-01递交" in message
-    assert new_recruit(ba, D(2022, 3, 1), birth=born).applied_on == D(2022, 3, 1)
+    message = refused(new_recruit, ba, D(2022, 2, 27), birth=born)
+    assert "最早可于2022-02-28递交" in message
+    assert new_recruit(ba, D(2022, 2, 28), birth=born).applied_on == D(2022, 2, 28)
 
 
 def test_it_warns_when_the_talk_is_later_than_a_calendar_month(ba):

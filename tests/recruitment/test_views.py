@@ -112,7 +112,8 @@ def test_it_records_the_branch_meeting_with_ballots(world, secretary):
     url = reverse("recruit-step", args=[recruit.pk])
     page = secretary.get(url, {"key": "branch_meeting", "on": "2024-06-03"})
     html = page.content.decode()
-    assert "张三" in html and "李四" in html and "王五" not in html  # 王五 has no vote
+    assert "张三" in html and "李四" in html
+    assert "预备党员, 列席" in html  # 王五 may attend, without a vote
     data = {
         "key": "branch_meeting",
         "on": "2024-06-03",
@@ -225,3 +226,32 @@ def test_it_shows_rules_and_source_figures(world, secretary):
     )
     sources = secretary.get(reverse("recruit-sources"), {"year": "2026"}).content.decode()
     assert "35周岁及以下青年教师" in sources
+
+
+def test_the_meeting_form_records_a_probationary_member_as_present_without_a_vote(world, secretary):
+    pair = [world.members["a1"], world.members["a2"]]
+    recruit = advance(new_recruit(world.orgs["ba"]), pair, pair)
+    url = reverse("recruit-step", args=[recruit.pk])
+    data = {
+        "key": "branch_meeting",
+        "on": "2024-06-03",
+        "ballot-TOTAL_FORMS": "3",
+        "ballot-INITIAL_FORMS": "3",
+        "ballot-0-member": pair[0].pk,
+        "ballot-0-should_attend": "on",
+        "ballot-0-attended": "on",
+        "ballot-0-choice": "yes",
+        "ballot-1-member": pair[1].pk,
+        "ballot-1-should_attend": "on",
+        "ballot-1-attended": "on",
+        "ballot-1-choice": "no",
+        "ballot-2-member": world.members["a3"].pk,
+        "ballot-2-attended": "on",
+    }
+    response = secretary.post(url, data, follow=True)
+    meeting = recruit.steps.get(key="branch_meeting")
+    assert (meeting.present, meeting.yes, meeting.observers) == (2, 1, 1)
+    assert meeting.outcome == "failed"
+    html = response.content.decode()
+    assert "表决未通过: 赞成票须超过应到会有表决权人数的半数: 赞成1票, 应到会2人, 至少须2票" in html
+    assert "列席 1 人(无表决权)" in html

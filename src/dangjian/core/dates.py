@@ -1,11 +1,23 @@
-"""Calendar arithmetic for Party-work rules: months and years are calendar units, a
-month-end date clamps (2024-02-29 plus one year is 2025-02-28), never 30/365 days."""
+"""Calendar arithmetic for Party-work rules, with one month-end rule for every count.
+
+Months and years are calendar units, never 30/365 days. When the end month has no day
+corresponding to the start (民法典 第二百零二条), the period ends on that month's last
+day: 2024-01-31 plus one month is 2024-02-29, 2024-02-29 plus one year is 2025-02-28.
+Age is the same count: one turns n on `add_years(birth, n)`, so someone born on
+29 February is 18 on 28 February of a common year, the day a one-year interval from
+29 February ends. Every date computation by months or years in the tree goes through
+`add_months` (directly or via the functions below), so ages, intervals and the SQL age
+bands built from `born_after_for_max_age` cannot disagree.
+"""
 
 import calendar
 import datetime as dt
 
+ONE_DAY = dt.timedelta(days=1)
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by calendar months; the one place that applies the month-end rule."""
     total = day.year * 12 + (day.month - 1) + months
     year, month = divmod(total, 12)
     month += 1
@@ -17,13 +29,30 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
-    """Full years of age on `day`."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    """Full years of age on `day`: the largest n with add_years(birth, n) <= day."""
+    years = day.year - birth.year
+    if add_years(birth, years) > day:
+        years -= 1
+    return years
 
 
 def born_after_for_max_age(day: dt.date, max_age: int) -> dt.date:
-    """Earliest birth date of someone whose age on `day` is at most `max_age`."""
-    return add_years(day, -(max_age + 1)) + dt.timedelta(days=1)
+    """Earliest birth date of someone whose age on `day` is at most `max_age`: the
+    smallest b with add_years(b, max_age + 1) > day. `add_years` never decreases with b,
+    so the first guess is moved a day or two at most (near 29 February, where two birth
+    days reach the same anniversary)."""
+    n = max_age + 1
+    birth = add_years(day, -n)
+    while add_years(birth, n) <= day:
+        birth += ONE_DAY
+    while add_years(birth - ONE_DAY, n) > day:
+        birth -= ONE_DAY
+    return birth
+
+
+def born_on_or_before_for_min_age(day: dt.date, min_age: int) -> dt.date:
+    """Latest birth date of someone whose age on `day` is at least `min_age`."""
+    return born_after_for_max_age(day, min_age - 1) - ONE_DAY
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -102,6 +102,8 @@ class _Step:
     yes: int | None = None
     no: int | None = None
     abstain: int | None = None
+    observers: int | None = None
+    outcome_reason: str = ""
 
     @property
     def counts(self) -> bool:

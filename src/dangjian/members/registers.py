@@ -8,7 +8,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.dates import add_years, age_on, born_after_for_max_age
+from dangjian.core.dates import age_on, born_after_for_max_age, born_on_or_before_for_min_age
 from dangjian.core.registers import Column, DefaultChoiceFilter, Register, register
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
@@ -35,7 +35,9 @@ def age_band_filter(queryset, key: str, today: dt.date):
             if high is not None:
                 queryset = queryset.filter(birth_date__gte=born_after_for_max_age(today, high))
             if low is not None:
-                queryset = queryset.filter(birth_date__lte=add_years(today, -low))
+                queryset = queryset.filter(
+                    birth_date__lte=born_on_or_before_for_min_age(today, low)
+                )
             return queryset
     return queryset
 

@@ -55,6 +55,7 @@ class StepSerializer(serializers.ModelSerializer):
             "days",
             "method",
             "outcome",
+            "outcome_reason",
             "decision",
             "extension_months",
             "close_reason",
@@ -65,6 +66,7 @@ class StepSerializer(serializers.ModelSerializer):
             "yes",
             "no",
             "abstain",
+            "observers",
             "warnings",
             "people",
         ]

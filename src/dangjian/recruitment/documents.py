@@ -261,6 +261,10 @@ def branch_resolution(facts: Facts) -> bytes:
         ) % {"name": recruit.name}
     else:
         verdict = _("赞成票未超过应到会有表决权的正式党员的半数，本次未通过。")
+    if meeting.observers:
+        votes = (
+            _("另有%(n)d名无表决权的党员列席会议，不参加表决。") % {"n": meeting.observers} + votes
+        )
     doc.line(votes + verdict)
     doc.signature(_("中共%(branch)s") % {"branch": recruit.org.name}, meeting.on)
     return doc.bytes()

@@ -330,3 +330,33 @@ class SanctionForm(BootstrapMixin, forms.Form):
             Member.objects.restrict(user, Action.CHANGE).current().order_by("org__path", "name")
         )
         self.fields["member"].label_from_instance = lambda m: f"{m.name} ({m.org.name})"
+
+
+RULE_FILE_MAX_BYTES = 1024 * 1024
+
+
+class RuleFileForm(BootstrapMixin, forms.Form):
+    """A rule-set file (docs/rules/), uploaded or pasted; the content travels on to the
+    confirmation step in `content`, so what is confirmed is what was previewed."""
+
+    upload = forms.FileField(
+        label=_("规则集文件"),
+        required=False,
+        help_text=_("JSON文件(.json), 不超过1MB; 格式见“规则集文件”说明或导出的现行规则集"),
+    )
+    content = forms.CharField(
+        label=_("或粘贴文件内容"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("upload")
+        if upload is not None:
+            if upload.size > RULE_FILE_MAX_BYTES:
+                raise forms.ValidationError(_("文件不能超过1MB"))
+            data["content"] = upload.read()
+        elif not (data.get("content") or "").strip():
+            raise forms.ValidationError(_("请选择规则集文件或粘贴文件内容"))
+        return data

@@ -290,6 +290,8 @@ class Step(models.Model):
         _("推荐方式"), max_length=20, choices=Recommendation.choices, blank=True
     )
     outcome = models.CharField(_("结果"), max_length=20, choices=Outcome.choices, blank=True)
+    # Why a vote failed, with the rule and the figures, as recorded at the meeting.
+    outcome_reason = models.CharField(_("结果说明"), max_length=300, blank=True)
     decision = models.CharField(_("决议"), max_length=20, choices=Decision.choices, blank=True)
     extension_months = models.PositiveSmallIntegerField(_("延长月数"), null=True, blank=True)
     close_reason = models.CharField(
@@ -302,6 +304,7 @@ class Step(models.Model):
     yes = models.PositiveSmallIntegerField(_("赞成"), null=True, blank=True)
     no = models.PositiveSmallIntegerField(_("反对"), null=True, blank=True)
     abstain = models.PositiveSmallIntegerField(_("弃权"), null=True, blank=True)
+    observers = models.PositiveSmallIntegerField(_("列席"), null=True, blank=True)
     warnings = models.JSONField(_("提示"), default=list, blank=True)
     recorded_by = models.CharField(_("记录人"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
@@ -347,7 +350,9 @@ class StepPerson(models.Model):
 
 
 class Ballot(models.Model):
-    """One voting member at a 支部大会 on one candidate (one candidate at a time)."""
+    """One member at a 支部大会 on one candidate (one candidate at a time): a voting
+    member, or one present without a vote (列席: a 预备党员 or a member under 留党察看),
+    who counts in attendance but neither in the quorum nor in the majority."""
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="ballots")
     member = models.ForeignKey(
@@ -358,6 +363,7 @@ class Ballot(models.Model):
     written = models.BooleanField(_("书面意见"), default=False)
     choice = models.CharField(_("表决"), max_length=10, choices=VoteChoice.choices, blank=True)
     opinion = models.TextField(_("意见"), blank=True)
+    observer = models.BooleanField(_("列席(无表决权)"), default=False)
 
     class Meta:
         verbose_name = _("表决记录")

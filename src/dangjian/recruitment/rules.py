@@ -540,17 +540,42 @@ class Tally:
         num, den = rules.fraction("majority")
         return self.yes * den > self.should_attend * num
 
+    def yes_needed(self, rules: Rules) -> int:
+        """The fewest yes votes that pass: more than num/den of those who should attend."""
+        num, den = rules.fraction("majority")
+        return self.should_attend * num // den + 1
+
+    def failure_reason(self, rules: Rules) -> str:
+        """Why the vote failed, naming the majority rule and the figures."""
+        num, den = rules.fraction("majority")
+        return _(
+            "赞成票须超过应到会有表决权人数的%(share)s: 赞成%(yes)d票, 应到会%(should)d人, "
+            "至少须%(need)d票"
+        ) % {
+            "share": share_text(num, den),
+            "yes": self.yes,
+            "should": self.should_attend,
+            "need": self.yes_needed(rules),
+        }
+
+
+def share_text(num: int, den: int) -> str:
+    return _("半数") if (num, den) == (1, 2) else f"{num}/{den}"
+
 
 def tally(ballots, voters: int) -> Tally:
-    """Ballots are dicts or Ballot objects (should_attend, attended, written, choice).
-    Written opinions of absent members count as votes, not as presence."""
+    """Ballots are dicts or Ballot objects (should_attend, attended, written, choice,
+    observer). Written opinions of absent members count as votes, not as presence; those
+    present without a vote (列席) count in neither."""
 
-    def get(ballot, name):
-        return ballot[name] if isinstance(ballot, dict) else getattr(ballot, name)
+    def get(ballot, name, default=None):
+        if isinstance(ballot, dict):
+            return ballot.get(name, default)
+        return getattr(ballot, name, default)
 
     should = present = yes = no = abstain = 0
     for ballot in ballots:
-        if not get(ballot, "should_attend"):
+        if get(ballot, "observer", False) or not get(ballot, "should_attend"):
             continue
         should += 1
         attended = get(ballot, "attended")

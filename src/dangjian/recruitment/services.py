@@ -32,6 +32,7 @@ from dangjian.members import services as member_services
 from dangjian.members.choices import Category, EventKind, Status
 from dangjian.members.models import PERSON_FIELDS, Member
 from dangjian.orgs.models import COMMITTEE_KINDS, MEMBER_ORG_KINDS, Organization
+from dangjian.recruitment import rulefile
 from dangjian.recruitment import rules as R
 from dangjian.recruitment.models import (
     LOCAL_FIELDS,
@@ -44,6 +45,7 @@ from dangjian.recruitment.models import (
     Recommendation,
     Recruit,
     RecruitmentSettings,
+    RuleSet,
     Sanction,
     SanctionKind,
     Stage,
@@ -127,8 +129,6 @@ def _age_problem(recruit: Recruit, rules: R.Rules, applied_on: dt.date, problems
         return
     if age_on(born, applied_on) < rules.min_age:
         earliest = add_years(born, rules.min_age)
-        if age_on(born, earliest) < rules.min_age:
-            earliest += dt.timedelta(days=1)  # born on 29 February: of age on 1 March
         problems.add(
             "applied_on",
             _("递交入党申请书须年满%(age)d周岁，最早可于%(date)s递交")
@@ -251,19 +251,42 @@ def probation_member_ids(member_ids, day: dt.date) -> set[int]:
     )
 
 
-def eligible_voters(org: Organization, day: dt.date) -> list[Member]:
-    """Full members of the branch on `day` with a vote: 预备党员 have none, nor do members
-    under 留党察看."""
-    in_branch = (
+def _in_branch(org: Organization, day: dt.date) -> Q:
+    return (
         Q(spells__org=org)
         & Q(spells__start_on__lte=day)
         & (Q(spells__end_on__isnull=True) | Q(spells__end_on__gt=day))
     )
+
+
+def eligible_voters(org: Organization, day: dt.date) -> list[Member]:
+    """Full members of the branch on `day` with a vote: 预备党员 have none, nor do members
+    under 留党察看."""
     members = list(
-        Member.objects.filter(in_branch, converted_on__lte=day).distinct().order_by("name", "pk")
+        Member.objects.filter(_in_branch(org, day), converted_on__lte=day)
+        .distinct()
+        .order_by("name", "pk")
     )
     barred = probation_member_ids([m.pk for m in members], day)
     return [m for m in members if m.pk not in barred]
+
+
+def eligible_observers(org: Organization, day: dt.date) -> list[tuple[Member, str]]:
+    """Members of the branch on `day` who may attend without a vote (列席), with why:
+    预备党员, and full members under 留党察看."""
+    members = list(
+        Member.objects.filter(_in_branch(org, day), joined_on__lte=day)
+        .distinct()
+        .order_by("name", "pk")
+    )
+    barred = probation_member_ids([m.pk for m in members], day)
+    found = []
+    for member in members:
+        if not member.converted_on or member.converted_on > day:
+            found.append((member, _("预备党员")))
+        elif member.pk in barred:
+            found.append((member, _("受留党察看处分")))
+    return found
 
 
 def _member_pk(value) -> int | None:
@@ -395,18 +418,42 @@ def _check_ballots(ctx: Context) -> None:
             _("党支部在%(date)s没有有表决权的正式党员, 不能表决") % {"date": ctx.on},
         )
         return
+    observers = {m.pk: (m, why) for m, why in eligible_observers(ctx.recruit.org, ctx.on)}
     rows: dict[int, dict] = {}
+    attending: dict[int, dict] = {}
     for given in ctx.data.get("ballots") or ():
         pk = _member_pk(given.get("member"))
-        if pk not in eligible:
-            ctx.problems.add("ballots", _("表决名单中有人不是本支部在会议当日有表决权的正式党员"))
-            continue
-        if pk in rows:
+        if pk in rows or pk in attending:
             ctx.problems.add("ballots", _("同一党员只能表决一次"))
             continue
         attended = bool(given.get("attended"))
         written = bool(given.get("written")) and not attended
         choice = given.get("choice") or ""
+        if pk in observers:
+            member, why = observers[pk]
+            if choice or written:
+                ctx.problems.add(
+                    "ballots",
+                    _("%(name)s是%(why)s, 没有表决权, 只能列席, 不能表决")
+                    % {"name": member.name, "why": why},
+                )
+            elif attended:
+                attending[pk] = {
+                    "member": member,
+                    "should_attend": False,
+                    "attended": True,
+                    "written": False,
+                    "choice": "",
+                    "opinion": (given.get("opinion") or "").strip(),
+                    "observer": True,
+                }
+            continue
+        if pk not in eligible:
+            ctx.problems.add(
+                "ballots",
+                _("表决名单中有人不是本支部在会议当日的党员, 不能表决或列席"),
+            )
+            continue
         name = eligible[pk].name
         if choice and choice not in VoteChoice.values:
             ctx.problems.add("ballots", _("%(name)s: 无效的表决意见") % {"name": name})
@@ -441,21 +488,26 @@ def _check_ballots(ctx: Context) -> None:
         return
     result = R.tally(rows.values(), len(eligible))
     num, den = ctx.rules.fraction("quorum")
-    share = _("半数") if (num, den) == (1, 2) else f"{num}/{den}"
     if result.should_attend == 0:
         ctx.problems.add("ballots", _("应到会有表决权的党员不能为0"))
         return
     if not result.quorum(ctx.rules):
+        # No valid meeting, so no vote to record (DESIGN 6: the quorum is a precondition).
         ctx.problems.add(
             "ballots",
             _(
                 "有表决权的到会人数须超过应到会有表决权人数的%(share)s: "
                 "应到会%(should)d人, 实到会%(present)d人, 不能进行表决"
             )
-            % {"share": share, "should": result.should_attend, "present": result.present},
+            % {
+                "share": R.share_text(num, den),
+                "should": result.should_attend,
+                "present": result.present,
+            },
         )
         return
-    ctx.ballots = list(rows.values())
+    ctx.ballots = [*rows.values(), *attending.values()]
+    passed = result.majority(ctx.rules)
     ctx.extra.update(
         voters=result.voters,
         should_attend=result.should_attend,
@@ -463,7 +515,9 @@ def _check_ballots(ctx: Context) -> None:
         yes=result.yes,
         no=result.no,
         abstain=result.abstain,
-        outcome=Outcome.PASSED if result.majority(ctx.rules) else Outcome.FAILED,
+        observers=len(attending),
+        outcome=Outcome.PASSED if passed else Outcome.FAILED,
+        outcome_reason="" if passed else result.failure_reason(ctx.rules),
     )
 
 
@@ -624,7 +678,10 @@ def record_step(actor, recruit: Recruit, key: str, *, on: dt.date, **data) -> St
             continue  # said above
         later = R.latest(by_key, required)
         name = rules.name(required)
-        if later is not None:
+        failed = R.latest(by_key, required, before=on, counting=False)
+        if later is None and failed is not None:
+            problems.add("key", _failed_message(book.for_step(failed), failed))
+        elif later is not None:
             problems.add(
                 "on",
                 _("须在“%(req)s”(%(date)s)之后") % {"req": name, "date": later.on.isoformat()},
@@ -690,6 +747,23 @@ def record_step(actor, recruit: Recruit, key: str, *, on: dt.date, **data) -> St
         object_repr=f"{recruit.name} {definition.label}",
     )
     return step
+
+
+def _failed_message(rules: R.Rules, step: Step) -> str:
+    """Why a later step cannot follow: the prerequisite's latest outcome was negative."""
+    definition = rules.step(step.key)
+    if definition is not None and definition.vote:
+        return _("%(meeting)s表决未通过(第%(no)s步, %(date)s%(reason)s), 须再次表决通过") % {
+            "meeting": _("支部大会"),
+            "no": definition.no,
+            "date": step.on.isoformat(),
+            "reason": f": {step.outcome_reason}" if step.outcome_reason else "",
+        }
+    return _("“%(step)s”(%(date)s)的结果为%(outcome)s") % {
+        "step": rules.name(step.key),
+        "date": step.on.isoformat(),
+        "outcome": step.get_outcome_display(),
+    }
 
 
 def _apply_outcome(actor, recruit: Recruit, step: Step, by_key) -> None:
@@ -933,3 +1007,144 @@ def record_sanction(
         object_repr=f"{member.name} {sanction.get_kind_display()}",
     )
     return sanction
+
+
+# --- rule sets ---------------------------------------------------------------------------
+
+
+RULE_SET_UNAUDITED = ("created_at",)
+
+
+@dataclass
+class RuleSetPlan:
+    """What loading a rule-set file does: `action` is "create", "replace" (the same code,
+    not yet used by any step) or "unchanged"; `compared_with` is the set the changes are
+    measured against (the one replaced, else the one in force before the new date)."""
+
+    file: rulefile.RuleFile
+    action: str
+    compared_with: RuleSet | None
+    changes: list[rulefile.Change]
+    notes: list[str] = field(default_factory=list)
+    rule_set: RuleSet | None = None
+    refreshed: int = 0
+
+
+def _stored_rule_set_problems(code: str, effective_from: dt.date, data: dict) -> list[str]:
+    """A date another set already took; a change to a set steps were checked against
+    (its history would change under them: a revision is a new set)."""
+    problems = []
+    same_day = RuleSet.objects.filter(effective_from=effective_from).exclude(code=code).first()
+    if same_day is not None:
+        problems.append(
+            _("%(date)s已有规则集《%(name)s》(代码%(code)s)施行, 施行日期不能相同")
+            % {"date": effective_from.isoformat(), "name": same_day.name, "code": same_day.code}
+        )
+    existing = RuleSet.objects.filter(code=code).first()
+    if existing is None:
+        return problems
+    same = (
+        existing.name == str(data.get("name", "")).strip()
+        and existing.source == str(data.get("source", "")).strip()
+        and existing.effective_from == effective_from
+        and existing.rules == data.get("rules")
+    )
+    used = 0 if same else Step.objects.filter(rule_set=existing).count()
+    if used:
+        problems.append(
+            _(
+                "规则集“%(code)s”已有%(n)d个步骤按其核对, 不能修改; "
+                "修订的规则请以新的代码和施行日期载入"
+            )
+            % {"code": code, "n": used}
+        )
+    return problems
+
+
+def plan_rule_set(actor, content: bytes | str) -> RuleSetPlan:
+    """Check a rule-set file against the file format and the stored sets; write nothing.
+    Rule sets apply to every org: only unrestricted users load them (as the default
+    local-practice settings). Raises RuleFileError with every problem."""
+    if not is_unrestricted(actor):
+        raise NotInScope()
+    parsed = rulefile.parse(content, against=_stored_rule_set_problems)
+    existing = RuleSet.objects.filter(code=parsed.code).first()
+    if existing is not None and rulefile.from_row(existing) == parsed:
+        return RuleSetPlan(parsed, "unchanged", existing, [])
+    if existing is not None:
+        compared_with, action = existing, "replace"
+    else:
+        others = RuleSet.objects.order_by("effective_from")
+        compared_with = (
+            others.filter(effective_from__lt=parsed.effective_from).last() or others.first()
+        )
+        action = "create"
+    plan = RuleSetPlan(
+        parsed,
+        action,
+        compared_with,
+        rulefile.compare(rulefile.from_row(compared_with) if compared_with else None, parsed),
+    )
+    since = parsed.effective_from
+    if existing is not None:
+        since = min(since, existing.effective_from)
+    later = Step.objects.filter(on__gte=since).exclude(rule_set__code=parsed.code).count()
+    if later:
+        plan.notes.append(
+            _(
+                "已有%(n)d个步骤的日期在%(date)s及以后, 它们按记录时的规则集核对, 保持不变; "
+                "此后记录的步骤按新规则集核对, 期限按新规则集重新计算"
+            )
+            % {"n": later, "date": since.isoformat()}
+        )
+    return plan
+
+
+@transaction.atomic
+def load_rule_set(actor, content: bytes | str, *, dry_run: bool = False) -> RuleSetPlan:
+    """Load a rule-set file (a revision of the 细则 as data): checked, dated by its
+    施行日期 (steps are checked against the set in force on their date), audited, and the
+    deadlines of open pipelines touched by the new date recomputed. Nothing is written on
+    any problem, nor with `dry_run`."""
+    plan = plan_rule_set(actor, content)
+    if dry_run or plan.action == "unchanged":
+        plan.rule_set = plan.compared_with if plan.action == "unchanged" else None
+        return plan
+    parsed = plan.file
+    values = {
+        "name": parsed.name,
+        "source": parsed.source,
+        "effective_from": parsed.effective_from,
+        "rules": parsed.rules,
+    }
+    if plan.action == "replace":
+        rule_set = RuleSet.objects.select_for_update().get(code=parsed.code)
+        before = audit.state(rule_set, exclude=RULE_SET_UNAUDITED)
+        since = min(rule_set.effective_from, parsed.effective_from)
+        for name, value in values.items():
+            setattr(rule_set, name, value)
+        rule_set.save()
+    else:
+        rule_set = RuleSet.objects.create(code=parsed.code, **values)
+        before = None
+        since = parsed.effective_from
+    audit.changed(
+        actor,
+        rule_set,
+        before,
+        org_path="",
+        exclude=RULE_SET_UNAUDITED,
+        object_repr=f"{rule_set.code} {rule_set.name}",
+    )
+    plan.rule_set = rule_set
+    book = R.RuleBook.load()
+    touched = (
+        Recruit.objects.open()
+        .filter(steps__on__gte=since)
+        .distinct()
+        .select_related("org", "member")
+    )
+    for recruit in touched:
+        refresh(recruit, book)
+        plan.refreshed += 1
+    return plan

@@ -20,18 +20,19 @@ from dangjian.core.dates import age_on
 from dangjian.core.forms import apply_service_errors
 from dangjian.core.registers.views import audit_history, filter_context
 from dangjian.core.roles import Action
-from dangjian.core.scope import can
+from dangjian.core.scope import can, is_unrestricted
 from dangjian.core.views import paginate, query_without_page
 from dangjian.members.choices import Status
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
-from dangjian.recruitment import documents, services
+from dangjian.recruitment import documents, rulefile, services
 from dangjian.recruitment import rules as R
 from dangjian.recruitment.forms import (
     AttachmentForm,
     BallotFormSet,
     CloseForm,
     RecruitForm,
+    RuleFileForm,
     SanctionForm,
     SettingsForm,
     StepForm,
@@ -377,17 +378,16 @@ def recruit_step(request, pk):
         # The voters depend on the date: it is chosen above the form and kept as given.
         form.fields["on"].widget = HiddenInput()
     voters = services.eligible_voters(recruit.org, on) if definition.vote else []
+    observers = services.eligible_observers(recruit.org, on) if definition.vote else []
     ballots = None
     if definition.vote:
         ballots = BallotFormSet(
             request.POST or None,
             prefix="ballot",
-            initial=[{"member": m.pk, "should_attend": True} for m in voters],
+            initial=[{"member": m.pk, "should_attend": True} for m in voters]
+            + [{"member": m.pk, "should_attend": False} for m, _why in observers],
         )
-        names = {m.pk: m.name for m in voters}
-        for ballot in ballots:
-            member = ballot.initial.get("member") or ballot.data.get(f"{ballot.prefix}-member")
-            ballot.member_name = names.get(int(member) if str(member).isdigit() else 0, "")
+        _label_ballots(ballots, voters, observers)
     if request.method == "POST" and "load" not in request.POST:
         valid = form.is_valid() and (ballots is None or ballots.is_valid())
         if valid:
@@ -405,6 +405,11 @@ def recruit_step(request, pk):
                     request,
                     _("已记录“%(step)s”(%(date)s)") % {"step": definition.name, "date": step.on},
                 )
+                if step.outcome_reason:
+                    messages.warning(
+                        request,
+                        _("表决未通过: %(reason)s") % {"reason": step.outcome_reason},
+                    )
                 for warning in step.warnings:
                     messages.warning(request, warning)
                 return redirect("recruit-detail", pk=recruit.pk)
@@ -672,3 +677,62 @@ def sanction_create(request):
             messages.success(request, _("已登记党纪处分"))
             return redirect("recruit-sanctions")
     return render(request, "recruitment/sanction_form.html", {"form": form})
+
+
+def _label_ballots(ballots, voters, observers) -> None:
+    """Name each row of the 支部大会 form; rows of those who may only attend (列席: 预备党员,
+    留党察看) say why and offer no vote."""
+    names = {m.pk: (m.name, "") for m in voters}
+    names.update({m.pk: (m.name, why) for m, why in observers})
+    for ballot in ballots:
+        member = ballot.initial.get("member") or ballot.data.get(f"{ballot.prefix}-member")
+        name, why = names.get(int(member) if str(member).isdigit() else 0, ("", ""))
+        ballot.member_name, ballot.observer_reason = name, why
+
+
+@login_required
+@never_cache
+def rule_set_load(request):
+    """Load a revision of the 细则 from a file: checked and compared with the set before
+    it, shown, then written only when the administrator confirms (the same content is
+    checked again then). Rule sets apply to every org: unrestricted users only."""
+    if not is_unrestricted(request.user):
+        raise Http404()
+    form = RuleFileForm(request.POST or None, request.FILES or None)
+    plan = problems = None
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["content"]
+        confirmed = "confirm" in request.POST
+        try:
+            if confirmed:
+                plan = services.load_rule_set(request.user, content)
+            else:
+                plan = services.plan_rule_set(request.user, content)
+        except rulefile.RuleFileError as exc:
+            problems = exc.problems
+        else:
+            if confirmed or plan.action == "unchanged":
+                names = {"code": plan.file.code, "name": plan.file.name}
+                if plan.action == "unchanged":
+                    messages.info(request, _("规则集“%(code)s”与已载入的相同, 未作修改") % names)
+                else:
+                    messages.success(request, _("已载入规则集“%(code)s”《%(name)s》") % names)
+                return redirect("recruit-rules")
+            if isinstance(content, bytes):
+                content = content.decode("utf-8-sig")
+            form = RuleFileForm(initial={"content": content})
+    return render(
+        request,
+        "recruitment/rules_load.html",
+        {"form": form, "plan": plan, "problems": problems},
+    )
+
+
+@login_required
+@never_cache
+def rule_set_export(request, pk):
+    """A stored rule set as its file (loads back unchanged)."""
+    rule_set = get_object_or_404(RuleSet.objects.restrict(request.user), pk=pk)
+    response = HttpResponse(rulefile.export(rule_set), content_type="application/json")
+    response["Content-Disposition"] = _content_disposition(f"rules-{rule_set.code}.json")
+    return response

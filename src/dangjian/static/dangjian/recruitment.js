@@ -13,8 +13,13 @@
   }
 
   function recount(table, box) {
-    var should = 0, present = 0, yes = 0, no = 0, abstain = 0;
+    var should = 0, present = 0, yes = 0, no = 0, abstain = 0, observers = 0;
     table.querySelectorAll("tr.ballot-row").forEach(function (row) {
+      if (row.classList.contains("observer-row")) {
+        // 列席: present without a vote, outside the quorum and the majority.
+        if (field(row, "attended").checked) { observers += 1; }
+        return;
+      }
       var shouldBox = field(row, "should_attend");
       var attended = field(row, "attended").checked;
       var written = field(row, "written").checked;
@@ -34,6 +39,9 @@
     var counts = box.dataset.textCounts
       .replace("{should}", should).replace("{present}", present)
       .replace("{yes}", yes).replace("{no}", no).replace("{abstain}", abstain);
+    if (observers && box.dataset.textObservers) {
+      counts += box.dataset.textObservers.replace("{observers}", observers);
+    }
     var verdict = quorum
       ? (majority ? box.dataset.textMajorityOk : box.dataset.textMajorityNo)
       : box.dataset.textQuorumNo;
@@ -51,7 +59,7 @@
     table.addEventListener("change", function () { recount(table, box); });
     document.querySelectorAll("[data-all-attended]").forEach(function (button) {
       button.addEventListener("click", function () {
-        table.querySelectorAll("tr.ballot-row").forEach(function (row) {
+        table.querySelectorAll("tr.ballot-row:not(.observer-row)").forEach(function (row) {
           if (field(row, "should_attend").checked) { field(row, "attended").checked = true; }
         });
         recount(table, box);
