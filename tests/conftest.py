@@ -1,9 +1,42 @@
 """Fixtures over the shared personas (tests/personas.py). Helpers live in that plain module so
 a test imports them once: importing conftest a second time would restart the ID sequence."""
 
+import os
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
 from personas import PERSONAS, World, build_world  # noqa: F401
+
+
+def pytest_configure(config):
+    """Under pytest-xdist every worker has a test database of its own (pytest-django adds
+    `_gwN` to its name) and here its own stats file cache and uploads folder: the workers
+    share one DANGJIAN_HOME, and two databases' figures must never meet under one version
+    key. The secret and ID keys stay shared: the controller process generates them before
+    any worker starts, so no two workers race to write them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        home = django_settings.HOME / "test-workers" / worker
+        django_settings.CACHES["stats"]["LOCATION"] = str(home / "cache" / "stats")
+        django_settings.MEDIA_ROOT = home / "uploads"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` (pyproject addopts) sends each test file whole to one worker, so a
+    module-scoped fixture such as the demo city (tests/demo/conftest.py) is built once;
+    here every browser test file also goes to that one worker, which then starts the
+    session's demo server (`demo_server`) once for all of them."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return "browser" if "browser" in path else path
+
+    return FileScheduling(config, log)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -58,3 +91,16 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """The demo city on embedded SQLite in a fresh home, served as a user runs it: here, not
+    in tests/browser/conftest.py, so the browser tests of every folder share one server."""
+    from servers import Server, run
+
+    home = tmp_path_factory.mktemp("demo-home")
+    run(home, "demo", "--no-serve")
+    with Server(home, "serve", "--workers", "1") as server:
+        server.home = home
+        yield server
