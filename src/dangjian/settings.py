@@ -275,6 +275,11 @@ SPECTACULAR_SETTINGS = {
         "SchoolStageEnum": "dangjian.orgs.models.SchoolStage",
         "RecruitStageEnum": "dangjian.recruitment.models.Stage",
     },
+    # Every operation's error answers (400/401/403/404, Chinese detail) are in the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dangjian.core.api_errors.document_error_answers",
+    ],
 }
 
 # Background jobs (imports, large exports, report documents): Django's Tasks API through the

@@ -64,3 +64,43 @@ def exception_handler(exc, context):
         if message is not None:
             response.data["detail"] = message
     return response
+
+
+# The answers any operation may give besides its own: a bad filter, page or body (400), no
+# or a bad token (401), a role without the right (403), a record outside the scope or a page
+# past the end (404). Documented once here, so a client (and the schema test) knows them.
+_ERROR_ANSWERS = {
+    "400": ("请求有误: 字段名对应错误说明的列表, 或 detail", "ValidationErrors"),
+    "401": ("未提供或未通过身份认证", "ErrorDetail"),
+    "403": ("没有执行该操作的权限", "ErrorDetail"),
+    "404": ("记录不存在, 或不在您的查看范围内 (或页码超出范围)", "ErrorDetail"),
+}
+_ERROR_SCHEMAS = {
+    "ErrorDetail": {
+        "type": "object",
+        "properties": {"detail": {"type": "string", "description": "中文说明"}},
+        "required": ["detail"],
+    },
+    "ValidationErrors": {"type": "object", "additionalProperties": True},
+}
+
+
+def document_error_answers(result, generator, request, public):
+    """drf-spectacular postprocessing hook: add the error answers to every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(_ERROR_SCHEMAS)
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            for status, (description, schema) in _ERROR_ANSWERS.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{schema}"}
+                            }
+                        },
+                    },
+                )
+    return result

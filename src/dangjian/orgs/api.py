@@ -21,7 +21,7 @@ def subtree_filter(queryset, code: str, *fields: str):
 class OrganizationSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     parent = serializers.SerializerMethodField()
-    next_election_on = serializers.DateField(read_only=True)
+    next_election_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
@@ -73,7 +73,7 @@ class OrganizationViewSet(RestrictedReadOnlyViewSet):
 
 class SchoolSerializer(serializers.ModelSerializer):
     supervising_org = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    covering_org = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    covering_org = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
     ownership_display = serializers.CharField(source="get_ownership_display", read_only=True)
     locality_display = serializers.CharField(source="get_locality_display", read_only=True)
