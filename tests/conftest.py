@@ -42,8 +42,8 @@ def pytest_xdist_make_scheduler(config, log):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A committing test (transaction=True) ends with the database emptied; put back what
-    migrations loaded (recruitment rule sets, ...) for the tests that run after it without
-    a database fixture of their own (pytest-django runs those last)."""
+    migrations loaded (recruitment rule sets, ...) for the tests that run after it on this
+    worker (pytest-django runs the tests without a database fixture last)."""
     yield
     marker = item.get_closest_marker("django_db")
     # The session's last test: its teardown has already destroyed the test database.
@@ -54,8 +54,16 @@ def pytest_runtest_teardown(item, nextitem):
 
     contents = getattr(connection, "_test_serialized_contents", None)
     if contents:
+        from django.apps import apps
+        from django.core.management.color import no_style
+
         with item.config.stash[blocking_manager_key].unblock():
             connection.creation.deserialize_db_from_string(contents)
+            # The rows come back with their ids; PostgreSQL's sequences must move past
+            # them, or the next test's first insert into such a table collides.
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                    cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ and takes seconds."""
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -43,15 +43,18 @@ def token(request, world):
 
 @pytest.fixture
 def api_schema(token):
-    # Requests run in this thread inside the test's transaction; Django's test client
-    # likewise keeps the connection open across a request's end.
-    request_finished.disconnect(close_old_connections)
+    # Requests run in this thread inside the test's transaction: like Django's test client,
+    # keep the connection open across a request's start and end (PostgreSQL would otherwise
+    # close it in the middle of the transaction).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     try:
         yield schemathesis.openapi.from_wsgi(
             "/api/schema/", WSGIHandler(), headers={"Authorization": f"Token {token}"}
         )
     finally:
-        request_finished.connect(close_old_connections)
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 def existing_ids(path: str) -> list[int]:

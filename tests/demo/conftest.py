@@ -8,13 +8,17 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 
 from dangjian.orgs.models import Organization
 
 
 @pytest.fixture(scope="module")
 def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    # The demo accounts' passwords hashed fast, as every test's (tests/conftest.py): logging
+    # in with them still checks the printed password.
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
         out = io.StringIO()
         call_command("demo", "--no-serve", stdout=out)
         yield out.getvalue()
