@@ -24,9 +24,10 @@ def pytest_configure(config):
 
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadfile` (pyproject addopts) sends each test file whole to one worker, so a
-    module-scoped fixture such as the demo city (tests/demo/conftest.py) is built once;
-    here every browser test file also goes to that one worker, which then starts the
-    session's demo server (`demo_server`) once for all of them."""
+    module-scoped fixture is built once. Here, besides, every browser test file goes to one
+    worker, which starts the session's demo server (`demo_server`) once for all of them,
+    and tests/demo goes whole to one worker, which loads its demo city once
+    (tests/demo/conftest.py)."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -34,7 +35,9 @@ def pytest_xdist_make_scheduler(config, log):
     class FileScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid):
             path = nodeid.split("::", 1)[0]
-            return "browser" if "browser" in path else path
+            if "browser" in path:
+                return "browser"
+            return "tests/demo" if path.startswith("tests/demo/") else path
 
     return FileScheduling(config, log)
 
