@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 VENDOR := src/dangjian/static/vendor
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo test assets install install-test lint messages clean
 
@@ -11,7 +13,7 @@ demo: install assets
 	$(BIN)/dangjian demo $(DEMO_ARGS)
 
 test: install-test assets
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -256,6 +256,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": PAGE_SIZE,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Every error detail in Chinese, a missing record's included (core/api_errors.py).
+    "EXCEPTION_HANDLER": "dangjian.core.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "dangjian API",
@@ -273,6 +275,11 @@ SPECTACULAR_SETTINGS = {
         "SchoolStageEnum": "dangjian.orgs.models.SchoolStage",
         "RecruitStageEnum": "dangjian.recruitment.models.Stage",
     },
+    # Every operation's error answers (400/401/403/404, Chinese detail) are in the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dangjian.core.api_errors.document_error_answers",
+    ],
 }
 
 # Background jobs (imports, large exports, report documents): Django's Tasks API through the

@@ -47,15 +47,3 @@ def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
-    """The demo city on embedded SQLite in a fresh home, served as a user runs it."""
-    from servers import Server, run
-
-    home = tmp_path_factory.mktemp("demo-home")
-    run(home, "demo", "--no-serve")
-    with Server(home, "serve", "--workers", "1") as server:
-        server.home = home
-        yield server

@@ -9,7 +9,7 @@ import pytest
 
 from dangjian.core.validators import id_check_digit
 from dangjian.demo.city import BRANCH_NAME
-from tests.browser.conftest import browser, chromium_path, demo_server, page  # noqa: F401
+from tests.browser.conftest import browser, chromium_path, page  # noqa: F401
 from tests.browser.test_branch_member_list import log_in
 from tests.dataio.helpers import member_record, table, write_xlsx
 

@@ -18,7 +18,7 @@ class MemberSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(source="masked_id", read_only=True)
     org = serializers.SlugRelatedField(slug_field="code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
-    work_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    work_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     category = serializers.CharField(read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     sex_display = serializers.CharField(source="get_sex_display", read_only=True)

@@ -8,7 +8,7 @@ from dangjian.orgs.registers import OrgRegister, SchoolRegister
 class OrganizationSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     parent = serializers.SerializerMethodField()
-    next_election_on = serializers.DateField(read_only=True)
+    next_election_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
@@ -46,7 +46,7 @@ class OrganizationViewSet(RegisterViewSet):
 
 class SchoolSerializer(serializers.ModelSerializer):
     supervising_org = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    covering_org = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    covering_org = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
     ownership_display = serializers.CharField(source="get_ownership_display", read_only=True)
     locality_display = serializers.CharField(source="get_locality_display", read_only=True)

@@ -84,9 +84,9 @@ class RecruitSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(source="masked_id", read_only=True)
     org = serializers.SlugRelatedField(slug_field="code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
-    work_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    work_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
-    member = serializers.IntegerField(source="member_id", read_only=True)
+    member = serializers.IntegerField(source="member_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Recruit
