@@ -76,6 +76,27 @@ def add_member(
     )
 
 
+def add_org(parent, code, name, kind, *, actor=CLI, **extra):
+    """An org through the service, so the tree and kind rules run as they do for a user."""
+    return orgs.create_org(actor, parent=parent, code=code, name=name, kind=kind, **extra)
+
+
+def add_school(code, name, supervisor, covering, **extra):
+    """A small rural primary school; `extra` overrides any field of `create_school`."""
+    fields = {
+        "stage": "primary",
+        "ownership": "public",
+        "locality": "rural",
+        "staff_count": 10,
+        "teacher_count": 8,
+        "student_count": 100,
+        **extra,
+    }
+    return orgs.create_school(
+        CLI, code=code, name=name, supervising_org=supervisor, covering_org=covering, **fields
+    )
+
+
 def add_user(username, org, role, *, full_name=None, member=None):
     """An account with one role, signing in with PASSWORD."""
     return accounts.create_user(

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from personas import add_member
+from personas import add_member, add_org, add_school
 
 from dangjian.core.context import CLI
 from dangjian.members import services as members
@@ -131,9 +131,7 @@ def test_it_counts_one_branch_and_its_school(world):
 
 
 def test_it_gives_zero_ratios_for_an_empty_subtree(world):
-    empty = orgs.create_org(
-        CLI, parent=world.orgs["city"], code="T-EMPTY", name="空党委", kind="committee"
-    )
+    empty = add_org(world.orgs["city"], "T-EMPTY", "空党委", "committee")
     result = statistics(empty, TODAY)
     assert result["orgs"] == {**NO_ORGS, "党委": 1}
     assert result["schools"] == {"total": 0, "covered": 0, "coverage": 0.0}
@@ -265,17 +263,10 @@ def test_it_counts_orgs_founded_on_or_before_the_day_and_not_dissolved(world):
         "联合党支部": 1,
     }
     assert statistics(county, dt.date(2012, 6, 1))["orgs"]["党支部"] == 2
-    temp = orgs.create_org(
-        CLI,
-        parent=world.orgs["gb"],
-        code="T-TMP",
-        name="临时党支部",
-        kind="temporary_branch",
-        founded_on=dt.date(2020, 1, 1),
+    temp = add_org(
+        world.orgs["gb"], "T-TMP", "临时党支部", "temporary_branch", founded_on=dt.date(2020, 1, 1)
     )
-    group = orgs.create_org(
-        CLI, parent=world.orgs["ba"], code="T-GRP", name="第一党小组", kind="group"
-    )
+    group = add_org(world.orgs["ba"], "T-GRP", "第一党小组", "group")
     orgs.update_org(CLI, temp, dissolved_on=dt.date(2021, 1, 1))
     assert statistics(county, dt.date(2019, 12, 31))["orgs"]["临时党支部"] == 0
     assert statistics(county, dt.date(2020, 1, 1))["orgs"]["临时党支部"] == 1
@@ -283,9 +274,7 @@ def test_it_counts_orgs_founded_on_or_before_the_day_and_not_dissolved(world):
     assert statistics(county, dt.date(2021, 1, 1))["orgs"]["临时党支部"] == 0
     # An undated org counts on every day.
     assert statistics(group, dt.date(1980, 1, 1))["orgs"] == {**NO_ORGS, "党小组": 1}
-    working = orgs.create_org(
-        CLI, parent=world.orgs["city"], code="T-WC", name="工委", kind="working_committee"
-    )
+    working = add_org(world.orgs["city"], "T-WC", "工委", "working_committee")
     assert statistics(working, TODAY)["orgs"] == {**NO_ORGS, "党工委": 1}
 
 
@@ -363,26 +352,10 @@ def test_it_counts_mass_organisations_as_of_the_day(world):
 
 def _grow(world, n):
     """n more branches under a new general branch, each with a school and two members."""
-    gb = orgs.create_org(
-        CLI, parent=world.orgs["county2"], code=f"T-G{n}", name=f"学区{n}", kind="general_branch"
-    )
+    gb = add_org(world.orgs["county2"], f"T-G{n}", f"学区{n}", "general_branch")
     for i in range(n):
-        branch = orgs.create_org(
-            CLI, parent=gb, code=f"T-G{n}-{i}", name=f"支部{n}-{i}", kind="branch"
-        )
-        school = orgs.create_school(
-            CLI,
-            code=f"S-G{n}-{i}",
-            name=f"学校{n}-{i}",
-            stage="primary",
-            ownership="public",
-            locality="rural",
-            supervising_org=gb,
-            covering_org=branch,
-            staff_count=10,
-            teacher_count=8,
-            student_count=100,
-        )
+        branch = add_org(gb, f"T-G{n}-{i}", f"支部{n}-{i}", "branch")
+        school = add_school(f"S-G{n}-{i}", f"学校{n}-{i}", gb, branch)
         mass_org(school, "young_pioneers")
         # Born apart from the shared world's people, so no ID number can clash.
         birth = dt.date(1986, 1, 1) + dt.timedelta(days=i)
