@@ -29,6 +29,11 @@ def refused(call, *args, **kwargs) -> str:
     return " ".join(info.value.messages)
 
 
+def extend(months):
+    """What a conversion meeting decides when it extends the probation by `months`."""
+    return {"decision": Decision.EXTEND, "extension_months": months}
+
+
 @pytest.fixture
 def ba(world):
     return world.orgs["ba"]
@@ -243,34 +248,13 @@ def test_it_approves_conversion_within_three_months(ba, pair):
 def test_it_extends_the_probation_by_six_to_twelve_months_once(ba, pair):
     recruit = admit(advance(new_recruit(ba), pair, pair), pair)  # admitted 2024-06-03
     for months in (5, 13):
-        message = refused(
-            conversion_meeting,
-            recruit,
-            pair,
-            D(2025, 6, 3),
-            decision=Decision.EXTEND,
-            extension_months=months,
-        )
+        message = refused(conversion_meeting, recruit, pair, D(2025, 6, 3), **extend(months))
         assert "延长预备期不能少于6个月，不能超过12个月" in message
-    convert(
-        recruit,
-        pair,
-        D(2025, 6, 3),
-        D(2025, 6, 20),
-        decision=Decision.EXTEND,
-        extension_months=6,
-    )
+    convert(recruit, pair, D(2025, 6, 3), D(2025, 6, 20), **extend(6))
     assert recruit.stage == Stage.PROBATIONARY
     assert recruit.probation_end_on == D(2025, 12, 3)
     assert "最早可于2025-12-03讨论" in refused(conversion_meeting, recruit, pair, D(2025, 12, 2))
-    message = refused(
-        conversion_meeting,
-        recruit,
-        pair,
-        D(2025, 12, 3),
-        decision=Decision.EXTEND,
-        extension_months=6,
-    )
+    message = refused(conversion_meeting, recruit, pair, D(2025, 12, 3), **extend(6))
     assert "预备期只能延长一次" in message
     convert(recruit, pair, D(2025, 12, 3), D(2025, 12, 20))
     assert recruit.stage == Stage.FULL
@@ -279,12 +263,5 @@ def test_it_extends_the_probation_by_six_to_twelve_months_once(ba, pair):
 
 def test_it_accepts_a_twelve_month_extension(ba, pair):
     recruit = admit(advance(new_recruit(ba), pair, pair), pair)
-    convert(
-        recruit,
-        pair,
-        D(2025, 6, 3),
-        D(2025, 6, 20),
-        decision=Decision.EXTEND,
-        extension_months=12,
-    )
+    convert(recruit, pair, D(2025, 6, 3), D(2025, 6, 20), **extend(12))
     assert recruit.probation_end_on == D(2026, 6, 3)

@@ -32,6 +32,7 @@ NO_PERSON_TYPES = dict.fromkeys(
     ("专任教师", "管理人员", "教辅人员", "工勤人员", "学生", "离退休人员", "其他"), 0
 )
 NO_BACKBONE = dict.fromkeys(("无", "教学能手", "学科带头人", "骨干教师", "名优教师"), 0)
+NO_CHANGES = dict.fromkeys(("joined", "converted", "moved_in", "moved_out", "left", "restored"), 0)
 NO_MASS_ORGS = {
     "团委": 0,
     "团支部": 0,
@@ -43,6 +44,11 @@ NO_MASS_ORGS = {
     "schools_with_youth_league": 0,
     "schools_with_young_pioneers": 0,
 }
+
+
+def totals_on(org, *days) -> list[int]:
+    """The member totals of `org` on each day, to follow one subtree through its events."""
+    return [statistics(org, day)["members"]["total"] for day in days]
 
 
 def mass_org(school, kind, founded=None, dissolved=None):
@@ -85,14 +91,7 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "young_pioneers": {"schools": 6, "covered": 0, "coverage": 0.0},
             "union": {"schools": 6, "covered": 0, "coverage": 0.0},
         },
-        "changes": {
-            "joined": 0,
-            "converted": 0,
-            "moved_in": 0,
-            "moved_out": 0,
-            "left": 0,
-            "restored": 0,
-        },
+        "changes": NO_CHANGES,
         "development": {
             "入党申请人": 0,
             "入党积极分子": 0,
@@ -195,8 +194,7 @@ def test_it_stops_counting_on_the_day_of_a_leaving_event(world):
     members.record_leaving(CLI, world.members["b2"], kind="moved_out", on=dt.date(2023, 8, 1))
     members.record_leaving(CLI, world.members["b3"], kind="expelled", on=dt.date(2024, 1, 2))
     bb = world.orgs["bb"]
-    assert statistics(bb, dt.date(2023, 5, 9))["members"]["total"] == 3
-    assert statistics(bb, dt.date(2023, 5, 10))["members"]["total"] == 2
+    assert totals_on(bb, dt.date(2023, 5, 9), dt.date(2023, 5, 10)) == [3, 2]
     assert statistics(bb, dt.date(2023, 8, 1))["members"] == {
         "total": 1,
         "正式党员": 1,
@@ -208,14 +206,7 @@ def test_it_stops_counting_on_the_day_of_a_leaving_event(world):
     }
     assert statistics(bb, dt.date(2024, 1, 2))["members"]["total"] == 0
     changes_2023 = statistics(bb, dt.date(2023, 12, 31))["changes"]
-    assert changes_2023 == {
-        "joined": 0,
-        "converted": 0,
-        "moved_in": 0,
-        "moved_out": 1,
-        "left": 1,
-        "restored": 0,
-    }
+    assert changes_2023 == {**NO_CHANGES, "moved_out": 1, "left": 1}
     # A period given explicitly spans the years.
     both = statistics(bb, TODAY, period=(dt.date(2023, 1, 1), dt.date(2024, 12, 31)))
     assert both["period"] == {"from": "2023-01-01", "to": "2024-12-31"}
@@ -229,12 +220,10 @@ def test_it_counts_restoration_and_a_move_back_in(world):
     members.restore(CLI, b2, on=dt.date(2022, 10, 1), org=world.orgs["jb"])
     county = world.orgs["county"]
     # 7 in the county in 2022 (王五 joined in 2024), less the two who left.
-    assert statistics(county, dt.date(2022, 8, 31))["members"]["total"] == 5
-    assert statistics(county, dt.date(2022, 9, 1))["members"]["total"] == 6
-    assert statistics(county, dt.date(2022, 10, 1))["members"]["total"] == 7
+    days = (dt.date(2022, 8, 31), dt.date(2022, 9, 1), dt.date(2022, 10, 1))
+    assert totals_on(county, *days) == [5, 6, 7]
     assert statistics(county, dt.date(2022, 12, 31))["changes"] == {
-        "joined": 0,
-        "converted": 0,
+        **NO_CHANGES,
         "moved_in": 1,
         "moved_out": 1,
         "left": 1,
