@@ -6,26 +6,20 @@ from dangjian.orgs import services
 from dangjian.orgs.models import Organization
 from tests.orgs.helpers import audit_rows
 
-
-def org_data(**overrides):
-    data = {
-        "code": "T-NEW",
-        "name": "新党小组",
-        "kind": "group",
-        "founded_on": "2020-01-01",
-        "dissolved_on": "",
-        "term_start": "",
-        "term_years": "",
-    }
-    data.update(overrides)
-    return data
+ORG_FORM = {
+    "code": "T-NEW",
+    "name": "新党小组",
+    "kind": "group",
+    "founded_on": "2020-01-01",
+    **dict.fromkeys(("dissolved_on", "term_start", "term_years"), ""),
+}
 
 
 def test_it_creates_a_child_org_and_audits_it(world, login):
     client = login(world, "secretary_a")
     parent = world.orgs["ba"]
     assert client.get(reverse("org-create", args=[parent.pk])).status_code == 200
-    response = client.post(reverse("org-create", args=[parent.pk]), org_data())
+    response = client.post(reverse("org-create", args=[parent.pk]), ORG_FORM)
     org = Organization.objects.get(code="T-NEW")
     assert response.status_code == 302
     assert response["Location"] == reverse("org-detail", args=[org.pk])
@@ -36,7 +30,7 @@ def test_it_creates_a_child_org_and_audits_it(world, login):
 
 def test_it_refuses_a_group_under_a_general_branch(world, login):
     client = login(world, "county_admin")
-    response = client.post(reverse("org-create", args=[world.orgs["gb"].pk]), org_data())
+    response = client.post(reverse("org-create", args=[world.orgs["gb"].pk]), ORG_FORM)
     assert response.status_code == 200
     assert "党小组只能隶属于党支部、联合党支部、临时党支部, 不能隶属于党总支" in (
         response.content.decode()
@@ -46,7 +40,9 @@ def test_it_refuses_a_group_under_a_general_branch(world, login):
 
 def test_it_refuses_a_duplicate_code(world, login):
     client = login(world, "secretary_a")
-    response = client.post(reverse("org-create", args=[world.orgs["ba"].pk]), org_data(code="T-BB"))
+    response = client.post(
+        reverse("org-create", args=[world.orgs["ba"].pk]), dict(ORG_FORM, code="T-BB")
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["code"]
     assert Organization.objects.filter(code="T-BB").count() == 1
@@ -56,7 +52,7 @@ def test_it_hides_create_under_an_org_outside_the_scope(world, login):
     client = login(world, "secretary_a")
     url = reverse("org-create", args=[world.orgs["bb"].pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, org_data()).status_code == 404
+    assert client.post(url, ORG_FORM).status_code == 404
     assert not Organization.objects.filter(code="T-NEW").exists()
     response = login(world, "anonymous").get(url)
     assert response.status_code == 302
@@ -69,7 +65,9 @@ def test_it_edits_an_org_and_audits_it(world, login):
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        org_data(code="T-BA", name="甲小学第一党支部", kind="branch", term_start="2024-06-01"),
+        dict(
+            ORG_FORM, code="T-BA", name="甲小学第一党支部", kind="branch", term_start="2024-06-01"
+        ),
     )
     assert response.status_code == 302
     ba.refresh_from_db()
@@ -83,7 +81,7 @@ def test_it_shows_the_rule_message_on_a_bad_edit(world, login):
     ba = world.orgs["ba"]
     response = client.post(
         reverse("org-edit", args=[ba.pk]),
-        org_data(code="T-BA", name="甲小学党支部", kind="branch", term_years="9"),
+        dict(ORG_FORM, code="T-BA", name="甲小学党支部", kind="branch", term_years="9"),
     )
     assert response.status_code == 200
     assert "任期年限应为1-5的整数" in response.content.decode()
