@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dangjian.recruitment.models import Attachment, Recruit, RecruitmentSettings, Sanction, Stage
-from tests.recruitment.helpers import D, advance, new_id, new_recruit, step
+from tests.recruitment.helpers import D, advance, applicant_data, new_recruit, step
 
 
 @pytest.fixture
@@ -46,17 +46,14 @@ def test_it_shows_an_empty_board(world, secretary):
 def test_it_registers_an_applicant_through_the_form(world, secretary):
     response = secretary.post(
         reverse("recruit-create"),
-        {
-            "name": "表单申请人",
-            "sex": "male",
-            "ethnicity": "汉族",
-            "id_number": new_id(D(2001, 2, 3)),
-            "education": "bachelor",
-            "person_type": "teacher",
-            "org": world.orgs["ba"].pk,
-            "work_unit": world.schools["a"].pk,
-            "applied_on": "2026-10-08",
-        },
+        applicant_data(
+            "表单申请人",
+            D(2001, 2, 3),
+            world.orgs["ba"].pk,
+            "2026-10-08",
+            ethnicity="汉族",
+            work_unit=world.schools["a"].pk,
+        ),
     )
     recruit = Recruit.objects.get(name="表单申请人")
     assert response.status_code == 302 and response.url == reverse(
@@ -68,16 +65,15 @@ def test_it_registers_an_applicant_through_the_form(world, secretary):
 def test_it_shows_the_rule_and_the_earliest_date_on_the_form(world, secretary):
     response = secretary.post(
         reverse("recruit-create"),
-        {
-            "name": "未成年",
-            "sex": "male",
-            "ethnicity": "汉族",
-            "id_number": new_id(D(2009, 12, 1)),
-            "education": "high_school",
-            "person_type": "student",
-            "org": world.orgs["ba"].pk,
-            "applied_on": "2026-11-01",
-        },
+        applicant_data(
+            "未成年",
+            D(2009, 12, 1),
+            world.orgs["ba"].pk,
+            "2026-11-01",
+            ethnicity="汉族",
+            education="high_school",
+            person_type="student",
+        ),
     )
     assert response.status_code == 200
     assert "最早可于2027-12-01递交" in response.content.decode()
