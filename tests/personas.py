@@ -60,13 +60,14 @@ def add_member(
     work_unit=None,
     ethnicity="汉族",
     actor=CLI,
+    id_number=None,
 ):
     return members.create_member(
         actor,
         name=name,
         sex=sex,
         ethnicity=ethnicity,
-        id_number=make_id(birth, next(_seq), sex),
+        id_number=id_number or make_id(birth, next(_seq), sex),
         education=education,
         org=org,
         work_unit=work_unit,

@@ -9,6 +9,19 @@ from dangjian.recruitment.models import Attachment, Recruit, RecruitmentSettings
 from tests.recruitment.helpers import D, advance, applicant_data, new_recruit, step
 
 
+def meeting_form(*ballots) -> dict:
+    """The 支部大会 step form of 2024-06-03 with one ballot formset row a voter."""
+    data = {
+        "key": "branch_meeting",
+        "on": "2024-06-03",
+        "ballot-TOTAL_FORMS": str(len(ballots)),
+        "ballot-INITIAL_FORMS": str(len(ballots)),
+    }
+    for index, ballot in enumerate(ballots):
+        data.update({f"ballot-{index}-{name}": value for name, value in ballot.items()})
+    return data
+
+
 @pytest.fixture
 def secretary(world, login):
     return login(world, "secretary_a")
@@ -110,19 +123,10 @@ def test_it_records_the_branch_meeting_with_ballots(world, secretary):
     html = page.content.decode()
     assert "张三" in html and "李四" in html
     assert "预备党员, 列席" in html  # 王五 may attend, without a vote
-    data = {
-        "key": "branch_meeting",
-        "on": "2024-06-03",
-        "ballot-TOTAL_FORMS": "2",
-        "ballot-INITIAL_FORMS": "2",
-        "ballot-0-member": pair[0].pk,
-        "ballot-0-should_attend": "on",
-        "ballot-0-attended": "on",
-        "ballot-0-choice": "yes",
-        "ballot-1-member": pair[1].pk,
-        "ballot-1-should_attend": "on",
-        "ballot-1-choice": "",
-    }
+    data = meeting_form(
+        {"member": pair[0].pk, "should_attend": "on", "attended": "on", "choice": "yes"},
+        {"member": pair[1].pk, "should_attend": "on", "choice": ""},
+    )
     refused = secretary.post(url, data)
     assert refused.status_code == 200
     assert "应到会2人, 实到会1人, 不能进行表决" in refused.content.decode()
@@ -228,22 +232,11 @@ def test_the_meeting_form_records_a_probationary_member_as_present_without_a_vot
     pair = [world.members["a1"], world.members["a2"]]
     recruit = advance(new_recruit(world.orgs["ba"]), pair, pair)
     url = reverse("recruit-step", args=[recruit.pk])
-    data = {
-        "key": "branch_meeting",
-        "on": "2024-06-03",
-        "ballot-TOTAL_FORMS": "3",
-        "ballot-INITIAL_FORMS": "3",
-        "ballot-0-member": pair[0].pk,
-        "ballot-0-should_attend": "on",
-        "ballot-0-attended": "on",
-        "ballot-0-choice": "yes",
-        "ballot-1-member": pair[1].pk,
-        "ballot-1-should_attend": "on",
-        "ballot-1-attended": "on",
-        "ballot-1-choice": "no",
-        "ballot-2-member": world.members["a3"].pk,
-        "ballot-2-attended": "on",
-    }
+    data = meeting_form(
+        {"member": pair[0].pk, "should_attend": "on", "attended": "on", "choice": "yes"},
+        {"member": pair[1].pk, "should_attend": "on", "attended": "on", "choice": "no"},
+        {"member": world.members["a3"].pk, "attended": "on"},
+    )
     response = secretary.post(url, data, follow=True)
     meeting = recruit.steps.get(key="branch_meeting")
     assert (meeting.present, meeting.yes, meeting.observers) == (2, 1, 1)
