@@ -131,22 +131,12 @@ def test_it_allows_the_pre_review_only_after_the_publicity(ba, pair):
 def test_it_warns_when_the_branch_meeting_is_more_than_a_month_after_the_pre_review(
     ba, pair, world
 ):
-    voters = pair
+    all_yes = [{"member": m, "attended": True, "choice": "yes"} for m in pair]
     on_time = advance(new_recruit(ba, name="甲"), pair, pair)
-    meeting = step(
-        on_time,
-        "branch_meeting",
-        D(2024, 6, 20),
-        ballots=[{"member": m, "attended": True, "choice": "yes"} for m in voters],
-    )
+    meeting = step(on_time, "branch_meeting", D(2024, 6, 20), ballots=all_yes)
     assert meeting.warnings == []
     late = advance(new_recruit(ba, name="乙"), pair, pair)
-    meeting = step(
-        late,
-        "branch_meeting",
-        D(2024, 6, 21),
-        ballots=[{"member": m, "attended": True, "choice": "yes"} for m in voters],
-    )
+    meeting = step(late, "branch_meeting", D(2024, 6, 21), ballots=all_yes)
     assert any(
         "预审后一个月内召开（本地做法），最迟应于2024-06-20召开" in w for w in meeting.warnings
     )

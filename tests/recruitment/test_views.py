@@ -22,6 +22,12 @@ def meeting_form(*ballots) -> dict:
     return data
 
 
+def post_applicant(client, world, name, birth, applied_on, **extra):
+    """The applicant form of 甲小学党支部, as its secretary fills it in."""
+    data = applicant_data(name, birth, world.orgs["ba"].pk, applied_on, ethnicity="汉族", **extra)
+    return client.post(reverse("recruit-create"), data)
+
+
 @pytest.fixture
 def secretary(world, login):
     return login(world, "secretary_a")
@@ -57,16 +63,9 @@ def test_it_shows_an_empty_board(world, secretary):
 
 
 def test_it_registers_an_applicant_through_the_form(world, secretary):
-    response = secretary.post(
-        reverse("recruit-create"),
-        applicant_data(
-            "表单申请人",
-            D(2001, 2, 3),
-            world.orgs["ba"].pk,
-            "2026-10-08",
-            ethnicity="汉族",
-            work_unit=world.schools["a"].pk,
-        ),
+    work_unit = world.schools["a"].pk
+    response = post_applicant(
+        secretary, world, "表单申请人", D(2001, 2, 3), "2026-10-08", work_unit=work_unit
     )
     recruit = Recruit.objects.get(name="表单申请人")
     assert response.status_code == 302 and response.url == reverse(
@@ -76,17 +75,14 @@ def test_it_registers_an_applicant_through_the_form(world, secretary):
 
 
 def test_it_shows_the_rule_and_the_earliest_date_on_the_form(world, secretary):
-    response = secretary.post(
-        reverse("recruit-create"),
-        applicant_data(
-            "未成年",
-            D(2009, 12, 1),
-            world.orgs["ba"].pk,
-            "2026-11-01",
-            ethnicity="汉族",
-            education="high_school",
-            person_type="student",
-        ),
+    response = post_applicant(
+        secretary,
+        world,
+        "未成年",
+        D(2009, 12, 1),
+        "2026-11-01",
+        education="high_school",
+        person_type="student",
     )
     assert response.status_code == 200
     assert "最早可于2027-12-01递交" in response.content.decode()
