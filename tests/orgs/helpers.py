@@ -12,6 +12,12 @@ def audit_rows(obj, action):
     )
 
 
+def assert_refused(response, message):
+    """The form came back (200) showing the rule's message instead of redirecting."""
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
 def make_mass_org(school, kind="union"):
     return services.save_mass_org(CLI, MassOrganization(school=school, kind=kind))
 
