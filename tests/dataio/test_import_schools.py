@@ -104,22 +104,13 @@ def test_it_holds_an_actor_to_their_scope(world, tmp_path):
     # S-X belongs to the other county: the row says only that the code is taken.
     assert "第2行 [学校代码] 学校代码已被使用, 不能导入; 请换用其他代码" in err
     assert "戊小学" not in err and "T-COUNTY2" not in err
+    new_school = [school("S-N", 主管党组织代码="T-COUNTY", 党组织代码="T-BA")]
     code, _out, err = import_file(
-        tmp_path,
-        "schools",
-        [school("S-N", 主管党组织代码="T-COUNTY", 党组织代码="T-BA")],
-        "--as",
-        "secretary_a",
-        name="b.xlsx",
+        tmp_path, "schools", new_school, "--as", "secretary_a", name="b.xlsx"
     )
     assert code == 1
     assert "第2行 [主管党组织代码] 组织代码“T-COUNTY”不存在或不在您的权限范围内" in err
     code, out, err = import_file(
-        tmp_path,
-        "schools",
-        [school("S-N", 主管党组织代码="T-COUNTY", 党组织代码="T-BA")],
-        "--as",
-        "county_admin",
-        name="c.xlsx",
+        tmp_path, "schools", new_school, "--as", "county_admin", name="c.xlsx"
     )
     assert (code, out.strip()) == (0, "导入完成: 新增 1, 更新 0"), err
