@@ -18,9 +18,9 @@ POSITION_FORM = {
 
 
 def test_it_adds_a_position_and_audits_it(world, login):
-    client = login(world, "secretary_a")
     ba = world.orgs["ba"]
     url = reverse("position-create", args=[ba.pk])
+    client = login(world, "secretary_a")
     assert client.get(url).status_code == 200
     response = client.post(url, POSITION_FORM)
     assert response.status_code == 302
