@@ -14,8 +14,8 @@ def audit_rows(obj, action):
 
 def assert_refused(response, message):
     """The form came back (200) showing the rule's message instead of redirecting."""
-    assert response.status_code == 200
-    assert message in response.content.decode()
+    assert response.status_code == 200, response.status_code
+    assert message in response.content.decode(), message
 
 
 def make_mass_org(school, kind="union"):
