@@ -60,19 +60,41 @@ def add_member(
     work_unit=None,
     ethnicity="汉族",
     actor=CLI,
+    id_number=None,
 ):
     return members.create_member(
         actor,
         name=name,
         sex=sex,
         ethnicity=ethnicity,
-        id_number=make_id(birth, next(_seq), sex),
+        id_number=id_number or make_id(birth, next(_seq), sex),
         education=education,
         org=org,
         work_unit=work_unit,
         person_type=person_type,
         joined_on=joined,
         converted_on=converted,
+    )
+
+
+def add_org(parent, code, name, kind, *, actor=CLI, **extra):
+    """An org through the service, so the tree and kind rules run as they do for a user."""
+    return orgs.create_org(actor, parent=parent, code=code, name=name, kind=kind, **extra)
+
+
+def add_school(code, name, supervisor, covering, **extra):
+    """A small rural primary school; `extra` overrides any field of `create_school`."""
+    fields = {
+        "stage": "primary",
+        "ownership": "public",
+        "locality": "rural",
+        "staff_count": 10,
+        "teacher_count": 8,
+        "student_count": 100,
+        **extra,
+    }
+    return orgs.create_school(
+        CLI, code=code, name=name, supervising_org=supervisor, covering_org=covering, **fields
     )
 
 

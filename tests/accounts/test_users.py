@@ -170,14 +170,25 @@ def test_it_creates_a_member_self_account_linked_to_a_member(world, login):
     assert list(user.role_assignments.values_list("role", "org__code")) == [("member_self", "T-BB")]
 
 
-def test_it_requires_a_member_for_the_member_self_role(world, login):
+@pytest.mark.parametrize(
+    "username, full_name, password, org, role, field",
+    [
+        # member_self needs a member to link.
+        ("nobody", "无", "Wu#Mima20261", "ba", "member_self", "member"),
+        # A county admin cannot place an account in another county.
+        ("sneaky", "越权", "Yue#Quan2026", "county2", "admin", "org"),
+    ],
+)
+def test_it_refuses_a_user_the_form_cannot_create(
+    world, login, username, full_name, password, org, role, field
+):
     response = login(world, "county_admin").post(
         reverse("user-create"),
-        create_form("nobody", "无", "Wu#Mima20261", org=world.orgs["ba"].pk, role="member_self"),
+        create_form(username, full_name, password, org=world.orgs[org].pk, role=role),
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["member"]
-    assert not User.objects.filter(username="nobody").exists()
+    assert response.context["form"].errors[field]
+    assert not User.objects.filter(username=username).exists()
 
 
 def test_it_shows_service_errors_on_the_create_form(world, login):
@@ -199,16 +210,6 @@ def test_it_shows_service_errors_on_the_create_form(world, login):
     response = client.post(reverse("user-create"), mismatch)
     assert response.context["form"].errors["password2"]
     assert not User.objects.filter(username__in=["weakling", "typo"]).exists()
-
-
-def test_it_refuses_to_create_a_user_in_another_county(world, login):
-    response = login(world, "county_admin").post(
-        reverse("user-create"),
-        create_form("sneaky", "越权", "Yue#Quan2026", org=world.orgs["county2"].pk, role="admin"),
-    )
-    assert response.status_code == 200
-    assert response.context["form"].errors["org"]
-    assert not User.objects.filter(username="sneaky").exists()
 
 
 def test_it_offers_only_members_the_admin_may_link(world, login):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from personas import add_org
 
 from dangjian.core.audit import AuditAction
 from dangjian.core.models import AuditEntry
@@ -70,25 +71,17 @@ def test_it_keeps_the_audit_append_only(world):
         AuditEntry.objects.update(actor_name="x")
 
 
-def test_it_rejects_org_kind_rules(world):
+@pytest.mark.parametrize(
+    "parent, code, name, kind, message",
+    [
+        ("gb", "T-G", "小组", "group", "党小组只能隶属于"),
+        ("city", "T-CITY", "重复", "committee", "组织代码"),
+    ],
+)
+def test_it_rejects_org_kind_rules(world, parent, code, name, kind, message):
     with pytest.raises(ValidationError) as exc:
-        orgs.create_org(
-            world.users["city_admin"],
-            parent=world.orgs["gb"],
-            code="T-G",
-            name="小组",
-            kind="group",
-        )
-    assert "党小组只能隶属于" in str(exc.value)
-    with pytest.raises(ValidationError) as exc:
-        orgs.create_org(
-            world.users["city_admin"],
-            parent=world.orgs["city"],
-            code="T-CITY",
-            name="重复",
-            kind="committee",
-        )
-    assert "组织代码" in str(exc.value)
+        add_org(world.orgs[parent], code, name, kind, actor=world.users["city_admin"])
+    assert message in str(exc.value)
 
 
 def test_it_rejects_a_cycle_when_moving(world):

@@ -86,3 +86,10 @@ def import_file(tmp_path, kind, records, *args, name="data.xlsx"):
     headers, rows = table(kind, records)
     path = write_xlsx(tmp_path / name, headers, rows)
     return run_command("import", kind, str(path), *args)
+
+
+def import_problems(tmp_path, kind, records, *args) -> list[str]:
+    """The problem lines of an import that must be refused, without the closing count."""
+    code, out, err = import_file(tmp_path, kind, records, *args)
+    assert code == 1, (out, err)
+    return err.strip().splitlines()[:-1]

@@ -14,7 +14,7 @@ from dangjian.core.models import AuditAction, AuditEntry
 from dangjian.core.validators import id_check_digit
 from dangjian.members.excel import id_number
 from dangjian.members.models import Member, MemberEvent, Membership
-from tests.dataio.helpers import import_file, member_record
+from tests.dataio.helpers import import_file, import_problems, member_record
 
 BIRTH = dt.date(1990, 3, 4)
 
@@ -24,9 +24,7 @@ def new_id(seq, sex="male", birth=BIRTH):
 
 
 def problems(tmp_path, records, *args):
-    code, out, err = import_file(tmp_path, "members", records, *args)
-    assert code == 1, (out, err)
-    return err.strip().splitlines()[:-1]
+    return import_problems(tmp_path, "members", records, *args)
 
 
 def accepted(tmp_path, records, *args, name="ok.xlsx"):

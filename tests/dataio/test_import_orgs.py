@@ -5,7 +5,7 @@ import datetime as dt
 
 from dangjian.core.models import AuditAction, AuditEntry
 from dangjian.orgs.models import Organization
-from tests.dataio.helpers import import_file
+from tests.dataio.helpers import import_file, import_problems
 
 
 def org(code, name, kind, parent, **extra):
@@ -101,21 +101,15 @@ def test_it_refuses_duplicate_codes_in_the_file(world, tmp_path):
 
 
 def test_it_checks_the_parent_exists_and_the_kind_fits_under_it(world, tmp_path):
-    code, _out, err = import_file(
-        tmp_path,
-        "orgs",
-        [
-            org("N-1", "甲", "党支部", "NOWHERE"),
-            org("N-2", "乙", "党小组", "T-GB"),
-            org("N-3", "丙", "党总支", "T-BA"),
-            org("N-4", "丁", "党支部", ""),
-            org("N-5", "戊", "党小组", "T-BA"),
-            org("N-6", "己", "党支部", "N-6"),
-        ],
-    )
-    assert code == 1
-    lines = err.strip().splitlines()[:-1]
-    assert lines == [
+    rows = [
+        org("N-1", "甲", "党支部", "NOWHERE"),
+        org("N-2", "乙", "党小组", "T-GB"),
+        org("N-3", "丙", "党总支", "T-BA"),
+        org("N-4", "丁", "党支部", ""),
+        org("N-5", "戊", "党小组", "T-BA"),
+        org("N-6", "己", "党支部", "N-6"),
+    ]
+    assert import_problems(tmp_path, "orgs", rows) == [
         "第2行 [上级组织代码] 上级组织代码“NOWHERE”不存在或不在您的权限范围内, 本文件中也没有",
         "第3行 [组织类别] 党小组只能隶属于党支部、联合党支部、临时党支部, 不能隶属于党总支",
         "第4行 [组织类别] 党总支只能隶属于党委、党工委, 不能隶属于党支部",

@@ -2,7 +2,7 @@
 学校代码, the covering org inside the supervisor's subtree, and scope."""
 
 from dangjian.orgs.models import School
-from tests.dataio.helpers import import_file
+from tests.dataio.helpers import import_file, import_problems
 
 
 def school(code, name="新小学", **extra):
@@ -44,27 +44,21 @@ def test_it_creates_and_updates_schools_by_code(world, tmp_path):
 
 
 def test_it_checks_every_school_rule(world, tmp_path):
-    code, _out, err = import_file(
-        tmp_path,
-        "schools",
-        [
-            school("S-1", 学段="大学"),
-            school("S-2", 办学性质="公立"),
-            school("S-3", 城乡类别="农村"),
-            school("S-4", 主管党组织代码="T-BA"),
-            school("S-5", 主管党组织代码="NOPE"),
-            school("S-6", 党组织代码="T-BX"),
-            school("S-7", 主管党组织代码="T-GB", 党组织代码="T-JB"),
-            school("S-8", 教职工数=10, 专任教师数=11),
-            school("S-9", 教职工数=-1),
-            school("S-10", 学生数=12.5),
-            school("S-11", 专任教师数=""),
-            school("S-1", 学校名称="重复"),
-        ],
-    )
-    assert code == 1
-    lines = err.strip().splitlines()[:-1]
-    assert lines == [
+    rows = [
+        school("S-1", 学段="大学"),
+        school("S-2", 办学性质="公立"),
+        school("S-3", 城乡类别="农村"),
+        school("S-4", 主管党组织代码="T-BA"),
+        school("S-5", 主管党组织代码="NOPE"),
+        school("S-6", 党组织代码="T-BX"),
+        school("S-7", 主管党组织代码="T-GB", 党组织代码="T-JB"),
+        school("S-8", 教职工数=10, 专任教师数=11),
+        school("S-9", 教职工数=-1),
+        school("S-10", 学生数=12.5),
+        school("S-11", 专任教师数=""),
+        school("S-1", 学校名称="重复"),
+    ]
+    assert import_problems(tmp_path, "schools", rows) == [
         "第2行 [学段] “大学”不是允许的值, 应为: 小学、初级中学、高级中学、完全中学、九年一贯制学校、十二年一贯制学校、中等职业学校、特殊教育学校",
         "第3行 [办学性质] “公立”不是允许的值, 应为: 公办、民办",
         "第4行 [城乡类别] “农村”不是允许的值, 应为: 城区、镇区、乡村",
@@ -104,22 +98,13 @@ def test_it_holds_an_actor_to_their_scope(world, tmp_path):
     # S-X belongs to the other county: the row says only that the code is taken.
     assert "第2行 [学校代码] 学校代码已被使用, 不能导入; 请换用其他代码" in err
     assert "戊小学" not in err and "T-COUNTY2" not in err
+    new_school = [school("S-N", 主管党组织代码="T-COUNTY", 党组织代码="T-BA")]
     code, _out, err = import_file(
-        tmp_path,
-        "schools",
-        [school("S-N", 主管党组织代码="T-COUNTY", 党组织代码="T-BA")],
-        "--as",
-        "secretary_a",
-        name="b.xlsx",
+        tmp_path, "schools", new_school, "--as", "secretary_a", name="b.xlsx"
     )
     assert code == 1
     assert "第2行 [主管党组织代码] 组织代码“T-COUNTY”不存在或不在您的权限范围内" in err
     code, out, err = import_file(
-        tmp_path,
-        "schools",
-        [school("S-N", 主管党组织代码="T-COUNTY", 党组织代码="T-BA")],
-        "--as",
-        "county_admin",
-        name="c.xlsx",
+        tmp_path, "schools", new_school, "--as", "county_admin", name="c.xlsx"
     )
     assert (code, out.strip()) == (0, "导入完成: 新增 1, 更新 0"), err

@@ -40,14 +40,9 @@ class StubbornWorker(FakeWorker):
         return -9
 
 
-def test_it_starts_no_worker_when_tasks_run_elsewhere(settings, monkeypatch):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
-    assert serve.start_task_worker() is None
-    serve.stop_task_worker(None)
-
-
-def test_it_starts_the_database_worker_and_stops_it_gracefully(settings, monkeypatch):
+@pytest.fixture
+def workers(settings, monkeypatch):
+    """Jobs queued in the database, and the FakeWorkers `subprocess.Popen` started."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     started = []
     monkeypatch.setattr(
@@ -55,8 +50,20 @@ def test_it_starts_the_database_worker_and_stops_it_gracefully(settings, monkeyp
         "Popen",
         lambda command, **kw: started.append(FakeWorker(command)) or started[-1],
     )
+    return started
+
+
+def test_it_starts_no_worker_when_tasks_run_elsewhere(settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    assert serve.start_task_worker() is None
+    serve.stop_task_worker(None)
+
+
+def test_it_starts_the_database_worker_and_stops_it_gracefully(workers):
     out = io.StringIO()
     worker = serve.start_task_worker(out)
+    assert workers == [worker]
     assert worker.command == [sys.executable, "-m", "dangjian.cli", "db_worker", "--no-reload"]
     assert "后台任务进程已启动 (进程号 4321)" in out.getvalue()
     serve.stop_task_worker(worker)
@@ -74,14 +81,7 @@ def test_it_kills_a_worker_that_will_not_stop():
     ]
 
 
-def test_it_stops_the_worker_when_gunicorn_exits(settings, monkeypatch):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    workers = []
-    monkeypatch.setattr(
-        subprocess,
-        "Popen",
-        lambda command, **kw: workers.append(FakeWorker(command)) or workers[-1],
-    )
+def test_it_stops_the_worker_when_gunicorn_exits(workers, monkeypatch):
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
 
     class Halting:

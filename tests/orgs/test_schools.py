@@ -3,7 +3,7 @@ from personas import add_member
 
 from dangjian.core.models import AuditAction
 from dangjian.orgs.models import School
-from tests.orgs.helpers import audit_rows
+from tests.orgs.helpers import assert_refused, audit_rows
 
 
 def codes(response):
@@ -78,18 +78,6 @@ def test_it_shows_a_school_with_its_party_teachers(world, login):
     assert reverse("org-detail", args=[world.orgs["ba"].pk]) in page
 
 
-def test_it_hides_schools_outside_the_scope(world, login):
-    client = login(world, "secretary_a")
-    assert client.get(reverse("school-detail", args=[world.schools["b"].pk])).status_code == 404
-    client = login(world, "county_admin")
-    assert client.get(reverse("school-detail", args=[world.schools["x"].pk])).status_code == 404
-    client = login(world, "anonymous")
-    for url in (reverse("school-list"), reverse("school-detail", args=[world.schools["a"].pk])):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
-
-
 def test_it_creates_a_school_and_audits_it(world, login):
     client = login(world, "county_admin")
     response = client.get(reverse("school-create"))
@@ -113,15 +101,11 @@ def test_it_creates_a_school_and_audits_it(world, login):
 def test_it_shows_the_rule_messages_on_a_bad_school(world, login):
     client = login(world, "county_admin")
     response = client.post(reverse("school-create"), school_data(world, teacher_count="20"))
-    assert response.status_code == 200
-    assert "专任教师数不能大于教职工数" in response.content.decode()
+    assert_refused(response, "专任教师数不能大于教职工数")
     response = client.post(
         reverse("school-create"), school_data(world, supervising_org=world.orgs["gb"].pk)
     )
-    assert response.status_code == 200
-    assert "覆盖学校的党组织必须在主管党组织“第一学区党总支”的下级范围内" in (
-        response.content.decode()
-    )
+    assert_refused(response, "覆盖学校的党组织必须在主管党组织“第一学区党总支”的下级范围内")
     assert not School.objects.filter(code="S-NEW").exists()
 
 
@@ -177,13 +161,6 @@ def test_it_lets_a_secretary_edit_a_school_supervised_outside_the_scope(world, l
     assert school.teacher_count == 21
     entry = audit_rows(school, AuditAction.UPDATE).get()
     assert entry.changes["teacher_count"] == [20, 21]
-
-
-def test_it_hides_school_edit_outside_the_scope(world, login):
-    client = login(world, "secretary_a")
-    assert client.get(reverse("school-edit", args=[world.schools["b"].pk])).status_code == 404
-    client = login(world, "county_admin")
-    assert client.get(reverse("school-edit", args=[world.schools["x"].pk])).status_code == 404
 
 
 def test_it_deletes_a_school_and_audits_it(world, login):

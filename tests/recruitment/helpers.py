@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from django.urls import reverse
 from personas import make_id
 
 from dangjian.core.context import CLI
@@ -84,6 +85,29 @@ def new_recruit(
     }
     fields.update(extra)
     return services.create_recruit(actor, **fields)
+
+
+def applicant_data(name, birth, org, applied_on, *, sex="male", **extra) -> dict:
+    """What the applicant form and the API post for a new applicant; `org` as each expects."""
+    return {
+        "name": name,
+        "sex": sex,
+        "id_number": new_id(birth, sex),
+        "education": "bachelor",
+        "person_type": "teacher",
+        "org": org,
+        "applied_on": applied_on,
+        **extra,
+    }
+
+
+def api_talk(client, recruit):
+    """The first talk recorded through the API, as a JSON client sends it."""
+    return client.post(
+        reverse("api-recruit-steps", args=[recruit.pk]),
+        {"key": "talk", "on": "2023-01-20"},
+        content_type="application/json",
+    )
 
 
 def step(recruit, key, on, actor=CLI, **data):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from personas import add_user
 
-from tests.recruitment.helpers import D, advance, new_id, new_recruit
+from tests.recruitment.helpers import D, advance, api_talk, applicant_data, new_recruit
 
 
 @pytest.fixture
@@ -86,31 +86,16 @@ def test_it_creates_an_applicant(world, login):
     client = login(world, "secretary_a")
     response = client.post(
         reverse("api-recruit-list"),
-        {
-            "name": "新申请人",
-            "sex": "female",
-            "id_number": new_id(D(2000, 1, 2), "female"),
-            "education": "bachelor",
-            "person_type": "teacher",
-            "org": "T-BA",
-            "work_unit": "S-A",
-            "applied_on": "2026-03-01",
-        },
+        applicant_data(
+            "新申请人", D(2000, 1, 2), "T-BA", "2026-03-01", sex="female", work_unit="S-A"
+        ),
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
     assert response.json()["next_due_on"] == "2026-04-01"
     outside = client.post(
         reverse("api-recruit-list"),
-        {
-            "name": "越权",
-            "sex": "female",
-            "id_number": new_id(D(2000, 1, 3), "female"),
-            "education": "bachelor",
-            "person_type": "teacher",
-            "org": "T-BB",
-            "applied_on": "2026-03-01",
-        },
+        applicant_data("越权", D(2000, 1, 3), "T-BB", "2026-03-01", sex="female"),
         content_type="application/json",
     )
     assert outside.status_code == 400 and "org" in outside.json()
@@ -120,12 +105,7 @@ def test_it_answers_403_to_a_viewer_who_may_not_record(world, client, ours):
     viewer = add_user("viewer_a", world.orgs["ba"], "viewer", full_name="查看")
     client.force_login(viewer)
     assert client.get(reverse("api-recruit-detail", args=[ours.pk])).status_code == 200
-    response = client.post(
-        reverse("api-recruit-steps", args=[ours.pk]),
-        {"key": "talk", "on": "2023-01-20"},
-        content_type="application/json",
-    )
-    assert response.status_code == 403
+    assert api_talk(client, ours).status_code == 403
     assert not ours.steps.filter(key="talk").exists()
 
 

@@ -94,17 +94,7 @@ def test_it_closes_a_pipeline_before_admission_only(world, admitted):
 def test_it_refuses_a_second_pipeline_for_the_same_person(world):
     recruit = new_recruit(world.orgs["ba"])
     with pytest.raises(ValidationError) as info:
-        services.create_recruit(
-            CLI,
-            name="赵申请",
-            sex="male",
-            ethnicity="汉族",
-            id_number=recruit.id_number,
-            education="bachelor",
-            person_type="teacher",
-            org=world.orgs["ba"],
-            applied_on=D(2023, 2, 1),
-        )
+        new_recruit(world.orgs["ba"], D(2023, 2, 1), id_number=recruit.id_number)
     assert "不能重复登记" in " ".join(info.value.messages)
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from dangjian.core.scope import NotInScope
 from dangjian.recruitment import services
 from dangjian.recruitment.models import Outcome
-from tests.recruitment.helpers import D, advance, new_recruit, step
+from tests.recruitment.helpers import D, advance, api_talk, new_recruit, step
 
 
 @pytest.fixture
@@ -42,12 +42,7 @@ def test_it_hides_another_branchs_people_from_a_secretary(world, login, theirs, 
     assert client.post(reverse("recruit-delete", args=[theirs.pk])).status_code == 404
     assert not theirs.steps.filter(key="talk").exists()
     assert client.get(reverse("api-recruit-detail", args=[theirs.pk])).status_code == 404
-    api = client.post(
-        reverse("api-recruit-steps", args=[theirs.pk]),
-        {"key": "talk", "on": "2023-01-20"},
-        content_type="application/json",
-    )
-    assert api.status_code == 404
+    assert api_talk(client, theirs).status_code == 404
 
 
 def test_it_refuses_the_service_call_out_of_scope(world, theirs):

@@ -29,6 +29,11 @@ def refused(call, *args, **kwargs) -> str:
     return " ".join(info.value.messages)
 
 
+def extend(months):
+    """What a conversion meeting decides when it extends the probation by `months`."""
+    return {"decision": Decision.EXTEND, "extension_months": months}
+
+
 @pytest.fixture
 def ba(world):
     return world.orgs["ba"]
@@ -126,22 +131,12 @@ def test_it_allows_the_pre_review_only_after_the_publicity(ba, pair):
 def test_it_warns_when_the_branch_meeting_is_more_than_a_month_after_the_pre_review(
     ba, pair, world
 ):
-    voters = pair
+    all_yes = [{"member": m, "attended": True, "choice": "yes"} for m in pair]
     on_time = advance(new_recruit(ba, name="甲"), pair, pair)
-    meeting = step(
-        on_time,
-        "branch_meeting",
-        D(2024, 6, 20),
-        ballots=[{"member": m, "attended": True, "choice": "yes"} for m in voters],
-    )
+    meeting = step(on_time, "branch_meeting", D(2024, 6, 20), ballots=all_yes)
     assert meeting.warnings == []
     late = advance(new_recruit(ba, name="乙"), pair, pair)
-    meeting = step(
-        late,
-        "branch_meeting",
-        D(2024, 6, 21),
-        ballots=[{"member": m, "attended": True, "choice": "yes"} for m in voters],
-    )
+    meeting = step(late, "branch_meeting", D(2024, 6, 21), ballots=all_yes)
     assert any(
         "预审后一个月内召开（本地做法），最迟应于2024-06-20召开" in w for w in meeting.warnings
     )
@@ -243,34 +238,13 @@ def test_it_approves_conversion_within_three_months(ba, pair):
 def test_it_extends_the_probation_by_six_to_twelve_months_once(ba, pair):
     recruit = admit(advance(new_recruit(ba), pair, pair), pair)  # admitted 2024-06-03
     for months in (5, 13):
-        message = refused(
-            conversion_meeting,
-            recruit,
-            pair,
-            D(2025, 6, 3),
-            decision=Decision.EXTEND,
-            extension_months=months,
-        )
+        message = refused(conversion_meeting, recruit, pair, D(2025, 6, 3), **extend(months))
         assert "延长预备期不能少于6个月，不能超过12个月" in message
-    convert(
-        recruit,
-        pair,
-        D(2025, 6, 3),
-        D(2025, 6, 20),
-        decision=Decision.EXTEND,
-        extension_months=6,
-    )
+    convert(recruit, pair, D(2025, 6, 3), D(2025, 6, 20), **extend(6))
     assert recruit.stage == Stage.PROBATIONARY
     assert recruit.probation_end_on == D(2025, 12, 3)
     assert "最早可于2025-12-03讨论" in refused(conversion_meeting, recruit, pair, D(2025, 12, 2))
-    message = refused(
-        conversion_meeting,
-        recruit,
-        pair,
-        D(2025, 12, 3),
-        decision=Decision.EXTEND,
-        extension_months=6,
-    )
+    message = refused(conversion_meeting, recruit, pair, D(2025, 12, 3), **extend(6))
     assert "预备期只能延长一次" in message
     convert(recruit, pair, D(2025, 12, 3), D(2025, 12, 20))
     assert recruit.stage == Stage.FULL
@@ -279,12 +253,5 @@ def test_it_extends_the_probation_by_six_to_twelve_months_once(ba, pair):
 
 def test_it_accepts_a_twelve_month_extension(ba, pair):
     recruit = admit(advance(new_recruit(ba), pair, pair), pair)
-    convert(
-        recruit,
-        pair,
-        D(2025, 6, 3),
-        D(2025, 6, 20),
-        decision=Decision.EXTEND,
-        extension_months=12,
-    )
+    convert(recruit, pair, D(2025, 6, 3), D(2025, 6, 20), **extend(12))
     assert recruit.probation_end_on == D(2026, 6, 3)

@@ -6,7 +6,26 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dangjian.recruitment.models import Attachment, Recruit, RecruitmentSettings, Sanction, Stage
-from tests.recruitment.helpers import D, advance, new_id, new_recruit, step
+from tests.recruitment.helpers import D, advance, applicant_data, new_recruit, step
+
+
+def meeting_form(*ballots) -> dict:
+    """The 支部大会 step form of 2024-06-03 with one ballot formset row a voter."""
+    data = {
+        "key": "branch_meeting",
+        "on": "2024-06-03",
+        "ballot-TOTAL_FORMS": str(len(ballots)),
+        "ballot-INITIAL_FORMS": str(len(ballots)),
+    }
+    for index, ballot in enumerate(ballots):
+        data.update({f"ballot-{index}-{name}": value for name, value in ballot.items()})
+    return data
+
+
+def post_applicant(client, world, name, birth, applied_on, **extra):
+    """The applicant form of 甲小学党支部, as its secretary fills it in."""
+    data = applicant_data(name, birth, world.orgs["ba"].pk, applied_on, ethnicity="汉族", **extra)
+    return client.post(reverse("recruit-create"), data)
 
 
 @pytest.fixture
@@ -44,19 +63,9 @@ def test_it_shows_an_empty_board(world, secretary):
 
 
 def test_it_registers_an_applicant_through_the_form(world, secretary):
-    response = secretary.post(
-        reverse("recruit-create"),
-        {
-            "name": "表单申请人",
-            "sex": "male",
-            "ethnicity": "汉族",
-            "id_number": new_id(D(2001, 2, 3)),
-            "education": "bachelor",
-            "person_type": "teacher",
-            "org": world.orgs["ba"].pk,
-            "work_unit": world.schools["a"].pk,
-            "applied_on": "2026-10-08",
-        },
+    work_unit = world.schools["a"].pk
+    response = post_applicant(
+        secretary, world, "表单申请人", D(2001, 2, 3), "2026-10-08", work_unit=work_unit
     )
     recruit = Recruit.objects.get(name="表单申请人")
     assert response.status_code == 302 and response.url == reverse(
@@ -66,18 +75,14 @@ def test_it_registers_an_applicant_through_the_form(world, secretary):
 
 
 def test_it_shows_the_rule_and_the_earliest_date_on_the_form(world, secretary):
-    response = secretary.post(
-        reverse("recruit-create"),
-        {
-            "name": "未成年",
-            "sex": "male",
-            "ethnicity": "汉族",
-            "id_number": new_id(D(2009, 12, 1)),
-            "education": "high_school",
-            "person_type": "student",
-            "org": world.orgs["ba"].pk,
-            "applied_on": "2026-11-01",
-        },
+    response = post_applicant(
+        secretary,
+        world,
+        "未成年",
+        D(2009, 12, 1),
+        "2026-11-01",
+        education="high_school",
+        person_type="student",
     )
     assert response.status_code == 200
     assert "最早可于2027-12-01递交" in response.content.decode()
@@ -114,19 +119,10 @@ def test_it_records_the_branch_meeting_with_ballots(world, secretary):
     html = page.content.decode()
     assert "张三" in html and "李四" in html
     assert "预备党员, 列席" in html  # 王五 may attend, without a vote
-    data = {
-        "key": "branch_meeting",
-        "on": "2024-06-03",
-        "ballot-TOTAL_FORMS": "2",
-        "ballot-INITIAL_FORMS": "2",
-        "ballot-0-member": pair[0].pk,
-        "ballot-0-should_attend": "on",
-        "ballot-0-attended": "on",
-        "ballot-0-choice": "yes",
-        "ballot-1-member": pair[1].pk,
-        "ballot-1-should_attend": "on",
-        "ballot-1-choice": "",
-    }
+    data = meeting_form(
+        {"member": pair[0].pk, "should_attend": "on", "attended": "on", "choice": "yes"},
+        {"member": pair[1].pk, "should_attend": "on", "choice": ""},
+    )
     refused = secretary.post(url, data)
     assert refused.status_code == 200
     assert "应到会2人, 实到会1人, 不能进行表决" in refused.content.decode()
@@ -232,22 +228,11 @@ def test_the_meeting_form_records_a_probationary_member_as_present_without_a_vot
     pair = [world.members["a1"], world.members["a2"]]
     recruit = advance(new_recruit(world.orgs["ba"]), pair, pair)
     url = reverse("recruit-step", args=[recruit.pk])
-    data = {
-        "key": "branch_meeting",
-        "on": "2024-06-03",
-        "ballot-TOTAL_FORMS": "3",
-        "ballot-INITIAL_FORMS": "3",
-        "ballot-0-member": pair[0].pk,
-        "ballot-0-should_attend": "on",
-        "ballot-0-attended": "on",
-        "ballot-0-choice": "yes",
-        "ballot-1-member": pair[1].pk,
-        "ballot-1-should_attend": "on",
-        "ballot-1-attended": "on",
-        "ballot-1-choice": "no",
-        "ballot-2-member": world.members["a3"].pk,
-        "ballot-2-attended": "on",
-    }
+    data = meeting_form(
+        {"member": pair[0].pk, "should_attend": "on", "attended": "on", "choice": "yes"},
+        {"member": pair[1].pk, "should_attend": "on", "attended": "on", "choice": "no"},
+        {"member": world.members["a3"].pk, "attended": "on"},
+    )
     response = secretary.post(url, data, follow=True)
     meeting = recruit.steps.get(key="branch_meeting")
     assert (meeting.present, meeting.yes, meeting.observers) == (2, 1, 1)

@@ -4,13 +4,12 @@ without one (the meta-test), so a new register cannot skip the scope matrix."""
 
 import itertools
 
-from personas import add_member
+from personas import add_member, add_org, add_school
 
 from dangjian.accounts import services as accounts
 from dangjian.core.audit import record
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
-from dangjian.orgs import services as orgs
 from tests.recruitment.helpers import new_recruit
 
 _seq = itertools.count(5000)
@@ -22,26 +21,12 @@ def member(world, org, i):
 
 def org(world, parent, i):
     """A 党小组 under the branch."""
-    return orgs.create_org(
-        CLI, parent=parent, code=f"R-G{next(_seq)}", name=f"第{i}党小组", kind="group"
-    )
+    return add_org(parent, f"R-G{next(_seq)}", f"第{i}党小组", "group")
 
 
 def school(world, covering, i):
     county = world.orgs["county2" if covering == world.orgs["bx"] else "county"]
-    return orgs.create_school(
-        CLI,
-        code=f"R-S{next(_seq)}",
-        name=f"登记{i}小学",
-        stage="primary",
-        ownership="public",
-        locality="rural",
-        supervising_org=county,
-        covering_org=covering,
-        staff_count=10,
-        teacher_count=8,
-        student_count=100,
-    )
+    return add_school(f"R-S{next(_seq)}", f"登记{i}小学", county, covering)
 
 
 def user(world, org, i):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from personas import build_world, id_numbers_in, make_id
+from personas import add_member, build_world, id_numbers_in, make_id
 
 from dangjian.core import crypto
 from dangjian.core.context import CLI
@@ -56,18 +56,7 @@ def test_it_finds_members_by_number_through_the_hash(world):
 def test_it_keeps_numbers_unique_through_the_hash(world):
     taken = world.members["a1"].id_number
     with pytest.raises(ValidationError) as caught:
-        services.create_member(
-            CLI,
-            name="重复",
-            sex="male",
-            ethnicity="汉族",
-            id_number=taken,
-            education="bachelor",
-            org=world.orgs["ba"],
-            person_type="teacher",
-            joined_on=dt.date(2010, 7, 1),
-            converted_on=dt.date(2011, 7, 1),
-        )
+        add_member(world.orgs["ba"], "重复", id_number=taken)
     assert caught.value.message_dict["id_number"] == ["公民身份号码已存在"]
 
 

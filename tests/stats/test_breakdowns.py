@@ -3,6 +3,8 @@ uncovered schools, and the year-end series (checked against the statistics objec
 
 import datetime as dt
 
+from personas import add_org
+
 from dangjian.core.context import CLI
 from dangjian.members import services as members
 from dangjian.orgs import services as orgs
@@ -63,13 +65,8 @@ def test_it_follows_the_day_for_schools_members_and_children(world):
         "第一学区党总支": (1, 1, 20, 5, 4),
         "丙丁联合党支部": (2, 2, 14, 2, 2),
     }
-    gone = orgs.create_org(
-        CLI,
-        parent=world.orgs["city"],
-        code="T-GONE",
-        name="已撤销党委",
-        kind="committee",
-        founded_on=dt.date(2000, 1, 1),
+    gone = add_org(
+        world.orgs["city"], "T-GONE", "已撤销党委", "committee", founded_on=dt.date(2000, 1, 1)
     )
     orgs.update_org(CLI, gone, dissolved_on=dt.date(2015, 1, 1))
     assert "已撤销党委" in rows_by_name(world.orgs["city"], dt.date(2014, 12, 31))

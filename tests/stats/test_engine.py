@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from personas import add_member
+from personas import add_member, add_org, add_school
 
 from dangjian.core.context import CLI
 from dangjian.members import services as members
@@ -32,6 +32,7 @@ NO_PERSON_TYPES = dict.fromkeys(
     ("专任教师", "管理人员", "教辅人员", "工勤人员", "学生", "离退休人员", "其他"), 0
 )
 NO_BACKBONE = dict.fromkeys(("无", "教学能手", "学科带头人", "骨干教师", "名优教师"), 0)
+NO_CHANGES = dict.fromkeys(("joined", "converted", "moved_in", "moved_out", "left", "restored"), 0)
 NO_MASS_ORGS = {
     "团委": 0,
     "团支部": 0,
@@ -43,6 +44,11 @@ NO_MASS_ORGS = {
     "schools_with_youth_league": 0,
     "schools_with_young_pioneers": 0,
 }
+
+
+def totals_on(org, *days) -> list[int]:
+    """The member totals of `org` on each day, to follow one subtree through its events."""
+    return [statistics(org, day)["members"]["total"] for day in days]
 
 
 def mass_org(school, kind, founded=None, dissolved=None):
@@ -85,14 +91,7 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "young_pioneers": {"schools": 6, "covered": 0, "coverage": 0.0},
             "union": {"schools": 6, "covered": 0, "coverage": 0.0},
         },
-        "changes": {
-            "joined": 0,
-            "converted": 0,
-            "moved_in": 0,
-            "moved_out": 0,
-            "left": 0,
-            "restored": 0,
-        },
+        "changes": NO_CHANGES,
         "development": {
             "入党申请人": 0,
             "入党积极分子": 0,
@@ -131,9 +130,7 @@ def test_it_counts_one_branch_and_its_school(world):
 
 
 def test_it_gives_zero_ratios_for_an_empty_subtree(world):
-    empty = orgs.create_org(
-        CLI, parent=world.orgs["city"], code="T-EMPTY", name="空党委", kind="committee"
-    )
+    empty = add_org(world.orgs["city"], "T-EMPTY", "空党委", "committee")
     result = statistics(empty, TODAY)
     assert result["orgs"] == {**NO_ORGS, "党委": 1}
     assert result["schools"] == {"total": 0, "covered": 0, "coverage": 0.0}
@@ -197,8 +194,7 @@ def test_it_stops_counting_on_the_day_of_a_leaving_event(world):
     members.record_leaving(CLI, world.members["b2"], kind="moved_out", on=dt.date(2023, 8, 1))
     members.record_leaving(CLI, world.members["b3"], kind="expelled", on=dt.date(2024, 1, 2))
     bb = world.orgs["bb"]
-    assert statistics(bb, dt.date(2023, 5, 9))["members"]["total"] == 3
-    assert statistics(bb, dt.date(2023, 5, 10))["members"]["total"] == 2
+    assert totals_on(bb, dt.date(2023, 5, 9), dt.date(2023, 5, 10)) == [3, 2]
     assert statistics(bb, dt.date(2023, 8, 1))["members"] == {
         "total": 1,
         "正式党员": 1,
@@ -210,14 +206,7 @@ def test_it_stops_counting_on_the_day_of_a_leaving_event(world):
     }
     assert statistics(bb, dt.date(2024, 1, 2))["members"]["total"] == 0
     changes_2023 = statistics(bb, dt.date(2023, 12, 31))["changes"]
-    assert changes_2023 == {
-        "joined": 0,
-        "converted": 0,
-        "moved_in": 0,
-        "moved_out": 1,
-        "left": 1,
-        "restored": 0,
-    }
+    assert changes_2023 == {**NO_CHANGES, "moved_out": 1, "left": 1}
     # A period given explicitly spans the years.
     both = statistics(bb, TODAY, period=(dt.date(2023, 1, 1), dt.date(2024, 12, 31)))
     assert both["period"] == {"from": "2023-01-01", "to": "2024-12-31"}
@@ -231,12 +220,10 @@ def test_it_counts_restoration_and_a_move_back_in(world):
     members.restore(CLI, b2, on=dt.date(2022, 10, 1), org=world.orgs["jb"])
     county = world.orgs["county"]
     # 7 in the county in 2022 (王五 joined in 2024), less the two who left.
-    assert statistics(county, dt.date(2022, 8, 31))["members"]["total"] == 5
-    assert statistics(county, dt.date(2022, 9, 1))["members"]["total"] == 6
-    assert statistics(county, dt.date(2022, 10, 1))["members"]["total"] == 7
+    days = (dt.date(2022, 8, 31), dt.date(2022, 9, 1), dt.date(2022, 10, 1))
+    assert totals_on(county, *days) == [5, 6, 7]
     assert statistics(county, dt.date(2022, 12, 31))["changes"] == {
-        "joined": 0,
-        "converted": 0,
+        **NO_CHANGES,
         "moved_in": 1,
         "moved_out": 1,
         "left": 1,
@@ -265,38 +252,24 @@ def test_it_counts_orgs_founded_on_or_before_the_day_and_not_dissolved(world):
         "联合党支部": 1,
     }
     assert statistics(county, dt.date(2012, 6, 1))["orgs"]["党支部"] == 2
-    temp = orgs.create_org(
-        CLI,
-        parent=world.orgs["gb"],
-        code="T-TMP",
-        name="临时党支部",
-        kind="temporary_branch",
-        founded_on=dt.date(2020, 1, 1),
+    temp = add_org(
+        world.orgs["gb"], "T-TMP", "临时党支部", "temporary_branch", founded_on=dt.date(2020, 1, 1)
     )
-    group = orgs.create_org(
-        CLI, parent=world.orgs["ba"], code="T-GRP", name="第一党小组", kind="group"
-    )
+    group = add_org(world.orgs["ba"], "T-GRP", "第一党小组", "group")
     orgs.update_org(CLI, temp, dissolved_on=dt.date(2021, 1, 1))
-    assert statistics(county, dt.date(2019, 12, 31))["orgs"]["临时党支部"] == 0
-    assert statistics(county, dt.date(2020, 1, 1))["orgs"]["临时党支部"] == 1
-    assert statistics(county, dt.date(2020, 12, 31))["orgs"]["临时党支部"] == 1
-    assert statistics(county, dt.date(2021, 1, 1))["orgs"]["临时党支部"] == 0
+    days = (dt.date(2019, 12, 31), dt.date(2020, 1, 1), dt.date(2020, 12, 31), dt.date(2021, 1, 1))
+    assert [statistics(county, day)["orgs"]["临时党支部"] for day in days] == [0, 1, 1, 0]
     # An undated org counts on every day.
     assert statistics(group, dt.date(1980, 1, 1))["orgs"] == {**NO_ORGS, "党小组": 1}
-    working = orgs.create_org(
-        CLI, parent=world.orgs["city"], code="T-WC", name="工委", kind="working_committee"
-    )
+    working = add_org(world.orgs["city"], "T-WC", "工委", "working_committee")
     assert statistics(working, TODAY)["orgs"] == {**NO_ORGS, "党工委": 1}
 
 
 def test_it_does_not_count_a_school_covered_by_an_org_founded_later(world):
     """乙中学党支部 was founded 2012-06-01: before, 乙中学 belonged to its supervisor uncovered."""
     county = world.orgs["county"]
-    assert statistics(county, dt.date(2011, 1, 1))["schools"] == {
-        "total": 5,
-        "covered": 3,
-        "coverage": 0.6,
-    }
+    before = statistics(county, dt.date(2011, 1, 1))["schools"]
+    assert before == {"total": 5, "covered": 3, "coverage": 0.6}
     assert statistics(county, dt.date(2012, 6, 1))["schools"]["covered"] == 4
     assert statistics(world.orgs["bb"], dt.date(2011, 1, 1))["schools"]["total"] == 0
     assert statistics(world.orgs["bb"], dt.date(2012, 6, 1))["schools"]["total"] == 1
@@ -363,26 +336,10 @@ def test_it_counts_mass_organisations_as_of_the_day(world):
 
 def _grow(world, n):
     """n more branches under a new general branch, each with a school and two members."""
-    gb = orgs.create_org(
-        CLI, parent=world.orgs["county2"], code=f"T-G{n}", name=f"学区{n}", kind="general_branch"
-    )
+    gb = add_org(world.orgs["county2"], f"T-G{n}", f"学区{n}", "general_branch")
     for i in range(n):
-        branch = orgs.create_org(
-            CLI, parent=gb, code=f"T-G{n}-{i}", name=f"支部{n}-{i}", kind="branch"
-        )
-        school = orgs.create_school(
-            CLI,
-            code=f"S-G{n}-{i}",
-            name=f"学校{n}-{i}",
-            stage="primary",
-            ownership="public",
-            locality="rural",
-            supervising_org=gb,
-            covering_org=branch,
-            staff_count=10,
-            teacher_count=8,
-            student_count=100,
-        )
+        branch = add_org(gb, f"T-G{n}-{i}", f"支部{n}-{i}", "branch")
+        school = add_school(f"S-G{n}-{i}", f"学校{n}-{i}", gb, branch)
         mass_org(school, "young_pioneers")
         # Born apart from the shared world's people, so no ID number can clash.
         birth = dt.date(1986, 1, 1) + dt.timedelta(days=i)

@@ -6,7 +6,7 @@ the database (whole tree, list of ids, subquery)."""
 import datetime as dt
 
 import pytest
-from personas import add_member
+from personas import add_member, add_org
 
 from dangjian.core.context import CLI
 from dangjian.members import services as members
@@ -121,13 +121,8 @@ def test_it_counts_orgs_founded_within_the_period_both_ends_included(world):
     cut = statistics(county, dt.date(2012, 5, 31), (dt.date(2010, 1, 2), dt.date(2012, 5, 31)))
     assert sum(cut["orgs_founded"].values()) == 0
     # An org founded and dissolved within the period was still founded in it.
-    temp = orgs.create_org(
-        CLI,
-        parent=world.orgs["gb"],
-        code="T-TMP",
-        name="临时党支部",
-        kind="temporary_branch",
-        founded_on=dt.date(2020, 3, 1),
+    temp = add_org(
+        world.orgs["gb"], "T-TMP", "临时党支部", "temporary_branch", founded_on=dt.date(2020, 3, 1)
     )
     orgs.update_org(CLI, temp, dissolved_on=dt.date(2020, 9, 1))
     in_2020 = statistics(county, dt.date(2020, 12, 31))
@@ -226,6 +221,6 @@ def test_it_gives_the_same_figures_whichever_way_the_subtree_is_queried(
     assert statistics(root, day) == as_ids
     if key == "city":
         assert make_scope(root, day).whole_tree
-        orgs.create_org(CLI, parent=None, code="T-OTHER", name="另一棵树", kind="committee")
+        add_org(None, "T-OTHER", "另一棵树", "committee")
         assert not make_scope(root, day).whole_tree
         assert statistics(root, day) == as_ids

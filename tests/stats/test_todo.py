@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.urls import reverse
-from personas import add_member, add_user
+from personas import add_member, add_org, add_user
 
 from dangjian.core.context import CLI
 from dangjian.core.dates import add_years
@@ -102,17 +102,10 @@ def test_it_counts_full_members_of_a_branch_as_of_today(world):
 
 def test_it_skips_dissolved_orgs_and_groups(world):
     county_admin = world.users["county_admin"]
-    orgs.create_org(CLI, parent=world.orgs["ba"], code="T-GRP", name="第一党小组", kind="group")
-    orgs.create_org(
-        CLI, parent=world.orgs["gb"], code="T-TMP", name="培训班临时党支部", kind="temporary_branch"
-    )
-    temp = orgs.create_org(
-        CLI,
-        parent=world.orgs["gb"],
-        code="T-NEWJB",
-        name="新联合党支部",
-        kind="joint_branch",
-        founded_on=dt.date(2025, 1, 1),
+    add_org(world.orgs["ba"], "T-GRP", "第一党小组", "group")
+    add_org(world.orgs["gb"], "T-TMP", "培训班临时党支部", "temporary_branch")
+    temp = add_org(
+        world.orgs["gb"], "T-NEWJB", "新联合党支部", "joint_branch", founded_on=dt.date(2025, 1, 1)
     )
     texts = [item.text for item in todo_items(county_admin, TODAY)]
     assert "新联合党支部正式党员不足3人(现有0人)" in texts
@@ -145,12 +138,11 @@ def test_it_uses_a_constant_number_of_queries(world, django_assert_max_num_queri
     with django_assert_max_num_queries(6):
         before = todo_items(admin, TODAY)
     for i in range(10):
-        branch = orgs.create_org(
-            CLI,
-            parent=world.orgs["county2"],
-            code=f"T-N{i}",
-            name=f"新支部{i}",
-            kind="branch",
+        branch = add_org(
+            world.orgs["county2"],
+            f"T-N{i}",
+            f"新支部{i}",
+            "branch",
             term_start=add_years(TODAY, -4),
         )
         add_member(branch, f"新党员{i}", joined=dt.date(2024, 1, 2), converted=None)
