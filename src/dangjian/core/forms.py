@@ -67,3 +67,21 @@ def form_page(request, form, save, message, *, done, template: str, context: dic
     if saved:
         return redirect(done(result) if callable(done) else done)
     return render(request, template, {"form": form, **context})
+
+
+def record_page(
+    request, form, save, message, template: str, record, *, name: str, detail: str, **context
+):
+    """`form_page` for a form about one record (`record` None: a new one, the service's
+    result): it stands in the page as `name`, and its `detail` page follows the save."""
+    from django.urls import reverse
+
+    return form_page(
+        request,
+        form,
+        save,
+        message,
+        done=lambda result: reverse(detail, args=[(record or result).pk]),
+        template=template,
+        context={name: record, **context},
+    )

@@ -11,14 +11,35 @@ from dangjian.members import services
 from dangjian.members.models import Member
 from dangjian.members.registers import MemberRegister
 
+# What a member and a recruit show alike, in this order.
+PERSON_API_FIELDS = (
+    "id",
+    "name",
+    "sex",
+    "ethnicity",
+    "id_number",
+    "birth_date",
+    "education",
+    "person_type",
+    "backbone",
+    "title",
+    "org",
+    "org_name",
+    "work_unit",
+)
 
-class MemberSerializer(serializers.ModelSerializer):
-    """ID numbers are always masked here; the full number only via reveal-id."""
+
+class PersonSerializer(serializers.ModelSerializer):
+    """What a member and a recruit show alike. ID numbers are always masked here; a
+    member's full number only via reveal-id."""
 
     id_number = serializers.CharField(source="masked_id", read_only=True)
     org = serializers.SlugRelatedField(slug_field="code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
     work_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+
+class MemberSerializer(PersonSerializer):
     category = serializers.CharField(read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     sex_display = serializers.CharField(source="get_sex_display", read_only=True)
@@ -29,27 +50,15 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "id",
-            "name",
-            "sex",
+            *PERSON_API_FIELDS,
             "sex_display",
-            "ethnicity",
-            "id_number",
-            "birth_date",
-            "education",
             "education_display",
-            "org",
-            "org_name",
-            "work_unit",
-            "person_type",
             "person_type_display",
             "category",
             "category_display",
             "joined_on",
             "converted_on",
             "phone",
-            "title",
-            "backbone",
             "status",
             "status_display",
             "left_on",

@@ -1,19 +1,20 @@
 """Pages of the member registry (党员信息库). Every page carries personal data, so none is
 cached; full ID numbers appear only through the audited reveal."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import age_on
-from dangjian.core.forms import form_page
+from dangjian.core.forms import record_page
 from dangjian.core.registers.views import audit_history
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
@@ -42,17 +43,8 @@ def _member(request, pk, action):
     )
 
 
-def _member_page(request, form, save, message, template: str, member, **context):
-    """A form about one member (or a new one), back to the member's page once saved."""
-    return form_page(
-        request,
-        form,
-        save,
-        message,
-        done=lambda result: reverse("member-detail", args=[(member or result).pk]),
-        template=template,
-        context={"member": member, **context},
-    )
+# A form about one member (or a new one), back to the member's page once saved.
+_member_page = partial(record_page, name="member", detail="member-detail")
 
 
 @login_required

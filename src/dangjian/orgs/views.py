@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangjian.core.forms import submit
+from dangjian.core.forms import form_page
 from dangjian.core.registers.views import audit_history
 from dangjian.core.roles import Action
 from dangjian.core.views import paginate, query_without_page
@@ -206,23 +206,21 @@ def org_detail(request, pk):
     return render(request, "orgs/org_detail.html", context)
 
 
-def _form_page(
-    request, form, *, title, cancel_url, org=None, school=None, submit=None, notice=None
-):
-    """`notice` replaces the form when there is nothing the user could submit."""
-    return render(
-        request,
-        "orgs/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "org": org,
-            "school": school,
-            "submit": submit or _("保存"),
-            "notice": notice,
-        },
+def _form_page(request, form, save, message, *, done, title, cancel_url, notice=None, **more):
+    """The one form page of orgs and schools (`more`: the org or school it is about, the
+    button's label). `notice` replaces the form when there is nothing the user could
+    submit, and then nothing is saved."""
+    context = {"title": title, "cancel_url": cancel_url, "notice": notice, "submit": _("保存")}
+    context |= more
+    if notice is not None:
+        return render(request, "orgs/form.html", {"form": form, **context})
+    return form_page(
+        request, form, save, message, done=done, template="orgs/form.html", context=context
     )
+
+
+def _org_url(org) -> str:
+    return reverse("org-detail", args=[org.pk])
 
 
 @login_required
@@ -230,20 +228,14 @@ def org_create(request, parent_pk):
     parent = get_object_or_404(
         Organization.objects.restrict(request.user, Action.ADD), pk=parent_pk
     )
-    form = OrgForm(request.POST or None)
-    done, org = submit(
-        request,
-        form,
-        lambda data: services.create_org(request.user, parent=parent, **data),
-        lambda org: _("已新增党组织“%(name)s”") % {"name": org.name},
-    )
-    if done:
-        return redirect("org-detail", org.pk)
     return _form_page(
         request,
-        form,
+        OrgForm(request.POST or None),
+        lambda data: services.create_org(request.user, parent=parent, **data),
+        lambda org: _("已新增党组织“%(name)s”") % {"name": org.name},
+        done=_org_url,
         title=_("新增下级组织"),
-        cancel_url=reverse("org-detail", args=[parent.pk]),
+        cancel_url=_org_url(parent),
         org=parent,
     )
 
@@ -257,21 +249,14 @@ def org_move(request, pk):
         notice = _("根组织不能移动")
     elif not form.fields["parent"].queryset.exists():
         notice = _("您的权限范围内没有可以作为该组织上级的党组织")
-    done, moved = (False, None)
-    if notice is None:
-        done, moved = submit(
-            request,
-            form,
-            lambda data: services.move_org(request.user, org, data["parent"]),
-            lambda org: _("已移动党组织“%(name)s”") % {"name": org.name},
-        )
-    if done:
-        return redirect("org-detail", moved.pk)
     return _form_page(
         request,
         form,
+        lambda data: services.move_org(request.user, org, data["parent"]),
+        lambda org: _("已移动党组织“%(name)s”") % {"name": org.name},
+        done=_org_url,
         title=_("移动党组织"),
-        cancel_url=reverse("org-detail", args=[pk]),
+        cancel_url=_org_url(org),
         org=org,
         submit=_("移动"),
         notice=notice,
@@ -315,12 +300,16 @@ class _Part:
 
     def _page(self, request, form, owner, message: str, title: str):
         back = reverse(f"{self.owner}-detail", args=[owner.pk])
-        done, _part = submit(
-            request, form, lambda _data: self.save(request.user, form.save(commit=False)), message
+        return _form_page(
+            request,
+            form,
+            lambda _data: self.save(request.user, form.save(commit=False)),
+            message,
+            done=back,
+            title=title,
+            cancel_url=back,
+            **{self.owner: owner},
         )
-        if done:
-            return redirect(back)
-        return _form_page(request, form, title=title, cancel_url=back, **{self.owner: owner})
 
     def create(self, request, **kwargs):
         owner = get_object_or_404(

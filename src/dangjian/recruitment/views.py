@@ -3,6 +3,7 @@ and printable timeline, the step forms (支部大会 votes one candidate at a ti
 paperwork, 源头工程 figures and the local-practice settings. Personal data: never cached."""
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import age_on
-from dangjian.core.forms import apply_service_errors, form_page
+from dangjian.core.forms import apply_service_errors, form_page, record_page
 from dangjian.core.registers.views import audit_history, filter_context
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
@@ -260,17 +261,8 @@ def recruit_timeline(request, pk):
     )
 
 
-def _recruit_page(request, form, save, message, template: str, recruit):
-    """A form about one person (or a new one), back to the person's page once saved."""
-    return form_page(
-        request,
-        form,
-        save,
-        message,
-        done=lambda result: reverse("recruit-detail", args=[(recruit or result).pk]),
-        template=template,
-        context={"recruit": recruit},
-    )
+# A form about one person (or a new one), back to the person's page once saved.
+_recruit_page = partial(record_page, name="recruit", detail="recruit-detail")
 
 
 @login_required
