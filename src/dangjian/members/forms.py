@@ -20,7 +20,7 @@ from dangjian.members.choices import (
     PersonType,
     Sex,
 )
-from dangjian.members.models import Member
+from dangjian.members.models import PERSON_FIELDS, Member
 from dangjian.orgs.models import MEMBER_ORG_KINDS, Organization, School
 
 ANY = _("全部")
@@ -40,17 +40,15 @@ class OrgChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
-# Shown on edit as they are stored (the ID number never: it is masked).
-EDITABLE_PERSON_FIELDS = (
-    "name",
-    "sex",
-    "ethnicity",
-    "education",
-    "person_type",
-    "phone",
-    "title",
-    "backbone",
-)
+# Shown on edit as they are stored; the ID number never is (it is masked).
+EDITABLE_PERSON_FIELDS = tuple(name for name in PERSON_FIELDS if name != "id_number")
+
+
+def org_in_query(request) -> dict:
+    """`?org=<pk>` on a new person's page (a link from an org's page): that org preselected,
+    where the form offers it (PersonForm drops it otherwise)."""
+    value = request.GET.get("org", "")
+    return {"org": int(value)} if request.method == "GET" and value.isdigit() else {}
 
 
 class PersonForm(BootstrapMixin, forms.Form):
@@ -69,6 +67,12 @@ class PersonForm(BootstrapMixin, forms.Form):
     education = forms.ChoiceField(
         label=_label("education"), choices=_with_blank(Education.choices, CHOOSE)
     )
+    person_type = forms.ChoiceField(
+        label=_label("person_type"), choices=_with_blank(PersonType.choices, CHOOSE)
+    )
+    backbone = forms.ChoiceField(label=_label("backbone"), choices=Backbone.choices, required=False)
+    title = forms.CharField(label=_label("title"), max_length=50, required=False)
+    phone = forms.CharField(label=_label("phone"), max_length=20, required=False)
     org = OrgChoiceField(
         label=_label("org"), queryset=Organization.objects.none(), empty_label=CHOOSE
     )
@@ -78,12 +82,6 @@ class PersonForm(BootstrapMixin, forms.Form):
         required=False,
         empty_label=_("无"),
     )
-    person_type = forms.ChoiceField(
-        label=_label("person_type"), choices=_with_blank(PersonType.choices, CHOOSE)
-    )
-    phone = forms.CharField(label=_label("phone"), max_length=20, required=False)
-    title = forms.CharField(label=_label("title"), max_length=50, required=False)
-    backbone = forms.ChoiceField(label=_label("backbone"), choices=Backbone.choices, required=False)
 
     def __init__(self, *args, user, person=None, **kwargs):
         if person is not None:
@@ -91,7 +89,11 @@ class PersonForm(BootstrapMixin, forms.Form):
             initial |= {"org": person.org_id, "work_unit": person.work_unit_id}
             kwargs["initial"] = {**kwargs.get("initial", {}), **initial}
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = self.org_choices(user, person).order_by("path")
+        orgs = self.org_choices(user, person).order_by("path")
+        self.fields["org"].queryset = orgs
+        preselected = self.initial.get("org")
+        if person is None and preselected and not orgs.filter(pk=preselected).exists():
+            del self.initial["org"]
         self.fields["work_unit"].queryset = School.objects.restrict(user).order_by("code")
         if person is not None:
             field = self.fields["id_number"]

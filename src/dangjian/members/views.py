@@ -20,7 +20,7 @@ from dangjian.core.roles import Action
 from dangjian.core.scope import can
 from dangjian.members import services
 from dangjian.members.choices import Status
-from dangjian.members.forms import LeaveForm, MemberForm, RestoreForm
+from dangjian.members.forms import LeaveForm, MemberForm, RestoreForm, org_in_query
 from dangjian.members.models import Member, MemberEvent
 from dangjian.orgs.models import Organization, School
 
@@ -106,12 +106,7 @@ def member_reveal_id(request, pk):
 def member_create(request):
     if not can(request.user, Action.ADD):
         raise Http404()
-    initial = {}
-    if request.method == "GET" and request.GET.get("org", "").isdigit():
-        initial["org"] = int(request.GET["org"])
-    form = MemberForm(request.POST or None, user=request.user, initial=initial)
-    if "org" in initial and not form.fields["org"].queryset.filter(pk=initial["org"]).exists():
-        form.initial.pop("org")
+    form = MemberForm(request.POST or None, user=request.user, initial=org_in_query(request))
     return _member_page(
         request,
         form,

@@ -71,7 +71,6 @@ class StepSerializer(serializers.ModelSerializer):
 
 
 class RecruitSerializer(PersonSerializer):
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
     member = serializers.IntegerField(source="member_id", read_only=True)
 
     class Meta:

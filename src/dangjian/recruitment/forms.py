@@ -43,23 +43,6 @@ class RecruitForm(PersonForm):
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    field_order = (
-        "name",
-        "sex",
-        "ethnicity",
-        "id_number",
-        "education",
-        "person_type",
-        "backbone",
-        "title",
-        "phone",
-        "org",
-        "work_unit",
-        "applied_on",
-        "by",
-        "note",
-    )
-
     def __init__(self, *args, user, recruit=None, **kwargs):
         self.recruit = recruit
         super().__init__(*args, user=user, person=recruit, **kwargs)

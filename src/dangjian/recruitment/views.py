@@ -25,6 +25,7 @@ from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.core.views import paginate, query_without_page
 from dangjian.members.choices import Status
+from dangjian.members.forms import org_in_query
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import documents, rulefile, services
@@ -270,9 +271,7 @@ _recruit_page = partial(record_page, name="recruit", detail="recruit-detail")
 def recruit_create(request):
     if not can(request.user, Action.ADD):
         raise Http404()
-    initial = {"applied_on": timezone.localdate()}
-    if request.GET.get("org", "").isdigit():
-        initial["org"] = int(request.GET["org"])
+    initial = {"applied_on": timezone.localdate(), **org_in_query(request)}
     form = RecruitForm(request.POST or None, user=request.user, initial=initial)
     return _recruit_page(
         request,
