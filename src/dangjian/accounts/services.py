@@ -92,6 +92,15 @@ def _record_account(actor, action: int, user, changes: dict | None = None) -> No
     record(actor, action, user, changes=changes, org_path=account_org_path(user))
 
 
+def _new_password(user, password: str) -> None:
+    """Set a password that passes the configured validators; their messages name the field."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+
+
 @transaction.atomic
 def create_user(
     actor,
@@ -107,11 +116,7 @@ def create_user(
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": [_("账号“%(u)s”已存在") % {"u": username}]})
     user = User(username=username, first_name=full_name[:150])
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from None
-    user.set_password(password)
+    _new_password(user, password)
     user.full_clean(exclude=["password"])
     user.save()
     _password_set(actor, user)
@@ -221,11 +226,7 @@ def set_password(actor, user, password: str, *, keep_session: str | None = None)
     """`keep_session`: the key of the session changing its own password, which stays
     signed in; every other session of the account ends."""
     require_whole_account(actor, user)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from None
-    user.set_password(password)
+    _new_password(user, password)
     user.save(update_fields=["password"])
     _password_set(actor, user)
     _record_account(actor, AuditAction.PASSWORD_CHANGE, user)

@@ -197,16 +197,14 @@ def user_create(request):
         else:
             messages.success(request, _("已创建账号“%(u)s”") % {"u": user.username})
             return redirect("user-detail", pk=user.pk)
-    return render(
-        request,
-        "accounts/user_form.html",
-        {
-            "form": form,
-            "title": _("新增用户"),
-            "submit": _("创建账号"),
-            "back": reverse("user-list"),
-        },
-    )
+    return _user_form(request, form, _("新增用户"), _("创建账号"), reverse("user-list"))
+
+
+def _user_form(request, form, title: str, submit: str, back: str = "", target=None):
+    """The one form page of account management; back to the account's page by default."""
+    back = back or reverse("user-detail", args=[target.pk])
+    context = {"form": form, "target": target, "title": title, "submit": submit, "back": back}
+    return render(request, "accounts/user_form.html", context)
 
 
 @login_required
@@ -229,17 +227,7 @@ def user_grant(request, pk: int):
             else:
                 messages.success(request, _("已授予角色"))
                 return redirect("user-detail", pk=target.pk)
-    return render(
-        request,
-        "accounts/user_form.html",
-        {
-            "form": form,
-            "target": target,
-            "title": _("授予角色"),
-            "submit": _("授予"),
-            "back": reverse("user-detail", args=[target.pk]),
-        },
-    )
+    return _user_form(request, form, _("授予角色"), _("授予"), target=target)
 
 
 @login_required
@@ -300,17 +288,7 @@ def user_password(request, pk: int):
                 forget_password_deadline(request.session)
             messages.success(request, _("已重设账号“%(u)s”的密码") % {"u": target.username})
             return redirect("user-detail", pk=target.pk)
-    return render(
-        request,
-        "accounts/user_form.html",
-        {
-            "form": form,
-            "target": target,
-            "title": _("重设密码"),
-            "submit": _("保存新密码"),
-            "back": reverse("user-detail", args=[target.pk]),
-        },
-    )
+    return _user_form(request, form, _("重设密码"), _("保存新密码"), target=target)
 
 
 # -- second factor (TOTP and recovery codes) ----------------------------------------------

@@ -80,6 +80,13 @@ def record(
     )
 
 
+def batch(actor, action: int, *, org_path: str, object_repr: str, **facts) -> AuditEntry:
+    """One row for a whole file (an import, an export): its figures (counts, SHA-256, the
+    filter) and never the rows themselves, which may hold ID numbers."""
+    changes = {key: [None, value] for key, value in facts.items()}
+    return record(actor, action, None, changes=changes, org_path=org_path, object_repr=object_repr)
+
+
 def state(obj: models.Model, exclude: tuple[str, ...] = ()) -> dict:
     """The audit's picture of a record: the model's own `audit_snapshot()` where it defines
     one (to keep secrets out of the log), else its field values less `exclude`."""

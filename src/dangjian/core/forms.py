@@ -55,3 +55,33 @@ def submit(request, form, save, message=None) -> tuple[bool, object]:
 
         messages.success(request, message(result) if callable(message) else message)
     return True, result
+
+
+def form_page(request, form, save, message, *, done, template: str, context: dict):
+    """A whole page of one form and one service: `submit`, then to `done` (a URL, or a
+    callable of the service's result giving one) once saved, or the form shown again with
+    `context` around it."""
+    from django.shortcuts import redirect, render
+
+    saved, result = submit(request, form, save, message)
+    if saved:
+        return redirect(done(result) if callable(done) else done)
+    return render(request, template, {"form": form, **context})
+
+
+def record_page(
+    request, form, save, message, template: str, record, *, name: str, detail: str, **context
+):
+    """`form_page` for a form about one record (`record` None: a new one, the service's
+    result): it stands in the page as `name`, and its `detail` page follows the save."""
+    from django.urls import reverse
+
+    return form_page(
+        request,
+        form,
+        save,
+        message,
+        done=lambda result: reverse(detail, args=[(record or result).pk]),
+        template=template,
+        context={name: record, **context},
+    )

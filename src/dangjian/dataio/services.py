@@ -18,7 +18,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.audit import AuditAction, record
+from dangjian.core import audit
+from dangjian.core.audit import AuditAction
 from dangjian.core.excel import (
     MAX_FILE_BYTES,
     FileProblem,
@@ -241,6 +242,11 @@ def fail_job(job: ImportJob, message: str) -> ImportJob:
     return _end_job(job, JobStatus.FAILED, message)
 
 
+def _checked_job(job: ImportJob, status: str, outcome, **fields) -> ImportJob:
+    """A phase that read the whole file ends: its row count, the bar full."""
+    return update_job(job, status=status, rows=outcome.rows, progress=100, phase="", **fields)
+
+
 def invalid_job(job: ImportJob, outcome) -> ImportJob:
     """Keep every problem for the page (up to MAX_STORED_ERRORS) and write the marked
     report with all of them; the upload itself is no longer needed."""
@@ -250,46 +256,40 @@ def invalid_job(job: ImportJob, outcome) -> ImportJob:
     with os.fdopen(fd, "wb") as handle:
         report_workbook(outcome.sheet, outcome.problems, handle)
     _remove(job.upload)
-    return update_job(
+    return _checked_job(
         job,
-        status=JobStatus.INVALID,
-        rows=outcome.rows,
+        JobStatus.INVALID,
+        outcome,
         error_count=len(outcome.problems),
         errors=[p.as_list() for p in outcome.problems[:MAX_STORED_ERRORS]],
         report=report_name,
         upload="",
-        progress=100,
-        phase="",
         finished_at=timezone.now(),
     )
 
 
 def valid_job(job: ImportJob, outcome) -> ImportJob:
-    return update_job(
+    return _checked_job(
         job,
-        status=JobStatus.VALID,
-        rows=outcome.rows,
+        JobStatus.VALID,
+        outcome,
         to_create=outcome.to_create,
         to_update=outcome.to_update,
         error_count=0,
         errors=[],
-        progress=100,
-        phase="",
     )
 
 
 def done_job(job: ImportJob, outcome) -> ImportJob:
     _remove(job.upload)
-    return update_job(
+    return _checked_job(
         job,
-        status=JobStatus.DONE,
-        rows=outcome.rows,
+        JobStatus.DONE,
+        outcome,
         created_count=outcome.created,
         updated_count=outcome.updated,
         changed_count=outcome.changed,
         upload="",
-        progress=100,
-        phase="",
         finished_at=timezone.now(),
     )
 
@@ -322,18 +322,15 @@ def is_running(job: ImportJob) -> bool:
 
 def _audit_export(actor, template: str, content: bytes, count: int, paths, **extra) -> str:
     sha256 = sha256_bytes(content)
-    record(
+    audit.batch(
         actor,
         AuditAction.EXPORT,
-        None,
-        changes={
-            "template": [None, template],
-            "count": [None, count],
-            "sha256": [None, sha256],
-            **{key: [None, value] for key, value in extra.items()},
-        },
         org_path=Organization.common_path(paths),
-        object_repr=(_("导出%(what)s %(n)d条") % {"what": template, "n": count})[:200],
+        object_repr=_("导出%(what)s %(n)d条") % {"what": template, "n": count},
+        template=template,
+        count=count,
+        sha256=sha256,
+        **extra,
     )
     return sha256
 

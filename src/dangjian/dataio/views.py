@@ -169,8 +169,15 @@ def job_report(request, pk):
     return response
 
 
-def _stamp() -> str:
-    return timezone.localdate().strftime("%Y%m%d")
+def _export(request, register, model, export, what: str, **options):
+    """A register's rows as the list shows them now (its filter is in the query string), in
+    the import layout, so the file goes back in unchanged."""
+    rows, _filterset = register.instance.filter(
+        model.objects.restrict(request.user, Action.VIEW), request.GET, request
+    )
+    content, _count = export(request.user, rows, filter_text=query_without_page(request), **options)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return xlsx_response(content, _("%(what)s_%(d)s.xlsx") % {"what": what, "d": stamp})
 
 
 @login_required
@@ -180,40 +187,23 @@ def export_members(request):
     """The member list as it is filtered now (the filter is in the query string). Full ID
     numbers only on a POST (a reveal, audited) by a holder of the reveal permission, and
     then only for the members within that permission; everyone else's stay masked."""
-    user = request.user
-    members, _filterset = MemberRegister.instance.filter(
-        Member.objects.restrict(user, Action.VIEW), request.GET, request
-    )
     full_id = (
         request.method == "POST"
         and request.POST.get("full_id") == "1"
-        and can(user, Action.REVEAL_ID)
+        and can(request.user, Action.REVEAL_ID)
     )
-    content, _count = services.export_members(
-        user, members, full_id=full_id, filter_text=query_without_page(request)
+    return _export(
+        request, MemberRegister, Member, services.export_members, _("党员"), full_id=full_id
     )
-    return xlsx_response(content, _("党员_%(d)s.xlsx") % {"d": _stamp()})
 
 
 @login_required
 @never_cache
 def export_schools(request):
-    schools, _filterset = SchoolRegister.instance.filter(
-        School.objects.restrict(request.user, Action.VIEW), request.GET, request
-    )
-    content, _count = services.export_schools(
-        request.user, schools, filter_text=query_without_page(request)
-    )
-    return xlsx_response(content, _("学校_%(d)s.xlsx") % {"d": _stamp()})
+    return _export(request, SchoolRegister, School, services.export_schools, _("学校"))
 
 
 @login_required
 @never_cache
 def export_orgs(request):
-    orgs, _filterset = OrgRegister.instance.filter(
-        Organization.objects.restrict(request.user, Action.VIEW), request.GET, request
-    )
-    content, _count = services.export_orgs(
-        request.user, orgs, filter_text=query_without_page(request)
-    )
-    return xlsx_response(content, _("党组织_%(d)s.xlsx") % {"d": _stamp()})
+    return _export(request, OrgRegister, Organization, services.export_orgs, _("党组织"))

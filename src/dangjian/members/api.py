@@ -5,51 +5,46 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from dangjian.core.registers.api import RegisterViewSet
+from dangjian.core.registers.api import RegisterSerializer, RegisterViewSet
 from dangjian.core.scope import NotInScope
 from dangjian.members import services
-from dangjian.members.models import Member
+from dangjian.members.models import PERSON_FIELDS, Member
 from dangjian.members.registers import MemberRegister
 
+# What a member and a recruit show alike (the phone number only on a member's record).
+PERSON_API_FIELDS = (
+    "id",
+    *(name for name in PERSON_FIELDS if name != "phone"),
+    "birth_date",
+    "org",
+    "org_name",
+    "work_unit",
+)
 
-class MemberSerializer(serializers.ModelSerializer):
-    """ID numbers are always masked here; the full number only via reveal-id."""
+
+class PersonSerializer(RegisterSerializer):
+    """What a member and a recruit show alike. ID numbers are always masked here; a
+    member's full number only via reveal-id."""
 
     id_number = serializers.CharField(source="masked_id", read_only=True)
-    org = serializers.SlugRelatedField(slug_field="code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
-    work_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+
+class MemberSerializer(PersonSerializer):
     category = serializers.CharField(read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-    sex_display = serializers.CharField(source="get_sex_display", read_only=True)
-    education_display = serializers.CharField(source="get_education_display", read_only=True)
-    person_type_display = serializers.CharField(source="get_person_type_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = Member
         fields = [
-            "id",
-            "name",
-            "sex",
+            *PERSON_API_FIELDS,
             "sex_display",
-            "ethnicity",
-            "id_number",
-            "birth_date",
-            "education",
             "education_display",
-            "org",
-            "org_name",
-            "work_unit",
-            "person_type",
             "person_type_display",
             "category",
             "category_display",
             "joined_on",
             "converted_on",
             "phone",
-            "title",
-            "backbone",
             "status",
             "status_display",
             "left_on",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import crypto, pinyin
 from dangjian.core.audit import snapshot
-from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.scope import RestrictedQuerySet, RestrictedQuerySetMixin, path_q
 from dangjian.core.validators import id_birth_date, mask_id_number
 from dangjian.members.choices import (
     ETHNIC_CHOICES,
@@ -266,10 +266,6 @@ def _attnames(fields) -> set[str]:
     return {Member._meta.get_field(name).attname for name in fields}
 
 
-class MemberEventQuerySet(RestrictedQuerySetMixin, models.QuerySet):
-    pass
-
-
 class MemberEvent(models.Model):
     """A dated change in a member's record; the history that as-of counts rely on."""
 
@@ -298,7 +294,7 @@ class MemberEvent(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = MemberEventQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("党员变动记录")

@@ -759,18 +759,15 @@ def _new_spell(member: Member, start_on: dt.date) -> Membership:
 
 
 def _audit_batch(actor, note: str, sha256: str, members, *, created: int, updated: int = 0):
-    record(
+    audit.batch(
         actor,
         AuditAction.IMPORT,
-        None,
-        changes={
-            "created": [None, created],
-            "updated": [None, updated or len(members)],
-            "note": [None, note],
-            **({"sha256": [None, sha256]} if sha256 else {}),
-        },
         org_path=Organization.common_path(m.org.path for m in members),
         object_repr=note,
+        created=created,
+        updated=updated or len(members),
+        note=note,
+        **({"sha256": sha256} if sha256 else {}),
     )
 
 
@@ -785,18 +782,15 @@ def import_members(
     updates = list(updates)
     changed = bulk_update_members(actor, updates, checked=checked, audit=False)
     touched = [*created, *(member for member, _fields in updates)]
-    record(
+    audit.batch(
         actor,
         AuditAction.IMPORT,
-        None,
-        changes={
-            "file": [None, source],
-            "sha256": [None, sha256],
-            "created": [None, len(created)],
-            "updated": [None, len(updates)],
-            "changed": [None, changed],
-        },
         org_path=Organization.common_path(m.org.path for m in touched),
         object_repr=_("导入党员: %(f)s") % {"f": source},
+        file=source,
+        sha256=sha256,
+        created=len(created),
+        updated=len(updates),
+        changed=changed,
     )
     return len(created), len(updates), changed

@@ -1,6 +1,8 @@
 """Pages of the member registry (党员信息库). Every page carries personal data, so none is
 cached; full ID numbers appear only through the audited reveal."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import ProtectedError
@@ -12,13 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import age_on
-from dangjian.core.forms import submit
+from dangjian.core.forms import record_page
 from dangjian.core.registers.views import audit_history
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
 from dangjian.members import services
 from dangjian.members.choices import Status
-from dangjian.members.forms import LeaveForm, MemberForm, RestoreForm
+from dangjian.members.forms import LeaveForm, MemberForm, RestoreForm, org_in_query
 from dangjian.members.models import Member, MemberEvent
 from dangjian.orgs.models import Organization, School
 
@@ -33,6 +35,16 @@ def _visible_ids(user, model, ids) -> set[int]:
 
 def _allowed(user, member: Member, action: str) -> bool:
     return Member.objects.restrict(user, action).filter(pk=member.pk).exists()
+
+
+def _member(request, pk, action):
+    return get_object_or_404(
+        Member.objects.restrict(request.user, action).select_related("org"), pk=pk
+    )
+
+
+# A form about one member (or a new one), back to the member's page once saved.
+_member_page = partial(record_page, name="member", detail="member-detail")
 
 
 @login_required
@@ -83,9 +95,7 @@ def member_detail(request, pk):
 @never_cache
 @require_POST
 def member_reveal_id(request, pk):
-    member = get_object_or_404(
-        Member.objects.restrict(request.user, Action.REVEAL_ID).select_related("org"), pk=pk
-    )
+    member = _member(request, pk, Action.REVEAL_ID)
     number = services.reveal_id_number(request.user, member)
     template = "members/_id_number.html" if request.htmx else "members/member_reveal.html"
     return render(request, template, {"member": member, "id_number": number})
@@ -96,89 +106,69 @@ def member_reveal_id(request, pk):
 def member_create(request):
     if not can(request.user, Action.ADD):
         raise Http404()
-    initial = {}
-    if request.method == "GET" and request.GET.get("org", "").isdigit():
-        initial["org"] = int(request.GET["org"])
-    form = MemberForm(request.POST or None, user=request.user, initial=initial)
-    if "org" in initial and not form.fields["org"].queryset.filter(pk=initial["org"]).exists():
-        form.initial.pop("org")
-    done, member = submit(
+    form = MemberForm(request.POST or None, user=request.user, initial=org_in_query(request))
+    return _member_page(
         request,
         form,
         lambda _data: services.create_member(request.user, **form.service_kwargs()),
         lambda member: _("已新增党员“%(name)s”") % {"name": member.name},
+        "members/member_form.html",
+        None,
     )
-    if done:
-        return redirect("member-detail", pk=member.pk)
-    return render(request, "members/member_form.html", {"form": form, "member": None})
 
 
 @login_required
 @never_cache
 def member_edit(request, pk):
-    member = get_object_or_404(
-        Member.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
-    )
+    member = _member(request, pk, Action.CHANGE)
     form = MemberForm(request.POST or None, user=request.user, member=member)
-    done, _saved = submit(
+    return _member_page(
         request,
         form,
         lambda _data: services.update_member(request.user, member, **form.service_kwargs()),
-        lambda member: _("已保存党员“%(name)s”的信息") % {"name": member.name},
+        _("已保存党员“%(name)s”的信息") % {"name": member.name},
+        "members/member_form.html",
+        member,
     )
-    if done:
-        return redirect("member-detail", pk=member.pk)
-    return render(request, "members/member_form.html", {"form": form, "member": member})
 
 
 @login_required
 @never_cache
 def member_leave(request, pk):
-    member = get_object_or_404(
-        Member.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
-    )
+    member = _member(request, pk, Action.CHANGE)
     form = LeaveForm(request.POST or None, member=member)
-    done, _event = submit(
+    return _member_page(
         request,
         form,
         lambda data: services.record_leaving(request.user, member, **data),
         _("已登记党员“%(name)s”的变动") % {"name": member.name},
+        "members/member_leave.html",
+        member,
     )
-    if done:
-        return redirect("member-detail", pk=member.pk)
-    return render(request, "members/member_leave.html", {"form": form, "member": member})
 
 
 @login_required
 @never_cache
 def member_restore(request, pk):
-    member = get_object_or_404(
-        Member.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
-    )
+    member = _member(request, pk, Action.CHANGE)
     moved_out = member.status == Status.MOVED_OUT
     form = RestoreForm(request.POST or None, user=request.user)
     text = _("已登记党员“%(name)s”转回") if moved_out else _("已恢复党员“%(name)s”的党籍")
-    done, _event = submit(
+    return _member_page(
         request,
         form,
         lambda data: services.restore(request.user, member, **data),
         text % {"name": member.name},
-    )
-    if done:
-        return redirect("member-detail", pk=member.pk)
-    return render(
-        request,
         "members/member_restore.html",
-        {"form": form, "member": member, "moved_out": moved_out},
+        member,
+        moved_out=moved_out,
     )
 
 
 @login_required
 @require_POST
 def member_delete(request, pk):
-    member = get_object_or_404(
-        Member.objects.restrict(request.user, Action.DELETE).select_related("org"), pk=pk
-    )
+    member = _member(request, pk, Action.DELETE)
     name = member.name
     try:
         services.delete_member(request.user, member)

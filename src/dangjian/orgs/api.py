@@ -1,12 +1,11 @@
 from rest_framework import serializers
 
-from dangjian.core.registers.api import RegisterViewSet
+from dangjian.core.registers.api import RegisterSerializer, RegisterViewSet
 from dangjian.orgs.models import Organization, School
 from dangjian.orgs.registers import OrgRegister, SchoolRegister
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+class OrganizationSerializer(RegisterSerializer):
     parent = serializers.SerializerMethodField()
     next_election_on = serializers.DateField(read_only=True, allow_null=True)
 
@@ -44,13 +43,7 @@ class OrganizationViewSet(RegisterViewSet):
     serializer_class = OrganizationSerializer
 
 
-class SchoolSerializer(serializers.ModelSerializer):
-    supervising_org = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    covering_org = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
-    ownership_display = serializers.CharField(source="get_ownership_display", read_only=True)
-    locality_display = serializers.CharField(source="get_locality_display", read_only=True)
-
+class SchoolSerializer(RegisterSerializer):
     class Meta:
         model = School
         fields = [

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.core.audit import AuditAction, record
+from dangjian.core import audit
+from dangjian.core.audit import AuditAction
 from dangjian.core.batches import in_chunks, pks_in
 from dangjian.core.excel import (
     CellProblem,
@@ -44,21 +45,31 @@ CHUNK = 500
 
 
 def _audit_import(actor, template: str, source: str, sha256: str, created, updated, paths):
-    record(
+    audit.batch(
         actor,
         AuditAction.IMPORT,
-        None,
-        changes={
-            "template": [None, template],
-            "file": [None, source],
-            "sha256": [None, sha256],
-            "created": [None, len(created)],
-            "updated": [None, len(updated)],
-            "codes": [None, sorted([*created, *updated])[:1000]],
-        },
         org_path=Organization.common_path(paths),
-        object_repr=(_("导入%(what)s: %(f)s") % {"what": template, "f": source})[:200],
+        object_repr=_("导入%(what)s: %(f)s") % {"what": template, "f": source},
+        template=template,
+        file=source,
+        sha256=sha256,
+        created=len(created),
+        updated=len(updated),
+        codes=sorted([*created, *updated])[:1000],
     )
+
+
+def _set_changes(obj, values: dict) -> bool:
+    """Set `values` on a record; whether any differed. Related records are compared by key,
+    so no query runs per row."""
+    differs = False
+    for key, value in values.items():
+        field_ = obj._meta.get_field(key)
+        new = value.pk if field_.is_relation and value is not None else value
+        if getattr(obj, field_.attname) != new:
+            setattr(obj, key, value)
+            differs = True
+    return differs
 
 
 # -- 党组织 -----------------------------------------------------------------------------------
@@ -430,15 +441,7 @@ def import_orgs(actor, plan: OrgPlan, *, source: str, sha256: str) -> tuple[int,
     for path, count in new_children.items():
         Organization.objects.filter(path=path).update(numchild=F("numchild") + count)
 
-    changed = []
-    for org, values in plan.updates:
-        differs = False
-        for key, value in values.items():
-            if getattr(org, key) != value:
-                setattr(org, key, value)
-                differs = True
-        if differs:
-            changed.append(org)
+    changed = [org for org, values in plan.updates if _set_changes(org, values)]
     if changed:
         Organization.objects.bulk_update(changed, list(ORG_UPDATE_FIELDS), batch_size=CHUNK)
     for code_, parent_code in plan.moves:
@@ -618,6 +621,21 @@ def check_schools(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
     org_addable = pks_in(Organization.objects.restrict(actor, Action.ADD), org_pks)
     org_changeable = pks_in(Organization.objects.restrict(actor, Action.CHANGE), org_pks)
 
+    def linked_org(row, key, kind_problem):
+        """The org a code in `key` names, if it is in scope and of a fitting kind."""
+        code_ = row.get(key)
+        if code_ is None:
+            return None
+        org = orgs.get(code_)
+        if org is None or org.pk not in org_visible:
+            add(row, key, _("组织代码“%(c)s”不存在或不在您的权限范围内") % {"c": code_})
+            return None
+        problem = kind_problem(org.kind)
+        if problem:
+            add(row, key, problem)
+            return None
+        return org
+
     plan = SchoolPlan()
     for code_, row in file_rows.items():
         before = len(problems)
@@ -629,50 +647,21 @@ def check_schools(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
             if school.pk not in changeable_schools:
                 add(row, "code", _("您没有修改该学校的权限"))
                 continue
-        supervisor = None
-        s_code = row.get("supervising_code")
-        if s_code is not None:
-            supervisor = orgs.get(s_code)
-            if supervisor is None or supervisor.pk not in org_visible:
-                add(
-                    row,
-                    "supervising_code",
-                    _("组织代码“%(c)s”不存在或不在您的权限范围内") % {"c": s_code},
-                )
-                supervisor = None
-            else:
-                problem = rules.supervisor_problem(supervisor.kind)
-                if problem:
-                    add(row, "supervising_code", problem)
-                    supervisor = None
-                elif school is None and supervisor.pk not in org_addable:
-                    add(row, "supervising_code", _("您没有在该主管党组织下新增学校的权限"))
-        covering = None
-        c_code = row.get("covering_code")
-        if c_code is not None:
-            covering = orgs.get(c_code)
-            if covering is None or covering.pk not in org_visible:
+        supervisor = linked_org(row, "supervising_code", rules.supervisor_problem)
+        if supervisor is not None and school is None and supervisor.pk not in org_addable:
+            add(row, "supervising_code", _("您没有在该主管党组织下新增学校的权限"))
+        covering = linked_org(row, "covering_code", rules.covering_problem)
+        if covering is not None:
+            relinked = school is None or school.covering_org_id != covering.pk
+            if relinked and covering.pk not in org_changeable:
+                add(row, "covering_code", _("您没有修改该党组织的权限"))
+            elif supervisor is not None and not covering.path.startswith(supervisor.path):
                 add(
                     row,
                     "covering_code",
-                    _("组织代码“%(c)s”不存在或不在您的权限范围内") % {"c": c_code},
+                    _("覆盖学校的党组织必须在主管党组织“%(s)s”的下级范围内")
+                    % {"s": supervisor.code},
                 )
-                covering = None
-            else:
-                problem = rules.covering_problem(covering.kind)
-                if problem:
-                    add(row, "covering_code", problem)
-                elif (
-                    school is None or school.covering_org_id != covering.pk
-                ) and covering.pk not in org_changeable:
-                    add(row, "covering_code", _("您没有修改该党组织的权限"))
-                elif supervisor is not None and not covering.path.startswith(supervisor.path):
-                    add(
-                        row,
-                        "covering_code",
-                        _("覆盖学校的党组织必须在主管党组织“%(s)s”的下级范围内")
-                        % {"s": supervisor.code},
-                    )
         staff, teachers = row.get("staff_count"), row.get("teacher_count")
         if staff is not None and teachers is not None:
             problem = rules.school_counts_problem(staff, teachers)
@@ -702,18 +691,7 @@ def check_schools(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
 @transaction.atomic
 def import_schools(actor, plan: SchoolPlan, *, source: str, sha256: str) -> tuple[int, int, int]:
     School.objects.bulk_create(plan.creates, batch_size=CHUNK)
-    changed = []
-    for school, values in plan.updates:
-        differs = False
-        for key, value in values.items():
-            attname = School._meta.get_field(key).attname
-            current = getattr(school, attname)
-            new = value.pk if key in ("supervising_org", "covering_org") and value else value
-            if current != new:
-                setattr(school, key, value)
-                differs = True
-        if differs:
-            changed.append(school)
+    changed = [school for school, values in plan.updates if _set_changes(school, values)]
     if changed:
         School.objects.bulk_update(changed, list(SCHOOL_UPDATE_FIELDS), batch_size=CHUNK)
     touched = [*plan.creates, *(s for s, _v in plan.updates)]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from dangjian.core.dates import add_years
-from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.scope import RestrictedQuerySet, RestrictedQuerySetMixin, path_q
 from dangjian.core.validators import validate_code
 
 
@@ -161,10 +161,6 @@ class Locality(models.TextChoices):
     RURAL = "rural", _("乡村")
 
 
-class SchoolQuerySet(RestrictedQuerySetMixin, models.QuerySet):
-    pass
-
-
 class School(models.Model):
     code = models.CharField(_("学校代码"), max_length=32, unique=True, validators=[validate_code])
     name = models.CharField(_("学校名称"), max_length=100)
@@ -192,7 +188,7 @@ class School(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = SchoolQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("学校")
@@ -228,10 +224,6 @@ class MassOrgKind(models.TextChoices):
     STAFF_CONGRESS = "staff_congress", _("教代会")
 
 
-class MassOrgQuerySet(RestrictedQuerySetMixin, models.QuerySet):
-    pass
-
-
 class MassOrganization(models.Model):
     """群团组织 of a school ("一建三带": 党建带工建、带团建、带妇建)."""
 
@@ -243,7 +235,7 @@ class MassOrganization(models.Model):
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
-    objects = MassOrgQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("群团组织")

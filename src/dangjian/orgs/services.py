@@ -36,6 +36,18 @@ SCHOOL_FIELDS = (
 )
 
 
+def _raise_with_model_errors(errors: dict, obj, **clean) -> None:
+    """Raise the domain `errors` together with the model's own field checks, all at once, so
+    the form shows every problem in one round."""
+    try:
+        obj.full_clean(**clean)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_org(org: Organization, parent: Organization | None) -> None:
     errors: dict[str, list[str]] = {}
     problem = rules.parent_problem(org.kind, parent.kind if parent else None)
@@ -60,13 +72,20 @@ def _check_org(org: Organization, parent: Organization | None) -> None:
             errors.setdefault("kind", []).append(
                 _("该组织下有党员, 组织类别只能是党支部、联合党支部或临时党支部")
             )
-    try:
-        org.full_clean(exclude=["path", "depth", "numchild"], validate_unique=True)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    _raise_with_model_errors(
+        errors, org, exclude=["path", "depth", "numchild"], validate_unique=True
+    )
+
+
+def _editing(obj, allowed: tuple[str, ...], fields: dict):
+    """The record locked for the edit, its audit state before it, and the allowed `fields`
+    set on it; the caller checks, saves and audits."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    before = audit.state(obj)
+    for key in allowed:
+        if key in fields:
+            setattr(obj, key, fields[key])
+    return obj, before
 
 
 @transaction.atomic
@@ -91,11 +110,7 @@ def create_org(actor, *, parent: Organization | None, **fields) -> Organization:
 @transaction.atomic
 def update_org(actor, org: Organization, **fields) -> Organization:
     require(actor, Action.CHANGE, org)
-    org = Organization.objects.select_for_update().get(pk=org.pk)
-    before = audit.state(org)
-    for key in ORG_FIELDS:
-        if key in fields:
-            setattr(org, key, fields[key])
+    org, before = _editing(org, ORG_FIELDS, fields)
     _check_org(org, Organization.objects.get_parent(org))
     org.save()
     audit.changed(actor, org, before, org_path=org.path)
@@ -165,13 +180,7 @@ def _check_school(school: School) -> None:
     problem = rules.school_counts_problem(school.staff_count or 0, school.teacher_count or 0)
     if problem:
         errors.setdefault("teacher_count", []).append(problem)
-    try:
-        school.full_clean(validate_constraints=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    _raise_with_model_errors(errors, school, validate_constraints=False)
 
 
 def _require_school_orgs(actor, school: School) -> None:
@@ -198,11 +207,7 @@ def create_school(actor, **fields) -> School:
 @transaction.atomic
 def update_school(actor, school: School, **fields) -> School:
     require(actor, Action.CHANGE, school)
-    school = School.objects.select_for_update().get(pk=school.pk)
-    before = audit.state(school)
-    for key in SCHOOL_FIELDS:
-        if key in fields:
-            setattr(school, key, fields[key])
+    school, before = _editing(school, SCHOOL_FIELDS, fields)
     if (before["covering_org"], before["supervising_org"]) != (
         school.covering_org_id,
         school.supervising_org_id,

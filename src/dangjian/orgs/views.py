@@ -2,6 +2,9 @@
 user's scope for the action at hand, so an object outside it is a 404; every write goes
 through orgs.services, which validates, audits and re-checks scope."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,9 +27,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangjian.core.forms import submit
+from dangjian.core.forms import form_page
 from dangjian.core.registers.views import audit_history
 from dangjian.core.roles import Action
 from dangjian.core.views import paginate, query_without_page
@@ -202,23 +206,21 @@ def org_detail(request, pk):
     return render(request, "orgs/org_detail.html", context)
 
 
-def _form_page(
-    request, form, *, title, cancel_url, org=None, school=None, submit=None, notice=None
-):
-    """`notice` replaces the form when there is nothing the user could submit."""
-    return render(
-        request,
-        "orgs/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "org": org,
-            "school": school,
-            "submit": submit or _("保存"),
-            "notice": notice,
-        },
+def _form_page(request, form, save, message, *, done, title, cancel_url, notice=None, **more):
+    """The one form page of orgs and schools (`more`: the org or school it is about, the
+    button's label). `notice` replaces the form when there is nothing the user could
+    submit, and then nothing is saved."""
+    context = {"title": title, "cancel_url": cancel_url, "notice": notice, "submit": _("保存")}
+    context |= more
+    if notice is not None:
+        return render(request, "orgs/form.html", {"form": form, **context})
+    return form_page(
+        request, form, save, message, done=done, template="orgs/form.html", context=context
     )
+
+
+def _org_url(org) -> str:
+    return reverse("org-detail", args=[org.pk])
 
 
 @login_required
@@ -226,20 +228,14 @@ def org_create(request, parent_pk):
     parent = get_object_or_404(
         Organization.objects.restrict(request.user, Action.ADD), pk=parent_pk
     )
-    form = OrgForm(request.POST or None)
-    done, org = submit(
-        request,
-        form,
-        lambda data: services.create_org(request.user, parent=parent, **data),
-        lambda org: _("已新增党组织“%(name)s”") % {"name": org.name},
-    )
-    if done:
-        return redirect("org-detail", org.pk)
     return _form_page(
         request,
-        form,
+        OrgForm(request.POST or None),
+        lambda data: services.create_org(request.user, parent=parent, **data),
+        lambda org: _("已新增党组织“%(name)s”") % {"name": org.name},
+        done=_org_url,
         title=_("新增下级组织"),
-        cancel_url=reverse("org-detail", args=[parent.pk]),
+        cancel_url=_org_url(parent),
         org=parent,
     )
 
@@ -253,21 +249,14 @@ def org_move(request, pk):
         notice = _("根组织不能移动")
     elif not form.fields["parent"].queryset.exists():
         notice = _("您的权限范围内没有可以作为该组织上级的党组织")
-    done, moved = (False, None)
-    if notice is None:
-        done, moved = submit(
-            request,
-            form,
-            lambda data: services.move_org(request.user, org, data["parent"]),
-            lambda org: _("已移动党组织“%(name)s”") % {"name": org.name},
-        )
-    if done:
-        return redirect("org-detail", moved.pk)
     return _form_page(
         request,
         form,
+        lambda data: services.move_org(request.user, org, data["parent"]),
+        lambda org: _("已移动党组织“%(name)s”") % {"name": org.name},
+        done=_org_url,
         title=_("移动党组织"),
-        cancel_url=reverse("org-detail", args=[pk]),
+        cancel_url=_org_url(org),
         org=org,
         submit=_("移动"),
         notice=notice,
@@ -290,60 +279,83 @@ def org_delete(request, pk):
     return redirect("org-tree")
 
 
-def _part_page(request, form, save, *, message: str, title: str, back: str, **context):
-    """The form of a part of an org or a school (a 班子 seat, a 群团组织), saved through
-    `save(actor, unsaved instance)`; back to the owner's page once saved."""
-    done, _part = submit(
-        request, form, lambda _data: save(request.user, form.save(commit=False)), message
-    )
-    if done:
-        return redirect(back)
-    return _form_page(request, form, title=title, cancel_url=back, **context)
+@dataclass(frozen=True)
+class _Part:
+    """A part of an org or a school (a 班子 seat, a 群团组织): added, edited and deleted from
+    its owner's page and back there after each, saved through `save(actor, unsaved
+    instance)`. One declaration per kind of part instead of three views each."""
+
+    model: type
+    form: type
+    owner: str
+    owner_model: type
+    noun: str
+    save: Callable
+    delete: Callable
+    delete_action: Action
+
+    def _get(self, request, pk, action):
+        queryset = self.model.objects.restrict(request.user, action).select_related(self.owner)
+        return get_object_or_404(queryset, pk=pk)
+
+    def _page(self, request, form, owner, message: str, title: str):
+        back = reverse(f"{self.owner}-detail", args=[owner.pk])
+        return _form_page(
+            request,
+            form,
+            lambda _data: self.save(request.user, form.save(commit=False)),
+            message,
+            done=back,
+            title=title,
+            cancel_url=back,
+            **{self.owner: owner},
+        )
+
+    def create(self, request, **kwargs):
+        owner = get_object_or_404(
+            self.owner_model.objects.restrict(request.user, Action.CHANGE),
+            pk=kwargs[f"{self.owner}_pk"],
+        )
+        form = self.form(request.POST or None, instance=self.model(**{self.owner: owner}))
+        noun = {"part": self.noun}
+        return self._page(
+            request, form, owner, _("已新增%(part)s") % noun, _("新增%(part)s") % noun
+        )
+
+    def edit(self, request, pk):
+        part = self._get(request, pk, Action.CHANGE)
+        form = self.form(request.POST or None, instance=part)
+        noun = {"part": self.noun}
+        owner = getattr(part, self.owner)
+        return self._page(
+            request, form, owner, _("已保存%(part)s") % noun, _("编辑%(part)s") % noun
+        )
+
+    def remove(self, request, pk):
+        part = self._get(request, pk, self.delete_action)
+        self.delete(request.user, part)
+        messages.success(request, _("已删除%(part)s") % {"part": self.noun})
+        return redirect(f"{self.owner}-detail", getattr(part, f"{self.owner}_id"))
+
+    def views(self):
+        """The create, edit and delete views, in that order."""
+        return (
+            login_required(self.create),
+            login_required(self.edit),
+            login_required(require_POST(self.remove)),
+        )
 
 
-@login_required
-def position_create(request, org_pk):
-    org = get_object_or_404(Organization.objects.restrict(request.user, Action.CHANGE), pk=org_pk)
-    form = PositionForm(request.POST or None, instance=Position(org=org))
-    back = reverse("org-detail", args=[org.pk])
-    return _part_page(
-        request,
-        form,
-        services.save_position,
-        message=_("已新增班子成员"),
-        title=_("新增班子成员"),
-        back=back,
-        org=org,
-    )
-
-
-@login_required
-def position_edit(request, pk):
-    position = get_object_or_404(
-        Position.objects.restrict(request.user, Action.CHANGE).select_related("org"), pk=pk
-    )
-    form = PositionForm(request.POST or None, instance=position)
-    back = reverse("org-detail", args=[position.org_id])
-    return _part_page(
-        request,
-        form,
-        services.save_position,
-        message=_("已保存班子成员"),
-        title=_("编辑班子成员"),
-        back=back,
-        org=position.org,
-    )
-
-
-@login_required
-@require_POST
-def position_delete(request, pk):
-    position = get_object_or_404(
-        Position.objects.restrict(request.user, Action.DELETE).select_related("org"), pk=pk
-    )
-    services.delete_position(request.user, position)
-    messages.success(request, _("已删除班子成员"))
-    return redirect("org-detail", position.org_id)
+position_create, position_edit, position_delete = _Part(
+    Position,
+    PositionForm,
+    "org",
+    Organization,
+    gettext_lazy("班子成员"),
+    services.save_position,
+    services.delete_position,
+    Action.DELETE,
+).views()
 
 
 @login_required
@@ -381,48 +393,14 @@ def school_detail(request, pk):
     return render(request, "orgs/school_detail.html", context)
 
 
-@login_required
-def massorg_create(request, school_pk):
-    school = get_object_or_404(School.objects.restrict(request.user, Action.CHANGE), pk=school_pk)
-    form = MassOrgForm(request.POST or None, instance=MassOrganization(school=school))
-    back = reverse("school-detail", args=[school.pk])
-    return _part_page(
-        request,
-        form,
-        services.save_mass_org,
-        message=_("已新增群团组织"),
-        title=_("新增群团组织"),
-        back=back,
-        school=school,
-    )
-
-
-@login_required
-def massorg_edit(request, pk):
-    mass_org = get_object_or_404(
-        MassOrganization.objects.restrict(request.user, Action.CHANGE).select_related("school"),
-        pk=pk,
-    )
-    form = MassOrgForm(request.POST or None, instance=mass_org)
-    back = reverse("school-detail", args=[mass_org.school_id])
-    return _part_page(
-        request,
-        form,
-        services.save_mass_org,
-        message=_("已保存群团组织"),
-        title=_("编辑群团组织"),
-        back=back,
-        school=mass_org.school,
-    )
-
-
-@login_required
-@require_POST
-def massorg_delete(request, pk):
-    mass_org = get_object_or_404(
-        MassOrganization.objects.restrict(request.user, Action.CHANGE).select_related("school"),
-        pk=pk,
-    )
-    services.delete_mass_org(request.user, mass_org)
-    messages.success(request, _("已删除群团组织"))
-    return redirect("school-detail", mass_org.school_id)
+massorg_create, massorg_edit, massorg_delete = _Part(
+    MassOrganization,
+    MassOrgForm,
+    "school",
+    School,
+    gettext_lazy("群团组织"),
+    services.save_mass_org,
+    services.delete_mass_org,
+    # A 群团组织 is part of the school's record: whoever may change the school removes it.
+    Action.CHANGE,
+).views()

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from dangjian.core.registers.api import RegisterViewSet
 from dangjian.core.roles import Action
 from dangjian.core.scope import NotInScope, can
+from dangjian.members.api import PERSON_API_FIELDS, PersonSerializer
 from dangjian.members.choices import ETHNIC_GROUPS, Backbone, Education, PersonType, Sex
 from dangjian.orgs.models import Organization, School
 from dangjian.recruitment import rules as R
@@ -48,18 +49,9 @@ class StepSerializer(serializers.ModelSerializer):
             "name",
             "on",
             "rule_set",
-            "by",
-            "note",
-            "end_on",
-            "hours",
-            "days",
-            "method",
-            "outcome",
+            *services.STEP_FIELDS,
             "outcome_reason",
-            "decision",
-            "extension_months",
             "close_reason",
-            "special_reason",
             "voters",
             "should_attend",
             "present",
@@ -78,32 +70,13 @@ class StepSerializer(serializers.ModelSerializer):
         return book.for_step(obj).name(obj.key)
 
 
-class RecruitSerializer(serializers.ModelSerializer):
-    """ID numbers are always masked."""
-
-    id_number = serializers.CharField(source="masked_id", read_only=True)
-    org = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    org_name = serializers.CharField(source="org.name", read_only=True)
-    work_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+class RecruitSerializer(PersonSerializer):
     member = serializers.IntegerField(source="member_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Recruit
         fields = [
-            "id",
-            "name",
-            "sex",
-            "ethnicity",
-            "id_number",
-            "birth_date",
-            "education",
-            "person_type",
-            "backbone",
-            "title",
-            "org",
-            "org_name",
-            "work_unit",
+            *PERSON_API_FIELDS,
             "stage",
             "stage_display",
             "applied_on",

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import BootstrapMixin, DateInput
 from dangjian.core.roles import Action
-from dangjian.members.choices import ETHNIC_CHOICES, Backbone, Education, PersonType, Sex
+from dangjian.members.forms import PersonForm
 from dangjian.members.models import Member
-from dangjian.orgs.models import MEMBER_ORG_KINDS, Organization, School
+from dangjian.orgs.models import MEMBER_ORG_KINDS, Organization
 from dangjian.recruitment.models import (
     LOCAL_FIELDS,
     CloseReason,
@@ -23,6 +23,8 @@ from dangjian.recruitment.models import (
 )
 
 CHOOSE = _("请选择")
+# What the member record owns once the person is admitted.
+IDENTITY_FIELDS = ("name", "sex", "ethnicity", "id_number", "org")
 ANY = _("全部")
 OPEN = "open"
 
@@ -31,39 +33,10 @@ def _with_blank(choices, label=ANY):
     return [("", label), *choices]
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.code})"
+class RecruitForm(PersonForm):
+    """New 入党申请人 (step 1) or corrections to a person's record; after admission the
+    identity is the member record's and is shown, not edited, here."""
 
-
-class RecruitForm(BootstrapMixin, forms.Form):
-    """New 入党申请人 (step 1) or corrections to a person's record. On edit the ID number is
-    never shown in full: left empty it stays unchanged."""
-
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    sex = forms.ChoiceField(label=_("性别"), choices=_with_blank(Sex.choices, CHOOSE))
-    ethnicity = forms.ChoiceField(label=_("民族"), choices=ETHNIC_CHOICES, initial="汉族")
-    id_number = forms.CharField(
-        label=_("公民身份号码"),
-        max_length=18,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    education = forms.ChoiceField(label=_("学历"), choices=_with_blank(Education.choices, CHOOSE))
-    person_type = forms.ChoiceField(
-        label=_("人员类型"), choices=_with_blank(PersonType.choices, CHOOSE)
-    )
-    backbone = forms.ChoiceField(label=_("骨干类别"), choices=Backbone.choices, required=False)
-    title = forms.CharField(label=_("职务或专业技术职务"), max_length=50, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
-    org = OrgChoiceField(
-        label=_("党支部"), queryset=Organization.objects.none(), empty_label=CHOOSE
-    )
-    work_unit = forms.ModelChoiceField(
-        label=_("工作或学习单位"),
-        queryset=School.objects.none(),
-        required=False,
-        empty_label=_("无"),
-    )
     applied_on = forms.DateField(label=_("递交入党申请书日期"))
     by = forms.CharField(label=_("接收人"), max_length=100, required=False)
     note = forms.CharField(
@@ -72,49 +45,30 @@ class RecruitForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, recruit=None, **kwargs):
         self.recruit = recruit
+        super().__init__(*args, user=user, person=recruit, **kwargs)
+        self.fields["org"].label = _("党支部")
+        self.fields["work_unit"].label = _("工作或学习单位")
+        self.fields["title"].label = _("职务或专业技术职务")
         if recruit is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": recruit.name,
-                    "sex": recruit.sex,
-                    "ethnicity": recruit.ethnicity,
-                    "education": recruit.education,
-                    "person_type": recruit.person_type,
-                    "backbone": recruit.backbone,
-                    "title": recruit.title,
-                    "phone": recruit.phone,
-                    "org": recruit.org_id,
-                    "work_unit": recruit.work_unit_id,
-                },
-            )
-        super().__init__(*args, **kwargs)
+            for name in ("applied_on", "by", "note"):
+                del self.fields[name]
+            if recruit.member_id:
+                for name in IDENTITY_FIELDS:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _("已接收为预备党员, 请在党员档案中修改")
+
+    def org_choices(self, user, recruit):
         action = Action.ADD if recruit is None else Action.CHANGE
         orgs = Organization.objects.restrict(user, action).filter(kind__in=MEMBER_ORG_KINDS)
         if recruit is not None:
             orgs = orgs | Organization.objects.filter(pk=recruit.org_id)
-        self.fields["org"].queryset = orgs.order_by("path")
-        self.fields["work_unit"].queryset = School.objects.restrict(user).order_by("code")
-        if recruit is not None:
-            for name in ("applied_on", "by", "note"):
-                del self.fields[name]
-            self.fields["id_number"].required = False
-            self.fields["id_number"].help_text = _("留空则不修改(当前 %(masked)s)") % {
-                "masked": recruit.masked_id
-            }
-            if recruit.member_id:
-                for name in ("name", "sex", "ethnicity", "id_number", "org"):
-                    self.fields[name].disabled = True
-                    self.fields[name].help_text = _("已接收为预备党员, 请在党员档案中修改")
+        return orgs
 
     def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = self.person_kwargs(self.recruit)
         if self.recruit is not None and self.recruit.member_id:
-            for name in ("name", "sex", "ethnicity", "id_number", "org"):
+            for name in IDENTITY_FIELDS:
                 data.pop(name, None)
-        if self.recruit is not None and not data.get("id_number"):
-            data.pop("id_number", None)
-        data["backbone"] = data.get("backbone") or ""
         return data
 
 

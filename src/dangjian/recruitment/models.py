@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.scope import RestrictedQuerySet, RestrictedQuerySetMixin, path_q
 from dangjian.members.choices import Status
 from dangjian.members.models import Member, Person, PersonQuerySet
 from dangjian.orgs.models import Organization, School
@@ -125,10 +125,6 @@ class RuleSet(models.Model):
         return Q()
 
 
-class SettingsQuerySet(RestrictedQuerySetMixin, models.QuerySet):
-    pass
-
-
 class RecruitmentSettings(models.Model):
     """Local practice (DESIGN 6 marks these numbers "local"): the row of the nearest org
     above a branch applies; the row without an org is the default for everyone."""
@@ -167,7 +163,7 @@ class RecruitmentSettings(models.Model):
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = SettingsQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("发展党员本地做法设置")
@@ -265,10 +261,6 @@ class Recruit(Person):
         return self.stage in OPEN_STAGES
 
 
-class StepQuerySet(RestrictedQuerySetMixin, models.QuerySet):
-    pass
-
-
 class Step(models.Model):
     """One dated step of the 25 (or 公示, or the closing of a pipeline), with the rule set
     it was checked against."""
@@ -309,7 +301,7 @@ class Step(models.Model):
     recorded_by = models.CharField(_("记录人"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    objects = StepQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("发展步骤")
@@ -376,10 +368,6 @@ class Ballot(models.Model):
         return f"{self.step_id}:{self.member_id} {self.choice}"
 
 
-class AttachmentQuerySet(RestrictedQuerySetMixin, models.QuerySet):
-    pass
-
-
 class Attachment(models.Model):
     recruit = models.ForeignKey(
         Recruit,
@@ -401,7 +389,7 @@ class Attachment(models.Model):
     uploaded_by = models.CharField(_("上传人"), max_length=150, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    objects = AttachmentQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("材料")

@@ -308,26 +308,18 @@ def _check_steps(steps, add) -> set[str]:
             add(f"{where}.phase", _("应为0-9的整数"))
         if entry.get("by", "branch") not in ("branch", "committee"):
             add(f"{where}.by", _("应为 branch(党支部) 或 committee(上级党委)"))
-        stages = entry.get("stages", [])
-        if not isinstance(stages, list):
-            add(f"{where}.stages", _("应为列表"))
-        else:
-            for stage in stages:
-                if stage not in stage_values:
-                    add(
-                        f"{where}.stages",
-                        _("未知的阶段“%(s)s”, 可用: %(all)s")
-                        % {"s": stage, "all": ", ".join(Stage.values)},
-                    )
-        requires = entry.get("requires", [])
-        if not isinstance(requires, list):
-            add(f"{where}.requires", _("应为列表"))
-        else:
-            for required in requires:
-                if required not in known:
-                    add(f"{where}.requires", _("没有步骤“%(key)s”") % {"key": required})
-                elif required == key:
-                    add(f"{where}.requires", _("步骤不能以自身为前提"))
+        for stage in _listed(entry, "stages", where, add):
+            if stage not in stage_values:
+                add(
+                    f"{where}.stages",
+                    _("未知的阶段“%(s)s”, 可用: %(all)s")
+                    % {"s": stage, "all": ", ".join(Stage.values)},
+                )
+        for required in _listed(entry, "requires", where, add):
+            if required not in known:
+                add(f"{where}.requires", _("没有步骤“%(key)s”") % {"key": required})
+            elif required == key:
+                add(f"{where}.requires", _("步骤不能以自身为前提"))
         for flag in ("repeatable", "vote"):
             if flag in entry and not isinstance(entry[flag], bool):
                 add(f"{where}.{flag}", _("应为 true 或 false"))
@@ -335,6 +327,15 @@ def _check_steps(steps, add) -> set[str]:
         if key not in known:
             add("rules.steps", _("缺少系统按其核对的步骤“%(key)s”") % {"key": key})
     return known
+
+
+def _listed(entry: dict, part: str, where: str, add) -> list:
+    """A step's list-valued part (absent: empty); anything else is reported and skipped."""
+    values = entry.get(part, [])
+    if isinstance(values, list):
+        return values
+    add(f"{where}.{part}", _("应为列表"))
+    return []
 
 
 def _check_intervals(intervals, steps: set[str], add) -> None:

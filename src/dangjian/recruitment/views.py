@@ -3,6 +3,7 @@ and printable timeline, the step forms (支部大会 votes one candidate at a ti
 paperwork, 源头工程 figures and the local-practice settings. Personal data: never cached."""
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,18 +12,20 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.forms import HiddenInput
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import age_on
-from dangjian.core.forms import apply_service_errors
+from dangjian.core.forms import apply_service_errors, form_page, record_page
 from dangjian.core.registers.views import audit_history, filter_context
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.core.views import paginate, query_without_page
 from dangjian.members.choices import Status
+from dangjian.members.forms import org_in_query
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import documents, rulefile, services
@@ -259,24 +262,25 @@ def recruit_timeline(request, pk):
     )
 
 
+# A form about one person (or a new one), back to the person's page once saved.
+_recruit_page = partial(record_page, name="recruit", detail="recruit-detail")
+
+
 @login_required
 @never_cache
 def recruit_create(request):
     if not can(request.user, Action.ADD):
         raise Http404()
-    initial = {"applied_on": timezone.localdate()}
-    if request.GET.get("org", "").isdigit():
-        initial["org"] = int(request.GET["org"])
+    initial = {"applied_on": timezone.localdate(), **org_in_query(request)}
     form = RecruitForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            recruit = services.create_recruit(request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记入党申请人“%(name)s”") % {"name": recruit.name})
-            return redirect("recruit-detail", pk=recruit.pk)
-    return render(request, "recruitment/recruit_form.html", {"form": form, "recruit": None})
+    return _recruit_page(
+        request,
+        form,
+        lambda _data: services.create_recruit(request.user, **form.service_kwargs()),
+        lambda recruit: _("已登记入党申请人“%(name)s”") % {"name": recruit.name},
+        "recruitment/recruit_form.html",
+        None,
+    )
 
 
 @login_required
@@ -284,15 +288,14 @@ def recruit_create(request):
 def recruit_edit(request, pk):
     recruit = _recruit(request, pk, Action.CHANGE)
     form = RecruitForm(request.POST or None, user=request.user, recruit=recruit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_recruit(request.user, recruit, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存“%(name)s”的信息") % {"name": recruit.name})
-            return redirect("recruit-detail", pk=recruit.pk)
-    return render(request, "recruitment/recruit_form.html", {"form": form, "recruit": recruit})
+    return _recruit_page(
+        request,
+        form,
+        lambda _data: services.update_recruit(request.user, recruit, **form.service_kwargs()),
+        _("已保存“%(name)s”的信息") % {"name": recruit.name},
+        "recruitment/recruit_form.html",
+        recruit,
+    )
 
 
 @login_required
@@ -314,15 +317,14 @@ def recruit_delete(request, pk):
 def recruit_close(request, pk):
     recruit = _recruit(request, pk, Action.CHANGE)
     form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.close_recruit(request.user, recruit, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已终止“%(name)s”的发展") % {"name": recruit.name})
-            return redirect("recruit-detail", pk=recruit.pk)
-    return render(request, "recruitment/close.html", {"form": form, "recruit": recruit})
+    return _recruit_page(
+        request,
+        form,
+        lambda data: services.close_recruit(request.user, recruit, **data),
+        _("已终止“%(name)s”的发展") % {"name": recruit.name},
+        "recruitment/close.html",
+        recruit,
+    )
 
 
 # --- steps -------------------------------------------------------------------------------
@@ -460,21 +462,20 @@ def attachment_add(request, pk):
     form = AttachmentForm(
         request.POST or None, request.FILES or None, recruit=recruit, labels=labels
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_attachment(
-                request.user,
-                recruit,
-                upload=form.cleaned_data["upload"],
-                title=form.cleaned_data["title"],
-                step=form.cleaned_data.get("step"),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已上传材料"))
-            return redirect("recruit-detail", pk=recruit.pk)
-    return render(request, "recruitment/attachment_form.html", {"form": form, "recruit": recruit})
+    return _recruit_page(
+        request,
+        form,
+        lambda data: services.add_attachment(
+            request.user,
+            recruit,
+            upload=data["upload"],
+            title=data["title"],
+            step=data.get("step"),
+        ),
+        _("已上传材料"),
+        "recruitment/attachment_form.html",
+        recruit,
+    )
 
 
 @login_required
@@ -617,18 +618,14 @@ def settings_edit(request, pk):
     inherited = R.local_for(org)
     initial = {name: getattr(inherited, name) for name in services.LOCAL_FIELDS}
     form = SettingsForm(request.POST or None, instance=row, initial=None if row else initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_settings(request.user, org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存%(org)s的本地做法设置") % {"org": org.name})
-            return redirect("recruit-org-board", pk=org.pk)
-    return render(
+    return form_page(
         request,
-        "recruitment/settings_form.html",
-        {"form": form, "org": org, "own": row is not None},
+        form,
+        lambda data: services.save_settings(request.user, org, **data),
+        _("已保存%(org)s的本地做法设置") % {"org": org.name},
+        done=reverse("recruit-org-board", args=[org.pk]),
+        template="recruitment/settings_form.html",
+        context={"org": org, "own": row is not None},
     )
 
 
@@ -660,23 +657,22 @@ def sanction_create(request):
     if not can(request.user, Action.CHANGE):
         raise Http404()
     form = SanctionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_sanction(
-                request.user,
-                data["member"],
-                kind=data["kind"],
-                start_on=data["start_on"],
-                end_on=data.get("end_on"),
-                note=data.get("note") or "",
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记党纪处分"))
-            return redirect("recruit-sanctions")
-    return render(request, "recruitment/sanction_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: services.record_sanction(
+            request.user,
+            data["member"],
+            kind=data["kind"],
+            start_on=data["start_on"],
+            end_on=data.get("end_on"),
+            note=data.get("note") or "",
+        ),
+        _("已登记党纪处分"),
+        done=reverse("recruit-sanctions"),
+        template="recruitment/sanction_form.html",
+        context={},
+    )
 
 
 def _label_ballots(ballots, voters, observers) -> None:

@@ -99,38 +99,24 @@ def comparison(d: Dashboard) -> list[dict]:
         }
 
     n, b = d.now, d.before
+
+    def figure(label, group, name, percent=False, key=""):
+        return row(label, n[group][name], b[group][name], percent, key)
+
     rows = [
         row(_("党组织总数"), sum(n["orgs"].values()), sum(b["orgs"].values()), key="orgs"),
-        row(_("党员总数"), n["members"]["total"], b["members"]["total"], key="members"),
-        row(_("正式党员"), n["members"]["正式党员"], b["members"]["正式党员"]),
-        row(_("预备党员"), n["members"]["预备党员"], b["members"]["预备党员"]),
-        row(_("女党员"), n["members"]["female"], b["members"]["female"]),
-        row(_("少数民族党员"), n["members"]["ethnic_minority"], b["members"]["ethnic_minority"]),
-        row(
-            _("35岁及以下党员"), n["members"]["age_35_and_under"], b["members"]["age_35_and_under"]
-        ),
-        row(
-            _("大专及以上学历党员"),
-            n["members"]["college_or_above"],
-            b["members"]["college_or_above"],
-        ),
-        row(_("学校总数"), n["schools"]["total"], b["schools"]["total"]),
-        row(_("已建党组织学校"), n["schools"]["covered"], b["schools"]["covered"]),
-        row(
-            _("学校党组织覆盖率(%)"),
-            n["schools"]["coverage"],
-            b["schools"]["coverage"],
-            True,
-            key="coverage",
-        ),
-        row(_("党员专任教师"), n["teachers"]["party_members"], b["teachers"]["party_members"]),
-        row(
-            _("专任教师中党员比例(%)"),
-            n["teachers"]["ratio"],
-            b["teachers"]["ratio"],
-            True,
-            key="teachers",
-        ),
+        figure(_("党员总数"), "members", "total", key="members"),
+        figure(_("正式党员"), "members", "正式党员"),
+        figure(_("预备党员"), "members", "预备党员"),
+        figure(_("女党员"), "members", "female"),
+        figure(_("少数民族党员"), "members", "ethnic_minority"),
+        figure(_("35岁及以下党员"), "members", "age_35_and_under"),
+        figure(_("大专及以上学历党员"), "members", "college_or_above"),
+        figure(_("学校总数"), "schools", "total"),
+        figure(_("已建党组织学校"), "schools", "covered"),
+        figure(_("学校党组织覆盖率(%)"), "schools", "coverage", True, key="coverage"),
+        figure(_("党员专任教师"), "teachers", "party_members"),
+        figure(_("专任教师中党员比例(%)"), "teachers", "ratio", True, key="teachers"),
     ]
     for key, label in MASS_ORG_COVERAGE_LABELS.items():
         rows.append(
@@ -219,19 +205,9 @@ def charts(d: Dashboard, drill_url) -> dict[str, Chart]:
             list(structure["person_type"]),
             _two_days(d, "person_type"),
         ),
-        Chart(
-            "sex",
-            _("党员性别结构"),
-            "pie",
-            list(structure["sex"]),
-            [(day, list(structure["sex"].values()))],
-        ),
-        Chart(
-            "ethnicity",
-            _("党员民族结构"),
-            "pie",
-            list(structure["ethnicity"]),
-            [(day, list(structure["ethnicity"].values()))],
+        *(
+            Chart(key, title, "pie", list(structure[key]), [(day, list(structure[key].values()))])
+            for key, title in (("sex", _("党员性别结构")), ("ethnicity", _("党员民族结构")))
         ),
         Chart(
             "orgs",

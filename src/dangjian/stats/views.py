@@ -253,6 +253,24 @@ def cards(data, comparison) -> list[dict]:
     ]
 
 
+def _export_xlsx(request, org, sheets, name: str):
+    """Every download of figures is an audited export of the org it covers."""
+    record(request.user, AuditAction.EXPORT, org, org_path=org.path, object_repr=name)
+    return xlsx_response(write_workbook(sheets), name)
+
+
+def _period_page(request, template: str, **extra):
+    """A page over a period that defaults to the year so far; `extra` maps context keys to
+    functions of (org, as_of, period)."""
+    roots, org = scope_or_404(request)
+    form, as_of, period = read_params(request, period_ends_on_day=True)
+    if period is None:
+        period = (dt.date(as_of.year, 1, 1), as_of)
+    context = {**base_context(request, roots, org, form, as_of), "period": period}
+    context.update({key: make(org, as_of, period) for key, make in extra.items()})
+    return render(request, template, context)
+
+
 @never_cache
 @login_required
 def dashboard_xlsx(request):
@@ -282,24 +300,20 @@ def dashboard_xlsx(request):
             *extra.values(),
         ]
         name = _("%(org)s-统计图表数据-%(day)s.xlsx") % {"org": org.name, "day": as_of.isoformat()}
-    record(request.user, AuditAction.EXPORT, org, org_path=org.path, object_repr=name)
-    return xlsx_response(write_workbook(sheets), name)
+    return _export_xlsx(request, org, sheets, name)
 
 
 @never_cache
 @login_required
 def standard_tables_page(request):
-    roots, org = scope_or_404(request)
-    form, as_of, period = read_params(request, period_ends_on_day=True)
-    if period is None:
-        period = (dt.date(as_of.year, 1, 1), as_of)
-    context = {
-        **base_context(request, roots, org, form, as_of),
-        "period": period,
-        "tables": standard_tables(org, as_of, period),
-        "here": query(org, date=as_of, **{"from": period[0], "to": period[1]}),
-    }
-    return render(request, "stats/tables.html", context)
+    return _period_page(
+        request,
+        "stats/tables.html",
+        tables=standard_tables,
+        here=lambda org, as_of, period: query(
+            org, date=as_of, **{"from": period[0], "to": period[1]}
+        ),
+    )
 
 
 @never_cache
@@ -311,24 +325,18 @@ def standard_tables_xlsx(request):
         return error
     sheets = workbook_sheets(org, as_of, period, standard_tables(org, as_of, period))
     name = _("%(org)s-党内统计表-%(day)s.xlsx") % {"org": org.name, "day": as_of.isoformat()}
-    record(request.user, AuditAction.EXPORT, org, org_path=org.path, object_repr=name)
-    return xlsx_response(write_workbook(sheets), name)
+    return _export_xlsx(request, org, sheets, name)
 
 
 @never_cache
 @login_required
 def report_page(request):
-    roots, org = scope_or_404(request)
-    form, as_of, period = read_params(request, period_ends_on_day=True)
-    if period is None:
-        period = (dt.date(as_of.year, 1, 1), as_of)
-    context = {
-        **base_context(request, roots, org, form, as_of),
-        "period": period,
-        "period_label": report.period_label(*period),
-        "here": query(org, **{"from": period[0], "to": period[1]}),
-    }
-    return render(request, "stats/report.html", context)
+    return _period_page(
+        request,
+        "stats/report.html",
+        period_label=lambda org, as_of, period: report.period_label(*period),
+        here=lambda org, as_of, period: query(org, **{"from": period[0], "to": period[1]}),
+    )
 
 
 @never_cache

@@ -149,6 +149,16 @@ class DefaultChoiceFilter(django_filters.ChoiceFilter):
         return qs.filter(**{self.field_name: value})
 
 
+class _UrlName:
+    """`<view>_url_name` of a register: the URL name of its generic `<view>` page."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.view = name.removesuffix("_url_name")
+
+    def __get__(self, reg, owner=None):
+        return self if reg is None else reg.url_name(self.view)
+
+
 class Register:
     """Declare a register by subclassing and decorating with `@register`. Every attribute
     below is a declaration; the methods are the app's own code the kit calls."""
@@ -240,21 +250,11 @@ class Register:
     def url_name(self, view: str) -> str:
         return f"{self.name}-{view}"
 
-    @property
-    def list_url_name(self) -> str:
-        return self.url_name("list")
-
-    @property
-    def detail_url_name(self) -> str:
-        return self.url_name("detail")
-
-    @property
-    def edit_url_name(self) -> str:
-        return self.url_name("edit")
-
-    @property
-    def delete_url_name(self) -> str:
-        return self.url_name("delete")
+    # The URL names of the generic pages, for templates (`register.list_url_name`).
+    list_url_name = _UrlName()
+    detail_url_name = _UrlName()
+    edit_url_name = _UrlName()
+    delete_url_name = _UrlName()
 
     @property
     def searchable(self) -> bool:

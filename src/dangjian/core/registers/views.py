@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from dangjian.core import audit
 from dangjian.core.audit import record
 from dangjian.core.audit_views import change_rows
 from dangjian.core.excel import Sheet, sha256_bytes, write_workbook, xlsx_response
@@ -208,18 +209,15 @@ def export_workbook(reg: Register, user, queryset, filter_text: str = "") -> tup
     if reg.org_paths:
         steplen = getattr(related_model(reg.model, reg.org_paths[0]), "steplen", 0)
         org_path = common_path(paths, steplen)
-    record(
+    audit.batch(
         user,
         AuditAction.EXPORT,
-        None,
-        changes={
-            "template": [None, reg.heading],
-            "count": [None, count],
-            "sha256": [None, sha256_bytes(content)],
-            "filter": [None, filter_text],
-        },
         org_path=org_path,
-        object_repr=(_("导出%(what)s %(n)d条") % {"what": reg.heading, "n": count})[:200],
+        object_repr=_("导出%(what)s %(n)d条") % {"what": reg.heading, "n": count},
+        template=reg.heading,
+        count=count,
+        sha256=sha256_bytes(content),
+        filter=filter_text,
     )
     return content, count
 

@@ -56,21 +56,17 @@
     });
   }
 
+  function columns(spec, stacked) {
+    var option = base(spec);
+    option.xAxis = categoryAxis(spec);
+    option.yAxis = valueAxis(spec);
+    option.series = barSeries(spec, stacked);
+    return option;
+  }
+
   var builders = {
-    bar: function (spec) {
-      var option = base(spec);
-      option.xAxis = categoryAxis(spec);
-      option.yAxis = valueAxis(spec);
-      option.series = barSeries(spec, false);
-      return option;
-    },
-    stack: function (spec) {
-      var option = base(spec);
-      option.xAxis = categoryAxis(spec);
-      option.yAxis = valueAxis(spec);
-      option.series = barSeries(spec, true);
-      return option;
-    },
+    bar: function (spec) { return columns(spec, false); },
+    stack: function (spec) { return columns(spec, true); },
     hbar: function (spec) {
       var option = base(spec);
       option.legend = { show: false };

@@ -160,13 +160,16 @@ def serve(addr: str = DEFAULT_ADDR, workers: int = DEFAULT_WORKERS, stdout=None)
         stop_task_worker(task_worker)
 
 
+def add_addr_argument(parser) -> None:
+    """`--addr`, the same for every command that ends by serving (serve, demo)."""
+    parser.add_argument("--addr", default=DEFAULT_ADDR, help=_("监听地址, 默认 %s") % DEFAULT_ADDR)
+
+
 class Command(BaseCommand):
     help = _("以生产模式启动网页服务(gunicorn)")
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--addr", default=DEFAULT_ADDR, help=_("监听地址, 默认 %s") % DEFAULT_ADDR
-        )
+        add_addr_argument(parser)
         parser.add_argument(
             "--workers",
             type=int,

@@ -13,7 +13,7 @@ from django.db import connections
 from django.utils.translation import gettext as _
 
 from dangjian.core.management.commands.serve import (
-    DEFAULT_ADDR,
+    add_addr_argument,
     check_addr,
     require_web_assets,
     serve,
@@ -48,9 +48,7 @@ class Command(BaseCommand):
     help = _("建立内置数据库、加载示例市演示数据并启动网页服务")
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--addr", default=DEFAULT_ADDR, help=_("监听地址, 默认 %s") % DEFAULT_ADDR
-        )
+        add_addr_argument(parser)
         parser.add_argument(
             "--no-serve", action="store_true", help=_("只建库和加载数据, 不启动网页服务")
         )
