@@ -64,6 +64,7 @@ def _wrapper(partial, end):
 #    action_icon=...] %}...{% endcard %}: a Bootstrap card, optionally in a grid column, with an
 # optional header link; the body is wrapped in .card-body unless body=False (lists, tables).
 register.tag("card", _wrapper("includes/card.html", "endcard"))
-# {% table_or_empty rows=... empty=... [css=...] [table_id=...] %}<thead>…</thead><tbody>…</tbody>
-# {% endtable_or_empty %}: the table in a scrolling wrapper, or the empty-state message.
+# {% table_or_empty rows=... empty=... [css=...] [wrapper_css=...] [table_id=...] [page=... query=...] %}<thead>…</thead><tbody>…</tbody>
+# {% endtable_or_empty %}: the table in a scrolling wrapper (then the pagination when given a
+# page), or the empty-state message.
 register.tag("table_or_empty", _wrapper("includes/table_or_empty.html", "endtable_or_empty"))
