@@ -10,7 +10,9 @@ from django import template
 from django.template.base import token_kwargs
 from django.template.defaultfilters import date as format_date
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -33,6 +35,14 @@ def _display(obj, name):
 def field_rows(obj, names):
     """`{% field_rows member "name sex ethnicity" %}`: one dt/dd pair per named field, in order."""
     return {"rows": [_display(obj, name) for name in names.split()]}
+
+
+@register.simple_tag
+def crumb(url_name, label, *args):
+    """`{% crumb "org-detail" org.name org.pk %}`: one linked step of a breadcrumb trail."""
+    return format_html(
+        '<li class="breadcrumb-item"><a href="{}">{}</a></li>', reverse(url_name, args=args), label
+    )
 
 
 class _WrapperNode(template.Node):
@@ -68,3 +78,6 @@ register.tag("card", _wrapper("includes/card.html", "endcard"))
 # {% endtable_or_empty %}: the table in a scrolling wrapper (then the pagination when given a
 # page), or the empty-state message.
 register.tag("table_or_empty", _wrapper("includes/table_or_empty.html", "endtable_or_empty"))
+# {% breadcrumbs here=... [css=...] %}{% crumb ... %}…{% endbreadcrumbs %}: the trail of linked
+# steps, then the current page (here), in a labelled nav.
+register.tag("breadcrumbs", _wrapper("includes/breadcrumbs.html", "endbreadcrumbs"))
