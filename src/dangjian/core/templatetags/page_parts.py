@@ -57,6 +57,32 @@ class _WrapperNode(template.Node):
         return render_to_string(self.partial, values)
 
 
+class _HeadingNode(template.Node):
+    def __init__(self, heading, actions, kwargs):
+        self.heading, self.actions, self.kwargs = heading, actions, kwargs
+
+    def render(self, context):
+        values = {key: value.resolve(context) for key, value in self.kwargs.items()}
+        values["heading"] = self.heading.render(context)
+        values["actions"] = self.actions.render(context) if self.actions else ""
+        return render_to_string("includes/page_heading.html", values)
+
+
+@register.tag
+def page_heading(parser, token):
+    """`{% page_heading [align="start"] %}<h1>…</h1>{% heading_actions %}buttons{% endpage_heading %}`:
+    a detail page's title with its badges, and its action buttons on the right (wrapping below
+    on narrow screens)."""
+    bits = token.split_contents()[1:]
+    kwargs = token_kwargs(bits, parser)
+    heading = parser.parse(("heading_actions", "endpage_heading"))
+    actions = None
+    if parser.next_token().contents == "heading_actions":
+        actions = parser.parse(("endpage_heading",))
+        parser.delete_first_token()
+    return _HeadingNode(heading, actions, kwargs)
+
+
 def _wrapper(partial, end):
     def compile_tag(parser, token):
         bits = token.split_contents()[1:]
