@@ -70,3 +70,24 @@ def test_page_heading_puts_actions_beside_the_title():
     assert html.index("<h1>标题</h1>") < html.index(
         '<div class="d-flex flex-wrap gap-2"><a>编辑</a>'
     )
+
+
+def test_form_card_renders_the_form_and_its_buttons_and_nothing_else():
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class NoteForm(forms.Form):
+        note = forms.CharField(label="说明")
+
+    html = render_to_string(
+        "includes/form_card.html",
+        {"form": NoteForm(), "submit": "登记", "cancel_url": "/back/", "confirm": "确定?"},
+    )
+    assert 'data-confirm="确定?"' in html and ">登记</button>" in html and 'href="/back/"' in html
+    assert "说明" in html
+    # Template comments must not leak into the page.
+    assert "{#" not in html and "expects" not in html
+    notice = render_to_string(
+        "includes/form_card.html", {"notice": "不能修改", "cancel_url": "/x/"}
+    )
+    assert "不能修改" in notice and "<form" not in notice and 'href="/x/"' in notice
