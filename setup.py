@@ -2,6 +2,7 @@
 package before it is built (src/dangjian/webassets.py holds the list), so a wheel, an sdist and
 an editable install all carry them. The metadata stays in pyproject.toml."""
 
+import contextlib
 import importlib.util
 from pathlib import Path
 
@@ -60,4 +61,15 @@ class Sdist(sdist):
         super().run()
 
 
+def copy_before_discovery() -> None:
+    """Copy before setuptools looks for packages, so the asset folders are found like the rest
+    of the package (copied later, a fresh clone's first build warns, once per folder, that
+    they are missing from `packages`). A failure here is left to the build commands, which
+    stop with the one-line reason."""
+    webassets = _load_webassets()
+    with contextlib.suppress(webassets.AssetsMissing):
+        webassets.copy(ROOT / "node_modules", ROOT / "src" / "dangjian" / "static")
+
+
+copy_before_discovery()
 setup(cmdclass={"build_py": BuildPy, "editable_wheel": EditableWheel, "sdist": Sdist})
