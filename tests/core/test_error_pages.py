@@ -120,6 +120,7 @@ def test_api_errors_stay_json(world, login, client):
     missing = client.get("/api/no-such-route/")
     assert missing.status_code == 404
     assert missing.json() == {"detail": "接口地址不存在, 或记录不在您的查看范围内。"}
+    assert "接口地址不存在" in missing.content.decode()  # not \u-escaped, like DRF's answers
     other = world.members["b1"]
     record = client.get(f"/api/members/{other.pk}/")
     assert record.status_code == 404

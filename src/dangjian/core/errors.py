@@ -17,6 +17,8 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
+# Chinese as is, like the API's own answers (DRF's UNICODE_JSON).
+_JSON = {"ensure_ascii": False}
 
 
 def _is_api(request) -> bool:
@@ -25,7 +27,7 @@ def _is_api(request) -> bool:
 
 def _page(request, status: int, title: str, message: str, hint: str = ""):
     if _is_api(request):
-        return JsonResponse({"detail": message}, status=status)
+        return JsonResponse({"detail": message}, status=status, json_dumps_params=_JSON)
     context = {"status": status, "title": title, "message": message, "hint": hint}
     return render(request, "errors/page.html", context, status=status)
 
@@ -52,7 +54,8 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     if _is_api(request):
-        return JsonResponse({"detail": _("接口地址不存在, 或记录不在您的查看范围内。")}, status=404)
+        detail = _("接口地址不存在, 或记录不在您的查看范围内。")
+        return JsonResponse({"detail": detail}, status=404, json_dumps_params=_JSON)
     return _page(
         request,
         404,
@@ -84,7 +87,7 @@ def _asset(path: str) -> str:
 def server_error(request):
     message = _("服务器内部错误, 请稍后重试; 如果一再出现, 请联系系统管理员。")
     if _is_api(request):
-        return JsonResponse({"detail": message}, status=500)
+        return JsonResponse({"detail": message}, status=500, json_dumps_params=_JSON)
     context = {
         "message": message,
         "css": [_asset("vendor/bootstrap/bootstrap.min.css"), _asset("dangjian/site.css")],
