@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts import services
 
 PASSWORD_DEADLINE_KEY = "dj_password_deadline"
-ALWAYS_OPEN = {"login", "logout", "healthz"}
+ALWAYS_OPEN = {"login", "logout", "healthz", "favicon"}
 STEP_PAGES = {
     "otp_verify": ("otp-verify", {"otp-verify"}),
     "otp_setup": ("otp-setup", {"otp-setup"}),
