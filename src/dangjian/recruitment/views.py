@@ -533,7 +533,7 @@ def _content_disposition(name: str) -> str:
     return f"attachment; filename=\"document.docx\"; filename*=UTF-8''{quote(name)}"
 
 
-# --- figures, rules, settings ---------------------------------------------------
+# --- figures, rules, settings ----------------------------------------------------------------
 
 
 def _scope_root(request):
