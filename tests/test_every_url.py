@@ -20,7 +20,8 @@ from dangjian.dataio.models import ImportJob
 from dangjian.members.models import Member
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import MassOrganization, Organization, Position, School
-from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Step
+from dangjian.recruitment import services as recruitment_services
+from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, Step
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ ROUTES = {
     "recruit-rules-export": Route(model="ruleset"),
     "recruit-sanctions": Route(),
     "recruit-sanction-create": Route(Action.CHANGE, needs=Action.CHANGE),
+    "recruit-sanction-detail": Route(model="sanction"),
     "recruit-detail": Route(model="recruit"),
     "recruit-timeline": Route(model="recruit"),
     "recruit-edit": Route(Action.CHANGE, "recruit"),
@@ -146,6 +148,8 @@ ROUTES = {
     "api-recruit-list": Route(),
     "api-recruit-detail": Route(model="recruit"),
     "api-recruit-steps": Route(Action.CHANGE, "recruit", post_only=True, denied=403),
+    "api-sanction-list": Route(),
+    "api-sanction-detail": Route(model="sanction"),
 }
 
 
@@ -167,6 +171,7 @@ MODELS = {
     "step": (Step, scoped(Step)),
     "attachment": (Attachment, scoped(Attachment)),
     "ruleset": (RuleSet, scoped(RuleSet)),
+    "sanction": (Sanction, scoped(Sanction)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
 }
 
@@ -202,6 +207,10 @@ def extra_objects(world):
         )
     for school in (world.schools["a"], world.schools["x"]):
         org_services.save_mass_org(CLI, MassOrganization(school=school, kind="union"))
+    for member in (world.members["a1"], world.members["x1"]):
+        recruitment_services.record_sanction(
+            CLI, member, kind="warning", start_on=dt.date(2024, 1, 1)
+        )
 
 
 def pattern_kwargs(pattern) -> list[str]:

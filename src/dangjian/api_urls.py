@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from dangjian.members.api import MemberViewSet
 from dangjian.orgs.api import OrganizationViewSet, SchoolViewSet
-from dangjian.recruitment.api import RecruitViewSet
+from dangjian.recruitment.api import RecruitViewSet, SanctionViewSet
 from dangjian.stats.api import StatsViewSet
 
 router = DefaultRouter()
@@ -12,6 +12,7 @@ router.register("orgs", OrganizationViewSet, basename="api-org")
 router.register("schools", SchoolViewSet, basename="api-school")
 router.register("members", MemberViewSet, basename="api-member")
 router.register("recruits", RecruitViewSet, basename="api-recruit")
+router.register("sanctions", SanctionViewSet, basename="api-sanction")
 router.register("stats", StatsViewSet, basename="api-stats")
 
 urlpatterns = router.urls

@@ -2,6 +2,7 @@
 the app's services, as a user of that register would. The generic test refuses a register
 without one (the meta-test), so a new register cannot skip the scope matrix."""
 
+import datetime as dt
 import itertools
 
 from personas import add_member, add_org, add_school
@@ -10,6 +11,7 @@ from dangjian.accounts import services as accounts
 from dangjian.core.audit import record
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
+from dangjian.recruitment import services as recruitment
 from tests.recruitment.helpers import new_recruit
 
 _seq = itertools.count(5000)
@@ -56,6 +58,14 @@ def recruit(world, org, i):
     return new_recruit(org, name=f"申请{i}号")
 
 
+def sanction(world, org, i):
+    """A 警告 of a member of the org, recorded as its page records it."""
+    person = add_member(org, f"处分{i}号")
+    return recruitment.record_sanction(
+        CLI, person, kind="warning", start_on=dt.date(2024, 1, 1) + dt.timedelta(days=i)
+    )
+
+
 FACTORIES = {
     "recruit": recruit,
     "audit": audit,
@@ -63,4 +73,5 @@ FACTORIES = {
     "member": member,
     "org": org,
     "school": school,
+    "sanction": sanction,
 }

@@ -3,6 +3,7 @@ with the same services (rules, scope, audit) as the pages. A person outside the 
 view scope is 404; one the caller sees but may not change is 403."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -11,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from dangjian.core.registers.api import RegisterViewSet
+from dangjian.core.registers.api import RegisterSerializer, RegisterViewSet
 from dangjian.core.roles import Action
 from dangjian.core.scope import NotInScope, can
 from dangjian.members.api import PERSON_API_FIELDS, PersonSerializer
@@ -24,10 +25,11 @@ from dangjian.recruitment.models import (
     Outcome,
     Recommendation,
     Recruit,
+    Sanction,
     Step,
     VoteChoice,
 )
-from dangjian.recruitment.registers import RecruitRegister
+from dangjian.recruitment.registers import RecruitRegister, SanctionRegister
 
 
 class StepPersonSerializer(serializers.Serializer):
@@ -224,3 +226,36 @@ class RecruitViewSet(RegisterViewSet):
             StepSerializer(step, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class SanctionSerializer(RegisterSerializer):
+    member = serializers.IntegerField(source="member_id", read_only=True)
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    org = serializers.CharField(source="member.org.code", read_only=True, help_text="党组织代码")
+    in_force = serializers.SerializerMethodField(help_text="今日是否生效")
+
+    class Meta:
+        model = Sanction
+        fields = [
+            "id",
+            "member",
+            "member_name",
+            "org",
+            "kind",
+            "kind_display",
+            "start_on",
+            "end_on",
+            "in_force",
+            "note",
+            "created_at",
+        ]
+
+    def get_in_force(self, obj) -> bool:
+        return obj.in_force_on(timezone.localdate())
+
+
+class SanctionViewSet(RegisterViewSet):
+    """党纪处分: read-only; a sanction is recorded on its page, where the form checks it."""
+
+    register = SanctionRegister.instance
+    serializer_class = SanctionSerializer

@@ -408,6 +408,14 @@ class SanctionQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     def in_force(self, day: dt.date):
         return self.filter(start_on__lte=day).filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
 
+    def lapsed(self, day: dt.date):
+        """Not (or not yet) in force on `day`: the complement of `in_force`."""
+        return self.filter(Q(start_on__gt=day) | Q(end_on__lte=day))
+
+    def search(self, text: str):
+        """The member's name, full pinyin or initials, as the member list finds people."""
+        return self.filter(member__in=Member.objects.all().search(text).values("pk"))
+
 
 class Sanction(models.Model):
     """党纪处分 of a member, as far as 发展党员 needs it: a member under 留党察看 may not
@@ -432,7 +440,10 @@ class Sanction(models.Model):
         ordering = ["-start_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.start_on}"
+        return f"{self.member.name} {self.get_kind_display()} {self.start_on}"
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.start_on <= day and (self.end_on is None or self.end_on > day)
 
     @classmethod
     def scope_q(cls, paths):

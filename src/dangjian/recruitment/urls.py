@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from dangjian.recruitment import views
-from dangjian.recruitment.registers import RecruitRegister
+from dangjian.recruitment.registers import RecruitRegister, SanctionRegister
 
 urlpatterns = [
     path("", views.board, name="recruit-board"),
@@ -13,8 +13,7 @@ urlpatterns = [
     path("rules/", views.rule_sets, name="recruit-rules"),
     path("rules/load/", views.rule_set_load, name="recruit-rules-load"),
     path("rules/<int:pk>/export/", views.rule_set_export, name="recruit-rules-export"),
-    path("sanctions/", views.sanction_list, name="recruit-sanctions"),
-    path("sanctions/add/", views.sanction_create, name="recruit-sanction-create"),
+    path("sanctions/", include(SanctionRegister.instance.urls("list", "create", "detail"))),
     path("<int:pk>/", views.recruit_detail, name="recruit-detail"),
     path("<int:pk>/timeline/", views.recruit_timeline, name="recruit-timeline"),
     path("<int:pk>/edit/", views.recruit_edit, name="recruit-edit"),

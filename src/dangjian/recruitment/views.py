@@ -36,7 +36,6 @@ from dangjian.recruitment.forms import (
     CloseForm,
     RecruitForm,
     RuleFileForm,
-    SanctionForm,
     SettingsForm,
     StepForm,
 )
@@ -45,8 +44,6 @@ from dangjian.recruitment.models import (
     Recruit,
     RecruitmentSettings,
     RuleSet,
-    Sanction,
-    SanctionKind,
     Stage,
     Step,
 )
@@ -536,7 +533,7 @@ def _content_disposition(name: str) -> str:
     return f"attachment; filename=\"document.docx\"; filename*=UTF-8''{quote(name)}"
 
 
-# --- figures, rules, settings, sanctions ---------------------------------------------------
+# --- figures, rules, settings ----------------------------------------------------------------
 
 
 def _scope_root(request):
@@ -626,52 +623,6 @@ def settings_edit(request, pk):
         done=reverse("recruit-org-board", args=[org.pk]),
         template="recruitment/settings_form.html",
         context={"org": org, "own": row is not None},
-    )
-
-
-@login_required
-@never_cache
-def sanction_list(request):
-    sanctions = (
-        Sanction.objects.restrict(request.user)
-        .select_related("member__org")
-        .order_by("-start_on", "-id")
-    )
-    page = paginate(request, sanctions)
-    return render(
-        request,
-        "recruitment/sanctions.html",
-        {
-            "page": page,
-            "today": timezone.localdate(),
-            "query": query_without_page(request),
-            "can_add": can(request.user, Action.CHANGE),
-            "probation": SanctionKind.PROBATION,
-        },
-    )
-
-
-@login_required
-@never_cache
-def sanction_create(request):
-    if not can(request.user, Action.CHANGE):
-        raise Http404()
-    form = SanctionForm(request.POST or None, user=request.user)
-    return form_page(
-        request,
-        form,
-        lambda data: services.record_sanction(
-            request.user,
-            data["member"],
-            kind=data["kind"],
-            start_on=data["start_on"],
-            end_on=data.get("end_on"),
-            note=data.get("note") or "",
-        ),
-        _("已登记党纪处分"),
-        done=reverse("recruit-sanctions"),
-        template="recruitment/sanction_form.html",
-        context={},
     )
 
 
