@@ -46,6 +46,8 @@ ROUTES = {
     "password_change": Route(),
     "password_change_done": Route(),
     "home": Route(),
+    "todo-list": Route(),
+    "todo-xlsx": Route(),
     "stats-dashboard": Route(needs=Action.VIEW),
     "stats-dashboard-xlsx": Route(needs=Action.VIEW),
     "stats-tables": Route(needs=Action.VIEW),

@@ -3,6 +3,7 @@
 query per org, so a city administrator's list costs the same as a secretary's."""
 
 import datetime as dt
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -33,7 +34,7 @@ def election_items(user, today: dt.date) -> list[Item]:
         .filter(
             existing_on(today), term_start__isnull=False, term_start__lte=add_years(horizon, -1)
         )
-        .only("pk", "name", "kind", "term_start", "term_years")
+        .only("pk", "name", "kind", "path", "term_start", "term_years")
     )
     items = []
     for org in orgs:
@@ -42,11 +43,11 @@ def election_items(user, today: dt.date) -> list[Item]:
             continue
         if due < today:
             text = _("%(org)s换届已逾期(应于%(due)s换届)") % {"org": org.name, "due": due}
-            level = "danger"
+            level, kind = "danger", "election-overdue"
         else:
             text = _("%(org)s将于%(due)s任期届满, 请做好换届准备") % {"org": org.name, "due": due}
-            level = "info"
-        items.append(Item(level, text, reverse("org-detail", args=[org.pk]), due))
+            level, kind = "info", "election-due"
+        items.append(Item(level, text, reverse("org-detail", args=[org.pk]), due, kind, org.path))
     return items
 
 
@@ -61,13 +62,15 @@ def small_branch_items(user, today: dt.date) -> list[Item]:
         .filter(existing_on(today), kind__in=org_rules.MIN_FULL_MEMBER_KINDS)
         .annotate(full_members=Count("spells", filter=in_force))
         .filter(full_members__lt=org_rules.BRANCH_MIN_FULL_MEMBERS)
-        .only("pk", "name")
+        .only("pk", "name", "path")
     )
     return [
         Item(
             "warning",
             _("%(org)s正式党员不足3人(现有%(n)d人)") % {"org": org.name, "n": org.full_members},
             reverse("org-detail", args=[org.pk]),
+            kind="small-branch",
+            org_path=org.path,
         )
         for org in branches
     ]
@@ -77,7 +80,8 @@ def uncovered_school_items(user, today: dt.date) -> list[Item]:
     schools = (
         School.objects.restrict(user, Action.VIEW)
         .filter(covering_org__isnull=True)
-        .only("pk", "name")
+        .select_related("supervising_org")
+        .only("pk", "name", "supervising_org__path")
         .order_by("code")
     )
     return [
@@ -85,6 +89,8 @@ def uncovered_school_items(user, today: dt.date) -> list[Item]:
             "warning",
             _("%(school)s: 学校尚未建立党组织") % {"school": school.name},
             reverse("school-detail", args=[school.pk]),
+            kind="uncovered-school",
+            org_path=school.supervising_org.path if school.supervising_org else "",
         )
         for school in schools
     ]
@@ -99,7 +105,8 @@ def probation_items(user, today: dt.date) -> list[Item]:
         .filter(
             converted_on__isnull=True, joined_on__lte=add_years(today, -1), recruit__isnull=True
         )
-        .only("pk", "name", "joined_on")
+        .select_related("org")
+        .only("pk", "name", "joined_on", "org__path")
         .order_by("joined_on", "pk")
     )
     return [
@@ -108,14 +115,72 @@ def probation_items(user, today: dt.date) -> list[Item]:
             _("%(name)s: 预备期已满，应及时讨论转正") % {"name": member.name},
             reverse("member-detail", args=[member.pk]),
             add_years(member.joined_on, 1),
+            "probation",
+            member.org.path,
         )
         for member in members
     ]
 
 
 def register_items(user, today: dt.date) -> list[Item]:
-    """What every register declares (the pipeline's deadlines, later meetings, dues...)."""
-    return registers.todo_items(user, today)
+    """What every register declares (the pipeline's deadlines, later meetings, dues...);
+    an item that names no kind is grouped under its register."""
+    return [
+        item if item.kind else replace(item, kind=f"register-{reg.name}")
+        for reg in registers.registry.values()
+        for item in reg.todo(user, today)
+    ]
+
+
+def kind_labels() -> dict[str, str]:
+    """The Chinese name of every kind of item, for the grouped view and the filter."""
+    labels = {
+        "election-overdue": _("换届已逾期"),
+        "election-due": _("任期即将届满"),
+        "small-branch": _("正式党员不足3人"),
+        "uncovered-school": _("学校尚未建立党组织"),
+        "probation": _("预备期已满待转正"),
+    }
+    for reg in registers.registry.values():
+        labels[f"register-{reg.name}"] = reg.heading
+    return labels
+
+
+@dataclass(frozen=True)
+class Group:
+    kind: str
+    label: str
+    level: str
+    count: int
+    orgs: int  # distinct orgs the items belong to (0 when the rule names none)
+    first_due: dt.date | None
+
+
+def grouped(items: list[Item]) -> list[Group]:
+    """One row per kind, in the order of its most urgent item (items come sorted)."""
+    labels = kind_labels()
+    by_kind: dict[str, list[Item]] = {}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(item)
+    groups = []
+    for kind, members in by_kind.items():
+        dues = [item.due for item in members if item.due]
+        groups.append(
+            Group(
+                kind,
+                labels.get(kind, kind),
+                members[0].level,
+                len(members),
+                len({item.org_path for item in members if item.org_path}),
+                min(dues) if dues else None,
+            )
+        )
+    return groups
+
+
+def within(items: list[Item], path: str) -> list[Item]:
+    """The items of an org's subtree (items that name no org are left out)."""
+    return [item for item in items if item.org_path and item.org_path.startswith(path)]
 
 
 RULES = (

@@ -4,6 +4,8 @@ from dangjian.stats import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("todo/", views.todo_list, name="todo-list"),
+    path("todo/xlsx/", views.todo_xlsx, name="todo-xlsx"),
     path("stats/", views.dashboard, name="stats-dashboard"),
     path("stats/xlsx/", views.dashboard_xlsx, name="stats-dashboard-xlsx"),
     path("stats/tables/", views.standard_tables_page, name="stats-tables"),

@@ -14,13 +14,16 @@ from django.views.decorators.cache import never_cache
 
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.dates import age_on
-from dangjian.core.excel import write_workbook, xlsx_response
+from dangjian.core.excel import Sheet, write_workbook, xlsx_response
+from dangjian.core.registers.views import org_options
 from dangjian.core.roles import Action
 from dangjian.core.scope import is_unrestricted, scope_paths
+from dangjian.core.views import paginate, query_without_page
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.stats import dashboard as dashboard_data
 from dangjian.stats import report, tasks
+from dangjian.stats import todo as todo_rules
 from dangjian.stats.engine import statistics
 from dangjian.stats.forms import StatsParamsForm, day_and_period
 from dangjian.stats.tables import standard_tables, workbook_sheets
@@ -107,9 +110,79 @@ def home(request):
         "own": own_record(user, today),
         "items": items[:TODO_SHOWN],
         "item_count": len(items),
+        "groups": todo_rules.grouped(items),
         "level_counts": counts,
     }
     return render(request, "stats/home.html", context)
+
+
+# --- the full 待办 list --------------------------------------------------------------------
+
+
+def filtered_todo(request, today):
+    """The user's 待办 items narrowed by `?kind=` and `?org=<code>` (an org in scope, else
+    404), with the chosen values for the filter form."""
+    items = todo_items(request.user, today)
+    kind = request.GET.get("kind", "")
+    if kind:
+        items = [item for item in items if item.kind == kind]
+    code = request.GET.get("org", "")
+    org = None
+    if code:
+        org = get_object_or_404(Organization.objects.restrict(request.user, Action.VIEW), code=code)
+        items = todo_rules.within(items, org.path)
+    return items, kind, org
+
+
+@never_cache
+@login_required
+def todo_list(request):
+    """Every item of the user's 待办, not only the home page's most urgent ones."""
+    today = timezone.localdate()
+    all_items = todo_items(request.user, today)
+    items, kind, org = filtered_todo(request, today)
+    options, overflow = org_options(request.user, Organization)
+    context = {
+        "today": today,
+        "page": paginate(request, items),
+        "query": query_without_page(request),
+        "export_query": request.GET.urlencode(),
+        "groups": todo_rules.grouped(all_items),
+        "kinds": todo_rules.kind_labels(),
+        "kind": kind,
+        "org": org,
+        "org_options": options,
+        "org_overflow": overflow,
+        "total": len(all_items),
+    }
+    return render(request, "stats/todo.html", context)
+
+
+@never_cache
+@login_required
+def todo_xlsx(request):
+    today = timezone.localdate()
+    items, _kind, org = filtered_todo(request, today)
+    labels = todo_rules.kind_labels()
+    level_names = {"danger": _("逾期"), "warning": _("待处理"), "info": _("提醒")}
+    sheet = Sheet(
+        _("待办事项"),
+        [_("类别"), _("紧急程度"), _("事项"), _("期限")],
+        [
+            (labels.get(item.kind, item.kind), level_names[item.level], item.text, item.due)
+            for item in items
+        ],
+        widths=(20, 10, 60, 12),
+    )
+    name = _("待办事项-%(day)s.xlsx") % {"day": today.isoformat()}
+    record(
+        request.user,
+        AuditAction.EXPORT,
+        org,
+        org_path=org.path if org else "",
+        object_repr=name,
+    )
+    return xlsx_response(write_workbook([sheet]), name)
 
 
 # --- statistics pages ------------------------------------------------------------------

@@ -6,6 +6,7 @@ Anchors: netbox's generic views (ObjectListView, ObjectView, ObjectEditView) and
 FilterSets. Only the mechanism lives here; what a register lists, filters and checks is
 declared by the owning app."""
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,10 @@ class TodoItem:
     text: str
     url: str
     due: dt.date | None = None
+    # For grouping and filtering the full list: a short code of the rule, and the org the
+    # item belongs to (its materialised path); the register's name when left blank.
+    kind: str = dataclasses.field(default="", compare=False)
+    org_path: str = dataclasses.field(default="", compare=False)
 
 
 @dataclass(frozen=True)
