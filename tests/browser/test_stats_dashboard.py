@@ -58,6 +58,46 @@ def chart_sizes(page) -> dict:
     )
 
 
+def chart_contents(page) -> dict:
+    """What each drawn chart holds, read from its ECharts instance: the pies' label texts
+    (as the formatter renders them) and the bars' values."""
+    return page.evaluate(
+        """() => Object.fromEntries(
+            Array.from(document.querySelectorAll('.stats-chart')).map(el => {
+                const chart = window.echarts.getInstanceByDom(el);
+                if (!chart) return [el.dataset.chart, null];
+                const option = chart.getOption();
+                const series = option.series[0];
+                if (series.type === 'pie') {
+                    const labels = series.data.map((item, i) => {
+                        const params = chart.getModel().getSeriesByIndex(0)
+                            .getDataParams(i);
+                        return chart.getModel().getSeriesByIndex(0)
+                            .getFormattedLabel(i, 'normal') || params.name;
+                    });
+                    return [el.dataset.chart, {pie: labels, show: series.label.show,
+                                               overflow: series.label.overflow}];
+                }
+                return [el.dataset.chart, {bars: series.data.map(v =>
+                    typeof v === 'object' && v !== null ? v.value : v),
+                    right: option.grid[0].right}];
+            }))"""
+    )
+
+
+def assert_charts_readable(page):
+    contents = chart_contents(page)
+    for key in ("sex", "ethnicity"):
+        pie = contents[key]
+        assert pie and pie["show"] and pie["overflow"] != "truncate", (key, pie)
+        assert pie["pie"] and all(text and "…" not in text for text in pie["pie"]), (key, pie)
+    for key in ("teachers_top", "teachers_bottom"):
+        bars = contents[key]
+        assert bars and bars["bars"], (key, bars)
+        assert bars["right"] >= 48, (key, bars)  # room for the value label
+    assert any(value > 0 for value in contents["teachers_top"]["bars"])
+
+
 def test_it_draws_every_chart_of_the_city_and_drills_down(page, demo_server):
     base = demo_server.base
     errors = []
@@ -73,6 +113,7 @@ def test_it_draws_every_chart_of_the_city_and_drills_down(page, demo_server):
     sign_in(page, base, "admin")
     errors.clear()  # only the dashboard's own pages are judged
 
+    page.set_viewport_size({"width": 1366, "height": 900})
     response = page.goto(f"{base}/stats/?date=2010-12-31")
     assert response.status == 200
     page.wait_for_function(
@@ -83,6 +124,7 @@ def test_it_draws_every_chart_of_the_city_and_drills_down(page, demo_server):
     assert set(sizes) == set(CHARTS)
     for key, size in sizes.items():
         assert size is not None and size[0] > 100 and size[1] > 100, (key, size)
+    assert_charts_readable(page)  # at 1366 wide
     assert page.locator("#card-members .display-6").inner_text().strip().isdigit()
     # The seed's figures on its reporting date (INTERFACES 5).
     assert "34.8%" in page.locator("#card-teachers").inner_text()
@@ -108,5 +150,10 @@ def test_it_draws_every_chart_of_the_city_and_drills_down(page, demo_server):
     page.wait_for_function("() => document.querySelector('#chart-age canvas')")
     width = page.evaluate("() => document.querySelector('#chart-age canvas').clientWidth")
     assert 200 < width <= 390
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.stats-chart'))"
+        ".every(el => el.querySelector('canvas'))"
+    )
+    assert_charts_readable(page)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert own_errors(errors) == []

@@ -71,10 +71,20 @@
       var option = base(spec);
       option.legend = { show: false };
       option.grid.top = 8;
-      option.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { width: narrow() ? 90 : 160, overflow: "truncate" } };
+      // Room right of the longest bar for its value label, so "12.5%" is never cut off.
+      option.grid.right = 56;
+      // Long school names wrap onto a second line instead of ending in "…".
+      option.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { width: narrow() ? 96 : 180, overflow: "break", lineHeight: 14 } };
       option.xAxis = valueAxis(spec);
+      if (spec.percent) {
+        // Scale to the data (the lowest ratios are a few percent, even 0): a fixed 0-100
+        // axis left those bars invisible.
+        delete option.xAxis.max;
+        option.xAxis.max = function (extent) { return Math.min(100, Math.max(1, Math.ceil(extent.max * 1.1))); };
+      }
       option.series = barSeries(spec, false);
       option.series.forEach(function (s) {
+        s.showBackground = true;
         s.label = { show: true, position: "right", formatter: function (p) { return percentLabel(p.value); } };
       });
       return option;
@@ -85,10 +95,22 @@
       option.series = [{
         name: spec.series[0] ? spec.series[0].name : "",
         type: "pie",
-        radius: narrow() ? ["30%", "60%"] : ["35%", "65%"],
+        radius: narrow() ? ["22%", "45%"] : ["30%", "55%"],
         center: ["50%", "58%"],
-        data: spec.categories.map(function (name, i) { return { name: name, value: values[i] }; }),
-        label: { formatter: narrow() ? "{b}\n{d}%" : "{b}\n{c} ({d}%)" },
+        // Empty slices stacked their labels on one spot, squeezing them to "…".
+        data: spec.categories
+          .map(function (name, i) { return { name: name, value: values[i] }; })
+          .filter(function (item) { return item.value > 0; }),
+        avoidLabelOverlap: true,
+        minShowLabelAngle: 0,
+        labelLine: { length: 8, length2: 8 },
+        label: {
+          show: true,
+          formatter: narrow() ? "{b}\n{d}%" : "{b}\n{c} ({d}%)",
+          overflow: "break",
+          width: narrow() ? 80 : 120,
+        },
+        labelLayout: { hideOverlap: false },
       }];
       return option;
     },
@@ -107,7 +129,7 @@
 
   function height(spec) {
     if (spec.kind === "hbar") {
-      return Math.max(160, spec.categories.length * 30 + 40);
+      return Math.max(160, spec.categories.length * (narrow() ? 40 : 32) + 40);
     }
     if (spec.kind === "pie") {
       return narrow() ? 260 : 300;
