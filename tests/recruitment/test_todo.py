@@ -21,4 +21,6 @@ def test_it_lists_due_and_overdue_items_for_branch_and_committee(world):
     assert "即将谈话" in secretary[1].text and soon.pk
     county = todo_items(world.users["county_admin"], today)
     assert len(county) == 3
+    # Each item names its branch, so the full 待办 list can group and filter it by org.
+    assert {i.org_path for i in county} == {world.orgs["ba"].path, world.orgs["bb"].path}
     assert todo_items(world.users["member"], today) == []

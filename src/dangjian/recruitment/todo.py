@@ -18,7 +18,8 @@ def todo_items(user, today: dt.date) -> list[TodoItem]:
         Recruit.objects.restrict(user, Action.VIEW)
         .pending()
         .filter(next_due_on__isnull=False, next_due_on__lte=horizon)
-        .only("pk", "name", "next_due_on", "next_due_kind")
+        .select_related("org")
+        .only("pk", "name", "next_due_on", "next_due_kind", "org__path")
         .order_by("next_due_on", "pk")
     )
     return [
@@ -27,6 +28,7 @@ def todo_items(user, today: dt.date) -> list[TodoItem]:
             R.due_text(recruit.next_due_kind, recruit.name, recruit.next_due_on, today),
             reverse("recruit-detail", args=[recruit.pk]),
             recruit.next_due_on,
+            org_path=recruit.org.path,
         )
         for recruit in recruits
     ]
