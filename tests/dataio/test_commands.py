@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook
+from personas import make_id
 
 from dangjian.core.models import AuditAction, AuditEntry
 from dangjian.members.models import Member, MemberEvent, Membership
@@ -263,3 +264,23 @@ def test_it_builds_export_rows_in_the_templates_column_order(world):
         MEMBER_TEMPLATE.headers.index("公民身份号码")
     ]
     assert masked == mask_id_number(member.id_number) != member.id_number
+
+
+def test_it_warns_but_writes_when_party_teachers_would_outnumber_the_schools_teachers(
+    world, tmp_path
+):
+    """甲小学 has 3 party-member 专任教师 (张三, 李四, 王五); with its 专任教师 set to 3 a fourth
+    is imported all the same, with a Chinese warning on stderr and exit code 0."""
+    School.objects.filter(code="S-A").update(teacher_count=3)
+    code, out, err = import_file(tmp_path, "members", [member_record()], "--dry-run")
+    assert code == 0 and "将新增 1" in out
+    assert "提醒: 学校“甲小学”导入后党员专任教师 4 名, 超过该校专任教师数 3 名" in err
+    code, out, err = import_file(tmp_path, "members", [member_record()])
+    assert code == 0 and out.strip() == "导入完成: 新增 1, 更新 0"
+    assert "超过该校专任教师数 3 名" in err
+    assert Member.objects.filter(name="新党员").exists()
+    # One of another type, or at a school with room: no warning.
+    School.objects.filter(code="S-A").update(teacher_count=20)
+    other = member_record(公民身份号码=make_id(dt.date(1991, 3, 4), 902), 姓名="另一人")
+    code, _out, err = import_file(tmp_path, "members", [other], name="ok.xlsx")
+    assert (code, err) == (0, "")

@@ -13,6 +13,7 @@ from dangjian.core.models import AuditAction, AuditEntry
 from dangjian.dataio.models import ImportJob, JobStatus
 from dangjian.dataio.services import import_dir
 from dangjian.members.models import Member
+from dangjian.orgs.models import School
 from tests.dataio.helpers import member_record, rows_of, table, xlsx_bytes
 
 
@@ -390,3 +391,20 @@ def test_orgs_and_schools_count_the_records_that_changed(world, tmp_path):
     assert outcome("schools", schools) == (1, 0, 0)
     assert outcome("schools", schools) == (0, 1, 0)
     assert outcome("schools", [school("S-N1", 学生数=401)]) == (0, 1, 1)
+
+
+def test_it_shows_the_warnings_on_the_check_and_the_result_page(world, login):
+    """Beyond 甲小学's 专任教师 (set to 3, it has 3 party-member teachers): written anyway,
+    both pages say why the user should look again."""
+    School.objects.filter(code="S-A").update(teacher_count=3)
+    client = login(world, "secretary_a")
+    response = upload(client, "members", members_file(member_record()))
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.VALID and len(job.warnings) == 1
+    page = client.get(response.url).content.decode()
+    assert 'id="import-warnings"' in page and "超过该校专任教师数 3 名" in page
+    response = client.post(reverse("data-job-confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    page = client.get(response.url).content.decode()
+    assert "导入完成: 新增 1, 更新 0" in page and "超过该校专任教师数 3 名" in page

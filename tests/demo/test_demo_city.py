@@ -10,6 +10,7 @@ from collections import Counter
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from dangjian.core.dates import add_years, age_on
 from dangjian.core.models import AuditAction, AuditEntry, RoleAssignment
@@ -23,6 +24,7 @@ from dangjian.orgs.models import (
     PositionTitle,
     School,
 )
+from dangjian.stats import dashboard
 from dangjian.stats.engine import statistics
 
 SEED_DAY = dt.date(2010, 12, 31)
@@ -253,3 +255,19 @@ def test_it_does_not_load_the_city_twice(demo_output, city):
     assert after == before
     assert ACCOUNT_LINE.findall(out.getvalue()) == ACCOUNT_LINE.findall(demo_output)
     assert "跳过加载" in out.getvalue()
+
+
+def test_no_school_has_more_party_member_teachers_than_teachers(city):
+    """The dashboard's 党员教师比例 per school stays at or below 100%, on the report date, a
+    year ago and today, while the city's 34.8% holds (the test above)."""
+    today = timezone.localdate()
+    for day in (SEED_DAY, add_years(today, -1), today):
+        top, _bottom = dashboard.build(city, day).ranked_schools()
+        assert top and top[0].ratio <= 1.0, (day, top[0].name, top[0].ratio)
+        counts = Counter(
+            spells_on(day)
+            .filter(person_type="teacher", work_unit__isnull=False)
+            .values_list("work_unit", flat=True)
+        )
+        for school in School.objects.all():
+            assert counts[school.pk] <= school.teacher_count, (day, school.name)

@@ -5,6 +5,7 @@ from personas import make_id
 
 from dangjian.core.models import AuditAction, AuditEntry
 from dangjian.members.models import Member, MemberEvent, Membership
+from dangjian.orgs.models import School
 
 URL = reverse("member-create")
 
@@ -136,3 +137,20 @@ def test_it_preselects_the_org_from_the_query(world, login):
 def test_it_answers_404_to_users_who_may_not_add(world, login):
     assert login(world, "member").get(URL).status_code == 404
     assert login(world, "member").post(URL, form_data(world)).status_code == 404
+
+
+def test_it_warns_but_saves_a_teacher_beyond_the_schools_teacher_count(world, login):
+    """甲小学 set to 3 专任教师, 3 of them party members already: a fourth is saved and the
+    message after saving says the figures disagree."""
+    School.objects.filter(pk=world.schools["a"].pk).update(teacher_count=3)
+    client = login(world, "secretary_a")
+    response = client.post(URL, form_data(world), follow=True)
+    assert Member.objects.filter(name="刘新").exists()
+    page = response.content.decode()
+    assert "已新增党员“刘新”" in page
+    assert "学校“甲小学”现有党员专任教师 4 名, 超过该校专任教师数 3 名" in page
+    other = form_data(
+        world, name="刘管", person_type="manager", id_number=make_id(dt.date(1990, 1, 2), 701)
+    )
+    page = client.post(URL, other, follow=True).content.decode()
+    assert "已新增党员“刘管”" in page and "超过该校专任教师数" not in page

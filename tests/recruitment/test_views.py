@@ -1,11 +1,15 @@
 """The pages: the board per branch and per committee, a person's record and printable
 timeline, the step forms (the 支部大会 vote with its ballots), attachments, settings."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.recruitment.models import Attachment, Recruit, RecruitmentSettings, Sanction, Stage
+from dangjian.stats.engine import statistics
 from tests.recruitment.helpers import D, advance, applicant_data, new_recruit, step
 
 
@@ -240,3 +244,26 @@ def test_the_meeting_form_records_a_probationary_member_as_present_without_a_vot
     html = response.content.decode()
     assert "表决未通过: 赞成票须超过应到会有表决权人数的半数: 赞成1票, 应到会2人, 至少须2票" in html
     assert "列席 1 人(无表决权)" in html
+
+
+def test_the_board_names_the_engines_probationary_figure_as_the_dashboard_does(world, login):
+    """王五 of the world is a 预备党员 who never came through the pipeline: the board's stage
+    card (Recruit rows) counts 0 of them, the engine 1. The figure named 预备党员 on both
+    pages is the engine's; the stage card says it counts only the pipeline."""
+    client = login(world, "city_admin")
+    today = timezone.localdate()
+    engine = statistics(world.orgs["city"], today)["members"]["预备党员"]
+    assert engine >= 1
+    assert not Recruit.objects.filter(stage=Stage.PROBATIONARY).exists()
+    board = client.get(reverse("recruit-board")).content.decode()
+    card = re.search(r'id="probationary-members".*?fs-4[^>]*>(\d+)<', board, re.S)
+    assert card and int(card.group(1)) == engine
+    assert "经发展程序的预备党员" in board
+    dashboard = client.get(reverse("stats-dashboard"))
+    rows = {row["label"]: row["now"] for row in dashboard.context["comparison"]}
+    assert rows["预备党员"] == engine
+    # A committee's board: the figure of the engine for that subtree.
+    county = world.orgs["county"]
+    page = client.get(reverse("recruit-org-board", args=[county.pk])).content.decode()
+    card = re.search(r'id="probationary-members".*?fs-4[^>]*>(\d+)<', page, re.S)
+    assert int(card.group(1)) == statistics(county, today)["members"]["预备党员"]

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditEntry
 from dangjian.members import services as members
+from dangjian.orgs.models import School
 
 URL = reverse("stats-dashboard")
 XLSX = reverse("stats-dashboard-xlsx")
@@ -198,3 +199,14 @@ def test_it_links_the_dashboard_in_the_navigation_for_users_with_a_scope(world, 
     link = f'href="{URL}">统计分析</a>'
     assert link in login(world, "secretary_a").get(reverse("home")).content.decode()
     assert link not in login(world, "member").get(reverse("home")).content.decode()
+
+
+def test_it_marks_a_school_with_more_party_member_teachers_than_teachers(world, login):
+    """甲小学's record says 2 专任教师 while 3 of its party members are 专任教师: the ratio is
+    shown as counted (150%) and the school named with a mark to check its figures."""
+    School.objects.filter(code="S-A").update(teacher_count=2)
+    charts = chart_data(login(world, "city_admin").get(URL, {"date": "2025-06-30"}))
+    top = charts["teachers_top"]
+    assert top["categories"][0] == "甲小学(⚠党员专任教师多于专任教师, 请核对)"
+    assert top["series"][0]["data"][0] == 150.0
+    assert all("⚠" not in name for name in top["categories"][1:])

@@ -36,6 +36,8 @@ class Outcome:
     changed: int = 0
     written: bool = False
     problems: list[CellProblem] = field(default_factory=list)
+    # Not problems: the rows are written all the same (see MemberPlan.warnings).
+    warnings: list[str] = field(default_factory=list)
     sheet: SheetData | None = None
 
 
@@ -121,5 +123,6 @@ def _run_import(kind, path, actor, *, dry_run, source, progress, keep_sheet) -> 
     outcome.problems = sort_problems(importer, problems)
     if not problems:
         outcome.to_create, outcome.to_update = plan.to_create, plan.to_update
+        outcome.warnings = list(getattr(plan.data, "warnings", []))
     progress(1.0, _("完成"))
     return outcome

@@ -72,6 +72,7 @@ class ImportJob(models.Model):
     changed_count = models.PositiveIntegerField(_("其中内容有变化"), default=0)
     error_count = models.PositiveIntegerField(_("问题数"), default=0)
     errors = models.JSONField(_("问题"), default=list, blank=True)
+    warnings = models.JSONField(_("提醒"), default=list, blank=True)
     message = models.TextField(_("说明"), blank=True)
     task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)

@@ -277,6 +277,7 @@ def valid_job(job: ImportJob, outcome) -> ImportJob:
         to_update=outcome.to_update,
         error_count=0,
         errors=[],
+        warnings=outcome.warnings,
     )
 
 
@@ -289,6 +290,7 @@ def done_job(job: ImportJob, outcome) -> ImportJob:
         created_count=outcome.created,
         updated_count=outcome.updated,
         changed_count=outcome.changed,
+        warnings=outcome.warnings,
         upload="",
         finished_at=timezone.now(),
     )

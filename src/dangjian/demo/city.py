@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,7 @@ from dangjian.demo.people import Person, weighted
 from dangjian.demo.structure import City, OrgSpec, build_city, day_between
 from dangjian.members import services as members
 from dangjian.members.choices import PersonType
+from dangjian.members.models import Membership, spell_in_force
 from dangjian.orgs import services as orgs
 from dangjian.orgs.models import (
     DEFAULT_TERM_YEARS,
@@ -111,6 +113,7 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
         _write_accounts(city, plan.persons)
         log(_("正在写入发展党员记录……"))
         loaded = demo_recruitment.load(plan, today)
+        _fit_teacher_counts(city, (SEED_DAY, add_years(today, -1), today))
         log(
             _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
             % {"n": loaded.recruits, "s": loaded.seconds}
@@ -185,6 +188,50 @@ def _write_schools(city: City) -> None:
             student_count=spec.students,
             covering_org=spec.unit.obj if spec.unit else None,
         )
+
+
+def _fit_teacher_counts(city: City, days) -> None:
+    """A school's party-member 专任教师 never exceed its 专任教师: the history moves and
+    admits teachers without looking at the school's size, so a small school can end up with
+    more than it has. Such a school gets the teachers it needs, taken from the schools with
+    the most room, so the city's 专任教师 (and its 34.8%) stay as published."""
+    needed: dict[int, int] = defaultdict(int)
+    for day in days:
+        rows = (
+            Membership.objects.order_by()
+            .filter(spell_in_force(day), person_type=PersonType.TEACHER, work_unit__isnull=False)
+            .values_list("work_unit")
+            .annotate(n=Count("pk"))
+        )
+        for school_id, n in rows:
+            needed[school_id] = max(needed[school_id], n)
+    short = [s for s in city.schools if needed[s.obj.pk] > s.teachers]
+    if not short:
+        return
+    missing = sum(needed[s.obj.pk] - s.teachers for s in short)
+    donors = sorted(
+        (s for s in city.schools if s not in short),
+        key=lambda s: needed[s.obj.pk] - s.teachers,
+    )
+    changed = set(short)
+    for spec in short:
+        spec.staff += needed[spec.obj.pk] - spec.teachers
+        spec.teachers = needed[spec.obj.pk]
+    for spec in donors:
+        if missing == 0:
+            break
+        # Keep a donor at or above its own party-member teachers (and a fifth to spare).
+        room = spec.teachers - max(needed[spec.obj.pk], int(spec.teachers * 0.8))
+        give = min(room, missing)
+        if give > 0:
+            spec.teachers -= give
+            spec.staff -= give
+            missing -= give
+            changed.add(spec)
+    if missing:
+        raise ValueError("no school has room for the teachers a small school needs")
+    for spec in changed:
+        orgs.update_school(CLI, spec.obj, teacher_count=spec.teachers, staff_count=spec.staff)
 
 
 def _write_mass_orgs(city: City, rng: random.Random, today: dt.date) -> None:

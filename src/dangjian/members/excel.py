@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -219,6 +220,8 @@ RULE_COLUMNS = {
 class MemberPlan:
     creates: list[dict] = field(default_factory=list)
     updates: list[tuple[Member, dict]] = field(default_factory=list)
+    # Written anyway, told to the user: e.g. more party-member teachers than teachers.
+    warnings: list[str] = field(default_factory=list)
 
 
 def _by_code(queryset, codes) -> dict:
@@ -341,7 +344,54 @@ def check_members(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
             plan.creates.append({**fields, "id_number": number, "category": values["category"]})
         else:
             plan.updates.append((member, fields))
+    plan.warnings = teacher_warnings(plan, today)
     return Plan(len(plan.creates), len(plan.updates), plan)
+
+
+def teacher_warnings(plan: MemberPlan, day: dt.date) -> list[str]:
+    """A school whose party-member 专任教师 would outnumber its 专任教师 after this import:
+    either figure may be the wrong one (the school record is often a year old), so the
+    import is written and the user told, in one query for the schools concerned."""
+    added: dict[int, int] = {}
+    moved = []
+    for fields in plan.creates:
+        if fields["person_type"] == PersonType.TEACHER and fields["work_unit"] is not None:
+            added[fields["work_unit"].pk] = added.get(fields["work_unit"].pk, 0) + 1
+    for member, fields in plan.updates:
+        unit = fields["work_unit"]
+        was = member.person_type == PersonType.TEACHER and member.work_unit_id
+        if fields["person_type"] == PersonType.TEACHER and unit is not None and was != unit.pk:
+            added[unit.pk] = added.get(unit.pk, 0) + 1
+        if was and (fields["person_type"] != PersonType.TEACHER or not unit or was != unit.pk):
+            moved.append(was)
+    for pk in moved:
+        added[pk] = added.get(pk, 0) - 1
+    if not added:
+        return []
+    warnings = []
+    for school in (
+        School.objects.filter(pk__in=added)
+        .annotate(
+            party_teachers=Count(
+                "staff_members",
+                filter=Q(
+                    staff_members__person_type=PersonType.TEACHER,
+                    staff_members__status=Status.ACTIVE,
+                ),
+            )
+        )
+        .order_by("code")
+    ):
+        after = school.party_teachers + added[school.pk]
+        if added[school.pk] > 0 and after > school.teacher_count:
+            warnings.append(
+                _(
+                    "学校“%(s)s”导入后党员专任教师 %(n)d 名, 超过该校专任教师数 %(t)d 名;"
+                    " 已照常导入, 请核对党员的人员类型或学校的专任教师数"
+                )
+                % {"s": school.name, "n": after, "t": school.teacher_count}
+            )
+    return warnings
 
 
 def _drain(items: list):

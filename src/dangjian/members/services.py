@@ -16,7 +16,7 @@ from dangjian.core.roles import Action
 from dangjian.core.scope import require
 from dangjian.core.validators import normalize_id_number
 from dangjian.members import rules
-from dangjian.members.choices import LEAVING_EVENTS, Category, EventKind, Status
+from dangjian.members.choices import LEAVING_EVENTS, Category, EventKind, PersonType, Status
 from dangjian.members.models import (
     MIRRORED,
     PERSON_FIELDS,
@@ -101,7 +101,28 @@ def create_member(
     Membership.objects.create(member=member, org=member.org, start_on=start)
     audit.created(actor, member, org_path=member.org.path)
     require(actor, Action.VIEW, member)
+    member.warnings = teacher_warnings(member)
     return member
+
+
+def teacher_warnings(member: Member) -> list[str]:
+    """Saved all the same (either figure may be the wrong one), told to the user: the
+    member's school now has more party-member 专任教师 than its 专任教师."""
+    school = member.work_unit
+    if member.person_type != PersonType.TEACHER or school is None:
+        return []
+    count = Member.objects.filter(
+        work_unit=school, person_type=PersonType.TEACHER, status=Status.ACTIVE
+    ).count()
+    if count <= school.teacher_count:
+        return []
+    return [
+        _(
+            "学校“%(s)s”现有党员专任教师 %(n)d 名, 超过该校专任教师数 %(t)d 名;"
+            " 请核对党员的人员类型或学校的专任教师数"
+        )
+        % {"s": school.name, "n": count, "t": school.teacher_count}
+    ]
 
 
 @transaction.atomic

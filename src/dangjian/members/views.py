@@ -111,7 +111,9 @@ def member_create(request):
         request,
         form,
         lambda _data: services.create_member(request.user, **form.service_kwargs()),
-        lambda member: _("已新增党员“%(name)s”") % {"name": member.name},
+        lambda member: " ".join(
+            [_("已新增党员“%(name)s”") % {"name": member.name}, *getattr(member, "warnings", [])]
+        ),
         "members/member_form.html",
         None,
     )

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -26,7 +27,7 @@ from dangjian.core.scope import can, is_unrestricted
 from dangjian.core.views import paginate, query_without_page
 from dangjian.members.choices import Status
 from dangjian.members.forms import org_in_query
-from dangjian.members.models import Member
+from dangjian.members.models import Member, Membership, probationary_on, spell_in_force
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import documents, rulefile, services
 from dangjian.recruitment import rules as R
@@ -65,6 +66,25 @@ def _parse_day(value, default: dt.date) -> dt.date:
 # --- board -------------------------------------------------------------------------------
 
 
+# The stage cards count Recruit rows; at 预备党员 that is only those who came through the
+# pipeline recorded here, so the card says so. The figure named 预备党员 is the statistics
+# engine's (members in force not yet converted, see members.models.probationary_on).
+PIPELINE_LABELS = {Stage.PROBATIONARY: _lazy("经发展程序的预备党员")}
+
+
+def _probationary_members(user, org: Organization | None, day: dt.date) -> int:
+    """The engine's 预备党员 for the board's scope: spells in force on `day` in the orgs the
+    user may see (within `org`), not converted by then."""
+    orgs = Organization.objects.restrict(user).order_by()
+    if org is not None:
+        orgs = orgs.filter(path__startswith=org.path)
+    return (
+        Membership.objects.order_by()
+        .filter(spell_in_force(day), probationary_on(day), org__in=orgs.values("pk"))
+        .count()
+    )
+
+
 def _board(request, org: Organization | None):
     user = request.user
     today = timezone.localdate()
@@ -98,7 +118,11 @@ def _board(request, org: Organization | None):
         departed = recruit.member_id and recruit.member.status != Status.ACTIVE
         recruit.overdue = recruit.overdue and recruit.is_open and not departed
         recruit.due_label = rules.name(recruit.next_due_kind) if recruit.next_due_kind else ""
-    stages = [(value, label, counts.get(value, 0)) for value, label in Stage.choices]
+    stages = [
+        (value, PIPELINE_LABELS.get(value, label), counts.get(value, 0))
+        for value, label in Stage.choices
+    ]
+    probationary = _probationary_members(user, org, today)
     overdue = base.pending().filter(next_due_on__lt=today).count()
     return render(
         request,
@@ -109,6 +133,7 @@ def _board(request, org: Organization | None):
             "page": page,
             "rows": rows,
             "stages": stages,
+            "probationary": probationary,
             "overdue": overdue,
             "today": today,
             "query": query_without_page(request),

@@ -58,6 +58,14 @@ class Dashboard:
         return top, bottom
 
 
+def over_full_mark(school) -> str:
+    """A school with more party-member 专任教师 than 专任教师 (the import only warns: one of
+    the two figures is wrong): its ratio is shown as counted, its name marked to be checked."""
+    if school.ratio > 1:
+        return _("%(name)s(⚠党员专任教师多于专任教师, 请核对)") % {"name": school.name}
+    return school.name
+
+
 def build(root, as_of: dt.date) -> Dashboard:
     """Reused while the counted tables are unchanged (stats.cache): at the root of a
     province the figures take about a second to compute (docs/performance.md)."""
@@ -274,7 +282,7 @@ def charts(d: Dashboard, drill_url) -> dict[str, Chart]:
                 key,
                 title,
                 "hbar",
-                [school.name for school in rows],
+                [over_full_mark(school) for school in rows],
                 [(_("专任教师中党员比例(%)"), [pct(school.ratio) for school in rows])],
                 percent=True,
                 extra_columns=(

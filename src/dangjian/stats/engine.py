@@ -29,7 +29,7 @@ from dangjian.members.choices import (
     PersonType,
     Sex,
 )
-from dangjian.members.models import MemberEvent, Membership
+from dangjian.members.models import MemberEvent, Membership, spell_in_force
 from dangjian.orgs.models import (
     MassOrganization,
     MassOrgKind,
@@ -289,10 +289,9 @@ def age_band_q(day: dt.date, low: int | None, high: int | None, prefix: str = ""
 
 
 def in_force(day: dt.date, prefix: str = "") -> Q:
-    """A membership spell in force on `day`: started on or before it, not ended by it."""
-    return Q(**{f"{prefix}start_on__lte": day}) & (
-        Q(**{f"{prefix}end_on__isnull": True}) | Q(**{f"{prefix}end_on__gt": day})
-    )
+    """A membership spell in force on `day` (members.models.spell_in_force: one definition
+    for the engine and the pages that count members outside it)."""
+    return spell_in_force(day, prefix)
 
 
 # A subtree of at most this many orgs (a school's branch, a 学区) has its members in force

@@ -49,6 +49,8 @@ class Command(BaseCommand):
                 _("校验未通过: 共 %(n)d 个问题, 未写入任何数据") % {"n": len(outcome.problems)}
             )
             sys.exit(1)
+        for warning in outcome.warnings:
+            self.stderr.write(_("提醒: %(w)s") % {"w": warning})
         if dry_run:
             self.stdout.write(
                 _("校验通过(试运行, 未写入): 将新增 %(c)d, 更新 %(u)d")
