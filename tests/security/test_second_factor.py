@@ -56,6 +56,9 @@ def test_it_sends_an_administrator_to_enrol_before_anything_else(world):
     assert response.status_code == 302 and response.url.startswith(SETUP)
     api = client.get("/api/members/")
     assert api.status_code == 403
+    assert "两步验证" in api.content.decode()  # Chinese, not \uXXXX escapes
+    docs = client.get(reverse("api-docs"))  # a browser page: sent to enrol like the others
+    assert docs.status_code == 302 and docs.url.startswith(SETUP)
     key, codes = enrol(client)
     assert len(codes) == 10
     assert client.get(reverse("member-list")).status_code == 200
