@@ -158,3 +158,21 @@ def test_it_shows_the_secret_for_typing_in(world):
     client = password_step("secretary_a")
     html = client.get(SETUP).content.decode()
     assert re.search(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})+", html)
+
+
+def test_the_api_docs_page_allows_only_its_own_inline_style(world, login):
+    """Issue 21.6: Swagger's inline <style> is allowed by its hash on that page alone."""
+    import base64
+    import hashlib
+
+    client = login(world, "secretary_a")
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    block = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+    policy = response["Content-Security-Policy"]
+    style_src = next(p for p in policy.split(";") if p.strip().startswith("style-src"))
+    assert f"'sha256-{digest}'" in style_src and "unsafe-inline" not in policy
+    other = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "sha256-" not in other
