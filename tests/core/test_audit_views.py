@@ -118,3 +118,28 @@ def test_it_offers_no_way_to_change_an_entry(world, login):
     with pytest.raises(PermissionError):
         AuditEntry.objects.filter(pk=entry.pk).update(object_repr="x")
     assert AuditEntry.objects.filter(pk=entry.pk, object_repr=entry.object_repr).exists()
+
+
+def test_it_names_steps_users_empty_lists_and_account_events(world):
+    """Issue 21.6: no raw keys, usernames or `[]` on the detail page."""
+    from dangjian.core.audit_views import audited_types, change_rows
+
+    user = world.users["secretary_a"]
+    step = AuditEntry(
+        object_type="recruitment.step",
+        changes={
+            "key": [None, "talk"],
+            "recorded_by": [None, user.username],
+            "warnings": [None, []],
+        },
+    )
+    shown = {label: new for label, _old, new in change_rows(step)}
+    assert shown["步骤"] != "talk" and not shown["步骤"].isascii()
+    assert shown["记录人"] == (user.get_full_name() or user.first_name or user.username)
+    assert shown["提示"] == "—"
+    account = AuditEntry(
+        object_type=get_user_model()._meta.label_lower, changes={"second_factor": [None, "totp"]}
+    )
+    assert change_rows(account) == [("两步验证", "—", "身份验证器")]
+    assert "stats.datachange" not in audited_types()
+    assert "stats.dataversion" not in audited_types()

@@ -60,9 +60,11 @@ def _listed(response, rows):
     return {key for key, obj in rows.items() if obj.pk in shown}
 
 
-def _expected(reg, persona):
+def _expected(reg, persona, page=True):
     if reg.view_action != Action.VIEW and persona not in ADMINS:
         return None  # the list itself is 404
+    if page and reg.list_needs_scope and persona == "member":
+        return None  # a page only subtree roles can use: 404, not an empty list
     return SEES[persona]
 
 
@@ -111,7 +113,7 @@ def test_it_scopes_the_api(name, persona, world, made):
         return
     api.force_authenticate(world.users[persona])
     response = api.get(list_url, {"page_size": 500})
-    expected = _expected(reg, persona)
+    expected = _expected(reg, persona, page=False)  # the API keeps a member's own rows
     if expected is None:
         assert response.status_code == 403
     else:

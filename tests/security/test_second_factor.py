@@ -56,6 +56,9 @@ def test_it_sends_an_administrator_to_enrol_before_anything_else(world):
     assert response.status_code == 302 and response.url.startswith(SETUP)
     api = client.get("/api/members/")
     assert api.status_code == 403
+    assert "两步验证" in api.content.decode()  # Chinese, not \uXXXX escapes
+    docs = client.get(reverse("api-docs"))  # a browser page: sent to enrol like the others
+    assert docs.status_code == 302 and docs.url.startswith(SETUP)
     key, codes = enrol(client)
     assert len(codes) == 10
     assert client.get(reverse("member-list")).status_code == 200
@@ -155,3 +158,21 @@ def test_it_shows_the_secret_for_typing_in(world):
     client = password_step("secretary_a")
     html = client.get(SETUP).content.decode()
     assert re.search(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})+", html)
+
+
+def test_the_api_docs_page_allows_only_its_own_inline_style(world, login):
+    """Issue 21.6: Swagger's inline <style> is allowed by its hash on that page alone."""
+    import base64
+    import hashlib
+
+    client = login(world, "secretary_a")
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    block = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+    policy = response["Content-Security-Policy"]
+    style_src = next(p for p in policy.split(";") if p.strip().startswith("style-src"))
+    assert f"'sha256-{digest}'" in style_src and "unsafe-inline" not in policy
+    other = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "sha256-" not in other

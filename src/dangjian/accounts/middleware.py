@@ -75,13 +75,16 @@ class AccountPolicyMiddleware:
 
     @staticmethod
     def refuse(request, step: str, page: str):
-        if request.path_info.startswith("/api/"):
+        # The docs page is a browser page: it is sent to the setup page like any other.
+        if request.path_info.startswith("/api/") and request.path_info != reverse("api-docs"):
             message = (
                 _("密码已过期或须修改, 请先在网页上修改密码")
                 if step == "password"
-                else _("请先在网页上完成双因素认证")
+                else _("请先在网页上完成两步验证")
             )
-            return JsonResponse({"detail": message}, status=403)
+            return JsonResponse(
+                {"detail": message}, status=403, json_dumps_params={"ensure_ascii": False}
+            )
         url = reverse(page)
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})

@@ -445,7 +445,7 @@ def verify_second_factor(user, token: str):
 @transaction.atomic
 def regenerate_recovery_codes(user) -> list[str]:
     if not has_second_factor(user):
-        raise ValidationError(_("请先启用双因素认证"))
+        raise ValidationError(_("请先启用两步验证"))
     codes = _new_recovery_codes(user)
     _record_account(user, AuditAction.UPDATE, user, {"recovery_codes": [None, len(codes)]})
     return codes
@@ -464,7 +464,7 @@ def _remove_second_factor(actor, user) -> bool:
 def disable_second_factor(user) -> None:
     """Its owner turns an optional second factor off; a required one stays."""
     if second_factor_required(user):
-        raise ValidationError(_("您的角色要求使用双因素认证, 不能关闭"))
+        raise ValidationError(_("您的角色要求使用两步验证, 不能关闭"))
     _remove_second_factor(user, user)
 
 
@@ -474,7 +474,7 @@ def reset_second_factor(actor, user) -> None:
     sign-in (required roles) and every session of the account ends now."""
     require_whole_account(actor, user, Action.MANAGE_SECURITY)
     if actor.pk == user.pk:
-        raise ValidationError(_("不能重置自己的双因素认证"))
+        raise ValidationError(_("不能重置自己的两步验证"))
     _remove_second_factor(actor, user)
     end_sessions(actor, user)
 

@@ -347,7 +347,7 @@ def otp_setup(request):
             del request.session[SETUP_KEY]
             _rekey(request, request.session.cycle_key)
             otp_login(request, device)
-            messages.success(request, _("双因素认证已启用"))
+            messages.success(request, _("两步验证已启用"))
             return _codes_page(request, codes)
     url = services.totp_config_url(user, key)
     secret = services.totp_secret_text(key)
@@ -416,7 +416,7 @@ def otp_disable(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("已关闭双因素认证"))
+        messages.success(request, _("已关闭两步验证"))
     return redirect("otp-manage")
 
 
@@ -496,7 +496,7 @@ def security_unlock(request, pk: int):
 @require_POST
 def security_reset_otp(request, pk: int):
     return _security_action(
-        request, pk, services.reset_second_factor, _("已重置账号“%(u)s”的双因素认证")
+        request, pk, services.reset_second_factor, _("已重置账号“%(u)s”的两步验证")
     )
 
 

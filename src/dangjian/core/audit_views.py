@@ -31,8 +31,16 @@ EXTRA_LABELS = {
     "parent": _("上级组织"),
     "event": _("变动类型"),
     "username": _("账号"),
+    "second_factor": _("两步验证"),
+    "recovery_codes": _("恢复码数量"),
+    "sessions_ended": _("结束的会话数"),
+    "locked_out": _("锁定"),
+    "count": _("条数"),
 }
-EXTRA_CHOICES = {"role": dict(Role.choices)}
+EXTRA_CHOICES = {
+    "role": dict(Role.choices),
+    "second_factor": {"totp": _("身份验证器"), "recovery": _("恢复码")},
+}
 
 
 def model_for(object_type: str):
@@ -50,7 +58,7 @@ def object_type_label(object_type: str) -> str:
 
 
 def _display(value, choices: dict | None) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return gettext("是") if value else gettext("否")
@@ -90,7 +98,20 @@ def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
             old, new = value
         else:
             old, new = None, value
-        rows.append((str(label), _display(old, choices), _display(new, choices)))
+        # A model may name its own stored values (a step key, a username) without core
+        # importing the app: `audit_display(key, value) -> str | None`.
+        hook = getattr(model, "audit_display", None)
+        shown = [
+            hook(key, item) if hook is not None and item is not None else None
+            for item in (old, new)
+        ]
+        rows.append(
+            (
+                str(label),
+                shown[0] or _display(old, choices),
+                shown[1] or _display(new, choices),
+            )
+        )
     return rows
 
 
@@ -103,7 +124,12 @@ def audited_types() -> list[str]:
         for model in apps.get_models()
         if model.__module__.startswith("dangjian.") or model is user_model
     ]
-    return sorted(model._meta.label_lower for model in models if model is not AuditEntry)
+    # Models that set `audited = False` (trigger-written bookkeeping) never appear in the log.
+    return sorted(
+        model._meta.label_lower
+        for model in models
+        if model is not AuditEntry and getattr(model, "audited", True)
+    )
 
 
 class AuditFilterForm(FilterForm):

@@ -100,6 +100,7 @@ class MemberRegister(Register):
     model = Member
     name = "member"
     title = _("党员信息库")
+    list_needs_scope = True
     filterset = MemberFilterSet
     search_placeholder = _("姓名、拼音、首字母或身份证号后4位")
     org_paths = ("org__path",)

@@ -36,6 +36,7 @@ class OrgRegister(Register):
     model = Organization
     name = "org"
     title = _("党组织")
+    list_needs_scope = True
     filterset = OrgFilterSet
     search_fields = ("name", "code")
     search_placeholder = _("组织名称或代码")

@@ -23,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Length, Substr
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -116,6 +117,8 @@ def _visible_ancestors(user, orgs) -> dict[str, list[Organization]]:
 @login_required
 def org_tree(request):
     user = request.user
+    if not OrgRegister.instance.may_list(user):
+        raise Http404
     text = request.GET.get("q", "").strip()
     context = {"q": text}
     if text:

@@ -12,6 +12,7 @@ closed) derived from its steps by `rules.derive`, so "who was at which stage on 
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -311,6 +312,23 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.key}"
+
+    @classmethod
+    def audit_display(cls, field: str, value) -> str | None:
+        """Names the audit log shows for a stored step key and recorder (core's audit pages
+        cannot import this app, so they ask the model)."""
+        if field == "key" and isinstance(value, str):
+            from dangjian.recruitment.rules import RuleBook  # rules imports this module
+
+            try:
+                return RuleBook.load().on(dt.date.today()).name(value)
+            except RuleSet.DoesNotExist:
+                return None
+        if field == "recorded_by" and value:
+            user = get_user_model().objects.filter(username=value).first()
+            if user is not None:
+                return user.get_full_name() or user.first_name or value
+        return None
 
     @classmethod
     def scope_q(cls, paths):

@@ -146,6 +146,9 @@ def _board(request, org: Organization | None):
 @login_required
 @never_cache
 def board(request):
+    # The whole board is for holders of a subtree role; a member has none (issue 21.7).
+    if not can(request.user, Action.VIEW):
+        raise Http404
     return _board(request, None)
 
 

@@ -10,6 +10,9 @@ class DataVersion(models.Model):
     `epoch`: new whenever the row is created, so a flushed database never reuses an
     earlier epoch's numbers."""
 
+    # Bookkeeping written by triggers, never by a service: no audit row names it.
+    audited = False
+
     base = models.BigIntegerField(default=0)
     epoch = models.CharField(max_length=32)
 
@@ -21,6 +24,8 @@ class DataChange(models.Model):
     """PostgreSQL: one row per transaction that wrote a counted table (inserted by a
     statement trigger, so concurrent writers never wait for each other). It becomes
     visible exactly when that transaction commits."""
+
+    audited = False
 
     txid = models.BigIntegerField(primary_key=True)
 

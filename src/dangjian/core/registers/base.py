@@ -188,6 +188,9 @@ class Register:
     # The action that reads the register; anything but VIEW is a confidential register
     # (INTERFACES 8): a user without it anywhere gets 404 on pages and 403 on the API list.
     view_action: ClassVar[str] = Action.VIEW
+    # True: the HTML list is for holders of a subtree role only; a user whose rows come only
+    # from `self_q` (a member reading their own record) gets 404 there (the API keeps them).
+    list_needs_scope: ClassVar[bool] = False
     # Write an audit row on every list and detail read (petitions, cases, 诫勉谈话).
     audit_reads: ClassVar[bool] = False
     # Filter values the API assumes when the caller gives none (the page's defaults may
@@ -281,6 +284,13 @@ class Register:
 
     def may_read(self, user) -> bool:
         return self.view_action == Action.VIEW or can(user, self.view_action)
+
+    def may_list(self, user) -> bool:
+        """Whether the list page exists for the user: a page nobody in the user's roles can
+        fill answers 404 like any other out-of-scope URL, not an empty list (issue 21.7)."""
+        if not self.may_read(user):
+            return False
+        return not self.list_needs_scope or can(user, self.view_action)
 
     def queryset(self, user, action: str | None = None):
         """Everything the user may see (or act on) through this register."""

@@ -239,7 +239,8 @@ def filter_context(reg: Register, request, filterset) -> dict:
 
 def list_view(request, reg: Register):
     user = request.user
-    _require_read(reg, user)
+    if not reg.may_list(user):
+        raise Http404
     queryset, filterset = reg.filter(reg.list_queryset(user), request.GET, request)
     queryset = reg.ordered(queryset)
     if request.GET.get("export") == "xlsx" and reg.export_url is None:
