@@ -30,9 +30,13 @@ def test_it_lists_only_members_in_scope(world, login):
     assert response["Cache-Control"].count("no-store") == 1
 
 
-def test_it_shows_a_member_only_their_own_record(world, login):
-    response = login(world, "member").get(URL)
-    assert names(response) == {"张三"}
+def test_a_member_without_a_view_role_gets_404_on_the_list_but_opens_their_own_record(world, login):
+    """Issue 21 item 7: a list a role can never use answers 404, like any other page out of
+    scope; the member's own record stays theirs to read."""
+    client = login(world, "member")
+    assert client.get(URL).status_code == 404
+    own = client.get(reverse("member-detail", args=[world.members["a1"].pk]))
+    assert own.status_code == 200 and "张三" in own.content.decode()
 
 
 @pytest.mark.parametrize("text", ["zhangsan", "zs", "ZS", "张"])

@@ -31,10 +31,11 @@ def test_it_shows_the_real_roots_to_a_superuser(world, login, django_user_model)
     assert list(response.context["nodes"]) == [world.orgs["city"]]
 
 
-def test_it_shows_an_empty_tree_to_a_member(world, login):
+def test_a_member_without_a_view_role_gets_404_on_the_tree(world, login):
+    """Issue 21 item 7: not an empty tree, the Chinese 404 page like any page out of scope."""
     response = login(world, "member").get(reverse("org-tree"))
-    assert response.status_code == 200
-    assert "您的权限范围内没有党组织" in response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
 
 
 def test_it_loads_children_as_a_fragment(world, login):
