@@ -7,4 +7,12 @@ class OrgsConfig(AppConfig):
     verbose_name = "组织网络"
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from dangjian.core import menu
+
+        menu.group("orgs", _("组织网络"), order=10)
+        menu.add("orgs", _("组织树"), "org-tree", order=10)
+        menu.add("orgs", _("组织名册"), "org-list", order=20)
+        menu.add("orgs", _("学校"), "school-list", order=30)
         from dangjian.orgs import registers  # noqa: F401

@@ -7,4 +7,10 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "发展党员"
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from dangjian.core import menu
+
+        menu.add("members", _("发展党员"), "recruit-board", order=20)
+        menu.add("members", _("发展党员名册"), "recruit-list", order=30)
         from dangjian.recruitment import registers  # noqa: F401

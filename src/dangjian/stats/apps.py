@@ -8,6 +8,12 @@ class StatsConfig(AppConfig):
     verbose_name = "统计与报告"
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from dangjian.core import menu
+
+        menu.group("stats", _("统计分析"), order=80)
+        menu.add("stats", _("统计分析"), "stats-dashboard")
         from dangjian.core.models import AuditEntry
         from dangjian.stats.tasks import request_warming
 
