@@ -739,7 +739,9 @@ class Template:
 
         def matches(cells) -> bool:
             width = len(cells)
-            return all(index < width and _cell_text(cells[index]) == text for index, text in expected)
+            return all(
+                index < width and _cell_text(cells[index]) == text for index, text in expected
+            )
 
         return matches
 
