@@ -9,7 +9,15 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from dangjian.core.crypto import load_keyring
-from dangjian.env import ConfigError, env_bool, env_int, env_list, home_dir, secret_key
+from dangjian.env import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    home_dir,
+    secret_key,
+)
 
 try:
     HOME = home_dir()
@@ -36,6 +44,9 @@ try:
     DANGJIAN_UPLOAD_MAX_PIXELS = env_int(
         "DANGJIAN_UPLOAD_MAX_PIXELS", 40_000_000, 1_000_000, 200_000_000
     )
+    # Background jobs: the queue in the database (db) or on Redis (rq); see TASKS below.
+    DANGJIAN_TASKS = env_choice("DANGJIAN_TASKS", "db", ("db", "rq"))
+    DANGJIAN_REDIS_URL = os.environ.get("DANGJIAN_REDIS_URL") or "redis://127.0.0.1:6379/0"
     _db_url = os.environ.get("DANGJIAN_DATABASE_URL") or f"sqlite:///{HOME / 'dangjian.sqlite3'}"
     try:
         _db = dj_database_url.parse(_db_url, conn_max_age=60)
@@ -94,6 +105,8 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "dangjian.core",
     "dangjian.orgs",
     "dangjian.members",
@@ -290,17 +303,23 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Background jobs (imports, large exports, report documents): Django's Tasks API through the
-# django-tasks backport. The embedded default keeps the queue in the database, run by the
-# worker that `dangjian demo`/`serve` start; tests run tasks immediately.
+# django-tasks backport. The embedded default (DANGJIAN_TASKS=db) keeps the queue in the
+# database, run by the worker that `dangjian demo`/`serve` start; DANGJIAN_TASKS=rq queues
+# them on Redis (DANGJIAN_REDIS_URL) for as many `dangjian worker` processes as needed, on
+# as many machines. Tests run tasks immediately.
+TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
 TASKS = {
     "default": {
-        "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if "pytest" in sys.modules
-            else "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": TASK_BACKENDS["immediate" if "pytest" in sys.modules else DANGJIAN_TASKS],
+        "QUEUES": ["default"],
     }
 }
+RQ_QUEUES = {"default": {"URL": DANGJIAN_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+RQ_SHOW_ADMIN_LINK = False
 
 # Party-work settings that DESIGN section 6 marks as local practice.
 DANGJIAN_TERM_REMINDER_DAYS = env_int("DANGJIAN_TERM_REMINDER_DAYS", 90, 0, 730)

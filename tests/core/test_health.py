@@ -125,7 +125,7 @@ def test_it_names_the_worker_when_jobs_wait_and_none_starts(client, db, database
     assert status == 503
     assert lines == [
         "tasks: 有后台任务等待超过 10 分钟: 后台任务进程未运行 "
-        "(dangjian serve 会启动它, 或运行 dangjian db_worker)"
+        "(dangjian serve 会启动它, 或运行 dangjian worker)"
     ]
 
     queued(waited=timedelta(0), started=timedelta(minutes=2))  # a worker busy with the queue
@@ -142,3 +142,13 @@ def test_it_names_every_failing_part(client, db, manifest_root, database_queue):
     status, lines = healthz(client)
     assert status == 503
     assert [line.split(":")[0] for line in lines] == ["static", "tasks"]
+
+
+def test_it_names_redis_or_the_missing_rq_worker(settings):
+    from dangjian.core import health
+
+    settings.TASKS = {"default": {"BACKEND": health.RQ_TASKS, "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}
+    assert "无法连接 Redis" in health.tasks_problem()
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/13"}}
+    assert health.tasks_problem() == "Redis 上没有后台任务进程在运行 (请运行 dangjian worker)"

@@ -64,7 +64,7 @@ def test_it_starts_the_database_worker_and_stops_it_gracefully(workers):
     out = io.StringIO()
     worker = serve.start_task_worker(out)
     assert workers == [worker]
-    assert worker.command == [sys.executable, "-m", "dangjian.cli", "db_worker", "--no-reload"]
+    assert worker.command == [sys.executable, "-m", "dangjian.cli", "worker"]
     assert "后台任务进程已启动 (进程号 4321)" in out.getvalue()
     serve.stop_task_worker(worker)
     assert worker.calls == ["terminate", ("wait", serve.WORKER_STOP_SECONDS)]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from dangjian import webassets
 
 DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
+RQ_TASKS = "django_tasks_rq.RQBackend"
 # A job queued this long with no job started meanwhile means no worker takes them. Longer
 # than any job runs (an import of 100,000 members takes about 15 s, a dashboard a minute).
 TASK_WAIT_LIMIT = timedelta(minutes=10)
@@ -70,10 +71,33 @@ def static_problem() -> str | None:
     return None
 
 
+def task_backend() -> str:
+    return settings.TASKS.get("default", {}).get("BACKEND", "")
+
+
+def rq_problem() -> str | None:
+    """A queue on Redis needs Redis, and at least one `dangjian worker` listening to it."""
+    import django_rq
+    from redis.exceptions import RedisError
+    from rq import Worker
+
+    try:
+        connection = django_rq.get_connection("default")
+        connection.ping()
+        if Worker.count(connection=connection) == 0:
+            return _("Redis 上没有后台任务进程在运行 (请运行 dangjian worker)")
+    except RedisError as exc:
+        return _("无法连接 Redis (%(error)s)") % {"error": type(exc).__name__}
+    return None
+
+
 def tasks_problem() -> str | None:
     """A queue in the database needs a worker: jobs waiting past the limit while none has
-    started meanwhile say that none runs. Nothing queued says nothing either way."""
-    if settings.TASKS.get("default", {}).get("BACKEND") != DATABASE_TASKS:
+    started meanwhile say that none runs. Nothing queued says nothing either way. A queue
+    on Redis needs Redis and a worker."""
+    if task_backend() == RQ_TASKS:
+        return rq_problem()
+    if task_backend() != DATABASE_TASKS:
         return None
     from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -92,7 +116,7 @@ def tasks_problem() -> str | None:
         return _("后台任务表无法读取 (%(error)s)") % {"error": type(exc).__name__}
     return _(
         "有后台任务等待超过 %(minutes)d 分钟: 后台任务进程未运行 "
-        "(dangjian serve 会启动它, 或运行 dangjian db_worker)"
+        "(dangjian serve 会启动它, 或运行 dangjian worker)"
     ) % {"minutes": TASK_WAIT_LIMIT.seconds // 60}
 
 

@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import get_internal_wsgi_application
@@ -24,9 +23,11 @@ from gunicorn.app.base import BaseApplication
 
 from dangjian.core.health import (
     DATABASE_TASKS,
+    RQ_TASKS,
     assets_missing_line,
     missing_sources,
     static_problem,
+    task_backend,
 )
 
 DEFAULT_ADDR = "127.0.0.1:8000"
@@ -79,17 +80,16 @@ def _stop_with_parent() -> None:
 
 
 def start_task_worker(stdout=None) -> subprocess.Popen | None:
-    """The django-tasks-db worker (`db_worker`) as a child process, when background jobs
-    are queued in the database; None when another backend runs them.
+    """The background-job worker (`dangjian worker`) as a child process, when jobs are
+    queued in the database or on Redis; None when they run in the request (tests).
 
     It runs in a process group of its own, so Ctrl-C in the terminal does not reach it:
     `serve` stops it once, gracefully. Its first signal lets the job in hand finish, a
     second would cut it short."""
-    backends = getattr(settings, "TASKS", {})
-    if backends.get("default", {}).get("BACKEND") != DATABASE_TASKS:
+    if task_backend() not in (DATABASE_TASKS, RQ_TASKS):
         return None
     worker = subprocess.Popen(
-        [sys.executable, "-m", "dangjian.cli", "db_worker", "--no-reload"],
+        [sys.executable, "-m", "dangjian.cli", "worker"],
         process_group=0,
         preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
     )
