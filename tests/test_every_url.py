@@ -42,6 +42,7 @@ class Route:
 # name -> Route. Object kwargs are looked up in MODELS by the Route's model.
 ROUTES = {
     "healthz": None,  # public
+    "metrics": None,  # 404 unless enabled, for listed hosts only: tests/core/test_metrics.py
     "favicon": None,  # public, a redirect to the static icon
     "stored-file": Route(model="storedfile"),
     "login": None,  # public

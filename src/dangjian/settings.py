@@ -44,6 +44,9 @@ try:
     DANGJIAN_UPLOAD_MAX_PIXELS = env_int(
         "DANGJIAN_UPLOAD_MAX_PIXELS", 40_000_000, 1_000_000, 200_000_000
     )
+    # Prometheus metrics at /metrics (django-prometheus), for the listed client addresses.
+    DANGJIAN_METRICS = env_bool("DANGJIAN_METRICS", False)
+    DANGJIAN_METRICS_ALLOWED_IPS = env_list("DANGJIAN_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
     # Background jobs: the queue in the database (db) or on Redis (rq); see TASKS below.
     DANGJIAN_TASKS = env_choice("DANGJIAN_TASKS", "db", ("db", "rq"))
     DANGJIAN_REDIS_URL = os.environ.get("DANGJIAN_REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -52,6 +55,13 @@ try:
         _db = dj_database_url.parse(_db_url, conn_max_age=60)
     except Exception as exc:  # dj_database_url raises several types
         raise ConfigError(f"环境变量 DANGJIAN_DATABASE_URL 无法解析: {exc}") from None
+    _replica_urls = (
+        env_list("DANGJIAN_REPLICA_URLS", "") if os.environ.get("DANGJIAN_REPLICA_URLS") else []
+    )
+    try:
+        _replicas = [dj_database_url.parse(url, conn_max_age=60) for url in _replica_urls]
+    except Exception as exc:
+        raise ConfigError(f"环境变量 DANGJIAN_REPLICA_URLS 无法解析: {exc}") from None
 except ConfigError as exc:
     sys.stderr.write(f"配置错误: {exc}\n")
     raise SystemExit(2) from None
@@ -70,6 +80,17 @@ elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     # aggregates this application runs (docs/performance.md).
     _db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES = {"default": _db}
+# Read replicas (core.routers): statistics, reports and exports read from them.
+DANGJIAN_REPLICAS = []
+for _number, _replica in enumerate(_replicas, start=1):
+    _replica["OPTIONS"] = {**_db.get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    DANGJIAN_REPLICAS.append(f"replica{_number}")
+if "pytest" in sys.modules and not DANGJIAN_REPLICAS:
+    # A mirror of the test database, so tests can prove the routing (tests/core/test_routers.py).
+    DATABASES["replica1"] = {**_db, "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["dangjian.core.routers.ReplicaRouter"]
 # "stats": computed figures kept under the counted tables' version (stats.cache), in files
 # shared by the server processes and the worker that computes them ahead (stats.tasks);
 # entries of an older version are never read again and expire.
@@ -137,6 +158,17 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout flagged during the view into its page.
     "axes.middleware.AxesMiddleware",
 ]
+
+if DANGJIAN_METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+    # gunicorn's worker processes each count; the scrape reads them all from here.
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(HOME / "metrics"))
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 
 ROOT_URLCONF = "dangjian.urls"
 WSGI_APPLICATION = "dangjian.wsgi.application"

@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dangjian.core import errors, uploads
-from dangjian.core.views import healthz
+from dangjian.core.views import healthz, metrics
 
 # Chinese pages in the app's layout (JSON under /api/) instead of Django's English ones.
 handler400 = errors.bad_request
@@ -34,6 +34,7 @@ api_docs = csp_update({"style-src": [SWAGGER_STYLE_HASH]})(
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("favicon.ico", errors.favicon, name="favicon"),
     path("files/<uuid:pk>/", uploads.download, name="stored-file"),
     path("accounts/", include("dangjian.accounts.urls")),

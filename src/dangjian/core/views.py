@@ -1,7 +1,8 @@
 """Shared view helpers and the health check."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 
 from dangjian.core import health
 
@@ -14,6 +15,18 @@ def healthz(request):
         body = "".join(f"{part}: {reason}\n" for part, reason in failing.items())
         return HttpResponse(body, status=503, content_type="text/plain; charset=utf-8")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def metrics(request):
+    """Prometheus metrics (DANGJIAN_METRICS=true), only for the monitoring hosts listed in
+    DANGJIAN_METRICS_ALLOWED_IPS; to everyone else the URL does not exist."""
+    if not settings.DANGJIAN_METRICS:
+        raise Http404
+    if request.META.get("REMOTE_ADDR") not in settings.DANGJIAN_METRICS_ALLOWED_IPS:
+        raise Http404
+    from django_prometheus.exports import ExportToDjangoView
+
+    return ExportToDjangoView(request)
 
 
 def paginate(request, queryset, per_page: int | None = None):

@@ -28,6 +28,7 @@ from dangjian.core.excel import (
     size_text,
 )
 from dangjian.core.roles import Action
+from dangjian.core.routers import reads_replica
 from dangjian.dataio.models import RUNNING_STATUSES, ImportJob, JobStatus, Kind
 from dangjian.members.excel import EXPORT_FIELDS, MEMBER_TEMPLATE, export_row_builder
 from dangjian.orgs.excel import ORG_TEMPLATE, SCHOOL_TEMPLATE, with_parent_codes
@@ -337,6 +338,7 @@ def _audit_export(actor, template: str, content: bytes, count: int, paths, **ext
     return sha256
 
 
+@reads_replica
 def export_members(
     actor, queryset, *, full_id: bool = False, filter_text: str = ""
 ) -> tuple[bytes, int]:
@@ -389,6 +391,7 @@ def export_members(
     return content, count
 
 
+@reads_replica
 def export_orgs(actor, queryset, *, filter_text: str = "") -> tuple[bytes, int]:
     orgs = with_parent_codes(queryset.order_by("path"))
     content = ORG_TEMPLATE.export_workbook(orgs)
@@ -403,6 +406,7 @@ def export_orgs(actor, queryset, *, filter_text: str = "") -> tuple[bytes, int]:
     return content, len(orgs)
 
 
+@reads_replica
 def export_schools(actor, queryset, *, filter_text: str = "") -> tuple[bytes, int]:
     schools = list(queryset.select_related("supervising_org", "covering_org").order_by("code"))
     content = SCHOOL_TEMPLATE.export_workbook(schools)

@@ -3,6 +3,7 @@ INTERFACES section 6, the same as `dangjian stats --json`. An org outside the ca
 scope is 404 (as if it did not exist); without `org`, the root of the caller's scope."""
 
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,6 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from dangjian.core.roles import Action
+from dangjian.core.routers import reads_replica
 from dangjian.orgs.models import Organization
 from dangjian.stats.engine import statistics
 from dangjian.stats.forms import StatsParamsForm
@@ -33,6 +35,7 @@ class StatsViewSet(viewsets.ViewSet):
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
+    @method_decorator(reads_replica)
     def list(self, request):
         params = request.query_params
         form = StatsParamsForm.params(params)

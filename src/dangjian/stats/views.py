@@ -17,6 +17,7 @@ from dangjian.core.dates import age_on
 from dangjian.core.excel import Sheet, write_workbook, xlsx_response
 from dangjian.core.registers.views import org_options
 from dangjian.core.roles import Action
+from dangjian.core.routers import reads_replica
 from dangjian.core.scope import is_unrestricted, scope_paths
 from dangjian.core.views import paginate, query_without_page
 from dangjian.members.models import Member
@@ -252,6 +253,7 @@ def base_context(request, roots, org, form, as_of):
 
 @never_cache
 @login_required
+@reads_replica
 def dashboard(request):
     roots, org = scope_or_404(request)
     form, as_of, _period = read_params(request, period_ends_on_day=False)
@@ -346,6 +348,7 @@ def _period_page(request, template: str, **extra):
 
 @never_cache
 @login_required
+@reads_replica
 def dashboard_xlsx(request):
     """One chart's data (`?chart=<key>`), or every chart's, a sheet each."""
     roots, org = scope_or_404(request)
@@ -378,6 +381,7 @@ def dashboard_xlsx(request):
 
 @never_cache
 @login_required
+@reads_replica
 def standard_tables_page(request):
     return _period_page(
         request,
@@ -391,6 +395,7 @@ def standard_tables_page(request):
 
 @never_cache
 @login_required
+@reads_replica
 def standard_tables_xlsx(request):
     roots, org = scope_or_404(request)
     as_of, period, error = params_or_400(request, period_ends_on_day=True)
@@ -403,6 +408,7 @@ def standard_tables_xlsx(request):
 
 @never_cache
 @login_required
+@reads_replica
 def report_page(request):
     return _period_page(
         request,
@@ -414,6 +420,7 @@ def report_page(request):
 
 @never_cache
 @login_required
+@reads_replica
 def report_docx(request):
     """The draft is computed and written in the request: for a whole province it takes
     about as long as two statistics objects (docs/performance.md)."""

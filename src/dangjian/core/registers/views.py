@@ -26,6 +26,7 @@ from dangjian.core.forms import submit
 from dangjian.core.models import AuditAction, AuditEntry
 from dangjian.core.registers.base import ORG_SELECT_LIMIT, Register, related_model
 from dangjian.core.roles import Action
+from dangjian.core.routers import reads_replica
 from dangjian.core.scope import can
 from dangjian.core.views import paginate
 
@@ -164,6 +165,7 @@ def table_rows(reg: Register, user, rows):
     return table
 
 
+@reads_replica
 def export_response(reg: Register, request, queryset):
     """The filtered rows in the list's columns, one audit row for the export."""
     content, count = export_workbook(reg, request.user, queryset, query_string(request, "export"))

@@ -10,10 +10,13 @@ worker runs as a child process next to gunicorn and stops with it.
 """
 
 import ctypes
+import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import get_internal_wsgi_application
@@ -138,6 +141,9 @@ def serve(addr: str = DEFAULT_ADDR, workers: int = DEFAULT_WORKERS, stdout=None)
     application = get_internal_wsgi_application()
     # Workers are forked: a connection opened here must not be shared with them.
     connections.close_all()
+    options = {}
+    if settings.DANGJIAN_METRICS:
+        options = _metrics_options()
     task_worker = start_task_worker(stdout)
     stdout.write(_("网页服务已启动: http://%(addr)s/ (按 Ctrl-C 停止)") % {"addr": addr} + "\n")
     stdout.flush()
@@ -154,10 +160,22 @@ def serve(addr: str = DEFAULT_ADDR, workers: int = DEFAULT_WORKERS, stdout=None)
                 "graceful_timeout": GRACEFUL_STOP_SECONDS,
                 "on_starting": _stop_gracefully_on_ctrl_c,
                 "post_worker_init": _leave_ctrl_c_to_the_arbiter,
+                **options,
             },
         ).run()
     finally:
         stop_task_worker(task_worker)
+
+
+def _metrics_options() -> dict:
+    """Prometheus in gunicorn's multiprocess mode: the counts of an earlier run are
+    cleared, and a worker that exits is marked dead so its gauges drop out."""
+    from prometheus_client import multiprocess
+
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    return {"child_exit": lambda server, worker: multiprocess.mark_process_dead(worker.pid)}
 
 
 def add_addr_argument(parser) -> None:
