@@ -39,12 +39,19 @@ def replica_aliases() -> list[str]:
     return list(getattr(settings, "DANGJIAN_REPLICAS", ()))
 
 
+def _in_write_transaction() -> bool:
+    """Inside a transaction on the primary (a test case's own wrapping transaction, which
+    Django marks, does not count: it stands for the database, not for a write)."""
+    primary = connections["default"]
+    return any(not getattr(block, "_from_testcase", False) for block in primary.atomic_blocks)
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
         replicas = replica_aliases()
         if not replicas or not _reading.get():
             return None
-        if connections["default"].in_atomic_block:
+        if _in_write_transaction():
             return "default"
         return random.choice(replicas)
 
