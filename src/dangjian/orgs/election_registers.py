@@ -68,6 +68,7 @@ class ElectionRegister(Register):
     model = Election
     name = "election"  # the API: /api/elections/, basename api-election
     title = _("换届选举")
+    list_needs_scope = True
     filterset = ElectionFilterSet
     search_fields = ("org__name", "org__code")
     search_placeholder = _("组织名称或代码")
@@ -184,12 +185,13 @@ class SchoolLeaderRegister(Register):
     model = SchoolLeader
     name = "school-leader"  # the API: /api/school-leaders/
     title = _("学校领导班子")
+    list_needs_scope = True
     filterset = LeaderFilterSet
     search_fields = ("holder_name", "school__name", "school__code")
     search_placeholder = _("姓名或学校")
     org_paths = ("school__covering_org__path", "school__supervising_org__path")
     ordering = ("school__code", "end_on", "title", "-start_on", "id")
-    select_related = ("school",)
+    select_related = ("school__covering_org", "school__supervising_org")
     columns = (
         Column(_("学校"), "school.name", link_to=("school-detail", "school_id")),
         Column(_("职务"), "get_title_display"),
@@ -258,7 +260,11 @@ class RoomFilterSet(django_filters.FilterSet):
     def by_compliance(self, queryset, name, value):
         # "Every item of the list met" is read in Python: a school has a room or two, so
         # the rows are few, and the list is a setting a JSON query would have to follow.
-        ids = [room.pk for room in queryset.only("pk", "items_met") if not _missing(room)]
+        ids = [
+            room.pk
+            for room in queryset.select_related(None).only("pk", "items_met")
+            if not _missing(room)
+        ]
         if value == "yes":
             return queryset.filter(pk__in=ids)
         return queryset.exclude(pk__in=ids)
@@ -269,12 +275,13 @@ class ActivityRoomRegister(Register):
     model = ActivityRoom
     name = "activity-room"  # the API: /api/activity-rooms/
     title = _("阵地建设")
+    list_needs_scope = True
     filterset = RoomFilterSet
     search_fields = ("school__name", "school__code", "name")
     search_placeholder = _("学校名称或代码")
     org_paths = ("school__covering_org__path", "school__supervising_org__path")
     ordering = ("school__code", "-checked_on", "id")
-    select_related = ("school",)
+    select_related = ("school__covering_org", "school__supervising_org")
     columns = (
         Column(_("学校"), "school.name", link_to=("school-detail", "school_id")),
         Column(_("名称"), "name", link="detail"),
@@ -319,7 +326,7 @@ class ActivityRoomRegister(Register):
         services.delete_room(actor, obj)
 
     def list_context(self, request, queryset) -> dict:
-        rooms = list(queryset.only("pk", "items_met"))
+        rooms = list(queryset.select_related(None).only("pk", "items_met"))
         compliant = sum(1 for room in rooms if not _missing(room))
         return {
             "room_total": len(rooms),

@@ -361,7 +361,8 @@ class Election(models.Model):
     def status(self) -> str:
         if self.approved_on:
             return "approved"
-        if self.by_ballot and not self.rounds.exists():
+        # .all(): the list prefetches the rounds, so a row costs no query.
+        if self.by_ballot and not self.rounds.all():
             return "preparing"
         return "awaiting"
 
