@@ -158,6 +158,10 @@ class CandidateForm(BootstrapMixin, forms.Form):
         self.fields["member"].queryset = members
         self.fields["member"].label_from_instance = lambda m: m.name
 
+    def has_changed(self):
+        """A row without a person is a blank row, whatever its post select shows."""
+        return bool(self.data.get(self.add_prefix("member"))) if self.is_bound else False
+
 
 class AppointeeForm(CandidateForm):
     votes = None
