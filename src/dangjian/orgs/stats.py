@@ -10,7 +10,7 @@ day, else on the latest approved election held by then (the register keeps the h
 
 import datetime as dt
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from dangjian.core.dates import add_years
@@ -32,8 +32,8 @@ def ended_before(field: str, years: int, day: dt.date) -> Q:
     return Q(**{f"{field}__{lookup}": back})
 
 
-def overdue_orgs(path: str, day: dt.date):
-    """The orgs of the subtree at `path` whose term had ended by `day` without an election."""
+def _with_terms(path: str, day: dt.date):
+    """The subtree's orgs with the start and the length of the term in force on `day`."""
     last = (
         Election.objects.order_by()
         .filter(org=OuterRef("pk"), held_on__lte=day, approved_on__isnull=False)
@@ -41,10 +41,9 @@ def overdue_orgs(path: str, day: dt.date):
         .values("held_on")[:1]
     )
     defaults = [When(kind=kind, then=Value(y)) for kind, y in DEFAULT_TERM_YEARS.items() if y]
-    orgs = (
+    return (
         Organization.objects.order_by()
         .filter(path__startswith=path)
-        .filter(_existing_on(day))
         .annotate(
             start=Case(When(term_start__lte=day, then=F("term_start")), default=Subquery(last)),
             years=Coalesce(
@@ -52,18 +51,30 @@ def overdue_orgs(path: str, day: dt.date):
             ),
         )
     )
+
+
+def _overdue_q(day: dt.date) -> Q:
     ended = Q()
     for years in sorted({*range(1, 6), *(y for y in DEFAULT_TERM_YEARS.values() if y)}):
         ended |= Q(years=years) & ended_before("start", years, day)
-    return orgs.filter(ended)
+    return _existing_on(day) & ended
+
+
+def overdue_orgs(path: str, day: dt.date):
+    """The orgs of the subtree at `path` whose term had ended by `day` without an election."""
+    return _with_terms(path, day).filter(_overdue_q(day))
 
 
 def election_section(scope, done: dict) -> dict:
+    """One query: the subtree's orgs, their elections of the period and their terms."""
     start, end = scope.period
-    held = (
-        Election.objects.order_by()
-        .filter(org__path__startswith=scope.path, held_on__gte=start, held_on__lte=end)
-        .count()
+    row = _with_terms(scope.path, scope.as_of).aggregate(
+        held=Count(
+            "elections",
+            filter=Q(elections__held_on__gte=start, elections__held_on__lte=end),
+            distinct=True,
+        ),
+        overdue=Count("pk", filter=_overdue_q(scope.as_of), distinct=True),
     )
-    overdue = overdue_orgs(scope.path, scope.as_of).count()
-    return {"life": {**done.get("life", {}), "elections_held": held, "terms_overdue": overdue}}
+    life = {**done.get("life", {}), "elections_held": row["held"], "terms_overdue": row["overdue"]}
+    return {"life": life}
