@@ -31,6 +31,7 @@ from dangjian.orgs.forms import (
 from dangjian.orgs.models import (
     Election,
     LeaderTitle,
+    Organization,
     School,
     SchoolLeader,
     SelectedBy,
@@ -168,6 +169,18 @@ def school_leadership(request):
         raise Http404
     today = timezone.localdate()
     schools = School.objects.restrict(user, Action.VIEW).order_by("code")
+    code = (request.GET.get("org") or "").strip()[:32]
+    org = Organization.objects.restrict(user, Action.VIEW).filter(code=code).first()
+    if code:
+        # An org outside the scope (or unknown) lists nothing, as the registers' filter does.
+        path = org.path if org else None
+        schools = (
+            schools.filter(
+                Q(covering_org__path__startswith=path) | Q(supervising_org__path__startswith=path)
+            )
+            if path
+            else schools.none()
+        )
     standard = services.leadership_standard()
     current = SchoolLeader.objects.restrict(user, Action.VIEW).current(today)
     totals = current.filter(school__in=schools.values("pk")).aggregate(
@@ -215,6 +228,8 @@ def school_leadership(request):
             "changes": changes,
             "year_from": year_from,
             "year_to": year_to,
+            "org": org,
+            "org_code": code,
             "query": query_without_page(request),
         },
     )

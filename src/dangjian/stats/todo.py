@@ -150,6 +150,7 @@ def kind_labels() -> dict[str, str]:
     labels = {
         "election-overdue": _("换届已逾期"),
         "election-due": _("任期即将届满"),
+        "election-approval": _("换届结果待批复"),
         "small-branch": _("正式党员不足3人"),
         "uncovered-school": _("学校尚未建立党组织"),
         "probation": _("预备期已满待转正"),
