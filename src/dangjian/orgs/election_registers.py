@@ -75,7 +75,7 @@ class ElectionRegister(Register):
     org_paths = ("org__path",)
     ordering = ("-held_on", "-id")
     select_related = ("org",)
-    prefetch_related = ("candidates", "rounds")
+    prefetch_related = ("candidates__round", "rounds")
     columns = (
         Column(_("选举日期"), "held_on", link="detail", css="text-nowrap"),
         Column(_("党组织"), "org.name", link_to=("org-detail", "org_id")),
