@@ -327,3 +327,13 @@ def test_it_refuses_an_empty_ballot_sheet_in_chinese(branch, world, login):
     )
     assert "请至少填写一名候选人" in response.content.decode()
     assert not Election.objects.get(pk=election.pk).rounds.exists()
+
+
+def test_it_keeps_a_candidate_s_name_when_the_member_record_is_deleted(branch):
+    from dangjian.members import services as members
+
+    election = new_election(branch, seats=1, committee=False)
+    ballot(election, [(branch.voters[0], "secretary", 10)])
+    members.delete_member(CLI, branch.voters[0])
+    candidate = election.candidates.get()
+    assert (candidate.member, candidate.name, candidate.elected) == (None, "党员0", True)

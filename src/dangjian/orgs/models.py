@@ -439,9 +439,10 @@ class ElectionCandidate(models.Model):
     )
     # The voters and candidates are members; the model is named by string so that orgs does
     # not import the members app (layers: orgs sits below members).
+    # A member record deleted as entered by mistake leaves the candidate's name.
     member = models.ForeignKey(
         "members.Member",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

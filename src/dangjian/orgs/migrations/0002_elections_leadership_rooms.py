@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('votes', models.PositiveIntegerField(blank=True, null=True, verbose_name='得票数')),
                 ('elected', models.BooleanField(default=False, verbose_name='当选')),
                 ('election', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='orgs.election', verbose_name='换届选举')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.member', verbose_name='党员')),
+                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.member', verbose_name='党员')),
                 ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='orgs.electionround', verbose_name='轮次')),
             ],
             options={
