@@ -21,9 +21,20 @@ from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
 from dangjian.members.models import Member
 from dangjian.orgs import services as org_services
-from dangjian.orgs.models import MassOrganization, Organization, Position, School
+from dangjian.orgs.models import (
+    ActivityRoom,
+    Election,
+    MassOrganization,
+    Organization,
+    Position,
+    School,
+    SchoolLeader,
+)
 from dangjian.recruitment import services as recruitment_services
 from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, Step
+from tests.orgs.register_factories import activity_room as activity_room_factory
+from tests.orgs.register_factories import election as election_factory
+from tests.orgs.register_factories import school_leader as school_leader_factory
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,24 @@ ROUTES = {
     "massorg-create": Route(Action.CHANGE, "school"),
     "massorg-edit": Route(Action.CHANGE, "massorg"),
     "massorg-delete": Route(Action.CHANGE, "massorg", post_only=True),
+    "election-list": Route(needs=Action.VIEW),
+    "election-create": Route(Action.ADD, needs=Action.ADD),
+    "election-detail": Route(model="election"),
+    "election-edit": Route(Action.CHANGE, "election"),
+    "election-delete": Route(Action.DELETE, "election", post_only=True),
+    "election-ballots": Route(Action.CHANGE, "election"),
+    "election-approve": Route(Action.CHANGE, "election"),
+    "school-leader-list": Route(needs=Action.VIEW),
+    "school-leader-create": Route(Action.ADD, needs=Action.ADD),
+    "school-leader-detail": Route(model="school_leader"),
+    "school-leader-edit": Route(Action.CHANGE, "school_leader"),
+    "school-leader-delete": Route(Action.DELETE, "school_leader", post_only=True),
+    "school-leadership": Route(needs=Action.VIEW),
+    "activity-room-list": Route(needs=Action.VIEW),
+    "activity-room-create": Route(Action.ADD, needs=Action.ADD),
+    "activity-room-detail": Route(model="activity_room"),
+    "activity-room-edit": Route(Action.CHANGE, "activity_room"),
+    "activity-room-delete": Route(Action.DELETE, "activity_room", post_only=True),
     "member-list": Route(needs=Action.VIEW),
     "member-detail": Route(model="member"),
     "member-create": Route(Action.ADD, needs=Action.ADD),
@@ -156,6 +185,12 @@ ROUTES = {
     "api-recruit-steps": Route(Action.CHANGE, "recruit", post_only=True, denied=403),
     "api-sanction-list": Route(),
     "api-sanction-detail": Route(model="sanction"),
+    "api-election-list": Route(),
+    "api-election-detail": Route(model="election"),
+    "api-school-leader-list": Route(),
+    "api-school-leader-detail": Route(model="school_leader"),
+    "api-activity-room-list": Route(),
+    "api-activity-room-detail": Route(model="activity_room"),
 }
 
 
@@ -178,6 +213,9 @@ MODELS = {
     "attachment": (Attachment, scoped(Attachment)),
     "ruleset": (RuleSet, scoped(RuleSet)),
     "sanction": (Sanction, scoped(Sanction)),
+    "election": (Election, scoped(Election)),
+    "school_leader": (SchoolLeader, scoped(SchoolLeader)),
+    "activity_room": (ActivityRoom, scoped(ActivityRoom)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
     "storedfile": (
         StoredFile,
@@ -225,6 +263,11 @@ def extra_objects(world):
         recruitment_services.record_sanction(
             CLI, member, kind="warning", start_on=dt.date(2024, 1, 1)
         )
+    for key in ("ba", "bx"):
+        election_factory(world, world.orgs[key], 0)
+    for key in ("ba", "bx"):
+        school_leader_factory(world, world.orgs[key], 0)
+        activity_room_factory(world, world.orgs[key], 0)
 
 
 def pattern_kwargs(pattern) -> list[str]:

@@ -3,7 +3,13 @@
 from rest_framework.routers import DefaultRouter
 
 from dangjian.members.api import MemberViewSet
-from dangjian.orgs.api import OrganizationViewSet, SchoolViewSet
+from dangjian.orgs.api import (
+    ActivityRoomViewSet,
+    ElectionViewSet,
+    OrganizationViewSet,
+    SchoolLeaderViewSet,
+    SchoolViewSet,
+)
 from dangjian.recruitment.api import RecruitViewSet, SanctionViewSet
 from dangjian.stats.api import StatsViewSet
 
@@ -13,6 +19,9 @@ router.register("schools", SchoolViewSet, basename="api-school")
 router.register("members", MemberViewSet, basename="api-member")
 router.register("recruits", RecruitViewSet, basename="api-recruit")
 router.register("sanctions", SanctionViewSet, basename="api-sanction")
+router.register("elections", ElectionViewSet, basename="api-election")
+router.register("school-leaders", SchoolLeaderViewSet, basename="api-school-leader")
+router.register("activity-rooms", ActivityRoomViewSet, basename="api-activity-room")
 router.register("stats", StatsViewSet, basename="api-stats")
 
 urlpatterns = router.urls

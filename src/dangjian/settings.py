@@ -354,7 +354,27 @@ RQ_QUEUES = {"default": {"URL": DANGJIAN_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 RQ_SHOW_ADMIN_LINK = False
 
 # Party-work settings that DESIGN section 6 marks as local practice.
-DANGJIAN_TERM_REMINDER_DAYS = env_int("DANGJIAN_TERM_REMINDER_DAYS", 90, 0, 730)
+# 换届 reminders: how many calendar months before a term ends it appears on the to-do list
+# (the widest window first shows it; the narrowest raises it to a warning).
+DANGJIAN_TERM_REMINDER_MONTHS = tuple(
+    sorted({int(m) for m in env_list("DANGJIAN_TERM_REMINDER_MONTHS", "6,1")}, reverse=True)
+)
+# The seats every school's 党政领导班子 should have (title: count); fewer current holders
+# are flagged as 缺额 (local practice).
+DANGJIAN_SCHOOL_LEADERSHIP = {"secretary": 1, "principal": 1, "vice_principal": 1}
+# The 党员活动室 (阵地建设) standards list: (code, label); a room meets the standard when it
+# meets every item (local practice, e.g. the "六有" of a county's 标准化建设).
+from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
+
+DANGJIAN_ACTIVITY_ROOM_STANDARDS = (
+    ("place", _lazy("有固定场所")),
+    ("area", _lazy("面积20平方米以上")),
+    ("flag", _lazy("有党旗和入党誓词")),
+    ("rules", _lazy("有党建制度上墙")),
+    ("books", _lazy("有党建学习资料和书籍")),
+    ("equipment", _lazy("有电教设备")),
+    ("records", _lazy("有活动记录")),
+)
 
 LOGGING = {
     "version": 1,

@@ -66,7 +66,7 @@ def test_it_marks_an_overdue_election_red(world, login):
 
 
 def test_it_marks_an_election_due_soon_amber(world, login, settings):
-    settings.DANGJIAN_TERM_REMINDER_DAYS = 60
+    settings.DANGJIAN_TERM_REMINDER_MONTHS = (6, 1)
     today = dt.date.today()
     services.update_org(
         CLI, world.orgs["ba"], term_start=add_years(today + dt.timedelta(days=30), -3)
@@ -75,7 +75,7 @@ def test_it_marks_an_election_due_soon_amber(world, login, settings):
     assert response.context["election_status"] == "due"
     assert "due-soon" in response.content.decode()
 
-    settings.DANGJIAN_TERM_REMINDER_DAYS = 10
+    settings.DANGJIAN_TERM_REMINDER_MONTHS = (0,)
     response = detail(world, login, "secretary_a", "ba")
     assert response.context["election_status"] is None
     assert "due-soon" not in response.content.decode()

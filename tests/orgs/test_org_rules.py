@@ -1,5 +1,6 @@
 import datetime as dt
 
+from dangjian.core.dates import add_months
 from dangjian.orgs import rules
 
 
@@ -38,8 +39,8 @@ def test_it_gives_no_branch_hints_to_committees_and_groups():
 
 def test_it_classifies_the_election_date():
     today = dt.date(2026, 11, 24)
-    assert rules.election_status(None, today, 90) is None
-    assert rules.election_status(dt.date(2026, 11, 23), today, 90) == "overdue"
-    assert rules.election_status(today, today, 90) == "due"
-    assert rules.election_status(today + dt.timedelta(days=90), today, 90) == "due"
-    assert rules.election_status(today + dt.timedelta(days=91), today, 90) is None
+    assert rules.election_status(None, today, 6) is None
+    assert rules.election_status(dt.date(2026, 11, 23), today, 6) == "overdue"
+    assert rules.election_status(today, today, 6) == "due"
+    assert rules.election_status(add_months(today, 6), today, 6) == "due"
+    assert rules.election_status(add_months(today, 6) + dt.timedelta(days=1), today, 6) is None

@@ -99,6 +99,8 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "admitted": 0,
             "converted": 0,
         },
+        # 第一学区党总支's term ended on 2023-03-01 without an election.
+        "life": {"elections_held": 0, "terms_overdue": 1},
     }
 
 

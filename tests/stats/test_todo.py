@@ -57,8 +57,8 @@ def test_it_keeps_to_the_users_scope(world):
     assert len(city) == 7
 
 
-def test_it_reminds_of_a_due_election_within_the_reminder_days(world, settings):
-    settings.DANGJIAN_TERM_REMINDER_DAYS = 30
+def test_it_reminds_of_a_due_election_six_months_and_one_month_ahead(world, settings):
+    settings.DANGJIAN_TERM_REMINDER_MONTHS = (6, 1)
     ba = world.orgs["ba"]
 
     def election_items(today):
@@ -70,12 +70,19 @@ def test_it_reminds_of_a_due_election_within_the_reminder_days(world, settings):
 
     due = dt.date(2027, 6, 1)
     assert ba.next_election_on == due
-    assert election_items(due - dt.timedelta(days=31)) == []
-    [item] = election_items(due - dt.timedelta(days=30))
+    # Six calendar months ahead, both ends included: from 2026-12-01.
+    assert election_items(dt.date(2026, 11, 30)) == []
+    [item] = election_items(dt.date(2026, 12, 1))
     assert (item.level, item.due) == ("info", due)
-    assert item.text == "甲小学党支部将于2027-06-01任期届满, 请做好换届准备"
-    [item] = election_items(due)
+    assert item.text == "甲小学党支部将于2027-06-01任期届满, 请做好换届准备、向上级党组织请示"
+    [item] = election_items(dt.date(2027, 4, 30))
     assert item.level == "info"
+    # One month ahead: a warning.
+    [item] = election_items(dt.date(2027, 5, 1))
+    assert item.level == "warning"
+    assert "不足1个月" in item.text
+    [item] = election_items(due)
+    assert item.level == "warning"
     [item] = election_items(due + dt.timedelta(days=1))
     assert item.level == "danger"
     # A term of one year set explicitly.
@@ -134,8 +141,8 @@ def test_it_gives_a_probationary_member_their_own_item(world):
 def test_it_uses_a_constant_number_of_queries(world, django_assert_max_num_queries):
     admin = world.users["city_admin"]
     todo_items(admin, TODAY)  # roles are cached on the user after this
-    # One query per rule, plus recruitment's reminder setting.
-    with django_assert_max_num_queries(6):
+    # One query per rule (elections awaiting approval included), plus recruitment's setting.
+    with django_assert_max_num_queries(7):
         before = todo_items(admin, TODAY)
     for i in range(10):
         branch = add_org(
@@ -146,7 +153,8 @@ def test_it_uses_a_constant_number_of_queries(world, django_assert_max_num_queri
             term_start=add_years(TODAY, -4),
         )
         add_member(branch, f"新党员{i}", joined=dt.date(2024, 1, 2), converted=None)
-    # One query per rule, plus recruitment's reminder setting.
-    with django_assert_max_num_queries(6):
+    # One query per rule (elections awaiting approval included), plus recruitment's
+    # reminder setting.
+    with django_assert_max_num_queries(7):
         after = todo_items(admin, TODAY)
     assert len(after) == len(before) + 30

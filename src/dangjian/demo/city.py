@@ -21,9 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.accounts import services as accounts
+from dangjian.core import audit
+from dangjian.core.audit import AuditAction
 from dangjian.core.context import CLI
-from dangjian.core.dates import add_years
+from dangjian.core.dates import add_months, add_years
 from dangjian.core.roles import Role
+from dangjian.demo import elections as demo_elections
 from dangjian.demo import recruitment as demo_recruitment
 from dangjian.demo.history import SEED_DAY, Event, Plan
 from dangjian.demo.people import Person, weighted
@@ -109,7 +112,8 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
         log(_("正在写入2011年以来的组织关系变动……"))
         _apply(plan.events)
         log(_("正在建立领导班子和演示账号……"))
-        _write_positions(city, plan.persons, random.Random(SEED + 5), today)
+        rolls = _write_positions(city, plan.persons, random.Random(SEED + 5), today)
+        demo_elections.load(city, rolls, random.Random(SEED + 6), today)
         _write_accounts(city, plan.persons)
         log(_("正在写入发展党员记录……"))
         loaded = demo_recruitment.load(plan, today)
@@ -148,8 +152,11 @@ def _term_starts(rng: random.Random, spec: OrgSpec, today: dt.date) -> list[dt.d
             break
         starts.append(following)
     roll = rng.random()
-    if roll < 0.08 and len(starts) > 1:
-        starts.pop()  # the last election did not take place: 换届 overdue
+    missed_recently = len(starts) > 1 and starts[-1] > add_months(today, -8)
+    if roll < 0.1 and missed_recently:
+        # The last election did not take place: 换届 overdue, by months, not years (a
+        # committee reminds a branch long before; a few lag, none for years).
+        starts.pop()
     elif roll < 0.14:
         due_soon = add_years(today + dt.timedelta(days=rng.randint(5, 85)), -years)
         if due_soon > (starts[-2] if len(starts) > 1 else spec.founded_on):
@@ -370,19 +377,16 @@ def _choose(rng: random.Random, people: list[Person], taken: set[int]) -> Person
 
 
 def _write_positions(city: City, persons: list[Person], rng: random.Random, today) -> None:
-    """班子 history: a secretary for every term kept (the first term of the seed's 学区 and
-    高中 党总支 by 考察任命), and the current 支委会 where the branch is big enough (>= 7
-    full members) or the 总支/党委 committee."""
+    """班子 history since 2009 (or the org's founding): a secretary for every term (the first
+    term of the seed's 学区 and 高中 党总支 by 考察任命), and the current 支委会 where the
+    branch is big enough (>= 7 full members) or the 总支/党委 committee. Written in bulk with
+    one audit row; demo.elections records the election behind each term."""
     rolls = _Rolls(city, persons)
+    rows = []
     for spec in city.orgs:
-        # The seed's 党总支 keep their whole history since the 考察任命; others the
-        # current and the previous term.
-        terms = spec.terms if spec.appointed else spec.terms[-2:]
-        if not terms:
-            continue
         holder = None
-        for index, start in enumerate(terms):
-            end = terms[index + 1] if index + 1 < len(terms) else None
+        for index, start in enumerate(spec.terms):
+            end = spec.terms[index + 1] if index + 1 < len(spec.terms) else None
             people = rolls.full_members(spec, start) or rolls.full_members(spec, today)
             if holder is None or holder not in people or rng.random() < 0.45:
                 holder = _choose(rng, people, set()) or holder
@@ -397,19 +401,28 @@ def _write_positions(city: City, persons: list[Person], rng: random.Random, toda
             seats = [(PositionTitle.SECRETARY, holder)]
             if end is None:
                 seats += _committee_seats(rng, spec, people, holder, rolls, today)
-            for title, person in seats:
-                orgs.save_position(
-                    CLI,
-                    Position(
-                        org=spec.obj,
-                        title=title,
-                        holder_name=person.name,
-                        formed_by=formed_by,
-                        start_on=start,
-                        end_on=end,
-                    ),
+            spec.term_seats.append((start, end, formed_by, seats))
+            rows += [
+                Position(
+                    org=spec.obj,
+                    title=title,
+                    holder_name=person.name,
+                    formed_by=formed_by,
+                    start_on=start,
+                    end_on=end,
                 )
+                for title, person in seats
+            ]
             spec.secretary = holder
+    Position.objects.bulk_create(rows, batch_size=2000)
+    audit.batch(
+        CLI,
+        AuditAction.CREATE,
+        org_path=city.root.obj.path,
+        object_repr=_("示例市演示数据: 领导班子 %(n)d 条") % {"n": len(rows)},
+        count=len(rows),
+    )
+    return rolls
 
 
 def _committee_seats(rng, spec, people, secretary, rolls, today):

@@ -47,6 +47,8 @@ class OrgSpec:
     obj: object = None  # the Organization once written
     terms: list[dt.date] = field(default_factory=list)  # 换届 dates, the last is current
     secretary: object = None  # the current secretary (a Person) once chosen
+    # Each term's 班子 as chosen: (start, end or None, formed_by, [(title, Person)]).
+    term_seats: list = field(default_factory=list)
 
     @property
     def holds_members(self) -> bool:

@@ -1,7 +1,20 @@
 from rest_framework import serializers
 
 from dangjian.core.registers.api import RegisterSerializer, RegisterViewSet
-from dangjian.orgs.models import Organization, School
+from dangjian.orgs.election_registers import (
+    ActivityRoomRegister,
+    ElectionRegister,
+    SchoolLeaderRegister,
+)
+from dangjian.orgs.models import (
+    ActivityRoom,
+    Election,
+    ElectionCandidate,
+    ElectionRound,
+    Organization,
+    School,
+    SchoolLeader,
+)
 from dangjian.orgs.registers import OrgRegister, SchoolRegister
 
 
@@ -68,3 +81,81 @@ class SchoolSerializer(RegisterSerializer):
 class SchoolViewSet(RegisterViewSet):
     register = SchoolRegister.instance
     serializer_class = SchoolSerializer
+
+
+class ElectionCandidateSerializer(serializers.ModelSerializer):
+    round = serializers.IntegerField(source="round.number", allow_null=True, read_only=True)
+
+    class Meta:
+        model = ElectionCandidate
+        fields = ["name", "member", "title", "round", "votes", "elected"]
+
+
+class ElectionRoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ElectionRound
+        fields = ["number", "seats", "present", "valid_ballots", "invalid_ballots"]
+
+
+class ElectionSerializer(RegisterSerializer):
+    status = serializers.CharField(read_only=True)
+    rounds = ElectionRoundSerializer(many=True, read_only=True)
+    candidates = ElectionCandidateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Election
+        fields = [
+            "id",
+            "org",
+            "formed_by",
+            "formed_by_display",
+            "committee",
+            "seats",
+            "requested_on",
+            "permitted_on",
+            "held_on",
+            "should_attend",
+            "approved_on",
+            "approval_ref",
+            "status",
+            "rounds",
+            "candidates",
+        ]
+
+
+class ElectionViewSet(RegisterViewSet):
+    register = ElectionRegister.instance
+    serializer_class = ElectionSerializer
+
+
+class SchoolLeaderSerializer(RegisterSerializer):
+    class Meta:
+        model = SchoolLeader
+        fields = [
+            "id",
+            "school",
+            "title",
+            "title_display",
+            "holder_name",
+            "party_member",
+            "selected_by",
+            "selected_by_display",
+            "start_on",
+            "end_on",
+        ]
+
+
+class SchoolLeaderViewSet(RegisterViewSet):
+    register = SchoolLeaderRegister.instance
+    serializer_class = SchoolLeaderSerializer
+
+
+class ActivityRoomSerializer(RegisterSerializer):
+    class Meta:
+        model = ActivityRoom
+        fields = ["id", "school", "name", "area", "checked_on", "items_met"]
+
+
+class ActivityRoomViewSet(RegisterViewSet):
+    register = ActivityRoomRegister.instance
+    serializer_class = ActivityRoomSerializer

@@ -15,4 +15,7 @@ class OrgsConfig(AppConfig):
         menu.add("orgs", _("组织树"), "org-tree", order=10)
         menu.add("orgs", _("组织名册"), "org-list", order=20)
         menu.add("orgs", _("学校"), "school-list", order=30)
-        from dangjian.orgs import registers  # noqa: F401
+        menu.add("orgs", _("换届选举"), "election-list", order=40)
+        menu.add("orgs", _("学校领导班子"), "school-leadership", order=50)
+        menu.add("orgs", _("阵地建设"), "activity-room-list", order=60)
+        from dangjian.orgs import election_registers, registers  # noqa: F401

@@ -7,16 +7,26 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
+from dangjian.orgs.elections import ELECTION_FIELDS, room_standards
 from dangjian.orgs.models import (
     ALLOWED_PARENTS,
     COVERING_KINDS,
     SUPERVISOR_KINDS,
+    ActivityRoom,
+    Election,
+    ElectionCandidate,
     MassOrganization,
     Organization,
+    OrgKind,
     Position,
+    PositionTitle,
     School,
+    SchoolLeader,
 )
 from dangjian.orgs.services import ORG_FIELDS, SCHOOL_FIELDS
+
+# Orgs that hold elections: every kind but the 党小组.
+ELECTING_KINDS = [kind for kind in OrgKind.values if kind != OrgKind.GROUP]
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -110,3 +120,152 @@ class MassOrgForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = MassOrganization
         fields = ["kind", "name", "founded_on", "dissolved_on"]
+
+
+# -- 换届选举, 学校领导班子, 阵地建设 ----------------------------------------------------
+
+
+def _member_model():
+    """The Member model, reached through the candidate's foreign key (orgs does not import
+    the members app)."""
+    return ElectionCandidate._meta.get_field("member").related_model
+
+
+class ElectionForm(BootstrapMixin, forms.ModelForm):
+    org = OrgChoiceField(queryset=Organization.objects.none(), label=_("党组织"))
+
+    class Meta:
+        model = Election
+        fields = list(ELECTION_FIELDS)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = self.instance.org_id if self.instance.pk else None
+        self.fields["org"].queryset = scoped_orgs(user, Action.CHANGE, ELECTING_KINDS, keep)
+
+
+class CandidateForm(BootstrapMixin, forms.Form):
+    """One row of the ballot sheet: a candidate, the post they would take, their votes."""
+
+    member = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("候选人"))
+    title = forms.ChoiceField(
+        choices=PositionTitle.choices, initial=PositionTitle.MEMBER, label=_("拟任职务")
+    )
+    votes = forms.IntegerField(min_value=0, label=_("得票数"))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["member"].label_from_instance = lambda m: m.name
+
+    def has_changed(self):
+        """A row without a person is a blank row, whatever its post select shows."""
+        return bool(self.data.get(self.add_prefix("member"))) if self.is_bound else False
+
+
+class AppointeeForm(CandidateForm):
+    votes = None
+
+
+class BaseRowFormSet(forms.BaseFormSet):
+    """Blank rows are skipped; at least one filled row is required."""
+
+    def __init__(self, *args, members, **kwargs):
+        self.members = members
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"members": self.members}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            members=self.members,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def rows(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.rows():
+            raise forms.ValidationError(_("请至少填写一名候选人"))
+
+
+def candidate_formset(data=None, *, members, rows: int, appointment: bool = False):
+    factory = forms.formset_factory(
+        AppointeeForm if appointment else CandidateForm, formset=BaseRowFormSet, extra=rows
+    )
+    return factory(data, members=members, prefix="c")
+
+
+def electable_members(user, election: Election):
+    """Members of the org's subtree in the user's view (the service checks who may stand)."""
+    return (
+        _member_model()
+        .objects.restrict(user, Action.VIEW)
+        .filter(org__path__startswith=election.org.path)
+        .order_by("name", "pk")
+    )
+
+
+class BallotForm(BootstrapMixin, forms.Form):
+    present = forms.IntegerField(min_value=0, label=_("实到人数"))
+    valid_ballots = forms.IntegerField(min_value=0, label=_("有效票"))
+    invalid_ballots = forms.IntegerField(min_value=0, initial=0, label=_("无效票"))
+
+
+class ApprovalForm(BootstrapMixin, forms.Form):
+    approved_on = forms.DateField(label=_("上级批复日期"))
+    approval_ref = forms.CharField(max_length=100, required=False, label=_("批复文号"))
+
+
+def scoped_schools(user, action: str, keep_pk: int | None = None):
+    qs = School.objects.restrict(user, action)
+    if keep_pk is not None:
+        qs = School.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk=keep_pk))
+    return qs.order_by("code")
+
+
+class SchoolLeaderForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = SchoolLeader
+        fields = [
+            "school",
+            "title",
+            "holder_name",
+            "party_member",
+            "selected_by",
+            "start_on",
+            "end_on",
+            "note",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = self.instance.school_id if self.instance.pk else None
+        self.fields["school"].queryset = scoped_schools(user, Action.CHANGE, keep)
+
+
+class ActivityRoomForm(BootstrapMixin, forms.ModelForm):
+    items_met = forms.MultipleChoiceField(
+        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label=_("达标项目")
+    )
+
+    class Meta:
+        model = ActivityRoom
+        fields = ["school", "name", "area", "checked_on", "items_met", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = self.instance.school_id if self.instance.pk else None
+        self.fields["school"].queryset = scoped_schools(user, Action.CHANGE, keep)
+        self.fields["items_met"].choices = room_standards()
+        self.fields["items_met"].widget.attrs["class"] = "form-check-input"

@@ -300,3 +300,253 @@ class Position(models.Model):
     @classmethod
     def scope_q(cls, paths):
         return path_q("org__path", paths)
+
+
+# -- 换届选举 (2020 基层组织选举工作条例) -------------------------------------------------
+
+
+class ElectionQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    def held_between(self, start: dt.date, end: dt.date):
+        return self.filter(held_on__gte=start, held_on__lte=end)
+
+
+class Election(models.Model):
+    """One 换届 of an org: the 请示 and its approval, the meeting (or the 考察任命), the
+    ballots of each round, and the superior's approval of the result, which replaces the
+    org's 班子 (Position rows) and starts its new term."""
+
+    org = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="elections", verbose_name=_("党组织")
+    )
+    formed_by = models.CharField(
+        _("产生方式"), max_length=20, choices=FormedBy.choices, default=FormedBy.ELECTION
+    )
+    committee = models.BooleanField(
+        _("选举委员会"),
+        default=True,
+        help_text=_(
+            "选举支部(总支、党委)委员会, 候选人须差额; 不设委员会的只选书记、副书记, 可以等额"
+        ),
+    )
+    seats = models.PositiveSmallIntegerField(_("应选人数"))
+    requested_on = models.DateField(_("请示日期"), null=True, blank=True)
+    permitted_on = models.DateField(_("上级同意召开日期"), null=True, blank=True)
+    held_on = models.DateField(_("选举日期"))
+    should_attend = models.PositiveIntegerField(_("应到会人数"), default=0)
+    approved_on = models.DateField(_("上级批复日期"), null=True, blank=True)
+    approval_ref = models.CharField(_("批复文号"), max_length=100, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ElectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("换届选举")
+        verbose_name_plural = _("换届选举")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["held_on"], name="election_held_on")]
+
+    def __str__(self) -> str:
+        return f"{self.org.name} {self.held_on} {self.get_formed_by_display()}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("org__path", paths)
+
+    @property
+    def by_ballot(self) -> bool:
+        return self.formed_by != FormedBy.APPOINTMENT
+
+    @property
+    def status(self) -> str:
+        if self.approved_on:
+            return "approved"
+        # .all(): the list prefetches the rounds, so a row costs no query.
+        if self.by_ballot and not self.rounds.all():
+            return "preparing"
+        return "awaiting"
+
+    def get_status_display(self) -> str:
+        return str(ELECTION_STATUS_LABELS[self.status])
+
+    def ballot_sheets(self) -> list[tuple]:
+        """(round, its candidates) in order, and the appointees (round None) of a 考察任命."""
+        candidates = list(self.candidates.all())
+        sheets = [
+            (round_, [c for c in candidates if c.round_id == round_.pk])
+            for round_ in sorted(self.rounds.all(), key=lambda r: r.number)
+        ]
+        appointed = [c for c in candidates if c.round_id is None]
+        if appointed:
+            sheets.append((None, appointed))
+        return sheets
+
+    @property
+    def quorum_needed(self) -> int:
+        """The fewest present for a valid vote: more than 4/5 of those who should attend."""
+        return 4 * self.should_attend // 5 + 1
+
+    @property
+    def majority_needed(self) -> int:
+        """The fewest yes votes to be elected: more than half of those who should attend."""
+        return self.should_attend // 2 + 1
+
+
+ELECTION_STATUS_LABELS = {
+    "preparing": _("待录入选举结果"),
+    "awaiting": _("待上级批复"),
+    "approved": _("已批复"),
+}
+
+
+class ElectionRound(models.Model):
+    """One vote of the meeting: the first, and a 另行选举 for the seats left unfilled."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("换届选举")
+    )
+    number = models.PositiveSmallIntegerField(_("轮次"))
+    seats = models.PositiveSmallIntegerField(_("本轮应选人数"))
+    present = models.PositiveIntegerField(_("实到人数"))
+    valid_ballots = models.PositiveIntegerField(_("有效票"))
+    invalid_ballots = models.PositiveIntegerField(_("无效票"), default=0)
+
+    class Meta:
+        verbose_name = _("选举轮次")
+        verbose_name_plural = _("选举轮次")
+        ordering = ["election", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "number"], name="election_round_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} #{self.number}"
+
+
+class ElectionCandidate(models.Model):
+    """A candidate of one round (or an appointee of a 考察任命) and the seat they take."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("换届选举")
+    )
+    round = models.ForeignKey(
+        ElectionRound,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="candidates",
+        verbose_name=_("轮次"),
+    )
+    # The voters and candidates are members; the model is named by string so that orgs does
+    # not import the members app (layers: orgs sits below members).
+    # A member record deleted as entered by mistake leaves the candidate's name.
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("党员"),
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(
+        _("拟任职务"), max_length=20, choices=PositionTitle.choices, default=PositionTitle.MEMBER
+    )
+    votes = models.PositiveIntegerField(_("得票数"), null=True, blank=True)
+    elected = models.BooleanField(_("当选"), default=False)
+
+    class Meta:
+        verbose_name = _("候选人")
+        verbose_name_plural = _("候选人")
+        ordering = ["election", "round__number", "-elected", "-votes", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# -- 学校党政领导班子 and 阵地建设 --------------------------------------------------------
+
+
+class LeaderTitle(models.TextChoices):
+    SECRETARY = "secretary", _("党组织书记")
+    PRINCIPAL = "principal", _("校长")
+    DEPUTY_SECRETARY = "deputy_secretary", _("党组织副书记")
+    VICE_PRINCIPAL = "vice_principal", _("副校长")
+    DISCIPLINE = "discipline", _("纪检委员")
+
+
+class SelectedBy(models.TextChoices):
+    APPOINTMENT = "appointment", _("组织任命")
+    OPEN_COMPETITION = "open_competition", _("公开竞聘")
+    ELECTION = "election", _("选举")
+
+
+class SchoolLeaderQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    def current(self, on: dt.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(start_on__lte=on).filter(Q(end_on__isnull=True) | Q(end_on__gt=on))
+
+
+class SchoolLeader(models.Model):
+    """A seat of a school's 党政领导班子, dated, so that the 班子 of any day and its changes
+    (who was appointed, how, when) can be shown and counted."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="leaders", verbose_name=_("学校")
+    )
+    title = models.CharField(_("职务"), max_length=20, choices=LeaderTitle.choices)
+    holder_name = models.CharField(_("姓名"), max_length=50)
+    party_member = models.BooleanField(_("中共党员"), default=True)
+    selected_by = models.CharField(
+        _("选任方式"), max_length=20, choices=SelectedBy.choices, default=SelectedBy.APPOINTMENT
+    )
+    start_on = models.DateField(_("任职日期"))
+    end_on = models.DateField(_("离任日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = SchoolLeaderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("学校领导班子成员")
+        verbose_name_plural = _("学校领导班子")
+        ordering = ["school", "end_on", "title", "start_on", "id"]
+        indexes = [models.Index(fields=["start_on"], name="school_leader_start")]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} {self.get_title_display()} {self.holder_name}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("school__covering_org__path", paths) | path_q(
+            "school__supervising_org__path", paths
+        )
+
+
+class ActivityRoom(models.Model):
+    """A school's 党员活动室 (阵地) as last checked: which items of the standards list
+    (DANGJIAN_ACTIVITY_ROOM_STANDARDS) it meets."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="activity_rooms", verbose_name=_("学校")
+    )
+    name = models.CharField(_("名称"), max_length=100, default=_("党员活动室"))
+    area = models.PositiveIntegerField(_("面积(平方米)"), null=True, blank=True)
+    checked_on = models.DateField(_("检查日期"))
+    items_met = models.JSONField(_("达标项目"), default=list, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党员活动室")
+        verbose_name_plural = _("阵地建设")
+        ordering = ["school", "-checked_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} {self.name}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("school__covering_org__path", paths) | path_q(
+            "school__supervising_org__path", paths
+        )

@@ -3,6 +3,7 @@ imports. Each returns a Chinese message or None, so an import can collect every 
 
 from django.utils.translation import gettext as _
 
+from dangjian.core.dates import add_months
 from dangjian.orgs.models import (
     ALLOWED_PARENTS,
     COVERING_KINDS,
@@ -107,13 +108,72 @@ def branch_hints(
     return hints
 
 
-def election_status(due, today, reminder_days: int) -> str | None:
-    """ "overdue" when the 换届 date has passed, "due" when it falls within the reminder
-    window (inclusive: "以内" includes the number), else None."""
+def election_status(due, today, months: int) -> str | None:
+    """ "overdue" when the 换届 date has passed, "due" when it falls within `months` calendar
+    months from today (inclusive: "以内" includes the number), else None."""
     if due is None:
         return None
     if due < today:
         return "overdue"
-    if (due - today).days <= reminder_days:
+    if due <= add_months(today, months):
         return "due"
     return None
+
+
+def reminder_window(due, today, months) -> int | None:
+    """The narrowest reminder window (in months, from DANGJIAN_TERM_REMINDER_MONTHS) the
+    换届 date falls within: 1 a month ahead, 6 half a year ahead; None outside them all
+    and once the date has passed (then it is overdue)."""
+    if due is None or due < today:
+        return None
+    inside = [m for m in months if due <= add_months(today, m)]
+    return min(inside) if inside else None
+
+
+# -- 换届选举 (2020 基层组织选举工作条例) ---------------------------------------------------
+# The fractions are the regulation's; integer arithmetic keeps "more than" exact.
+
+
+def margin_needed(seats: int) -> int:
+    """The fewest candidates for `seats` committee seats: at least 20% more (差额)."""
+    return seats + -(-seats // 5)
+
+
+def margin_problem(seats: int, candidates: int) -> str | None:
+    if 5 * (candidates - seats) >= seats:
+        return None
+    return _(
+        "委员候选人应多于应选人数的20%%(差额选举): 应选%(seats)d人, 候选人至少%(need)d人, 现有%(n)d人"
+    ) % {
+        "seats": seats,
+        "need": margin_needed(seats),
+        "n": candidates,
+    }
+
+
+def quorum_met(present: int, should_attend: int) -> bool:
+    """The vote is valid only when more than 4/5 of those who should attend are present."""
+    return 5 * present > 4 * should_attend
+
+
+def majority_met(votes: int, should_attend: int) -> bool:
+    """A candidate is elected with yes votes from more than half of those who should attend."""
+    return 2 * votes > should_attend
+
+
+def tally(seats: int, votes: dict, should_attend: int) -> tuple[list, list]:
+    """(elected, tied) keys of `votes` ({key: yes votes}): those with a majority, the most
+    votes first, up to `seats`. Candidates tied for the last seats are neither: the meeting
+    votes again on them (the seats left go to another round)."""
+    passing = sorted(
+        (key for key, n in votes.items() if majority_met(n, should_attend)),
+        key=lambda key: -votes[key],
+    )
+    if len(passing) <= seats:
+        return passing, []
+    cut = votes[passing[seats - 1]]
+    above = [key for key in passing if votes[key] > cut]
+    tied = [key for key in passing if votes[key] == cut]
+    if len(above) + len(tied) <= seats:
+        return above + tied, []
+    return above, tied

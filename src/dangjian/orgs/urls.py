@@ -1,6 +1,11 @@
 from django.urls import include, path
 
-from dangjian.orgs import views
+from dangjian.orgs import election_views, views
+from dangjian.orgs.election_registers import (
+    ActivityRoomRegister,
+    ElectionRegister,
+    SchoolLeaderRegister,
+)
 from dangjian.orgs.registers import OrgRegister, SchoolRegister
 
 urlpatterns = [
@@ -20,4 +25,10 @@ urlpatterns = [
     path("schools/<int:school_pk>/massorgs/add/", views.massorg_create, name="massorg-create"),
     path("massorgs/<int:pk>/edit/", views.massorg_edit, name="massorg-edit"),
     path("massorgs/<int:pk>/delete/", views.massorg_delete, name="massorg-delete"),
+    path("elections/", include(ElectionRegister.instance.urls())),
+    path("elections/<int:pk>/ballots/", election_views.election_ballots, name="election-ballots"),
+    path("elections/<int:pk>/approve/", election_views.election_approve, name="election-approve"),
+    path("leaders/", include(SchoolLeaderRegister.instance.urls())),
+    path("leadership/", election_views.school_leadership, name="school-leadership"),
+    path("rooms/", include(ActivityRoomRegister.instance.urls())),
 ]

@@ -192,7 +192,7 @@ def org_detail(request, pk):
         "current_positions": current_positions,
         "past_positions": past_positions,
         "election_status": rules.election_status(
-            org.next_election_on, today, settings.DANGJIAN_TERM_REMINDER_DAYS
+            org.next_election_on, today, max(settings.DANGJIAN_TERM_REMINDER_MONTHS)
         ),
         "hints": rules.branch_hints(
             org.kind,

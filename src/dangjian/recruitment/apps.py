@@ -13,4 +13,8 @@ class RecruitmentConfig(AppConfig):
 
         menu.add("members", _("发展党员"), "recruit-board", order=20)
         menu.add("members", _("发展党员名册"), "recruit-list", order=30)
+        from dangjian.orgs import electorate
         from dangjian.recruitment import registers  # noqa: F401
+        from dangjian.recruitment.electorate import electorate_of
+
+        electorate.provide(electorate_of)

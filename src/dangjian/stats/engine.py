@@ -38,6 +38,7 @@ from dangjian.orgs.models import (
     School,
     SchoolStage,
 )
+from dangjian.orgs.stats import election_section
 from dangjian.recruitment.stats import development_section
 from dangjian.stats import cache
 
@@ -503,6 +504,7 @@ SECTIONS: list[Callable] = [
     mass_org_coverage_section,
     change_section,
     development_section,
+    election_section,
 ]
 
 

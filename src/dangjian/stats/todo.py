@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core import registers
-from dangjian.core.dates import add_years
+from dangjian.core.dates import add_months, add_years
 from dangjian.core.registers import TodoItem
 from dangjian.core.roles import Action
 from dangjian.members.models import Member
@@ -26,8 +26,10 @@ Item = TodoItem
 
 
 def election_items(user, today: dt.date) -> list[Item]:
-    """换届 overdue, or due within DANGJIAN_TERM_REMINDER_DAYS."""
-    horizon = today + dt.timedelta(days=settings.DANGJIAN_TERM_REMINDER_DAYS)
+    """换届 overdue, or due within the reminder windows (DANGJIAN_TERM_REMINDER_MONTHS: half a
+    year ahead as a notice to prepare the 请示, a month ahead as a warning)."""
+    months = settings.DANGJIAN_TERM_REMINDER_MONTHS
+    horizon = add_months(today, max(months))
     # Terms last at least one year, so later starts cannot be due before the horizon.
     orgs = (
         Organization.objects.restrict(user, Action.VIEW)
@@ -41,11 +43,22 @@ def election_items(user, today: dt.date) -> list[Item]:
         due = org.next_election_on
         if due is None or due > horizon:
             continue
+        window = org_rules.reminder_window(due, today, months)
         if due < today:
             text = _("%(org)s换届已逾期(应于%(due)s换届)") % {"org": org.name, "due": due}
             level, kind = "danger", "election-overdue"
+        elif window == min(months):
+            text = _("%(org)s将于%(due)s任期届满(不足%(m)d个月), 请抓紧召开党员大会换届") % {
+                "org": org.name,
+                "due": due,
+                "m": window,
+            }
+            level, kind = "warning", "election-due"
         else:
-            text = _("%(org)s将于%(due)s任期届满, 请做好换届准备") % {"org": org.name, "due": due}
+            text = _("%(org)s将于%(due)s任期届满, 请做好换届准备、向上级党组织请示") % {
+                "org": org.name,
+                "due": due,
+            }
             level, kind = "info", "election-due"
         items.append(Item(level, text, reverse("org-detail", args=[org.pk]), due, kind, org.path))
     return items
@@ -137,6 +150,7 @@ def kind_labels() -> dict[str, str]:
     labels = {
         "election-overdue": _("换届已逾期"),
         "election-due": _("任期即将届满"),
+        "election-approval": _("换届结果待批复"),
         "small-branch": _("正式党员不足3人"),
         "uncovered-school": _("学校尚未建立党组织"),
         "probation": _("预备期已满待转正"),
