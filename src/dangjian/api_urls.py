@@ -1,10 +1,13 @@
 """One router for the REST API; each app registers its viewsets in its api.py."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from dangjian.members.api import MemberViewSet
+from dangjian.members.lifecycle_api import TransferViewSet
 from dangjian.orgs.api import OrganizationViewSet, SchoolViewSet
 from dangjian.recruitment.api import RecruitViewSet, SanctionViewSet
+from dangjian.selfservice.api import me
 from dangjian.stats.api import StatsViewSet
 
 router = DefaultRouter()
@@ -14,5 +17,6 @@ router.register("members", MemberViewSet, basename="api-member")
 router.register("recruits", RecruitViewSet, basename="api-recruit")
 router.register("sanctions", SanctionViewSet, basename="api-sanction")
 router.register("stats", StatsViewSet, basename="api-stats")
+router.register("transfers", TransferViewSet, basename="api-transfer")
 
-urlpatterns = router.urls
+urlpatterns = [path("me/", me, name="api-me"), *router.urls]
