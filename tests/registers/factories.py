@@ -12,7 +12,9 @@ from dangjian.core.audit import record
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
 from dangjian.recruitment import services as recruitment
+from tests.members.register_factories import FACTORIES as LIFECYCLE_FACTORIES
 from tests.recruitment.helpers import new_recruit
+from tests.selfservice.register_factories import FACTORIES as SELFSERVICE_FACTORIES
 
 _seq = itertools.count(5000)
 
@@ -74,4 +76,6 @@ FACTORIES = {
     "org": org,
     "school": school,
     "sanction": sanction,
+    **LIFECYCLE_FACTORIES,
+    **SELFSERVICE_FACTORIES,
 }

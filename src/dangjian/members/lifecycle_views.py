@@ -23,7 +23,7 @@ from dangjian.members.lifecycle_forms import (
     OutLetterForm,
     ReturnForm,
 )
-from dangjian.members.models import Flowing, Letter, LetterDirection, Transfer
+from dangjian.members.models import Flowing, Letter, LetterDirection, Transfer, TransferStatus
 
 
 def _transfer(request, pk):
@@ -55,12 +55,17 @@ def transfer_act(request, pk: int, step: str):
     if step not in steps:
         raise Http404
     form_class, save, title, done = steps[step]
+    requested = transfer.status == TransferStatus.REQUESTED
+    approved = transfer.status == TransferStatus.APPROVED
     allowed = {
-        "approve": lifecycle.may_approve(user, transfer),
-        "accept": lifecycle.may_accept(user, transfer),
-        "return": lifecycle.may_approve(user, transfer) or lifecycle.may_accept(user, transfer),
-        "cancel": lifecycle.may_cancel(user, transfer),
-    }[step]
+        "approve": lambda: requested and lifecycle.may_approve(user, transfer),
+        "accept": lambda: approved and lifecycle.may_accept(user, transfer),
+        "return": lambda: (
+            (requested and lifecycle.may_approve(user, transfer))
+            or (approved and lifecycle.may_accept(user, transfer))
+        ),
+        "cancel": lambda: lifecycle.may_cancel(user, transfer),
+    }[step]()
     if not allowed or not transfer.is_open:
         raise Http404
     if form_class is None:

@@ -21,7 +21,12 @@ urlpatterns = [
     path("<int:pk>/delete/", views.member_delete, name="member-delete"),
     path("transfers/", include(TransferRegister.instance.urls())),
     path("transfers/branch/", lv.transfer_branch, name="transfer-branch"),
-    path("transfers/<int:pk>/<slug:step>/", lv.transfer_act, name="transfer-act"),
+    *(
+        path(
+            f"transfers/<int:pk>/{step}/", lv.transfer_act, {"step": step}, name=f"transfer-{step}"
+        )
+        for step in ("approve", "accept", "return", "cancel")
+    ),
     path("letters/", include(LetterRegister.instance.urls("list", "detail"))),
     path("letters/issue/", lv.letter_issue, name="letter-issue"),
     path("letters/receive/", lv.letter_receive, name="letter-receive"),
