@@ -1,20 +1,16 @@
 """示例市's member lifecycle of today, written through the lifecycle services: transfers at
 every step (one waiting for the demo branch to accept, one stuck past the 介绍信's validity),
-one returned with its reason, 流动党员 with their 活动证 and reports, and the demo member's
-correction request. Nothing here changes how many members an org counts on any day, so the
+one returned with its reason, 流动党员 with their 活动证 and reports.. Nothing here changes how many members an org counts on any day, so the
 INTERFACES section 5 figures and today's teacher ratios stay as the history made them."""
 
 import datetime as dt
 import random
-
-from django.contrib.auth import get_user_model
 
 from dangjian.core.context import CLI
 from dangjian.core.dates import add_months
 from dangjian.members import lifecycle
 from dangjian.members.models import Member
 from dangjian.orgs.models import MEMBER_ORG_KINDS, Organization
-from dangjian.selfservice import services as selfservice
 
 DESTINATIONS = ("广东省深圳市", "浙江省杭州市", "江苏省苏州市", "北京市海淀区", "上海市浦东新区")
 
@@ -98,8 +94,4 @@ def load(today: dt.date, branch_name: str, seed: int) -> int:
                 reported_by="流入地党支部",
             )
             written += 1
-    demo_member = get_user_model().objects.filter(username="member").first()
-    if demo_member is not None:
-        selfservice.request_correction(demo_member, field="联系电话", text="电话号码已更换, 请更新")
-        written += 1
     return written
