@@ -1,7 +1,8 @@
 """示例市's member lifecycle of today, written through the lifecycle services: transfers at
 every step (one waiting for the demo branch to accept, one stuck past the 介绍信's validity),
-one returned with its reason, 流动党员 with their 活动证 and reports.. Nothing here changes how many members an org counts on any day, so the
-INTERFACES section 5 figures and today's teacher ratios stay as the history made them."""
+one returned with its reason, 流动党员 with their 活动证 and reports. Nothing here changes
+how many members an org counts on any day, so the INTERFACES section 5 figures and today's
+teacher ratios stay as the history made them."""
 
 import datetime as dt
 import random
