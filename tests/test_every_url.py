@@ -4,22 +4,25 @@ for the route's action → 404; in scope → 200. A new URL without an entry her
 so no page escapes the scope check."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from personas import PERSONAS
+from personas import PERSONAS, add_member, add_user
 from uploadfiles import pdf_upload
 
 from dangjian.accounts.services import users_in_scope
 from dangjian.core import uploads
 from dangjian.core.context import CLI
-from dangjian.core.models import AuditEntry, RoleAssignment, StoredFile
+from dangjian.core.models import AuditEntry, Notification, RoleAssignment, StoredFile
+from dangjian.core.notifications import notify
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
-from dangjian.members.models import Member
+from dangjian.members import lifecycle
+from dangjian.members.models import Flowing, Letter, Member, StatusDecision, Transfer
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import (
     ActivityRoom,
@@ -32,6 +35,9 @@ from dangjian.orgs.models import (
 )
 from dangjian.recruitment import services as recruitment_services
 from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, Step
+from dangjian.selfservice import services as selfservice
+from dangjian.selfservice.models import Correction, ThoughtReport
+from dangjian.selfservice.services import own_member, own_recruit, writes_reports
 from tests.orgs.register_factories import activity_room as activity_room_factory
 from tests.orgs.register_factories import election as election_factory
 from tests.orgs.register_factories import school_leader as school_leader_factory
@@ -48,6 +54,9 @@ class Route:
     denied: int = 404
     # Only for unrestricted users (superusers: no persona is one), else 404.
     unrestricted_only: bool = False
+    # For routes without an object that depend on the signed-in person's own record (/me/):
+    # callable(user) -> whether the page exists for them (else 404).
+    own: Callable | None = None
 
 
 # name -> Route. Object kwargs are looked up in MODELS by the Route's model.
@@ -191,7 +200,65 @@ ROUTES = {
     "api-school-leader-detail": Route(model="school_leader"),
     "api-activity-room-list": Route(),
     "api-activity-room-detail": Route(model="activity_room"),
+    "notification-list": Route(),
+    "notification-open": Route(model="notification", post_only=True),
+    "notification-read-all": Route(post_only=True),
+    "transfer-list": Route(),
+    "transfer-create": Route(Action.ADD, needs=Action.ADD),
+    "transfer-detail": Route(model="transfer"),
+    "transfer-approve": Route(model="transfer_approve"),
+    "transfer-accept": Route(model="transfer_accept"),
+    "transfer-return": Route(model="transfer_return"),
+    "transfer-cancel": Route(model="transfer_cancel", post_only=True),
+    "transfer-branch": Route(needs=Action.CHANGE),
+    "letter-list": Route(),
+    "letter-detail": Route(model="letter"),
+    "letter-issue": Route(needs=Action.CHANGE),
+    "letter-receive": Route(needs=Action.ADD),
+    "letter-receipt": Route(Action.CHANGE, "letter"),
+    "letter-void": Route(Action.CHANGE, "letter", post_only=True),
+    "letter-print": Route(model="letter"),
+    "flowing-list": Route(),
+    "flowing-create": Route(Action.ADD, needs=Action.ADD),
+    "flowing-detail": Route(model="flowing"),
+    "flowing-edit": Route(Action.CHANGE, "flowing"),
+    "flowing-delete": Route(Action.DELETE, "flowing"),
+    "flowing-report": Route(Action.CHANGE, "flowing"),
+    "decision-list": Route(),
+    "decision-create": Route(Action.ADD, needs=Action.ADD),
+    "decision-detail": Route(model="decision"),
+    "me-home": Route(),
+    "me-correction": Route(own=lambda user: own_member(user) is not None),
+    "me-transfer": Route(own=lambda user: own_member(user) is not None),
+    "me-flowing-report": Route(
+        own=lambda user: (
+            own_member(user) is not None
+            and own_member(user).flowing.filter(back_on__isnull=True).exists()
+        )
+    ),
+    "me-report": Route(own=lambda user: writes_reports_today(user)),
+    "me-applicant-link": Route(Action.MANAGE_USERS, needs=Action.MANAGE_USERS),
+    "me-corrections-list": Route(needs=Action.VIEW),
+    "me-corrections-detail": Route(model="correction"),
+    "me-corrections-edit": Route(Action.CHANGE, "correction"),
+    "me-thought-reports-list": Route(needs=Action.VIEW),
+    "me-thought-reports-detail": Route(model="thoughtreport"),
+    "api-transfer-list": Route(),
+    "api-transfer-detail": Route(model="transfer"),
+    "api-me": Route(),
 }
+
+
+def writes_reports_today(user) -> bool:
+    member = own_member(user)
+    recruit = own_recruit(user, member)
+    return writes_reports(member, recruit, dt.date.today())
+
+
+def transfers_where(test):
+    return lambda user, action: Transfer.objects.filter(
+        pk__in=[t.pk for t in Transfer.objects.all() if test(user, t)]
+    )
 
 
 def scoped(model):
@@ -217,6 +284,34 @@ MODELS = {
     "school_leader": (SchoolLeader, scoped(SchoolLeader)),
     "activity_room": (ActivityRoom, scoped(ActivityRoom)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
+    "notification": (Notification, lambda user, action: Notification.objects.filter(user=user)),
+    "transfer": (Transfer, scoped(Transfer)),
+    "transfer_approve": (
+        Transfer,
+        transfers_where(lambda u, t: t.status == "requested" and lifecycle.may_approve(u, t)),
+    ),
+    "transfer_accept": (
+        Transfer,
+        transfers_where(lambda u, t: t.status == "approved" and lifecycle.may_accept(u, t)),
+    ),
+    "transfer_return": (
+        Transfer,
+        transfers_where(
+            lambda u, t: (
+                (t.status == "requested" and lifecycle.may_approve(u, t))
+                or (t.status == "approved" and lifecycle.may_accept(u, t))
+            )
+        ),
+    ),
+    "transfer_cancel": (
+        Transfer,
+        transfers_where(lambda u, t: t.is_open and lifecycle.may_cancel(u, t)),
+    ),
+    "letter": (Letter, scoped(Letter)),
+    "flowing": (Flowing, scoped(Flowing)),
+    "decision": (StatusDecision, scoped(StatusDecision)),
+    "correction": (Correction, scoped(Correction)),
+    "thoughtreport": (ThoughtReport, scoped(ThoughtReport)),
     "storedfile": (
         StoredFile,
         lambda user, action: StoredFile.objects.filter(
@@ -268,6 +363,33 @@ def extra_objects(world):
     for key in ("ba", "bx"):
         school_leader_factory(world, world.orgs[key], 0)
         activity_room_factory(world, world.orgs[key], 0)
+    lifecycle_objects(world)
+
+
+def lifecycle_objects(world):
+    """Transfers at each step, a letter, a 流动党员, a decision, a correction and a 思想汇报
+    in both counties; the member persona (a1) is away as a 流动党员 and has a request."""
+    o, m = world.orgs, world.members
+    lifecycle.request_transfer(CLI, m["a2"], to_org=o["bb"])
+    approved = lifecycle.request_transfer(CLI, m["b2"], to_org=o["jb"])
+    lifecycle.approve_transfer(CLI, approved)
+    lifecycle.request_transfer(CLI, m["x2"], to_org=o["ba"])
+    lifecycle.request_transfer(world.users["member"], m["a1"], to_org=o["jb"])
+    for member, number in ((m["b3"], "W-1"), (m["x1"], "W-2")):
+        lifecycle.issue_letter(
+            CLI, member, number=number, other_org_name="外省党支部", issued_on=dt.date(2025, 1, 2)
+        )
+    for member in (m["a1"], m["d1"]):
+        lifecycle.register_flowing(CLI, member, out_on=dt.date(2025, 1, 1), destination="深圳")
+    for member in (m["c1"],):
+        lifecycle.decide(CLI, member, kind="deceased", on=dt.date(2025, 2, 1))
+    selfservice.request_correction(world.users["member"], field="联系电话", text="13900000000")
+    for org, key in ((o["ba"], "a"), (o["bx"], "x")):
+        person = add_member(org, f"预备{key}", joined=dt.date(2026, 3, 1), converted=None)
+        account = add_user(f"prob-{key}", org, "member_self", member=person)
+        selfservice.submit_thought_report(account, title="思想汇报", upload=pdf_upload())
+        notify(account, "提醒", "/me/")
+    notify(world.users["member"], "提醒", "/me/")
 
 
 def pattern_kwargs(pattern) -> list[str]:
@@ -325,6 +447,8 @@ def test_it_scopes_every_url_for_every_persona(persona, world, login):
             if user is not None and route.needs and not can(user, route.needs):
                 expected = 404
             if user is not None and route.unrestricted_only and not is_unrestricted(user):
+                expected = 404
+            if user is not None and route.own is not None and not route.own(user):
                 expected = 404
             targets = [(None, None if user is None else expected)]
         for obj, expected in targets:

@@ -1,8 +1,10 @@
 """One router for the REST API; each app registers its viewsets in its api.py."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from dangjian.members.api import MemberViewSet
+from dangjian.members.lifecycle_api import TransferViewSet
 from dangjian.orgs.api import (
     ActivityRoomViewSet,
     ElectionViewSet,
@@ -11,6 +13,7 @@ from dangjian.orgs.api import (
     SchoolViewSet,
 )
 from dangjian.recruitment.api import RecruitViewSet, SanctionViewSet
+from dangjian.selfservice.api import me
 from dangjian.stats.api import StatsViewSet
 
 router = DefaultRouter()
@@ -23,5 +26,6 @@ router.register("elections", ElectionViewSet, basename="api-election")
 router.register("school-leaders", SchoolLeaderViewSet, basename="api-school-leader")
 router.register("activity-rooms", ActivityRoomViewSet, basename="api-activity-room")
 router.register("stats", StatsViewSet, basename="api-stats")
+router.register("transfers", TransferViewSet, basename="api-transfer")
 
-urlpatterns = router.urls
+urlpatterns = [path("me/", me, name="api-me"), *router.urls]

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.recruitment",
     "dangjian.dataio",
+    "dangjian.selfservice",
     "dangjian.accounts",
     "dangjian.stats",
     "dangjian.demo",
@@ -375,6 +376,17 @@ DANGJIAN_ACTIVITY_ROOM_STANDARDS = (
     ("equipment", _lazy("有电教设备")),
     ("records", _lazy("有活动记录")),
 )
+# A copy of each in-app reminder by another channel (a dotted path to a callable(user, text,
+# url), e.g. dangjian.core.notifications.email_backend); empty: in-app only.
+DANGJIAN_NOTIFY_BACKEND = os.environ.get("DANGJIAN_NOTIFY_BACKEND", "")
+# 组织关系转接: how many levels above the member's branch the sending side approves (0: the
+# branch itself, 1: its 党委/党总支), and after how many months an unfinished transfer is
+# overdue on both sides' to-do lists (the 介绍信's usual validity).
+DANGJIAN_TRANSFER_APPROVE_LEVELS_UP = env_int("DANGJIAN_TRANSFER_APPROVE_LEVELS_UP", 1, 0, 5)
+DANGJIAN_TRANSFER_STUCK_MONTHS = env_int("DANGJIAN_TRANSFER_STUCK_MONTHS", 3, 1, 24)
+# 流动党员: away at least this many months; 失去联系 at least this many months before 停止党籍.
+DANGJIAN_FLOWING_MIN_MONTHS = env_int("DANGJIAN_FLOWING_MIN_MONTHS", 6, 1, 24)
+DANGJIAN_LOST_CONTACT_MONTHS = env_int("DANGJIAN_LOST_CONTACT_MONTHS", 6, 1, 24)
 
 LOGGING = {
     "version": 1,

@@ -43,6 +43,8 @@ urlpatterns = [
     path("data/", include("dangjian.dataio.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("audit/", include("dangjian.core.urls")),
+    path("notifications/", include("dangjian.core.notification_urls")),
+    path("me/", include("dangjian.selfservice.urls")),
     path("api/", include("dangjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -12,8 +12,10 @@ from dangjian.core.audit import record
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
 from dangjian.recruitment import services as recruitment
+from tests.members.register_factories import FACTORIES as LIFECYCLE_FACTORIES
 from tests.orgs.register_factories import FACTORIES as ORG_FACTORIES
 from tests.recruitment.helpers import new_recruit
+from tests.selfservice.register_factories import FACTORIES as SELFSERVICE_FACTORIES
 
 _seq = itertools.count(5000)
 
@@ -76,4 +78,6 @@ FACTORIES = {
     "school": school,
     "sanction": sanction,
     **ORG_FACTORIES,
+    **LIFECYCLE_FACTORIES,
+    **SELFSERVICE_FACTORIES,
 }

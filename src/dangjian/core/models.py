@@ -169,3 +169,29 @@ class StoredFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.kind == FileKind.IMAGE
+
+
+class Notification(models.Model):
+    """A reminder to one person (a transfer to accept, a correction to make): the one
+    mechanism every module uses (`core.notifications.notify`), read in the app's own list.
+    E-mail or SMS copies are an optional backend, off by default (an intranet has neither)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("接收人"),
+    )
+    text = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息提醒")
+        verbose_name_plural = _("消息提醒")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read")]
+
+    def __str__(self) -> str:
+        return self.text

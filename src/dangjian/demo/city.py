@@ -27,6 +27,7 @@ from dangjian.core.context import CLI
 from dangjian.core.dates import add_months, add_years
 from dangjian.core.roles import Role
 from dangjian.demo import elections as demo_elections
+from dangjian.demo import lifecycle as demo_lifecycle
 from dangjian.demo import recruitment as demo_recruitment
 from dangjian.demo.history import SEED_DAY, Event, Plan
 from dangjian.demo.people import Person, weighted
@@ -118,6 +119,7 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
         log(_("正在写入发展党员记录……"))
         loaded = demo_recruitment.load(plan, today)
         _fit_teacher_counts(city, (SEED_DAY, add_years(today, -1), today))
+        demo_lifecycle.load(today, BRANCH_NAME, SEED + 6)
         log(
             _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
             % {"n": loaded.recruits, "s": loaded.seconds}

@@ -13,4 +13,8 @@ class MembersConfig(AppConfig):
 
         menu.group("members", _("党员"), order=20)
         menu.add("members", _("党员信息库"), "member-list", order=10)
-        from dangjian.members import registers  # noqa: F401
+        menu.add("members", _("组织关系转接"), "transfer-list", order=20)
+        menu.add("members", _("组织关系介绍信"), "letter-list", order=30)
+        menu.add("members", _("流动党员"), "flowing-list", order=40)
+        menu.add("members", _("党籍决定"), "decision-list", order=50)
+        from dangjian.members import lifecycle_registers, registers  # noqa: F401

@@ -434,3 +434,243 @@ class Membership(models.Model):
             for name, value in zip(MIRRORED, mirrored_values(self.member), strict=True):
                 setattr(self, name, value)
         super().save(*args, **kwargs)
+
+
+# -- the member lifecycle beyond the record: transfers, letters, 流动党员, decisions ----------
+
+
+class TransferStatus(models.TextChoices):
+    REQUESTED = "requested", _("待转出方审批")
+    APPROVED = "approved", _("待接收方接收")
+    ACCEPTED = "accepted", _("已接收")
+    RETURNED = "returned", _("已退回")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+OPEN_TRANSFER_STATUSES = (TransferStatus.REQUESTED, TransferStatus.APPROVED)
+
+
+class TransferQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_TRANSFER_STATUSES)
+
+
+class Transfer(models.Model):
+    """组织关系转接 inside the system: the sending side approves, the receiving side accepts
+    (the member then counts there from `accepted_on`, a 系统内调动 event) or returns it with
+    a reason (the member stays where they were). Both sides see it."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("党员")
+    )
+    from_org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("转出党组织")
+    )
+    to_org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("转入党组织")
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=TransferStatus.choices,
+        default=TransferStatus.REQUESTED,
+        db_index=True,
+    )
+    by_member = models.BooleanField(_("党员本人申请"), default=False)
+    reason = models.CharField(_("转接原因"), max_length=200, blank=True)
+    requested_on = models.DateField(_("申请日期"))
+    approved_on = models.DateField(_("转出方审批日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("接收日期"), null=True, blank=True)
+    returned_on = models.DateField(_("退回日期"), null=True, blank=True)
+    return_reason = models.CharField(_("退回原因"), max_length=200, blank=True)
+    receipt_no = models.CharField(_("回执编号"), max_length=40, blank=True)
+    batch = models.CharField(_("整建制转接批次"), max_length=40, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织关系转接")
+        verbose_name_plural = _("组织关系转接")
+        ordering = ["-requested_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.from_org} → {self.to_org}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("from_org__path", paths) | path_q("to_org__path", paths)
+
+    @classmethod
+    def self_q(cls, user):
+        return Q(member__user_id=user.pk)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_TRANSFER_STATUSES
+
+
+class LetterDirection(models.TextChoices):
+    OUT = "out", _("转出(开出介绍信)")
+    IN = "in", _("转入(收到介绍信)")
+
+
+class LetterStatus(models.TextChoices):
+    ISSUED = "issued", _("待回执")
+    RECEIPTED = "receipted", _("已回执")
+    VOIDED = "voided", _("已作废")
+
+
+class Letter(models.Model):
+    """党员组织关系介绍信 to or from an org outside this system (named, not linked). An
+    outgoing letter is the member's 转出 on its date; an incoming one brings the member in
+    (转入) on the day it is received, and its 回执 is sent back."""
+
+    direction = models.CharField(_("方向"), max_length=4, choices=LetterDirection.choices)
+    number = models.CharField(_("介绍信编号"), max_length=40)
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("本方党组织")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="letters", verbose_name=_("党员")
+    )
+    other_org_name = models.CharField(_("对方党组织"), max_length=100)
+    issued_on = models.DateField(_("开具日期"))
+    valid_until = models.DateField(_("有效期至"))
+    received_on = models.DateField(_("收到日期"), null=True, blank=True)
+    receipt_on = models.DateField(_("回执日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=LetterStatus.choices, default=LetterStatus.ISSUED
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织关系介绍信")
+        verbose_name_plural = _("组织关系介绍信")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["direction", "number"], name="unique_letter_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.member}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("org__path", paths)
+
+    @classmethod
+    def self_q(cls, user):
+        return Q(member__user_id=user.pk)
+
+
+class Flowing(models.Model):
+    """流动党员: away from their branch (住址或工作在外) for at least the set months; still a
+    member of it, so nothing changes in the counts. Their 流动党员活动证 and the participation
+    reported back from where they are."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="flowing", verbose_name=_("党员")
+    )
+    out_on = models.DateField(_("外出日期"))
+    expected_back_on = models.DateField(_("预计返回日期"), null=True, blank=True)
+    destination = models.CharField(_("流入地"), max_length=100)
+    workplace = models.CharField(_("外出工作单位或住址"), max_length=100, blank=True)
+    contact = models.CharField(_("联系方式"), max_length=40, blank=True)
+    card_no = models.CharField(_("流动党员活动证编号"), max_length=40, blank=True)
+    card_issued_on = models.DateField(_("活动证发放日期"), null=True, blank=True)
+    back_on = models.DateField(_("返回日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("流动党员")
+        verbose_name_plural = _("流动党员")
+        ordering = ["-out_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.destination}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("member__org__path", paths)
+
+    @classmethod
+    def self_q(cls, user):
+        return Q(member__user_id=user.pk)
+
+
+class FlowingReport(models.Model):
+    """One report of a 流动党员's participation where they are (组织生活, 学习, 党费)."""
+
+    flowing = models.ForeignKey(
+        Flowing, on_delete=models.CASCADE, related_name="reports", verbose_name=_("流动党员")
+    )
+    on = models.DateField(_("日期"))
+    content = models.CharField(_("参加活动情况"), max_length=300)
+    reported_by = models.CharField(_("反馈单位或人员"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("流动党员活动反馈")
+        verbose_name_plural = _("流动党员活动反馈")
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.content[:20]}"
+
+
+class DecisionKind(models.TextChoices):
+    SUSPENDED = "suspended", _("停止党籍")
+    RESTORED = "restored", _("恢复党籍")
+    LAPSED = "lapsed", _("自行脱党除名")
+    EXPELLED = "expelled", _("出党")
+    DECEASED = "deceased", _("死亡")
+
+
+class StatusDecision(models.Model):
+    """A decision on a member's 党籍 with its record (文号, reason): the member's event of the
+    same date is what the statistics count."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("党员")
+    )
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("党组织")
+    )
+    kind = models.CharField(_("决定"), max_length=20, choices=DecisionKind.choices)
+    on = models.DateField(_("日期"))
+    lost_since = models.DateField(_("失去联系起始日期"), null=True, blank=True)
+    document_no = models.CharField(_("决定文号"), max_length=60, blank=True)
+    reason = models.CharField(_("事由"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党籍决定")
+        verbose_name_plural = _("党籍决定")
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.member} {self.get_kind_display()}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("org__path", paths)
+
+    @classmethod
+    def self_q(cls, user):
+        return Q(member__user_id=user.pk)

@@ -1,6 +1,13 @@
-from django.urls import path
+from django.urls import include, path
 
+from dangjian.members import lifecycle_views as lv
 from dangjian.members import views
+from dangjian.members.lifecycle_registers import (
+    DecisionRegister,
+    FlowingRegister,
+    LetterRegister,
+    TransferRegister,
+)
 from dangjian.members.registers import MemberRegister
 
 urlpatterns = [
@@ -12,4 +19,21 @@ urlpatterns = [
     path("<int:pk>/leave/", views.member_leave, name="member-leave"),
     path("<int:pk>/restore/", views.member_restore, name="member-restore"),
     path("<int:pk>/delete/", views.member_delete, name="member-delete"),
+    path("transfers/", include(TransferRegister.instance.urls())),
+    path("transfers/branch/", lv.transfer_branch, name="transfer-branch"),
+    *(
+        path(
+            f"transfers/<int:pk>/{step}/", lv.transfer_act, {"step": step}, name=f"transfer-{step}"
+        )
+        for step in ("approve", "accept", "return", "cancel")
+    ),
+    path("letters/", include(LetterRegister.instance.urls("list", "detail"))),
+    path("letters/issue/", lv.letter_issue, name="letter-issue"),
+    path("letters/receive/", lv.letter_receive, name="letter-receive"),
+    path("letters/<int:pk>/receipt/", lv.letter_receipt, name="letter-receipt"),
+    path("letters/<int:pk>/void/", lv.letter_void, name="letter-void"),
+    path("letters/<int:pk>/print/", lv.letter_print, name="letter-print"),
+    path("flowing/", include(FlowingRegister.instance.urls())),
+    path("flowing/<int:pk>/report/", lv.flowing_report, name="flowing-report"),
+    path("decisions/", include(DecisionRegister.instance.urls())),
 ]
