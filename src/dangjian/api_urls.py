@@ -2,6 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
+from dangjian.assessment.api import (
+    EvaluationViewSet,
+    InspectionViewSet,
+    LetterViewSet,
+    RectificationViewSet,
+)
 from dangjian.members.api import MemberViewSet
 from dangjian.orgs.api import OrganizationViewSet, SchoolViewSet
 from dangjian.recruitment.api import RecruitViewSet, SanctionViewSet
@@ -13,6 +19,10 @@ router.register("schools", SchoolViewSet, basename="api-school")
 router.register("members", MemberViewSet, basename="api-member")
 router.register("recruits", RecruitViewSet, basename="api-recruit")
 router.register("sanctions", SanctionViewSet, basename="api-sanction")
+router.register("responsibility-letters", LetterViewSet, basename="api-letter")
+router.register("inspections", InspectionViewSet, basename="api-inspection")
+router.register("rectifications", RectificationViewSet, basename="api-rectification")
+router.register("evaluations", EvaluationViewSet, basename="api-evaluation")
 router.register("stats", StatsViewSet, basename="api-stats")
 
 urlpatterns = router.urls

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.recruitment",
+    "dangjian.assessment",
     "dangjian.dataio",
     "dangjian.accounts",
     "dangjian.stats",

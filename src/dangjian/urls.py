@@ -41,6 +41,7 @@ urlpatterns = [
     path("data/", include("dangjian.dataio.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("audit/", include("dangjian.core.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
     path("api/", include("dangjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
