@@ -12,6 +12,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from personas import PERSONAS
 
 from dangjian.accounts.services import users_in_scope
+from dangjian.assessment.models import (
+    Evaluation,
+    Honour,
+    IndicatorSet,
+    Inspection,
+    Rectification,
+    ResponsibilityLetter,
+)
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditEntry, RoleAssignment
 from dangjian.core.roles import Action
@@ -22,6 +30,7 @@ from dangjian.orgs import services as org_services
 from dangjian.orgs.models import MassOrganization, Organization, Position, School
 from dangjian.recruitment import services as recruitment_services
 from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, Step
+from tests.assessment.register_factories import FACTORIES as ASSESSMENT
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,47 @@ ROUTES = {
     "api-recruit-steps": Route(Action.CHANGE, "recruit", post_only=True, denied=403),
     "api-sanction-list": Route(),
     "api-sanction-detail": Route(model="sanction"),
+    "letter-list": Route(),
+    "letter-create": Route(Action.ADD, needs=Action.ADD),
+    "letter-detail": Route(model="letter"),
+    "letter-edit": Route(Action.CHANGE, "letter"),
+    "letter-delete": Route(Action.DELETE, "letter", post_only=True),
+    "letter-docx": Route(model="letter"),
+    "inspection-list": Route(),
+    "inspection-create": Route(Action.ADD, needs=Action.ADD),
+    "inspection-detail": Route(model="inspection"),
+    "inspection-edit": Route(Action.CHANGE, "inspection"),
+    "inspection-delete": Route(Action.DELETE, "inspection", post_only=True),
+    "inspection-docx": Route(model="inspection"),
+    "rectification-list": Route(),
+    "rectification-create": Route(Action.ADD, needs=Action.ADD),
+    "rectification-detail": Route(model="rectification"),
+    "rectification-edit": Route(Action.CHANGE, "rectification_review"),
+    "rectification-delete": Route(Action.DELETE, "rectification_review", post_only=True),
+    "rectification-report": Route(Action.CHANGE, "rectification"),
+    "rectification-review": Route(Action.CHANGE, "rectification_review"),
+    "indicatorset-list": Route(),
+    "indicatorset-create": Route(Action.ADD, needs=Action.ADD),
+    "indicatorset-detail": Route(model="indicatorset"),
+    "indicatorset-ranking-xlsx": Route(model="indicatorset"),
+    "evaluation-list": Route(),
+    "evaluation-create": Route(Action.ADD, needs=Action.ADD),
+    "evaluation-detail": Route(model="evaluation"),
+    "evaluation-edit": Route(Action.CHANGE, "evaluation"),
+    "evaluation-delete": Route(Action.DELETE, "evaluation", post_only=True),
+    "honour-list": Route(),
+    "honour-create": Route(Action.ADD, needs=Action.ADD),
+    "honour-detail": Route(model="honour"),
+    "honour-edit": Route(Action.CHANGE, "honour"),
+    "honour-delete": Route(Action.DELETE, "honour", post_only=True),
+    "api-letter-list": Route(),
+    "api-letter-detail": Route(model="letter"),
+    "api-inspection-list": Route(),
+    "api-inspection-detail": Route(model="inspection"),
+    "api-rectification-list": Route(),
+    "api-rectification-detail": Route(model="rectification"),
+    "api-evaluation-list": Route(),
+    "api-evaluation-detail": Route(model="evaluation"),
 }
 
 
@@ -175,6 +225,19 @@ MODELS = {
     "ruleset": (RuleSet, scoped(RuleSet)),
     "sanction": (Sanction, scoped(Sanction)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
+    "letter": (ResponsibilityLetter, scoped(ResponsibilityLetter)),
+    "inspection": (Inspection, scoped(Inspection)),
+    "rectification": (Rectification, scoped(Rectification)),
+    # Acted on by the inspecting side: items of inspections the user may act on.
+    "rectification_review": (
+        Rectification,
+        lambda user, action: Rectification.objects.filter(
+            inspection__in=Inspection.objects.restrict(user, action)
+        ),
+    ),
+    "indicatorset": (IndicatorSet, scoped(IndicatorSet)),
+    "evaluation": (Evaluation, scoped(Evaluation)),
+    "honour": (Honour, scoped(Honour)),
 }
 
 
@@ -213,6 +276,9 @@ def extra_objects(world):
         recruitment_services.record_sanction(
             CLI, member, kind="warning", start_on=dt.date(2024, 1, 1)
         )
+    for i, org in enumerate((world.orgs["ba"], world.orgs["bx"])):
+        for factory in ASSESSMENT.values():
+            factory(world, org, i)
 
 
 def pattern_kwargs(pattern) -> list[str]:

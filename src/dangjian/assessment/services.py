@@ -139,7 +139,7 @@ def create_letter(
     _letter_problems(org, year, signed_on, indicators).raise_if_any()
     letter = ResponsibilityLetter.objects.create(
         org=org,
-        superior=org.get_parent(),
+        superior=Organization.objects.get(path=org.path[: -Organization.steplen]),
         year=year,
         title=title or _("%(year)s年度党建工作责任书") % {"year": year},
         superior_signatory=superior_signatory,

@@ -18,7 +18,9 @@ def _tables(apps):
 
 
 def install(apps, schema_editor):
-    triggers.install(schema_editor, _tables(apps))
+    # stats.0001 installs them itself when it runs after the app's tables exist.
+    done = triggers.installed(schema_editor.connection)
+    triggers.install(schema_editor, [table for table in _tables(apps) if table not in done])
 
 
 def uninstall(apps, schema_editor):
