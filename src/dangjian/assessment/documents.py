@@ -9,6 +9,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from dangjian.assessment.models import plain
+
 BODY_FONT, TITLE_FONT = "仿宋", "方正小标宋简体"
 
 
@@ -69,10 +71,7 @@ def letter_docx(letter) -> bytes:
     indicators = list(letter.indicators.all())
     doc.table(
         [_("序号"), _("责任指标"), _("权重(分)"), _("目标要求")],
-        [
-            (i, item.name, item.weight.normalize(), item.target)
-            for i, item in enumerate(indicators, 1)
-        ],
+        [(i, item.name, plain(item.weight), item.target) for i, item in enumerate(indicators, 1)],
     )
     if letter.note:
         doc.line(letter.note)

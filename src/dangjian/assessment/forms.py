@@ -15,6 +15,7 @@ from dangjian.assessment.models import (
     Inspection,
     Rectification,
     ResponsibilityLetter,
+    plain,
 )
 from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
@@ -59,8 +60,7 @@ class LetterForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["org"].disabled = True
             self.initial["indicators_text"] = "\n".join(
-                f"{i.name}|{i.weight.normalize()}|{i.target}"
-                for i in self.instance.indicators.all()
+                f"{i.name}|{plain(i.weight)}|{i.target}" for i in self.instance.indicators.all()
             )
 
     def clean_indicators_text(self):

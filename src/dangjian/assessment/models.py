@@ -19,6 +19,11 @@ from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
 
+def plain(value: Decimal) -> str:
+    """A decimal as people write it: 40, 12.5 (never 4E+1)."""
+    return format(value.normalize(), "f")
+
+
 class ScopedQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     pass
 

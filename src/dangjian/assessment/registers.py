@@ -32,6 +32,7 @@ from dangjian.assessment.models import (
     Rectification,
     RectificationStatus,
     ResponsibilityLetter,
+    plain,
 )
 from dangjian.core.registers import Column, Register, TodoItem, register
 from dangjian.core.roles import Action
@@ -81,7 +82,7 @@ def _signed_text(letter):
 
 
 def _indicator_lines(letter):
-    return [f"{i.name}({i.weight.normalize()}分)" for i in letter.indicators.all()]
+    return [f"{i.name}({plain(i.weight)}分)" for i in letter.indicators.all()]
 
 
 LETTER_FIELDS = ("year", "title", "superior_signatory", "org_signatory", "signed_on", "note")

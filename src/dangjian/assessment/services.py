@@ -32,6 +32,7 @@ from dangjian.assessment.models import (
     ResponsibilityLetter,
     Score,
     ScoreSheet,
+    plain,
 )
 from dangjian.core import audit
 from dangjian.core.models import AuditAction
@@ -613,7 +614,7 @@ def score(
         if value is not None and not 0 <= Decimal(str(value)) <= indicator.max_score:
             problems.add(
                 field_name,
-                _("得分应在0到满分%(max)s之间") % {"max": indicator.max_score.normalize()},
+                _("得分应在0到满分%(max)s之间") % {"max": plain(indicator.max_score)},
             )
     problems.raise_if_any()
     row, created = Score.objects.get_or_create(sheet=sheet, indicator=indicator)
