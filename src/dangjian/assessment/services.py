@@ -802,3 +802,28 @@ def delete_honour(actor, honour: Honour) -> None:
     require(actor, Action.DELETE, honour)
     audit.deleted(actor, honour, exclude=UNAUDITED, org_path=honour.org.path)
     honour.delete()
+
+
+def bulk_record_honours(actor, honours: Sequence[Honour], *, description: str) -> int:
+    """Decided honours in bulk (history entered at once, the demo's years): each checked as
+    `nominate_honour` checks it and carrying its 公示 and decision dates, one audit row."""
+    problems = []
+    for honour in honours:
+        found = _honour_problems(honour)
+        if honour.status == HonourStatus.APPROVED and not (
+            honour.publicity_to and honour.decided_on and honour.decided_on > honour.publicity_to
+        ):
+            found.add("decided_on", _("公示期满后才能批准"))
+        problems += [message for messages in found.errors.values() for message in messages]
+    if problems:
+        raise ValidationError(sorted(set(problems)))
+    with transaction.atomic():
+        Honour.objects.bulk_create(honours, batch_size=500)
+        audit.batch(
+            actor,
+            AuditAction.IMPORT,
+            org_path=Organization.common_path([honour.org.path for honour in honours]),
+            object_repr=description,
+            honours=len(honours),
+        )
+    return len(honours)
