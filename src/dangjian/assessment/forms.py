@@ -77,9 +77,6 @@ class LetterForm(BootstrapMixin, forms.ModelForm):
             rows.append((name, weight, parts[2] if len(parts) > 2 else ""))
         return rows
 
-    def validate_unique(self):
-        """The service says it in Chinese."""
-
 
 class InspectionForm(BootstrapMixin, forms.ModelForm):
     class Meta:
@@ -123,9 +120,6 @@ class IndicatorSetForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         _org_field(self, user, Action.ADD)
 
-    def validate_unique(self):
-        """The service says it in Chinese."""
-
 
 class EvaluationForm(BootstrapMixin, forms.ModelForm):
     class Meta:
@@ -148,9 +142,6 @@ class EvaluationForm(BootstrapMixin, forms.ModelForm):
         _org_field(self, user, Action.ADD)
         if self.instance.pk:
             self.fields["org"].disabled = True
-
-    def validate_unique(self):
-        """The service says it in Chinese."""
 
 
 class HonourForm(BootstrapMixin, forms.ModelForm):
