@@ -121,3 +121,21 @@ def test_it_counts_approved_honours_per_year_and_level(world, login):
     client = login(world, "secretary_a")
     response = client.get(reverse("honour-list"))
     assert response.context["honour_counts"] == [(2023, [0, 0, 1, 0, 0])]
+
+
+def test_it_shows_an_orgs_rank_over_the_years(world, login):
+    for year, rank in ((2022, 12), (2023, 8), (2024, 8)):
+        latest = services.record_evaluation(
+            CLI,
+            org=world.orgs["county"],
+            name="政风行风测评",
+            body="县政府",
+            year=year,
+            held_on=dt.date(year, 12, 28),
+            ranked_among="全县",
+            rank=rank,
+        )
+    client = login(world, "county_admin")
+    response = client.get(reverse("evaluation-detail", args=[latest.pk]))
+    assert response.context["rank_history"] == [(2022, 12, None), (2023, 8, 4), (2024, 8, 0)]
+    assert "↑4" in response.content.decode()

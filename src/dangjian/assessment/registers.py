@@ -493,6 +493,7 @@ class EvaluationRegister(Register):
         Column(_("结果公布日期"), "held_on", html=False),
     )
     form_class = EvaluationForm
+    detail_template = "assessment/evaluation_detail.html"
     add_label = _("登记测评结果")
     empty_text = _("还没有外部测评结果")
 
@@ -511,6 +512,19 @@ class EvaluationRegister(Register):
 
     def delete(self, actor, obj):
         services.delete_evaluation(actor, obj)
+
+    def detail_context(self, request, obj):
+        """The org's rank in this evaluation over the years, with the change each year
+        (positive: places gained)."""
+        rows, before = [], None
+        for year, rank in (
+            Evaluation.objects.filter(org_id=obj.org_id, name=obj.name)
+            .order_by("year")
+            .values_list("year", "rank")
+        ):
+            rows.append((year, rank, None if before is None else before - rank))
+            before = rank
+        return {"rank_history": rows}
 
 
 # --- 表彰 ------------------------------------------------------------------------------------

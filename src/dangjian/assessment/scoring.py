@@ -114,13 +114,3 @@ def previous_set(indicator_set: IndicatorSet) -> IndicatorSet | None:
         .order_by("pk")
         .first()
     )
-
-
-def rank_history(org, sets) -> list[tuple[int, int | None]]:
-    """(year, rank) of `org` in each of `sets` (one issuing org and name over the years)."""
-    history = []
-    for indicator_set in sets:
-        rows = ranking(indicator_set)
-        found = next((row.rank for row in rows if row.sheet.org_id == org.pk), None)
-        history.append((indicator_set.year, found))
-    return history
