@@ -14,6 +14,14 @@ from personas import PERSONAS, add_member, add_user
 from uploadfiles import pdf_upload
 
 from dangjian.accounts.services import users_in_scope
+from dangjian.assessment.models import (
+    Evaluation,
+    Honour,
+    IndicatorSet,
+    Inspection,
+    Rectification,
+    ResponsibilityLetter,
+)
 from dangjian.core import uploads
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditEntry, Notification, RoleAssignment, StoredFile
@@ -38,6 +46,7 @@ from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, 
 from dangjian.selfservice import services as selfservice
 from dangjian.selfservice.models import Correction, ThoughtReport
 from dangjian.selfservice.services import own_member, own_recruit, writes_reports
+from tests.assessment.register_factories import FACTORIES as ASSESSMENT
 from tests.orgs.register_factories import activity_room as activity_room_factory
 from tests.orgs.register_factories import election as election_factory
 from tests.orgs.register_factories import school_leader as school_leader_factory
@@ -246,6 +255,47 @@ ROUTES = {
     "api-transfer-list": Route(),
     "api-transfer-detail": Route(model="transfer"),
     "api-me": Route(),
+    "dutyletter-list": Route(),
+    "dutyletter-create": Route(Action.ADD, needs=Action.ADD),
+    "dutyletter-detail": Route(model="dutyletter"),
+    "dutyletter-edit": Route(Action.CHANGE, "dutyletter"),
+    "dutyletter-delete": Route(Action.DELETE, "dutyletter", post_only=True),
+    "dutyletter-docx": Route(model="dutyletter"),
+    "inspection-list": Route(),
+    "inspection-create": Route(Action.ADD, needs=Action.ADD),
+    "inspection-detail": Route(model="inspection"),
+    "inspection-edit": Route(Action.CHANGE, "inspection"),
+    "inspection-delete": Route(Action.DELETE, "inspection", post_only=True),
+    "inspection-docx": Route(model="inspection"),
+    "rectification-list": Route(),
+    "rectification-create": Route(Action.ADD, needs=Action.ADD),
+    "rectification-detail": Route(model="rectification"),
+    "rectification-edit": Route(Action.CHANGE, "rectification_review"),
+    "rectification-delete": Route(Action.DELETE, "rectification_review", post_only=True),
+    "rectification-report": Route(Action.CHANGE, "rectification"),
+    "rectification-review": Route(Action.CHANGE, "rectification_review"),
+    "indicatorset-list": Route(),
+    "indicatorset-create": Route(Action.ADD, needs=Action.ADD),
+    "indicatorset-detail": Route(model="indicatorset"),
+    "indicatorset-ranking-xlsx": Route(model="indicatorset"),
+    "evaluation-list": Route(),
+    "evaluation-create": Route(Action.ADD, needs=Action.ADD),
+    "evaluation-detail": Route(model="evaluation"),
+    "evaluation-edit": Route(Action.CHANGE, "evaluation"),
+    "evaluation-delete": Route(Action.DELETE, "evaluation", post_only=True),
+    "honour-list": Route(),
+    "honour-create": Route(Action.ADD, needs=Action.ADD),
+    "honour-detail": Route(model="honour"),
+    "honour-edit": Route(Action.CHANGE, "honour"),
+    "honour-delete": Route(Action.DELETE, "honour", post_only=True),
+    "api-dutyletter-list": Route(),
+    "api-dutyletter-detail": Route(model="dutyletter"),
+    "api-inspection-list": Route(),
+    "api-inspection-detail": Route(model="inspection"),
+    "api-rectification-list": Route(),
+    "api-rectification-detail": Route(model="rectification"),
+    "api-evaluation-list": Route(),
+    "api-evaluation-detail": Route(model="evaluation"),
 }
 
 
@@ -318,6 +368,19 @@ MODELS = {
             pk__in=[f.pk for f in StoredFile.objects.all() if uploads.may_read(user, f)]
         ),
     ),
+    "dutyletter": (ResponsibilityLetter, scoped(ResponsibilityLetter)),
+    "inspection": (Inspection, scoped(Inspection)),
+    "rectification": (Rectification, scoped(Rectification)),
+    # Acted on by the inspecting side: items of inspections the user may act on.
+    "rectification_review": (
+        Rectification,
+        lambda user, action: Rectification.objects.filter(
+            inspection__in=Inspection.objects.restrict(user, action)
+        ),
+    ),
+    "indicatorset": (IndicatorSet, scoped(IndicatorSet)),
+    "evaluation": (Evaluation, scoped(Evaluation)),
+    "honour": (Honour, scoped(Honour)),
 }
 
 
@@ -390,6 +453,9 @@ def lifecycle_objects(world):
         selfservice.submit_thought_report(account, title="思想汇报", upload=pdf_upload())
         notify(account, "提醒", "/me/")
     notify(world.users["member"], "提醒", "/me/")
+    for i, org in enumerate((world.orgs["ba"], world.orgs["bx"])):
+        for factory in ASSESSMENT.values():
+            factory(world, org, i)
 
 
 def pattern_kwargs(pattern) -> list[str]:

@@ -3,6 +3,12 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from dangjian.assessment.api import (
+    EvaluationViewSet,
+    InspectionViewSet,
+    LetterViewSet,
+    RectificationViewSet,
+)
 from dangjian.members.api import MemberViewSet
 from dangjian.members.lifecycle_api import TransferViewSet
 from dangjian.orgs.api import (
@@ -25,6 +31,10 @@ router.register("sanctions", SanctionViewSet, basename="api-sanction")
 router.register("elections", ElectionViewSet, basename="api-election")
 router.register("school-leaders", SchoolLeaderViewSet, basename="api-school-leader")
 router.register("activity-rooms", ActivityRoomViewSet, basename="api-activity-room")
+router.register("responsibility-letters", LetterViewSet, basename="api-dutyletter")
+router.register("inspections", InspectionViewSet, basename="api-inspection")
+router.register("rectifications", RectificationViewSet, basename="api-rectification")
+router.register("evaluations", EvaluationViewSet, basename="api-evaluation")
 router.register("stats", StatsViewSet, basename="api-stats")
 router.register("transfers", TransferViewSet, basename="api-transfer")
 

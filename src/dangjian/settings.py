@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.recruitment",
+    "dangjian.assessment",
     "dangjian.dataio",
     "dangjian.selfservice",
     "dangjian.accounts",

@@ -45,6 +45,7 @@ urlpatterns = [
     path("audit/", include("dangjian.core.urls")),
     path("notifications/", include("dangjian.core.notification_urls")),
     path("me/", include("dangjian.selfservice.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
     path("api/", include("dangjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -12,6 +12,7 @@ from dangjian.core.audit import record
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
 from dangjian.recruitment import services as recruitment
+from tests.assessment.register_factories import FACTORIES as ASSESSMENT
 from tests.members.register_factories import FACTORIES as LIFECYCLE_FACTORIES
 from tests.orgs.register_factories import FACTORIES as ORG_FACTORIES
 from tests.recruitment.helpers import new_recruit
@@ -80,4 +81,5 @@ FACTORIES = {
     **ORG_FACTORIES,
     **LIFECYCLE_FACTORIES,
     **SELFSERVICE_FACTORIES,
+    **ASSESSMENT,
 }

@@ -101,6 +101,14 @@ def test_it_counts_every_key_for_the_whole_city(world):
         },
         # 第一学区党总支's term ended on 2023-03-01 without an election.
         "life": {"elections_held": 0, "terms_overdue": 1},
+        "assessment": {
+            "letters_signed": 0,
+            "inspections": 0,
+            "rectifications": {"total": 0, "closed": 0, "overdue": 0},
+            "rank": None,
+            "previous_rank": None,
+            "honours": 0,
+        },
     }
 
 
@@ -354,8 +362,9 @@ def test_it_uses_a_constant_number_of_queries(world, root_key, django_assert_max
     root = world.orgs[root_key]
     with CaptureQueriesContext(connection) as small:
         statistics(root, TODAY)
-    # The scope (is it the whole tree? its ids), a query per section, two for the changes.
-    assert len(small) <= 8
+    # The scope (is it the whole tree? its ids), a query per section, two for the changes,
+    # five for 责任与考核 (letters, inspections, 整改, the evaluation rank, honours).
+    assert len(small) <= 13
     _grow(world, 12)
     with django_assert_max_num_queries(len(small)):
         result = statistics(root, TODAY)

@@ -26,6 +26,7 @@ from dangjian.core.audit import AuditAction
 from dangjian.core.context import CLI
 from dangjian.core.dates import add_months, add_years
 from dangjian.core.roles import Role
+from dangjian.demo import assessment as demo_assessment
 from dangjian.demo import elections as demo_elections
 from dangjian.demo import lifecycle as demo_lifecycle
 from dangjian.demo import recruitment as demo_recruitment
@@ -120,6 +121,17 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
         loaded = demo_recruitment.load(plan, today)
         _fit_teacher_counts(city, (SEED_DAY, add_years(today, -1), today))
         demo_lifecycle.load(today, BRANCH_NAME, SEED + 6)
+        log(_("正在写入责任与考核记录……"))
+        assessed = demo_assessment.load(today)
+        log(
+            _("党建责任书 %(n)d 份, 整改事项 %(r)d 项, 表彰 %(h)d 项, 用时 %(s).1f 秒")
+            % {
+                "n": assessed.letters,
+                "r": assessed.rectifications,
+                "h": assessed.honours,
+                "s": assessed.seconds,
+            }
+        )
         log(
             _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
             % {"n": loaded.recruits, "s": loaded.seconds}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.assessment.stats import assessment_section
 from dangjian.core.dates import born_after_for_max_age
 from dangjian.members.choices import (
     COLLEGE_OR_ABOVE,
@@ -505,6 +506,7 @@ SECTIONS: list[Callable] = [
     change_section,
     development_section,
     election_section,
+    assessment_section,
 ]
 
 

@@ -246,7 +246,9 @@ class Register:
         """Per-page additions to the listed rows, done once for the page."""
 
     def detail_context(self, request, obj) -> dict:
-        """Extra context for the detail page (the actions this viewer may take on it)."""
+        """Extra context for the detail page (the actions this viewer may take on it, a
+        record's parts: a letter's indicators, a set's ranking), for a `detail_template`
+        that fills its blocks."""
         return {}
 
     # -- mechanism ------------------------------------------------------------------------

@@ -1,0 +1,191 @@
+"""Forms of the 责任与考核 registers. Each lists only the orgs (and records) the user may act
+on; the services check everything again."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.assessment.models import (
+    Evaluation,
+    Honour,
+    HonourKind,
+    HonourLevel,
+    IndicatorSet,
+    Inspection,
+    Rectification,
+    ResponsibilityLetter,
+    plain,
+)
+from dangjian.core.forms import BootstrapMixin
+from dangjian.core.roles import Action
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organization
+
+
+def _orgs(user, action, *, below_root=False):
+    qs = Organization.objects.restrict(user, action).order_by("path")
+    return qs.filter(depth__gt=1) if below_root else qs
+
+
+def _org_field(form, user, action, below_root=False):
+    form.fields["org"].queryset = _orgs(user, action, below_root=below_root)
+    form.fields["org"].label_from_instance = lambda org: f"{org.name}({org.code})"
+
+
+class LetterForm(BootstrapMixin, forms.ModelForm):
+    indicators_text = forms.CharField(
+        label=_("责任指标"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("每行一项: 指标名称|权重(分)|目标要求"),
+    )
+
+    class Meta:
+        model = ResponsibilityLetter
+        fields = [
+            "org",
+            "year",
+            "title",
+            "superior_signatory",
+            "org_signatory",
+            "signed_on",
+            "note",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _org_field(self, user, Action.ADD, below_root=True)
+        self.fields["title"].required = False
+        if self.instance.pk:
+            self.fields["org"].disabled = True
+            self.initial["indicators_text"] = "\n".join(
+                f"{i.name}|{plain(i.weight)}|{i.target}" for i in self.instance.indicators.all()
+            )
+
+    def clean_indicators_text(self):
+        rows = []
+        for number, line in enumerate(self.cleaned_data["indicators_text"].splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            name = parts[0]
+            try:
+                weight = Decimal(parts[1]) if len(parts) > 1 and parts[1] else Decimal("0")
+            except InvalidOperation as exc:
+                raise forms.ValidationError(_("第%(n)d行的权重不是数字") % {"n": number}) from exc
+            rows.append((name, weight, parts[2] if len(parts) > 2 else ""))
+        return rows
+
+
+class InspectionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["org", "topic", "start_on", "end_on", "inspectors", "targets", "summary"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _org_field(self, user, Action.ADD)
+        self.fields["targets"].queryset = _orgs(user, Action.VIEW, below_root=True)
+        self.fields["targets"].label_from_instance = lambda org: f"{org.name}({org.code})"
+        if self.instance.pk:
+            self.fields["org"].disabled = True
+
+
+class RectificationForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Rectification
+        fields = ["inspection", "org", "finding", "requirement", "owner", "found_on", "deadline"]
+        widgets = {
+            "finding": forms.Textarea(attrs={"rows": 3}),
+            "requirement": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspection"].queryset = Inspection.objects.restrict(
+            user, Action.CHANGE
+        ).order_by("-start_on")
+        _org_field(self, user, Action.VIEW, below_root=True)
+        if self.instance.pk:
+            self.fields["inspection"].disabled = True
+
+
+class IndicatorSetForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = IndicatorSet
+        fields = ["org", "year", "name", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _org_field(self, user, Action.ADD)
+
+
+class EvaluationForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "org",
+            "name",
+            "body",
+            "year",
+            "held_on",
+            "ranked_among",
+            "rank",
+            "participants",
+            "score",
+            "note",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _org_field(self, user, Action.ADD)
+        if self.instance.pk:
+            self.fields["org"].disabled = True
+
+
+class HonourForm(BootstrapMixin, forms.ModelForm):
+    kind = forms.ChoiceField(label=_("表彰类别"), choices=HonourKind.choices)
+    level = forms.ChoiceField(label=_("表彰级别"), choices=HonourLevel.choices)
+
+    class Meta:
+        model = Honour
+        fields = [
+            "kind",
+            "title",
+            "level",
+            "year",
+            "org",
+            "member",
+            "awarded_by",
+            "nominated_on",
+            "note",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _org_field(self, user, Action.ADD)
+        self.fields["member"].queryset = (
+            Member.objects.restrict(user, Action.CHANGE).current().order_by("org__path", "name")
+        )
+        self.fields["member"].label_from_instance = lambda m: f"{m.name}({m.org.name})"
+        self.fields["member"].help_text = _("个人表彰选择党员; 先进基层党组织不选")
+
+
+class ReportForm(BootstrapMixin, forms.Form):
+    """The rectifying org reports its 整改."""
+
+    evidence = forms.CharField(label=_("整改情况及佐证"), widget=forms.Textarea(attrs={"rows": 4}))
+    submitted_on = forms.DateField(label=_("报送日期"))
+
+
+class ReviewForm(BootstrapMixin, forms.Form):
+    """The inspecting org accepts or returns a reported item."""
+
+    accept = forms.TypedChoiceField(
+        label=_("验收结论"),
+        choices=[("1", _("验收通过")), ("0", _("退回重改"))],
+        coerce=lambda value: value == "1",
+    )
+    on = forms.DateField(label=_("验收日期"))
+    note = forms.CharField(label=_("验收意见"), max_length=300, required=False)
