@@ -2,6 +2,14 @@
 
 from rest_framework.routers import DefaultRouter
 
+from dangjian.integrity.api import (
+    CaseViewSet,
+    EducationViewSet,
+    MeasureViewSet,
+    PetitionViewSet,
+    RiskViewSet,
+    TalkViewSet,
+)
 from dangjian.members.api import MemberViewSet
 from dangjian.orgs.api import OrganizationViewSet, SchoolViewSet
 from dangjian.recruitment.api import RecruitViewSet, SanctionViewSet
@@ -13,6 +21,12 @@ router.register("schools", SchoolViewSet, basename="api-school")
 router.register("members", MemberViewSet, basename="api-member")
 router.register("recruits", RecruitViewSet, basename="api-recruit")
 router.register("sanctions", SanctionViewSet, basename="api-sanction")
+router.register("risks", RiskViewSet, basename="api-risk")
+router.register("risk-measures", MeasureViewSet, basename="api-risk-measure")
+router.register("integrity-education", EducationViewSet, basename="api-integrity-education")
+router.register("petitions", PetitionViewSet, basename="api-petition")
+router.register("cases", CaseViewSet, basename="api-case")
+router.register("admonitions", TalkViewSet, basename="api-admonition")
 router.register("stats", StatsViewSet, basename="api-stats")
 
 urlpatterns = router.urls

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.recruitment",
     "dangjian.dataio",
+    "dangjian.integrity",
     "dangjian.accounts",
     "dangjian.stats",
     "dangjian.demo",
@@ -299,6 +300,8 @@ TASKS = {
 
 # Party-work settings that DESIGN section 6 marks as local practice.
 DANGJIAN_TERM_REMINDER_DAYS = env_int("DANGJIAN_TERM_REMINDER_DAYS", 90, 0, 730)
+# 信访: days from receipt within which a petition is to be settled (信访工作条例: 60 days).
+DANGJIAN_PETITION_DAYS = env_int("DANGJIAN_PETITION_DAYS", 60, 1, 365)
 
 LOGGING = {
     "version": 1,
