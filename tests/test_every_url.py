@@ -17,11 +17,13 @@ from dangjian.core.models import AuditEntry, RoleAssignment
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
+from dangjian.integrity.models import Case, Education, Measure, Petition, Risk, Talk
 from dangjian.members.models import Member
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import MassOrganization, Organization, Position, School
 from dangjian.recruitment import services as recruitment_services
 from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, Step
+from tests.integrity.register_factories import FACTORIES as INTEGRITY
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class Route:
     denied: int = 404
     # Only for unrestricted users (superusers: no persona is one), else 404.
     unrestricted_only: bool = False
+    # Status for a route without an object when the persona lacks `needs` (a confidential
+    # register's API list says 403).
+    refused: int = 404
 
 
 # name -> Route. Object kwargs are looked up in MODELS by the Route's model.
@@ -152,6 +157,48 @@ ROUTES = {
     "api-recruit-steps": Route(Action.CHANGE, "recruit", post_only=True, denied=403),
     "api-sanction-list": Route(),
     "api-sanction-detail": Route(model="sanction"),
+    "risk-list": Route(),
+    "risk-detail": Route(model="risk"),
+    "risk-create": Route(Action.ADD, needs=Action.ADD),
+    "risk-edit": Route(Action.CHANGE, "risk"),
+    "risk-delete": Route(Action.DELETE, "risk", post_only=True),
+    "api-risk-list": Route(),
+    "api-risk-detail": Route(model="risk"),
+    "risk-measure-list": Route(),
+    "risk-measure-detail": Route(model="measure"),
+    "risk-measure-create": Route(Action.CHANGE, needs=Action.CHANGE),
+    "risk-measure-edit": Route(Action.CHANGE, "measure"),
+    "risk-measure-delete": Route(Action.DELETE, "measure", post_only=True),
+    "api-risk-measure-list": Route(),
+    "api-risk-measure-detail": Route(model="measure"),
+    "integrity-education-list": Route(),
+    "integrity-education-detail": Route(model="education"),
+    "integrity-education-create": Route(Action.ADD, needs=Action.ADD),
+    "integrity-education-edit": Route(Action.CHANGE, "education"),
+    "integrity-education-delete": Route(Action.DELETE, "education", post_only=True),
+    "api-integrity-education-list": Route(),
+    "api-integrity-education-detail": Route(model="education"),
+    "petition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "petition-detail": Route(Action.DISCIPLINE, "petition"),
+    "petition-create": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "petition-edit": Route(Action.DISCIPLINE, "petition"),
+    "petition-delete": Route(Action.DISCIPLINE, "petition", post_only=True),
+    "api-petition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE, refused=403),
+    "api-petition-detail": Route(Action.DISCIPLINE, "petition"),
+    "case-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "case-detail": Route(Action.DISCIPLINE, "case"),
+    "case-create": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "case-edit": Route(Action.DISCIPLINE, "case"),
+    "case-delete": Route(Action.DISCIPLINE, "case", post_only=True),
+    "api-case-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE, refused=403),
+    "api-case-detail": Route(Action.DISCIPLINE, "case"),
+    "admonition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "admonition-detail": Route(Action.DISCIPLINE, "talk"),
+    "admonition-create": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "admonition-edit": Route(Action.DISCIPLINE, "talk"),
+    "admonition-delete": Route(Action.DISCIPLINE, "talk", post_only=True),
+    "api-admonition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE, refused=403),
+    "api-admonition-detail": Route(Action.DISCIPLINE, "talk"),
 }
 
 
@@ -175,6 +222,12 @@ MODELS = {
     "ruleset": (RuleSet, scoped(RuleSet)),
     "sanction": (Sanction, scoped(Sanction)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
+    "risk": (Risk, scoped(Risk)),
+    "measure": (Measure, scoped(Measure)),
+    "education": (Education, scoped(Education)),
+    "petition": (Petition, scoped(Petition)),
+    "case": (Case, scoped(Case)),
+    "talk": (Talk, scoped(Talk)),
 }
 
 
@@ -213,6 +266,9 @@ def extra_objects(world):
         recruitment_services.record_sanction(
             CLI, member, kind="warning", start_on=dt.date(2024, 1, 1)
         )
+    for i, org in enumerate((world.orgs["ba"], world.orgs["bx"])):
+        for name in ("risk-measure", "integrity-education", "petition", "case", "admonition"):
+            INTEGRITY[name](world, org, i)
 
 
 def pattern_kwargs(pattern) -> list[str]:
@@ -268,7 +324,7 @@ def test_it_scopes_every_url_for_every_persona(persona, world, login):
         else:
             expected = 200
             if user is not None and route.needs and not can(user, route.needs):
-                expected = 404
+                expected = route.refused
             if user is not None and route.unrestricted_only and not is_unrestricted(user):
                 expected = 404
             targets = [(None, None if user is None else expected)]

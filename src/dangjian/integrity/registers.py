@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.registers import Column, Register, TodoItem, register
 from dangjian.core.roles import Action
-from dangjian.core.scope import can
 from dangjian.integrity import services
 from dangjian.integrity.forms import (
     CaseForm,
@@ -232,9 +231,7 @@ class MeasureRegister(
 
     add_label = _("制定防控措施")
     empty_text = _("还没有防控措施")
-
-    def can_add(self, user) -> bool:
-        return can(user, Action.CHANGE)
+    add_action = Action.CHANGE  # a measure changes its risk point
 
 
 class EducationFilterSet(django_filters.FilterSet):
@@ -286,9 +283,7 @@ class _Confidential:
     view_action = Action.DISCIPLINE
     audit_reads = True
     org_label = _("承办党组织")
-
-    def can_add(self, user) -> bool:
-        return can(user, Action.DISCIPLINE)
+    add_action = Action.DISCIPLINE
 
 
 class PetitionFilterSet(django_filters.FilterSet):

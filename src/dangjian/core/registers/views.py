@@ -332,7 +332,7 @@ def _saved(request, reg: Register, obj, text: str):
 
 def create_view(request, reg: Register):
     user = request.user
-    if not reg.can_add(user):  # the register's own rule (a confidential register: its readers)
+    if not can(user, reg.add_action):
         raise Http404
     form = reg.form_class(request.POST or None, **reg.form_kwargs(request))
     notice = reg.form_notice(request, form)

@@ -15,6 +15,9 @@ def _tables(apps):
 
 
 def install(apps, schema_editor):
+    # stats.0001 may have run after integrity.0001 and counted these tables already
+    # (it installs on every table of COUNTED_APPS it finds): drop, then install once.
+    triggers.uninstall(schema_editor, _tables(apps))
     triggers.install(schema_editor, _tables(apps))
 
 
