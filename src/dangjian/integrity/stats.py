@@ -6,8 +6,8 @@ Over the period (both ends included):
 - risks: `found` dated by the 排查 (`found_on`), `confirmed` by the leading group's 评估确认
   (`confirmed_on`), `measures` by each measure's 制定日期 (`set_on`);
 - petitions: `received` by the 受理日期, `resolved` by the 办结日期;
-- cases (本单位 leads and cases): `opened` by the 立案日期, `closed` by the 结案日期,
-  `people_sanctioned`: cases closed in the period with a 党纪 or 政务 outcome (one person a
+- cases (本单位 leads and cases): `opened` by the 立案日期, `closed` by the 结案日期 of filed
+  cases (a lead settled after 初核 without filing is not a closed case), `people_sanctioned`: cases closed in the period with a 党纪 or 政务 outcome (one person a
   case); `leads_assisted`: leads checked for outside bodies, dated by their 办结日期.
 """
 
@@ -69,7 +69,8 @@ def integrity_section(scope, done: dict) -> dict:
         )
     )
     own = Q(kind=CaseKind.CASE)
-    closed = own & _between("closed_on", start, end)
+    # A case is closed (结案) once filed (立案); a lead settled after 初核 is not a case.
+    closed = own & Q(filed_on__isnull=False) & _between("closed_on", start, end)
     cases = (
         Case.objects.order_by()
         .filter(org__in=subtree)
