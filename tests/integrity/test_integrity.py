@@ -398,3 +398,80 @@ def test_it_counts_petitions_and_cases_without_names(world):
         "petitions": {"received": 1, "resolved": 1},
         "cases": {"opened": 1, "closed": 1, "leads_assisted": 1, "people_sanctioned": 1},
     }
+
+
+# -- the pages' forms ---------------------------------------------------------------------
+
+
+def test_it_records_a_petition_and_a_case_through_the_pages(world, login):
+    client = login(world, "discipline")
+    form = client.get(reverse("petition-create"))
+    assert form.status_code == 200
+    offered = {org.code for org in form.context["form"].fields["org"].queryset}
+    assert "T-BA" in offered and "T-BX" not in offered
+    response = client.post(
+        reverse("petition-create"),
+        {
+            "org": world.orgs["ba"].pk,
+            "received_on": "2024-03-01",
+            "channel": "online",
+            "subject": "反映收费",
+            "petitioner": PETITIONER,
+        },
+    )
+    petition = Petition.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{petition.pk}/")
+    assert petition.petitioner == PETITIONER and petition.due_on == dt.date(2024, 4, 30)
+    member = world.members["a1"]
+    response = client.post(
+        reverse("case-create"),
+        {
+            "org": world.orgs["ba"].pk,
+            "kind": "case",
+            "subject_name": member.name,
+            "member_id_number": member.id_number,
+            "matter": SECRET,
+            "received_on": "2024-01-02",
+            "checked_on": "2024-01-10",
+            "filed_on": "2024-01-20",
+            "reviewed_on": "2024-03-01",
+            "closed_on": "2024-03-10",
+            "party_outcome": "serious_warning",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Sanction.objects.get(member=member).kind == "serious_warning"
+    outsider = world.members["x1"]
+    response = client.post(
+        reverse("case-create"),
+        {
+            "org": world.orgs["ba"].pk,
+            "kind": "case",
+            "subject_name": outsider.name,
+            "member_id_number": outsider.id_number,
+            "matter": SECRET,
+            "received_on": "2024-01-02",
+        },
+    )
+    assert response.status_code == 200
+    assert "member_id_number" in response.context["form"].errors
+
+
+def test_it_shows_the_risk_funnel_on_the_list(world, login):
+    risk = _risk(world, world.orgs["ba"], dt.date(2024, 1, 1), dt.date(2024, 2, 1))
+    _risk(world, world.orgs["bb"], dt.date(2024, 1, 1))
+    services.create_measure(
+        CLI,
+        risk=risk,
+        content="措施",
+        owner="某",
+        set_on=dt.date(2024, 2, 2),
+        review_on=dt.date(2024, 8, 1),
+    )
+    client = login(world, "county_admin")
+    funnel = client.get(reverse("risk-list")).context["funnel"]
+    assert (funnel["found"], funnel["confirmed"], funnel["measures"]) == (2, 1, 1)
+    funnel = client.get(reverse("risk-list"), {"org": "T-BB"}).context["funnel"]
+    assert (funnel["found"], funnel["confirmed"], funnel["measures"]) == (1, 0, 0)
+    page = client.get(reverse("risk-detail", args=[risk.pk])).content.decode()
+    assert "措施" in page and reverse("risk-measure-create") + f"?risk={risk.pk}" in page

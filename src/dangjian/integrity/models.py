@@ -172,20 +172,6 @@ class Risk(OrgScoped):
     def __str__(self) -> str:
         return f"{self.post} · {self.get_domain_display()}"
 
-    def stage_on(self, day: dt.date) -> str:
-        if self.confirmed_on and self.confirmed_on <= day:
-            return str(_("已确认"))
-        return str(_("已排查")) if self.found_on <= day else ""
-
-    def review_due(self, today: dt.date) -> bool:
-        """A confirmed risk not reviewed within the last year is due for its yearly review."""
-        from dangjian.core.dates import add_years
-
-        if not self.confirmed_on:
-            return False
-        last = self.reviewed_on or self.confirmed_on
-        return add_years(last, 1) <= today
-
 
 class Measure(models.Model):
     risk = models.ForeignKey(

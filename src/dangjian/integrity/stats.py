@@ -11,7 +11,7 @@ Over the period (both ends included):
   case); `leads_assisted`: leads checked for outside bodies, dated by their 办结日期.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Func, IntegerField, Q, Subquery, Value
 from django.utils.translation import gettext as _
 
 from dangjian.integrity.models import Case, CaseKind, Measure, Petition, Risk
@@ -44,53 +44,50 @@ def funnel(risks) -> dict:
     }
 
 
+def _count(queryset) -> Subquery:
+    """COUNT(*) of the rows as a scalar subquery, so the section is one statement."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
 def integrity_section(scope, done: dict) -> dict:
     start, end = scope.period
     subtree = Organization.objects.order_by().filter(path__startswith=scope.path).values("pk")
-    risks = (
-        Risk.objects.order_by()
-        .filter(org__in=subtree)
-        .aggregate(
-            found=Count("pk", filter=_between("found_on", start, end)),
-            confirmed=Count("pk", filter=_between("confirmed_on", start, end)),
-        )
-    )
-    risks["measures"] = (
-        Measure.objects.order_by()
-        .filter(risk__org__in=subtree, set_on__gte=start, set_on__lte=end)
-        .count()
-    )
-    petitions = (
-        Petition.objects.order_by()
-        .filter(org__in=subtree)
-        .aggregate(
-            received=Count("pk", filter=_between("received_on", start, end)),
-            resolved=Count("pk", filter=_between("resolved_on", start, end)),
-        )
-    )
-    own = Q(kind=CaseKind.CASE)
+    risks = Risk.objects.filter(org__in=subtree)
+    petitions = Petition.objects.filter(org__in=subtree)
+    own = Case.objects.filter(org__in=subtree, kind=CaseKind.CASE)
     # A case is closed (结案) once filed (立案); a lead settled after 初核 is not a case.
-    closed = own & Q(filed_on__isnull=False) & _between("closed_on", start, end)
-    cases = (
-        Case.objects.order_by()
-        .filter(org__in=subtree)
-        .aggregate(
-            opened=Count("pk", filter=own & _between("filed_on", start, end)),
-            closed=Count("pk", filter=closed),
-            leads_assisted=Count(
-                "pk", filter=Q(kind=CaseKind.ASSISTED) & _between("closed_on", start, end)
-            ),
-            people_sanctioned=Count(
-                "pk", filter=closed & (~Q(party_outcome="") | ~Q(government_outcome=""))
-            ),
-        )
+    closed = own.filter(filed_on__isnull=False).filter(_between("closed_on", start, end))
+    counts = {
+        "found": risks.filter(_between("found_on", start, end)),
+        "confirmed": risks.filter(_between("confirmed_on", start, end)),
+        "measures": Measure.objects.filter(risk__org__in=subtree).filter(
+            _between("set_on", start, end)
+        ),
+        "received": petitions.filter(_between("received_on", start, end)),
+        "resolved": petitions.filter(_between("resolved_on", start, end)),
+        "opened": own.filter(_between("filed_on", start, end)),
+        "closed": closed,
+        "leads_assisted": Case.objects.filter(org__in=subtree, kind=CaseKind.ASSISTED).filter(
+            _between("closed_on", start, end)
+        ),
+        "people_sanctioned": closed.filter(~Q(party_outcome="") | ~Q(government_outcome="")),
+    }
+    row = (
+        Organization.objects.order_by()
+        .filter(pk=scope.root.pk)
+        .annotate(**{key: _count(qs) for key, qs in counts.items()})
+        .values(*counts)
+        .get()
     )
     return {
         "integrity": {
-            "risks": {key: risks[key] for key in ("found", "confirmed", "measures")},
-            "petitions": petitions,
+            "risks": {key: row[key] or 0 for key in ("found", "confirmed", "measures")},
+            "petitions": {key: row[key] or 0 for key in ("received", "resolved")},
             "cases": {
-                key: cases[key]
+                key: row[key] or 0
                 for key in ("opened", "closed", "leads_assisted", "people_sanctioned")
             },
         }
