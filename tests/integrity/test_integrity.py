@@ -475,3 +475,46 @@ def test_it_shows_the_risk_funnel_on_the_list(world, login):
     assert (funnel["found"], funnel["confirmed"], funnel["measures"]) == (1, 0, 0)
     page = client.get(reverse("risk-detail", args=[risk.pk])).content.decode()
     assert "措施" in page and reverse("risk-measure-create") + f"?risk={risk.pk}" in page
+
+
+def test_it_writes_many_with_the_same_rules_and_scope(world):
+    from dangjian.core.scope import NotInScope
+    from dangjian.integrity.models import Risk
+
+    def risk(org, found_on, confirmed_on=None):
+        return Risk(
+            org=org,
+            domain="finance",
+            post="会计",
+            description="小金库",
+            level="low",
+            found_on=found_on,
+            confirmed_on=confirmed_on,
+        )
+
+    secretary = world.users["secretary_a"]
+    with pytest.raises(NotInScope):
+        services.bulk_create(secretary, [risk(world.orgs["bb"], dt.date(2024, 1, 1))], "批量")
+    with pytest.raises(ValidationError):
+        services.bulk_create(
+            secretary, [risk(world.orgs["ba"], dt.date(2024, 2, 1), dt.date(2024, 1, 1))], "批量"
+        )
+    before = AuditEntry.objects.count()
+    made = services.bulk_create(
+        secretary, [risk(world.orgs["ba"], dt.date(2024, 1, i)) for i in range(1, 4)], "批量"
+    )
+    assert Risk.objects.filter(pk__in=[r.pk for r in made]).count() == 3
+    assert AuditEntry.objects.count() == before + 1
+    with pytest.raises(NotInScope):  # a confidential record only by the 纪检 role
+        services.bulk_create(
+            world.users["city_admin"],
+            [
+                Petition(
+                    org=world.orgs["ba"],
+                    received_on=dt.date(2024, 1, 1),
+                    channel="phone",
+                    subject="事",
+                )
+            ],
+            "批量",
+        )
