@@ -203,10 +203,20 @@ def build_world() -> World:
     user("secretary_a", o["ba"], "organiser")
     user("secretary_b", o["bb"], "organiser")
     user("member", o["ba"], "member_self", member=m["a1"])
+    # 纪检 of the county: the confidential discipline records of its subtree and nothing else.
+    user("discipline", o["county"], "discipline")
     User = get_user_model()
     for key in list(u):
         u[key] = User.objects.get(pk=u[key].pk)
     return w
 
 
-PERSONAS = ("city_admin", "county_admin", "secretary_a", "secretary_b", "member", "anonymous")
+PERSONAS = (
+    "city_admin",
+    "county_admin",
+    "secretary_a",
+    "secretary_b",
+    "member",
+    "discipline",
+    "anonymous",
+)

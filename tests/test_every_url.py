@@ -29,6 +29,7 @@ from dangjian.core.notifications import notify
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
+from dangjian.integrity.models import Case, Education, Measure, Petition, Risk, Talk
 from dangjian.members import lifecycle
 from dangjian.members.models import Flowing, Letter, Member, StatusDecision, Transfer
 from dangjian.orgs import services as org_services
@@ -47,6 +48,7 @@ from dangjian.selfservice import services as selfservice
 from dangjian.selfservice.models import Correction, ThoughtReport
 from dangjian.selfservice.services import own_member, own_recruit, writes_reports
 from tests.assessment.register_factories import FACTORIES as ASSESSMENT
+from tests.integrity.register_factories import FACTORIES as INTEGRITY
 from tests.orgs.register_factories import activity_room as activity_room_factory
 from tests.orgs.register_factories import election as election_factory
 from tests.orgs.register_factories import school_leader as school_leader_factory
@@ -66,6 +68,9 @@ class Route:
     # For routes without an object that depend on the signed-in person's own record (/me/):
     # callable(user) -> whether the page exists for them (else 404).
     own: Callable | None = None
+    # Status for a route without an object when the persona lacks `needs` (a confidential
+    # register's API list says 403).
+    refused: int = 404
 
 
 # name -> Route. Object kwargs are looked up in MODELS by the Route's model.
@@ -296,6 +301,48 @@ ROUTES = {
     "api-rectification-detail": Route(model="rectification"),
     "api-evaluation-list": Route(),
     "api-evaluation-detail": Route(model="evaluation"),
+    "risk-list": Route(),
+    "risk-detail": Route(model="risk"),
+    "risk-create": Route(Action.ADD, needs=Action.ADD),
+    "risk-edit": Route(Action.CHANGE, "risk"),
+    "risk-delete": Route(Action.DELETE, "risk", post_only=True),
+    "api-risk-list": Route(),
+    "api-risk-detail": Route(model="risk"),
+    "risk-measure-list": Route(),
+    "risk-measure-detail": Route(model="measure"),
+    "risk-measure-create": Route(Action.CHANGE, needs=Action.CHANGE),
+    "risk-measure-edit": Route(Action.CHANGE, "measure"),
+    "risk-measure-delete": Route(Action.DELETE, "measure", post_only=True),
+    "api-risk-measure-list": Route(),
+    "api-risk-measure-detail": Route(model="measure"),
+    "integrity-education-list": Route(),
+    "integrity-education-detail": Route(model="education"),
+    "integrity-education-create": Route(Action.ADD, needs=Action.ADD),
+    "integrity-education-edit": Route(Action.CHANGE, "education"),
+    "integrity-education-delete": Route(Action.DELETE, "education", post_only=True),
+    "api-integrity-education-list": Route(),
+    "api-integrity-education-detail": Route(model="education"),
+    "petition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "petition-detail": Route(Action.DISCIPLINE, "petition"),
+    "petition-create": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "petition-edit": Route(Action.DISCIPLINE, "petition"),
+    "petition-delete": Route(Action.DISCIPLINE, "petition", post_only=True),
+    "api-petition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE, refused=403),
+    "api-petition-detail": Route(Action.DISCIPLINE, "petition"),
+    "case-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "case-detail": Route(Action.DISCIPLINE, "case"),
+    "case-create": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "case-edit": Route(Action.DISCIPLINE, "case"),
+    "case-delete": Route(Action.DISCIPLINE, "case", post_only=True),
+    "api-case-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE, refused=403),
+    "api-case-detail": Route(Action.DISCIPLINE, "case"),
+    "admonition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "admonition-detail": Route(Action.DISCIPLINE, "talk"),
+    "admonition-create": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),
+    "admonition-edit": Route(Action.DISCIPLINE, "talk"),
+    "admonition-delete": Route(Action.DISCIPLINE, "talk", post_only=True),
+    "api-admonition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE, refused=403),
+    "api-admonition-detail": Route(Action.DISCIPLINE, "talk"),
 }
 
 
@@ -381,6 +428,12 @@ MODELS = {
     "indicatorset": (IndicatorSet, scoped(IndicatorSet)),
     "evaluation": (Evaluation, scoped(Evaluation)),
     "honour": (Honour, scoped(Honour)),
+    "risk": (Risk, scoped(Risk)),
+    "measure": (Measure, scoped(Measure)),
+    "education": (Education, scoped(Education)),
+    "petition": (Petition, scoped(Petition)),
+    "case": (Case, scoped(Case)),
+    "talk": (Talk, scoped(Talk)),
 }
 
 
@@ -456,6 +509,9 @@ def lifecycle_objects(world):
     for i, org in enumerate((world.orgs["ba"], world.orgs["bx"])):
         for factory in ASSESSMENT.values():
             factory(world, org, i)
+    for i, org in enumerate((world.orgs["ba"], world.orgs["bx"])):
+        for name in ("risk-measure", "integrity-education", "petition", "case", "admonition"):
+            INTEGRITY[name](world, org, i)
 
 
 def pattern_kwargs(pattern) -> list[str]:
@@ -511,7 +567,7 @@ def test_it_scopes_every_url_for_every_persona(persona, world, login):
         else:
             expected = 200
             if user is not None and route.needs and not can(user, route.needs):
-                expected = 404
+                expected = route.refused
             if user is not None and route.unrestricted_only and not is_unrestricted(user):
                 expected = 404
             if user is not None and route.own is not None and not route.own(user):

@@ -9,6 +9,14 @@ from dangjian.assessment.api import (
     LetterViewSet,
     RectificationViewSet,
 )
+from dangjian.integrity.api import (
+    CaseViewSet,
+    EducationViewSet,
+    MeasureViewSet,
+    PetitionViewSet,
+    RiskViewSet,
+    TalkViewSet,
+)
 from dangjian.members.api import MemberViewSet
 from dangjian.members.lifecycle_api import TransferViewSet
 from dangjian.orgs.api import (
@@ -35,6 +43,12 @@ router.register("responsibility-letters", LetterViewSet, basename="api-dutylette
 router.register("inspections", InspectionViewSet, basename="api-inspection")
 router.register("rectifications", RectificationViewSet, basename="api-rectification")
 router.register("evaluations", EvaluationViewSet, basename="api-evaluation")
+router.register("risks", RiskViewSet, basename="api-risk")
+router.register("risk-measures", MeasureViewSet, basename="api-risk-measure")
+router.register("integrity-education", EducationViewSet, basename="api-integrity-education")
+router.register("petitions", PetitionViewSet, basename="api-petition")
+router.register("cases", CaseViewSet, basename="api-case")
+router.register("admonitions", TalkViewSet, basename="api-admonition")
 router.register("stats", StatsViewSet, basename="api-stats")
 router.register("transfers", TransferViewSet, basename="api-transfer")
 

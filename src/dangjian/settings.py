@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "dangjian.assessment",
     "dangjian.dataio",
     "dangjian.selfservice",
+    "dangjian.integrity",
     "dangjian.accounts",
     "dangjian.stats",
     "dangjian.demo",
@@ -388,6 +389,8 @@ DANGJIAN_TRANSFER_STUCK_MONTHS = env_int("DANGJIAN_TRANSFER_STUCK_MONTHS", 3, 1,
 # 流动党员: away at least this many months; 失去联系 at least this many months before 停止党籍.
 DANGJIAN_FLOWING_MIN_MONTHS = env_int("DANGJIAN_FLOWING_MIN_MONTHS", 6, 1, 24)
 DANGJIAN_LOST_CONTACT_MONTHS = env_int("DANGJIAN_LOST_CONTACT_MONTHS", 6, 1, 24)
+# 信访: days from receipt within which a petition is to be settled (信访工作条例: 60 days).
+DANGJIAN_PETITION_DAYS = env_int("DANGJIAN_PETITION_DAYS", 60, 1, 365)
 
 LOGGING = {
     "version": 1,

@@ -42,6 +42,7 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("data/", include("dangjian.dataio.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
+    path("integrity/", include("dangjian.integrity.urls")),
     path("audit/", include("dangjian.core.urls")),
     path("notifications/", include("dangjian.core.notification_urls")),
     path("me/", include("dangjian.selfservice.urls")),

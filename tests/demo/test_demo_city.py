@@ -46,10 +46,12 @@ def spells_on(day: dt.date):
     )
 
 
-def test_it_prints_the_four_demo_accounts(demo_output):
+def test_it_prints_the_five_demo_accounts(demo_output):
     accounts = ACCOUNT_LINE.findall(demo_output)
-    assert [username for username, _, _ in accounts] == ["admin", "county", "branch", "member"]
+    usernames = [username for username, _, _ in accounts]
+    assert usernames == ["admin", "county", "branch", "member", "jijian"]
     assert ("admin", "Demo@2026a", "市教育局党委管理员") in accounts
+    assert [who for username, _, who in accounts if username == "jijian"] == ["市教育局纪检"]
     for _, password, _ in accounts:
         classes = [
             any(c.islower() for c in password),
@@ -71,6 +73,7 @@ def test_it_lets_every_printed_account_log_in_with_its_role(demo_output, city, c
         for a in RoleAssignment.objects.select_related("user", "org")
     }
     assert ("admin", "admin", "DEMO") in roles
+    assert ("jijian", "discipline", "DEMO") in roles
     assert ("county", "organiser", "DEMO-XIAN1") in roles
     branch = Organization.objects.get(name="示例区第三中学党支部")
     assert ("branch", "organiser", branch.code) in roles

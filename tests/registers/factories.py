@@ -13,6 +13,7 @@ from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
 from dangjian.recruitment import services as recruitment
 from tests.assessment.register_factories import FACTORIES as ASSESSMENT
+from tests.integrity.register_factories import FACTORIES as INTEGRITY
 from tests.members.register_factories import FACTORIES as LIFECYCLE_FACTORIES
 from tests.orgs.register_factories import FACTORIES as ORG_FACTORIES
 from tests.recruitment.helpers import new_recruit
@@ -82,4 +83,5 @@ FACTORIES = {
     **LIFECYCLE_FACTORIES,
     **SELFSERVICE_FACTORIES,
     **ASSESSMENT,
+    **INTEGRITY,
 }

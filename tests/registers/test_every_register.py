@@ -26,9 +26,29 @@ SEES = {
     "secretary_a": {"ba"},
     "secretary_b": {"bb"},
     "member": set(),
+    "discipline": set(),
 }
-# A register read with another action (user management, audit) is for the admins only.
+# Personas holding no subtree role that reads ordinary records (a `list_needs_scope` page
+# is 404 to them, not an empty list).
+NO_VIEW_SUBTREE = {"member", "discipline"}
+# A register read with another action is for that action's holders only: user management
+# and the audit log for the admins; the confidential discipline records (INTERFACES 8) for
+# the county's 纪检 alone, administrators included in the refusal.
+READERS = {
+    Action.DISCIPLINE: {"discipline": {"ba", "bb"}},
+}
 ADMINS = {"city_admin", "county_admin"}
+
+
+def _readers(reg) -> dict:
+    return READERS.get(reg.view_action, {persona: SEES[persona] for persona in ADMINS})
+
+
+def _reader(reg) -> str:
+    """The persona who reads the most of a register (for the export and query tests)."""
+    if reg.view_action == Action.VIEW:
+        return "city_admin"
+    return max(_readers(reg).items(), key=lambda item: len(item[1]))[0]
 
 
 def test_it_has_a_factory_for_every_register():
@@ -61,9 +81,9 @@ def _listed(response, rows):
 
 
 def _expected(reg, persona, page=True):
-    if reg.view_action != Action.VIEW and persona not in ADMINS:
-        return None  # the list itself is 404
-    if page and reg.list_needs_scope and persona == "member":
+    if reg.view_action != Action.VIEW:
+        return _readers(reg).get(persona)  # None: the list itself is 404 (403 on the API)
+    if page and reg.list_needs_scope and persona in NO_VIEW_SUBTREE:
         return None  # a page only subtree roles can use: 404, not an empty list
     return SEES[persona]
 
@@ -129,7 +149,7 @@ def test_it_scopes_the_api(name, persona, world, made):
 def test_it_exports_the_filtered_rows(name, world, made, login):
     reg = registry[name]
     made(name)
-    client = login(world, "city_admin")
+    client = login(world, _reader(reg))
     params = {"org": "T-GB"} if reg.org_paths else {}
     listed = client.get(reverse(reg.list_url_name), params).context["page"].paginator.count
     query = "&".join(f"{k}={v}" for k, v in params.items())
@@ -144,16 +164,43 @@ def test_it_exports_the_filtered_rows(name, world, made, login):
 def test_it_lists_more_rows_with_the_same_queries(name, world, made, login):
     reg = registry[name]
     factory = FACTORIES[name]
-    client = login(world, "city_admin")
+    reader = _reader(reg)
+    places = [place for place in PLACES if place in _expected(reg, reader)]
+    client = login(world, reader)
     url = reverse(reg.list_url_name)
     for i in range(3):
-        factory(world, world.orgs[PLACES[i % 3]], 100 + i)
+        factory(world, world.orgs[places[i % len(places)]], 100 + i)
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         first = client.get(url)
     for i in range(6):
-        factory(world, world.orgs[PLACES[i % 3]], 200 + i)
+        factory(world, world.orgs[places[i % len(places)]], 200 + i)
     with CaptureQueriesContext(connection) as many:
         second = client.get(url)
     assert second.context["page"].paginator.count == first.context["page"].paginator.count + 6
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+CONFIDENTIAL = sorted(name for name, reg in registry.items() if reg.audit_reads)
+
+
+@pytest.mark.parametrize("name", CONFIDENTIAL)
+def test_it_audits_every_read_of_a_confidential_register(name, world, made, login):
+    from dangjian.core.models import AuditAction, AuditEntry
+
+    reg = registry[name]
+    rows = made(name)
+    reader = _reader(reg)
+    client = login(world, reader)
+    api = APIClient()
+    api.force_authenticate(world.users[reader])
+    obj = next(obj for key, obj in rows.items() if key in _expected(reg, reader))
+    for url, client_ in (
+        (reverse(reg.list_url_name), client),
+        (reverse(reg.detail_url_name, args=[obj.pk]), client),
+        (reverse(f"api-{name}-list"), api),
+        (reverse(f"api-{name}-detail", args=[obj.pk]), api),
+    ):
+        reads = AuditEntry.objects.filter(action=AuditAction.READ).count()
+        assert client_.get(url).status_code == 200
+        assert AuditEntry.objects.filter(action=AuditAction.READ).count() == reads + 1, url

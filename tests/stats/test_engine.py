@@ -109,6 +109,11 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "previous_rank": None,
             "honours": 0,
         },
+        "integrity": {
+            "risks": {"found": 0, "confirmed": 0, "measures": 0},
+            "petitions": {"received": 0, "resolved": 0},
+            "cases": {"opened": 0, "closed": 0, "leads_assisted": 0, "people_sanctioned": 0},
+        },
     }
 
 
@@ -364,7 +369,7 @@ def test_it_uses_a_constant_number_of_queries(world, root_key, django_assert_max
         statistics(root, TODAY)
     # The scope (is it the whole tree? its ids), a query per section, two for the changes,
     # five for 责任与考核 (letters, inspections, 整改, the evaluation rank, honours).
-    assert len(small) <= 13
+    assert len(small) <= 14
     _grow(world, 12)
     with django_assert_max_num_queries(len(small)):
         result = statistics(root, TODAY)

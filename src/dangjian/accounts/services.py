@@ -24,7 +24,14 @@ from rest_framework.authtoken.models import Token
 from dangjian.accounts.models import AccountSecurity, LoginSession
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.models import RoleAssignment
-from dangjian.core.roles import DUTY_ROLES, PRIVILEGED_ROLES, ROLE_ACTIONS, Action, Role
+from dangjian.core.roles import (
+    CONFIDENTIAL_ROLES,
+    DUTY_ROLES,
+    PRIVILEGED_ROLES,
+    ROLE_ACTIONS,
+    Action,
+    Role,
+)
 from dangjian.core.scope import (
     NotInScope,
     forget_roles,
@@ -139,7 +146,7 @@ def _check_grantable(actor, user, org: Organization, role: str) -> None:
     管理员). With DANGJIAN_SEPARATE_DUTIES one account holds at most one administrator
     duty, and 管理员 (all duties in one) is no longer granted."""
     if (
-        role in PRIVILEGED_ROLES
+        (role in PRIVILEGED_ROLES or role in CONFIDENTIAL_ROLES)
         and not is_unrestricted(actor)
         and not _holds_everywhere_below(actor, org, ROLE_ACTIONS[role])
     ):

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDITOR = "auditor", _("审计员")
+    DISCIPLINE = "discipline", _("纪检")
 
 
 class Action(models.TextChoices):
@@ -28,10 +29,13 @@ class Action(models.TextChoices):
     MANAGE_USERS = "manage_users", _("管理用户")
     MANAGE_SECURITY = "manage_security", _("管理账号安全")
     AUDIT = "audit", _("查看审计日志")
+    DISCIPLINE = "discipline", _("查阅和办理纪检保密记录")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset(Action.values),
+    # An administrator holds every action but the discipline officers': confidential
+    # discipline records are kept from administrators too (INTERFACES 8).
+    Role.ADMIN: frozenset(Action.values) - {Action.DISCIPLINE},
     Role.ORGANISER: frozenset({Action.VIEW, Action.ADD, Action.CHANGE}),
     Role.VIEWER: frozenset({Action.VIEW}),
     # member_self grants no subtree; models opt in through `self_q`.
@@ -40,6 +44,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset({Action.MANAGE_USERS}),
     Role.SECURITY_ADMIN: frozenset({Action.MANAGE_SECURITY}),
     Role.AUDITOR: frozenset({Action.AUDIT}),
+    # 纪检: the confidential discipline records of the subtree and nothing else.
+    Role.DISCIPLINE: frozenset({Action.DISCIPLINE}),
 }
 
 # Roles whose holders sign in with a second factor (DESIGN 7) and that only someone holding
@@ -49,3 +55,7 @@ PRIVILEGED_ROLES: frozenset[str] = frozenset(
 )
 # With DANGJIAN_SEPARATE_DUTIES=true one account holds at most one of these.
 DUTY_ROLES: frozenset[str] = PRIVILEGED_ROLES
+# Roles reading what administrators may not: granted only by someone holding all of the
+# role's actions over the org (in practice a superuser), so no administrator can make
+# themselves a reader of the records kept from them.
+CONFIDENTIAL_ROLES: frozenset[str] = frozenset({Role.DISCIPLINE})

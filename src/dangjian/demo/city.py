@@ -28,6 +28,7 @@ from dangjian.core.dates import add_months, add_years
 from dangjian.core.roles import Role
 from dangjian.demo import assessment as demo_assessment
 from dangjian.demo import elections as demo_elections
+from dangjian.demo import integrity as demo_integrity
 from dangjian.demo import lifecycle as demo_lifecycle
 from dangjian.demo import recruitment as demo_recruitment
 from dangjian.demo.history import SEED_DAY, Event, Plan
@@ -77,6 +78,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("county", "Xian1@2026b", gettext_lazy("示例一县教体局党委组织员")),
     DemoAccount("branch", "Zhibu@2026c", gettext_lazy("第三中学党支部书记")),
     DemoAccount("member", "Dangyuan@2026d", gettext_lazy("党员")),
+    DemoAccount("jijian", "Jijian@2026e", gettext_lazy("市教育局纪检")),
 )
 
 
@@ -132,6 +134,8 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
                 "s": assessed.seconds,
             }
         )
+        log(_("正在写入廉政建设记录……"))
+        demo_integrity.load(today)
         log(
             _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
             % {"n": loaded.recruits, "s": loaded.seconds}
@@ -486,8 +490,9 @@ def _write_accounts(city: City, persons: list[Person]) -> None:
     member = ordinary[0]
     root = city.root.obj
     county = city.org(COUNTY_CODE).obj
-    admin, county_user, branch_user, member_user = DEMO_ACCOUNTS
+    admin, county_user, branch_user, member_user, discipline = DEMO_ACCOUNTS
     for account, full_name, org, role, record in (
+        (discipline, str(discipline.who), root, Role.DISCIPLINE, None),
         (admin, str(admin.who), root, Role.ADMIN, None),
         (county_user, str(county_user.who), county, Role.ORGANISER, None),
         (branch_user, secretary.name, branch.obj, Role.ORGANISER, None),

@@ -184,9 +184,14 @@ def update_member(
 
 
 @transaction.atomic
-def record_leaving(actor, member: Member, *, kind: str, on: dt.date, note: str = "") -> Member:
-    """转出, 停止党籍, 出党, 自行脱党, 死亡 or 取消预备党员资格: the member stops counting on `on`."""
-    require(actor, Action.CHANGE, member)
+def record_leaving(
+    actor, member: Member, *, kind: str, on: dt.date, note: str = "", authorised: bool = False
+) -> Member:
+    """转出, 停止党籍, 出党, 自行脱党, 死亡 or 取消预备党员资格: the member stops counting on `on`.
+    `authorised`: the caller has checked the actor's authority by its own rule (开除党籍
+    decided in a discipline case by the 纪检 role)."""
+    if not authorised:
+        require(actor, Action.CHANGE, member)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if kind not in LEAVING_EVENTS:
         raise ValidationError({"kind": [_("无效的变动类型")]})

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.assessment.stats import assessment_section
 from dangjian.core.dates import born_after_for_max_age
+from dangjian.integrity.stats import integrity_section
 from dangjian.members.choices import (
     COLLEGE_OR_ABOVE,
     HAN,
@@ -507,6 +508,7 @@ SECTIONS: list[Callable] = [
     development_section,
     election_section,
     assessment_section,
+    integrity_section,
 ]
 
 

@@ -191,6 +191,9 @@ class Register:
     # True: the HTML list is for holders of a subtree role only; a user whose rows come only
     # from `self_q` (a member reading their own record) gets 404 there (the API keeps them).
     list_needs_scope: ClassVar[bool] = False
+    # The action that opens the create page (`can_add` may narrow who sees the button); a
+    # confidential register's records are written by its readers: its `view_action`.
+    add_action: ClassVar[str] = Action.ADD
     # Write an audit row on every list and detail read (petitions, cases, 诫勉谈话).
     audit_reads: ClassVar[bool] = False
     # Filter values the API assumes when the caller gives none (the page's defaults may
@@ -375,7 +378,7 @@ class Register:
         return value
 
     def can_add(self, user) -> bool:
-        return can(user, Action.ADD)
+        return can(user, self.add_action)
 
     def add_url(self, user) -> str | None:
         name = self.add_url_name or (self.url_name("create") if self.has("create") else None)

@@ -328,14 +328,14 @@ def _form_page(request, reg: Register, form, obj=None, notice=None):
 
 def _saved(request, reg: Register, obj, text: str):
     messages.success(request, text % {"what": reg.label, "name": obj})
-    if reg.queryset(request.user, Action.VIEW).filter(pk=obj.pk).exists():
+    if reg.queryset(request.user).filter(pk=obj.pk).exists():
         return redirect(reg.detail_url(obj))
     return redirect(reg.url_name("list"))
 
 
 def create_view(request, reg: Register):
     user = request.user
-    if not can(user, Action.ADD):
+    if not can(user, reg.add_action):
         raise Http404
     form = reg.form_class(request.POST or None, **reg.form_kwargs(request))
     notice = reg.form_notice(request, form)
