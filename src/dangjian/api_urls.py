@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from dangjian.life.api import MeetingViewSet
 from dangjian.members.api import MemberViewSet
 from dangjian.orgs.api import OrganizationViewSet, SchoolViewSet
 from dangjian.recruitment.api import RecruitViewSet, SanctionViewSet
@@ -13,6 +14,7 @@ router.register("schools", SchoolViewSet, basename="api-school")
 router.register("members", MemberViewSet, basename="api-member")
 router.register("recruits", RecruitViewSet, basename="api-recruit")
 router.register("sanctions", SanctionViewSet, basename="api-sanction")
+router.register("meetings", MeetingViewSet, basename="api-meeting")
 router.register("stats", StatsViewSet, basename="api-stats")
 
 urlpatterns = router.urls

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.recruitment",
+    "dangjian.life",
     "dangjian.dataio",
     "dangjian.accounts",
     "dangjian.stats",
@@ -299,6 +300,13 @@ TASKS = {
 
 # Party-work settings that DESIGN section 6 marks as local practice.
 DANGJIAN_TERM_REMINDER_DAYS = env_int("DANGJIAN_TERM_REMINDER_DAYS", 90, 0, 730)
+# 组织生活: a meeting still missing this many days before its slot ends is on the 待办 list;
+# QR sign-in codes are valid this many seconds (the page draws a new one every half);
+# 民主评议 优秀 at most NUMERATOR/DENOMINATOR of those graded (generally 1/3).
+DANGJIAN_LIFE_REMINDER_DAYS = env_int("DANGJIAN_LIFE_REMINDER_DAYS", 10, 0, 90)
+DANGJIAN_SIGNIN_TOKEN_SECONDS = env_int("DANGJIAN_SIGNIN_TOKEN_SECONDS", 60, 10, 600)
+DANGJIAN_REVIEW_EXCELLENT_NUMERATOR = env_int("DANGJIAN_REVIEW_EXCELLENT_NUMERATOR", 1, 0, 100)
+DANGJIAN_REVIEW_EXCELLENT_DENOMINATOR = env_int("DANGJIAN_REVIEW_EXCELLENT_DENOMINATOR", 3, 1, 100)
 
 LOGGING = {
     "version": 1,

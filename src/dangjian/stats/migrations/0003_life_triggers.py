@@ -1,0 +1,31 @@
+"""The change counter's triggers on the 组织生活 tables (stats.triggers)."""
+
+from django.db import migrations
+
+from dangjian.stats import triggers
+
+LIFE_TABLES = [
+    "life_attendance",
+    "life_frequencyrule",
+    "life_meeting",
+    "life_reviewgrade",
+    "life_series",
+    "life_seriesitem",
+]
+
+
+def install(apps, schema_editor):
+    triggers.install(schema_editor, LIFE_TABLES)
+
+
+def uninstall(apps, schema_editor):
+    triggers.uninstall(schema_editor, LIFE_TABLES)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("stats", "0002_membership_org_unit_statistics"),
+        ("life", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(install, uninstall)]
