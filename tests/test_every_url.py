@@ -17,9 +17,11 @@ from dangjian.core.models import AuditEntry, RoleAssignment
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
+from dangjian.life import services as life_services
+from dangjian.life.models import Attendance, Meeting, Series
 from dangjian.members.models import Member
 from dangjian.orgs import services as org_services
-from dangjian.orgs.models import MassOrganization, Organization, Position, School
+from dangjian.orgs.models import BRANCH_KINDS, MassOrganization, Organization, Position, School
 from dangjian.recruitment import services as recruitment_services
 from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, Step
 
@@ -152,6 +154,28 @@ ROUTES = {
     "api-recruit-steps": Route(Action.CHANGE, "recruit", post_only=True, denied=403),
     "api-sanction-list": Route(),
     "api-sanction-detail": Route(model="sanction"),
+    "meeting-list": Route(needs=Action.VIEW),
+    "meeting-create": Route(Action.ADD, needs=Action.ADD),
+    "meeting-detail": Route(model="meeting"),
+    "meeting-edit": Route(Action.CHANGE, "meeting"),
+    "meeting-delete": Route(Action.DELETE, "meeting", post_only=True),
+    "meeting-observer": Route(Action.CHANGE, "meeting", post_only=True),
+    "meeting-close": Route(Action.CHANGE, "meeting", post_only=True),
+    "meeting-signin": Route(Action.CHANGE, "meeting"),
+    "meeting-signin-qr": Route(Action.CHANGE, "meeting"),
+    "meeting-review": Route(Action.CHANGE, "review_meeting"),
+    "attendance-mark": Route(Action.CHANGE, "attendance", post_only=True),
+    "life-compliance": Route(needs=Action.VIEW),
+    "life-compliance-cell": Route(model="branch"),
+    "series-list": Route(needs=Action.VIEW),
+    "series-create": Route(Action.ADD, needs=Action.ADD),
+    "series-detail": Route(model="series"),
+    "series-delete": Route(Action.DELETE, "series", post_only=True),
+    "frequency-list": Route(needs=Action.VIEW),
+    "me-meetings": Route(),
+    "me-meeting-signin": Route(),
+    "api-meeting-list": Route(),
+    "api-meeting-detail": Route(model="meeting"),
 }
 
 
@@ -175,6 +199,19 @@ MODELS = {
     "ruleset": (RuleSet, scoped(RuleSet)),
     "sanction": (Sanction, scoped(Sanction)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
+    "meeting": (Meeting, scoped(Meeting)),
+    "review_meeting": (
+        Meeting,
+        lambda user, action: Meeting.objects.restrict(user, action).filter(kind="review"),
+    ),
+    "attendance": (Attendance, scoped(Attendance)),
+    "series": (Series, scoped(Series)),
+    "branch": (
+        Organization,
+        lambda user, action: Organization.objects.restrict(user, action).filter(
+            kind__in=BRANCH_KINDS
+        ),
+    ),
 }
 
 
@@ -212,6 +249,19 @@ def extra_objects(world):
     for member in (world.members["a1"], world.members["x1"]):
         recruitment_services.record_sanction(
             CLI, member, kind="warning", start_on=dt.date(2024, 1, 1)
+        )
+    for org in (world.orgs["ba"], world.orgs["bx"]):
+        for kind in ("general", "review"):
+            life_services.create_meeting(
+                CLI, org=org, kind=kind, title=f"{org.name}{kind}", held_on=dt.date(2025, 3, 1)
+            )
+        life_services.create_series(
+            CLI,
+            org=org,
+            name=f"{org.name}系列",
+            start_on=dt.date(2025, 1, 1),
+            end_on=dt.date(2025, 12, 31),
+            items=[("上一次党课", "lecture")],
         )
 
 

@@ -9,6 +9,7 @@ from dangjian.core.roles import Action
 from dangjian.life.models import (
     AbsenceReason,
     AttendanceStatus,
+    Frequency,
     Grade,
     Meeting,
     MeetingKind,
@@ -111,7 +112,7 @@ class SeriesForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = (
             Organization.objects.restrict(user, Action.ADD)
-            .filter(kind__in=[*COMMITTEE_KINDS, OrgKind.GENERAL_BRANCH])
+            .exclude(kind=OrgKind.GROUP)
             .order_by("path")
         )
 
@@ -127,3 +128,10 @@ class SeriesForm(BootstrapMixin, forms.Form):
                 raise forms.ValidationError(_("会议类型“%(kind)s”无效") % {"kind": kind})
             items.append((title.strip(), labels.get(kind, MeetingKind.THEME_DAY)))
         return items
+
+
+class FrequencyForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
+    frequency = forms.ChoiceField(label=_("频次"), choices=Frequency.choices)
+    effective_from = forms.DateField(label=_("施行日期"))
+    note = forms.CharField(label=_("依据"), max_length=200, required=False)

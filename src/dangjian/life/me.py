@@ -14,9 +14,10 @@ from dangjian.life.models import Attendance, AttendanceStatus
 
 @login_required
 @never_cache
-def signin(request, token: str):
+def signin(request):
     """GET shows the meeting and a confirm button (a link preview or a prefetch must not
     sign anyone in); POST signs in. Refusals are shown with their Chinese reason."""
+    token = (request.POST.get("t") or request.GET.get("t") or "")[:500]
     context = {"token": token}
     try:
         meeting = services.token_meeting(request.user, token)
@@ -57,17 +58,21 @@ def card_context(request, member):
 @login_required
 @never_cache
 def meetings(request):
-    from django.http import Http404
-
     from dangjian.members.models import Member
 
     member = Member.objects.filter(user_id=request.user.pk).first()
     if member is None:
-        raise Http404
+        return render(request, "life/me_meetings.html", {"member": None})
     upcoming, figures, recent = my_meetings(member)
     rate = figures["present"] / figures["expected"] if figures["expected"] else None
     return render(
         request,
         "life/me_meetings.html",
-        {"upcoming": upcoming, "figures": figures, "rate": rate, "recent": recent},
+        {
+            "member": member,
+            "upcoming": upcoming,
+            "figures": figures,
+            "rate": rate,
+            "recent": recent,
+        },
     )

@@ -4,5 +4,5 @@ from dangjian.life import me
 
 urlpatterns = [
     path("meetings/", me.meetings, name="me-meetings"),
-    path("meetings/signin/<str:token>/", me.signin, name="me-meeting-signin"),
+    path("meetings/signin/", me.signin, name="me-meeting-signin"),
 ]

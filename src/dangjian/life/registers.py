@@ -13,7 +13,7 @@ from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.life import rules, services
 from dangjian.life.forms import MeetingForm
-from dangjian.life.models import FrequencyRule, Meeting, MeetingKind, Series
+from dangjian.life.models import Meeting, MeetingKind, Series
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -210,23 +210,3 @@ class SeriesRegister(Register):
         from dangjian.life.views import series_progress
 
         return series_progress(request.user, obj)
-
-
-@register
-class FrequencyRegister(Register):
-    model = FrequencyRule
-    name = "frequency"
-    title = _("会议频次要求")
-    ordering = ("kind", "effective_from")
-    list_needs_scope = True
-    columns = (
-        Column(_("会议类型"), "get_kind_display"),
-        Column(_("频次"), "get_frequency_display"),
-        Column(_("施行日期"), "effective_from"),
-        Column(_("停止日期"), "effective_to"),
-        Column(_("依据"), "note"),
-    )
-    empty_text = _("还没有会议频次要求")
-
-    def can_add(self, user) -> bool:
-        return is_unrestricted(user)

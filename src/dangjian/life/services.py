@@ -31,7 +31,7 @@ from dangjian.life.models import (
     SignedBy,
 )
 from dangjian.members.models import Member, Membership, spell_in_force
-from dangjian.orgs.models import COMMITTEE_KINDS, OrgKind, Position
+from dangjian.orgs.models import OrgKind, Position
 
 MEETING_FIELDS = (
     "kind",
@@ -394,8 +394,8 @@ def create_series(
 ) -> Series:
     """A themed series for every branch under `org`, with its activities as (title, kind)."""
     require(actor, Action.ADD, org)
-    if org.kind not in COMMITTEE_KINDS and org.kind != OrgKind.GENERAL_BRANCH:
-        raise ValidationError({"org": [_("主题系列活动由党委、党工委或党总支发起")]})
+    if org.kind == OrgKind.GROUP:
+        raise ValidationError({"org": [_("主题系列活动由党委、党总支或党支部发起")]})
     if end_on < start_on:
         raise ValidationError({"end_on": [_("结束日期不能早于开始日期")]})
     items = [(title.strip(), kind) for title, kind in items if title.strip()]
@@ -419,6 +419,35 @@ def delete_series(actor, series: Series) -> None:
         raise ValidationError(_("已有支部登记了该系列的活动, 不能删除"))
     audit.deleted(actor, series, org_path=series.org.path)
     series.delete()
+
+
+@transaction.atomic
+def set_frequency(actor, *, kind: str, frequency: str, effective_from, note: str = ""):
+    """A new dated rule for a kind: the rule in force the day before ends then, so the
+    compliance of earlier periods is still measured against the rule of their time. Only
+    an unrestricted administrator sets the city's rules."""
+    from dangjian.core.scope import is_unrestricted
+    from dangjian.life.models import Frequency, FrequencyRule
+
+    if not is_unrestricted(actor):
+        raise ValidationError(_("只有系统最高管理员可以修改会议频次要求"))
+    if kind not in MeetingKind.values or frequency not in Frequency.values:
+        raise ValidationError({"frequency": [_("会议类型或频次无效")]})
+    if FrequencyRule.objects.filter(kind=kind, effective_from__gte=effective_from).exists():
+        raise ValidationError(
+            {"effective_from": [_("该会议类型已有同日或更晚施行的要求, 请选择更晚的施行日期")]}
+        )
+    previous = FrequencyRule.objects.filter(kind=kind, effective_to__isnull=True).first()
+    if previous is not None:
+        before = audit.state(previous)
+        previous.effective_to = effective_from - dt.timedelta(days=1)
+        previous.save(update_fields=["effective_to"])
+        audit.changed(actor, previous, before, org_path="")
+    rule = FrequencyRule.objects.create(
+        kind=kind, frequency=frequency, effective_from=effective_from, note=note
+    )
+    audit.created(actor, rule, org_path="")
+    return rule
 
 
 def record_batch(actor, org, count: int, what: str) -> None:

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from dangjian.life import views
-from dangjian.life.registers import FrequencyRegister, MeetingRegister, SeriesRegister
+from dangjian.life.registers import MeetingRegister, SeriesRegister
 
 urlpatterns = [
     path("meetings/", include(MeetingRegister.instance.urls())),
@@ -12,12 +12,8 @@ urlpatterns = [
     path("meetings/<int:pk>/review/", views.meeting_review, name="meeting-review"),
     path("attendance/<int:pk>/mark/", views.attendance_mark, name="attendance-mark"),
     path("compliance/", views.compliance, name="life-compliance"),
-    path(
-        "compliance/<int:pk>/<int:year>/<int:month>/",
-        views.compliance_cell,
-        name="life-compliance-cell",
-    ),
+    path("compliance/<int:pk>/", views.compliance_cell, name="life-compliance-cell"),
     path("series/", include(SeriesRegister.instance.urls("list", "detail", "delete"))),
     path("series/add/", views.series_create, name="series-create"),
-    path("frequencies/", include(FrequencyRegister.instance.urls("list"))),
+    path("frequencies/", views.frequencies, name="frequency-list"),
 ]

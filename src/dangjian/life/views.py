@@ -4,6 +4,7 @@ compliance grid per committee with its drill-down and export, and themed series.
 
 import datetime as dt
 import io
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -132,7 +133,7 @@ def meeting_close(request, pk: int):
 
 def _qr_context(request, meeting: Meeting) -> dict:
     token = services.make_token(meeting)
-    url = request.build_absolute_uri(reverse("me-meeting-signin", args=[token]))
+    url = request.build_absolute_uri(reverse("me-meeting-signin") + "?" + urlencode({"t": token}))
     return {
         "meeting": meeting,
         "qr": qr_svg(url),
@@ -350,14 +351,18 @@ def _export(request, root, year, kind, rows):
 @login_required
 @never_cache
 @require_safe
-def compliance_cell(request, pk: int, year: int, month: int):
-    """One branch and one month: each slot ending then, and the meetings held in it."""
+def compliance_cell(request, pk: int):
+    """One branch and one month (`?month=YYYY-MM`, this month by default): each slot ending
+    then, and the meetings held in it."""
     branch = get_object_or_404(
         Organization.objects.restrict(request.user).filter(kind__in=BRANCH_KINDS), pk=pk
     )
-    if not (1 <= month <= 12 and 1921 <= year <= 9999):
-        raise Http404
     today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
     last = rules.month_end(year, month)
     book = rules.RuleBook.load()
     result = rules.compliance(
@@ -426,3 +431,31 @@ def series_progress(user, series: Series) -> dict:
         complete += finished
         rows.append((branch, cells, finished))
     return {"items": items, "progress": rows, "complete": complete, "branches": len(branches)}
+
+
+# -- frequency rules ----------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def frequencies(request):
+    """The dated frequency rules; an unrestricted administrator adds a new one here."""
+    from dangjian.core.scope import is_unrestricted
+    from dangjian.life.forms import FrequencyForm
+    from dangjian.life.models import FrequencyRule
+
+    if not can(request.user, Action.VIEW):
+        raise Http404
+    form = FrequencyForm(request.POST or None) if is_unrestricted(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.set_frequency(request.user, **form.cleaned_data)
+                messages.success(request, _("已保存新的会议频次要求"))
+                return redirect("frequency-list")
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+    rules_list = FrequencyRule.objects.restrict(request.user).order_by("kind", "effective_from")
+    return render(request, "life/frequencies.html", {"rules": rules_list, "form": form})

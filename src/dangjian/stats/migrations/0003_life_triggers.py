@@ -15,6 +15,9 @@ LIFE_TABLES = [
 
 
 def install(apps, schema_editor):
+    # 0001 installs on every counted table its state knows: life's too when life migrated
+    # first. Dropping (IF EXISTS) then creating gives the same triggers either way.
+    triggers.uninstall(schema_editor, LIFE_TABLES)
     triggers.install(schema_editor, LIFE_TABLES)
 
 
