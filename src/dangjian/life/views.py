@@ -235,6 +235,7 @@ def _grid_root(request) -> Organization:
     orgs = Organization.objects.restrict(request.user).order_by("path")
     code = (request.GET.get("org") or "").strip()
     root = orgs.filter(code=code).first() if code else orgs.first()
+    # A code outside scope (or unknown) is a 404, like any out-of-scope record.
     if root is None:
         raise Http404
     return root
