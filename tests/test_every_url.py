@@ -10,10 +10,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from personas import PERSONAS
+from uploadfiles import pdf_upload
 
 from dangjian.accounts.services import users_in_scope
+from dangjian.core import uploads
 from dangjian.core.context import CLI
-from dangjian.core.models import AuditEntry, RoleAssignment
+from dangjian.core.models import AuditEntry, RoleAssignment, StoredFile
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
@@ -43,6 +45,7 @@ class Route:
 ROUTES = {
     "healthz": None,  # public
     "favicon": None,  # public, a redirect to the static icon
+    "stored-file": Route(model="storedfile"),
     "login": None,  # public
     "logout": Route(post_only=True),
     "password_change": Route(),
@@ -212,6 +215,12 @@ MODELS = {
             kind__in=BRANCH_KINDS
         ),
     ),
+    "storedfile": (
+        StoredFile,
+        lambda user, action: StoredFile.objects.filter(
+            pk__in=[f.pk for f in StoredFile.objects.all() if uploads.may_read(user, f)]
+        ),
+    ),
 }
 
 
@@ -246,6 +255,8 @@ def extra_objects(world):
         )
     for school in (world.schools["a"], world.schools["x"]):
         org_services.save_mass_org(CLI, MassOrganization(school=school, kind="union"))
+    for org in (world.orgs["ba"], world.orgs["bx"]):
+        uploads.save(CLI, pdf_upload(), org_path=org.path)
     for member in (world.members["a1"], world.members["x1"]):
         recruitment_services.record_sanction(
             CLI, member, kind="warning", start_on=dt.date(2024, 1, 1)

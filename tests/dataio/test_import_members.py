@@ -14,7 +14,14 @@ from dangjian.core.models import AuditAction, AuditEntry
 from dangjian.core.validators import id_check_digit
 from dangjian.members.excel import id_number
 from dangjian.members.models import Member, MemberEvent, Membership
-from tests.dataio.helpers import import_file, import_problems, member_record
+from tests.dataio.helpers import (
+    import_file,
+    import_problems,
+    member_record,
+    run_command,
+    table,
+    write_xlsx,
+)
 
 BIRTH = dt.date(1990, 3, 4)
 
@@ -319,14 +326,23 @@ def test_it_accepts_a_computed_check_digit_and_refuses_any_single_digit_change(
 
 
 def test_it_offers_a_template_whose_sample_row_follows_every_rule(world, tmp_path):
+    from openpyxl import load_workbook
+
     from dangjian.core.context import CLI
     from dangjian.core.excel import read_sheet
     from dangjian.members.excel import MEMBER_TEMPLATE, check_members
 
     path = tmp_path / "template.xlsx"
     path.write_bytes(MEMBER_TEMPLATE.template_workbook())
+    # Left as downloaded, the example row is skipped (issue 21 item 8) ...
     parsed = MEMBER_TEMPLATE.parse(read_sheet(path))
-    assert parsed.problems == [] and len(parsed.rows) == 1
+    assert parsed.problems == [] and parsed.rows == [] and parsed.sample_rows == [2]
+    # ... and once a user edits it, it is data like any other row.
+    workbook = load_workbook(path)
+    workbook.worksheets[0]["A2"] = "李四"
+    workbook.save(path)
+    parsed = MEMBER_TEMPLATE.parse(read_sheet(path))
+    assert parsed.problems == [] and len(parsed.rows) == 1 and parsed.sample_rows == []
     problems = []
     check_members(CLI, parsed.rows, problems)
     # Only the sample codes point at nothing real.
@@ -334,3 +350,22 @@ def test_it_offers_a_template_whose_sample_row_follows_every_rule(world, tmp_pat
         ("所在党组织代码", "组织代码“XX-ZB01”不存在或不在您的管理范围内"),
         ("工作单位代码", "学校代码“XX-S001”不存在或不在您的权限范围内"),
     ]
+
+
+def test_it_skips_the_templates_example_row_with_a_notice(world, tmp_path):
+    from dangjian.core.excel import read_sheet
+    from dangjian.members.excel import MEMBER_TEMPLATE
+    from dangjian.members.models import Member
+
+    template = tmp_path / "template.xlsx"
+    template.write_bytes(MEMBER_TEMPLATE.template_workbook())
+    sheet = read_sheet(template)
+    example = list(sheet.rows[0][1])
+    headers, rows = table("members", [member_record()])
+    path = write_xlsx(tmp_path / "with-example.xlsx", headers, [example, *rows])
+    before = Member.objects.count()
+    code, out, err = run_command("import", "members", str(path))
+    assert code == 0, err
+    assert "导入完成: 新增 1, 更新 0" in out
+    assert "第2行是模板自带的示例行, 未导入" in err
+    assert Member.objects.count() == before + 1

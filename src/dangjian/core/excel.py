@@ -609,6 +609,8 @@ class ParseResult:
     rows: list[ParsedRow]
     problems: list[CellProblem]
     sheet: SheetData
+    # Row numbers left out because they are the template's own example row, unchanged.
+    sample_rows: list[int] = field(default_factory=list)
 
 
 class Template:
@@ -678,9 +680,14 @@ class Template:
         required_message = _("不能为空")
         rows: list[ParsedRow] = []
         problems: list[CellProblem] = []
+        sample_rows: list[int] = []
+        is_sample = self._sample_matcher(positions)
         date_type = dt.date
         for number, cells in sheet.rows:
             width = len(cells)
+            if is_sample(cells):
+                sample_rows.append(number)
+                continue
             values = dict.fromkeys(absent)
             bad: set = set()
             for key, header, parse, required, index, kind, data in columns:
@@ -716,7 +723,27 @@ class Template:
                     bad.add(key)
                     problems.append(CellProblem(number, header, exc.message))
             rows.append(ParsedRow(number, values, bad))
-        return ParseResult(rows=rows, problems=problems, sheet=sheet)
+        return ParseResult(rows=rows, problems=problems, sheet=sheet, sample_rows=sample_rows)
+
+    def _sample_matcher(self, positions: dict[str, int]) -> Callable[[Sequence], bool]:
+        """Whether a row is the downloaded template's example row left in place (张三,
+        XX-ZB01...): every column the file has and the example fills holds the example's
+        value. Such a row is skipped with a notice instead of failing the whole file."""
+        expected = [
+            (index, _cell_text(self.by_key[key].sample))
+            for key, index in positions.items()
+            if _cell_text(self.by_key[key].sample)
+        ]
+        if not expected:
+            return lambda cells: False
+
+        def matches(cells) -> bool:
+            width = len(cells)
+            return all(
+                index < width and _cell_text(cells[index]) == text for index, text in expected
+            )
+
+        return matches
 
     # -- writing -----------------------------------------------------------------------
 
@@ -829,6 +856,19 @@ class Template:
 
 def _empty(obj) -> str:
     return ""
+
+
+def _cell_text(value) -> str:
+    """A cell or an example value as comparable text (dates as YYYY-MM-DD, 3.0 as 3)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _plain(value):

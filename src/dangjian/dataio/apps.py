@@ -11,4 +11,4 @@ class DataioConfig(AppConfig):
 
         from dangjian.core import menu
 
-        menu.add("system", _("导入导出"), "data-home", needs="add", order=20)
+        menu.add("system", _("数据导入"), "data-home", needs="add", order=20)

@@ -123,6 +123,12 @@ def _run_import(kind, path, actor, *, dry_run, source, progress, keep_sheet) -> 
     outcome.problems = sort_problems(importer, problems)
     if not problems:
         outcome.to_create, outcome.to_update = plan.to_create, plan.to_update
-        outcome.warnings = list(getattr(plan.data, "warnings", []))
+        outcome.warnings = [
+            *(
+                _("第%(row)d行是模板自带的示例行, 未导入") % {"row": number}
+                for number in parsed.sample_rows
+            ),
+            *getattr(plan.data, "warnings", []),
+        ]
     progress(1.0, _("完成"))
     return outcome
