@@ -164,6 +164,8 @@ ROUTES = {
     "meeting-delete": Route(Action.DELETE, "meeting", post_only=True),
     "meeting-observer": Route(Action.CHANGE, "meeting", post_only=True),
     "meeting-close": Route(Action.CHANGE, "meeting", post_only=True),
+    "meeting-file-add": Route(Action.CHANGE, "meeting", post_only=True),
+    "meeting-file-delete": Route(Action.CHANGE, "meeting", post_only=True),
     "meeting-signin": Route(Action.CHANGE, "meeting"),
     "meeting-signin-qr": Route(Action.CHANGE, "meeting"),
     "meeting-review": Route(Action.CHANGE, "review_meeting"),

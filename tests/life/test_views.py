@@ -146,3 +146,24 @@ def test_it_lists_meetings_in_the_api_within_scope(world):
     # A member reads the meetings they were expected at (their own pages use them).
     api.force_authenticate(world.users["member"])
     assert [r["id"] for r in api.get("/api/meetings/").json()["results"]] == [a.pk]
+
+
+def test_it_keeps_photos_and_attachments_through_the_upload_store(world, login):
+    from uploadfiles import jpeg_with_exif, pdf_upload
+
+    m = meeting(world.orgs["ba"], "theme_day", D(2025, 3, 1))
+    client = login(world, "secretary_a")
+    url = reverse("meeting-file-add", args=[m.pk])
+    assert client.post(url, {"file": jpeg_with_exif()}).status_code == 302
+    assert client.post(url, {"file": pdf_upload()}).status_code == 302
+    names = sorted(f.name for f in m.files.all())
+    assert len(names) == 2 and "合影.jpg" in names
+    photo = m.files.get(kind="image")
+    assert client.get(photo.url).status_code == 200
+    # Another branch's secretary can neither read nor add.
+    other = login(world, "secretary_b")
+    assert other.get(photo.url).status_code == 404
+    assert other.post(url, {"file": pdf_upload()}).status_code == 404
+    mine = login(world, "secretary_a")
+    done = mine.post(reverse("meeting-file-delete", args=[m.pk]), {"file": str(photo.pk)})
+    assert done.status_code == 302 and m.files.count() == 1

@@ -45,8 +45,8 @@ from dangjian.orgs.models import BRANCH_KINDS, Organization, Position
 
 SEED = 20101231 + 13
 FIRST_DAY = dt.date(2009, 1, 1)
-ROSTER_MONTHS = 3  # rosters kept for meetings from this many months back on
-DETAIL_MONTHS = 12  # every kind of meeting from this many months back on (and in the seed years)
+ROSTER_MONTHS = 1  # rosters kept for meetings from this many months back on
+DETAIL_MONTHS = 6  # every kind of meeting from this many months back on (and in the seed years)
 SEED_END = dt.date(2011, 1, 1)
 AHEAD_DAYS = 21
 DEMO_BRANCH = "示例区第三中学党支部"

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core import uploads
 from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
 from dangjian.life.models import (
@@ -135,3 +136,7 @@ class FrequencyForm(BootstrapMixin, forms.Form):
     frequency = forms.ChoiceField(label=_("频次"), choices=Frequency.choices)
     effective_from = forms.DateField(label=_("施行日期"))
     note = forms.CharField(label=_("依据"), max_length=200, required=False)
+
+
+class FileForm(BootstrapMixin, forms.Form):
+    file = uploads.UploadField(label=_("照片或附件"), kinds=("image", "pdf", "docx", "xlsx"))

@@ -152,6 +152,9 @@ class Meeting(models.Model):
         related_name="meetings",
         verbose_name=_("主题系列活动项目"),
     )
+    files = models.ManyToManyField(
+        "core.StoredFile", blank=True, related_name="+", verbose_name=_("照片和附件")
+    )
     roster_kept = models.BooleanField(_("有签到名单"), default=True)
     expected_count = models.PositiveIntegerField(_("应到人数"), default=0)
     present_count = models.PositiveIntegerField(_("实到人数"), default=0)

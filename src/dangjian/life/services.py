@@ -189,6 +189,48 @@ def close_signin(actor, meeting: Meeting) -> Meeting:
     return meeting
 
 
+# -- photos and attachments ----------------------------------------------------------------
+
+FILE_KINDS = ("image", "pdf", "docx", "xlsx")
+
+
+@transaction.atomic
+def attach_file(actor, meeting: Meeting, uploaded):
+    """A photo or an attachment (sign-in sheet scan, slides) through the upload store,
+    readable by whoever may view the meeting's org."""
+    from dangjian.core import uploads
+
+    require(actor, Action.CHANGE, meeting.org)
+    stored = uploads.save(actor, uploaded, org_path=meeting.org.path, kinds=FILE_KINDS)
+    meeting.files.add(stored)
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        meeting,
+        changes={"files": [None, stored.name]},
+        org_path=meeting.org.path,
+    )
+    return stored
+
+
+@transaction.atomic
+def detach_file(actor, meeting: Meeting, stored) -> None:
+    from dangjian.core import uploads
+
+    require(actor, Action.CHANGE, meeting.org)
+    if not meeting.files.filter(pk=stored.pk).exists():
+        raise ValidationError(_("该文件不属于本次会议"))
+    meeting.files.remove(stored)
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        meeting,
+        changes={"files": [stored.name, None]},
+        org_path=meeting.org.path,
+    )
+    uploads.delete(actor, stored)
+
+
 # -- attendance by hand -------------------------------------------------------------------
 
 

@@ -6,6 +6,8 @@ from dangjian.life.registers import MeetingRegister, SeriesRegister
 urlpatterns = [
     path("meetings/", include(MeetingRegister.instance.urls())),
     path("meetings/<int:pk>/observer/", views.meeting_observer, name="meeting-observer"),
+    path("meetings/<int:pk>/files/", views.meeting_file_add, name="meeting-file-add"),
+    path("meetings/<int:pk>/files/delete/", views.meeting_file_delete, name="meeting-file-delete"),
     path("meetings/<int:pk>/close/", views.meeting_close, name="meeting-close"),
     path("meetings/<int:pk>/signin/", views.meeting_signin, name="meeting-signin"),
     path("meetings/<int:pk>/signin/qr/", views.meeting_signin_qr, name="meeting-signin-qr"),

@@ -25,7 +25,7 @@ from dangjian.core.forms import apply_service_errors
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
 from dangjian.life import rules, services
-from dangjian.life.forms import GradeForm, MarkForm, SeriesForm
+from dangjian.life.forms import FileForm, GradeForm, MarkForm, SeriesForm
 from dangjian.life.models import (
     Attendance,
     AttendanceStatus,
@@ -69,6 +69,8 @@ def roster_context(request, meeting: Meeting) -> dict:
         "mark_form": MarkForm(),
         "closed": meeting.is_closed(timezone.localdate()),
         "is_review": meeting.kind == MeetingKind.REVIEW,
+        "files": list(meeting.files.order_by("created_at")),
+        "file_form": FileForm(),
     }
 
 
@@ -126,6 +128,36 @@ def meeting_close(request, pk: int):
     services.close_signin(request.user, meeting)
     messages.success(request, _("已结束签到; 之后的登记将作为补登记入审计日志"))
     return redirect("meeting-detail", pk=meeting.pk)
+
+
+@login_required
+@never_cache
+@require_POST
+def meeting_file_add(request, pk: int):
+    meeting = _meeting(request.user, pk, Action.CHANGE)
+    form = FileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            stored = services.attach_file(request.user, meeting, form.cleaned_data["file"])
+            messages.success(request, _("已上传%(name)s") % {"name": stored.name})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(reverse("meeting-detail", args=[meeting.pk]) + "#files")
+
+
+@login_required
+@never_cache
+@require_POST
+def meeting_file_delete(request, pk: int):
+    meeting = _meeting(request.user, pk, Action.CHANGE)
+    stored = meeting.files.filter(pk=request.POST.get("file") or None).first()
+    if stored is None:
+        raise Http404
+    services.detach_file(request.user, meeting, stored)
+    messages.success(request, _("已删除%(name)s") % {"name": stored.name})
+    return redirect(reverse("meeting-detail", args=[meeting.pk]) + "#files")
 
 
 # -- QR sign-in screen --------------------------------------------------------------------

@@ -8,6 +8,7 @@ LIFE_TABLES = [
     "life_attendance",
     "life_frequencyrule",
     "life_meeting",
+    "life_meeting_files",
     "life_reviewgrade",
     "life_series",
     "life_seriesitem",
