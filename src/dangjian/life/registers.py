@@ -135,7 +135,17 @@ def todo_items(user, today: dt.date) -> list[TodoItem]:
     book = rules.RuleBook.load()
     items = []
     for path in paths:
-        result = rules.compliance(path, start, end, end, book=book, cells=True)
+        # Reminders start once a branch records its meetings here: a branch still on paper
+        # is not flooded with items for every kind.
+        using = set(
+            Meeting.objects.order_by()
+            .filter(org__path__startswith=path)
+            .values_list("org_id", flat=True)
+            .distinct()
+        )
+        if not using:
+            continue
+        result = rules.compliance(path, start, end, end, book=book, org_ids=using, cells=True)
         by_branch: dict = {}
         for branch, slot, state in result.cells:
             if state == rules.HELD:
