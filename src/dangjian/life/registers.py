@@ -132,7 +132,7 @@ def todo_items(user, today: dt.date) -> list[TodoItem]:
     horizon = today + dt.timedelta(days=rules.reminder_days())
     start = rules.slot_bounds("monthly", today - dt.timedelta(days=31))[0]
     end = rules.month_end(horizon.year, horizon.month)
-    book = rules.RuleBook.load()
+    book = None
     items = []
     for path in paths:
         # Reminders start once a branch records its meetings here: a branch still on paper
@@ -145,6 +145,7 @@ def todo_items(user, today: dt.date) -> list[TodoItem]:
         )
         if not using:
             continue
+        book = book or rules.RuleBook.load()
         result = rules.compliance(path, start, end, end, book=book, org_ids=using, cells=True)
         by_branch: dict = {}
         for branch, slot, state in result.cells:
