@@ -30,10 +30,13 @@ from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
 from dangjian.integrity.models import Case, Education, Measure, Petition, Risk, Talk
+from dangjian.life import services as life_services
+from dangjian.life.models import Attendance, Meeting, Series
 from dangjian.members import lifecycle
 from dangjian.members.models import Flowing, Letter, Member, StatusDecision, Transfer
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import (
+    BRANCH_KINDS,
     ActivityRoom,
     Election,
     MassOrganization,
@@ -343,6 +346,30 @@ ROUTES = {
     "admonition-delete": Route(Action.DISCIPLINE, "talk", post_only=True),
     "api-admonition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE, refused=403),
     "api-admonition-detail": Route(Action.DISCIPLINE, "talk"),
+    "meeting-list": Route(needs=Action.VIEW),
+    "meeting-create": Route(Action.ADD, needs=Action.ADD),
+    "meeting-detail": Route(model="meeting"),
+    "meeting-edit": Route(Action.CHANGE, "meeting"),
+    "meeting-delete": Route(Action.DELETE, "meeting", post_only=True),
+    "meeting-observer": Route(Action.CHANGE, "meeting", post_only=True),
+    "meeting-close": Route(Action.CHANGE, "meeting", post_only=True),
+    "meeting-file-add": Route(Action.CHANGE, "meeting", post_only=True),
+    "meeting-file-delete": Route(Action.CHANGE, "meeting", post_only=True),
+    "meeting-signin": Route(Action.CHANGE, "meeting"),
+    "meeting-signin-qr": Route(Action.CHANGE, "meeting"),
+    "meeting-review": Route(Action.CHANGE, "review_meeting"),
+    "attendance-mark": Route(Action.CHANGE, "attendance", post_only=True),
+    "life-compliance": Route(needs=Action.VIEW),
+    "life-compliance-cell": Route(model="branch"),
+    "series-list": Route(needs=Action.VIEW),
+    "series-create": Route(Action.ADD, needs=Action.ADD),
+    "series-detail": Route(model="series"),
+    "series-delete": Route(Action.DELETE, "series", post_only=True),
+    "frequency-list": Route(needs=Action.VIEW),
+    "me-meetings": Route(),
+    "me-meeting-signin": Route(),
+    "api-meeting-list": Route(),
+    "api-meeting-detail": Route(model="meeting"),
 }
 
 
@@ -409,6 +436,19 @@ MODELS = {
     "decision": (StatusDecision, scoped(StatusDecision)),
     "correction": (Correction, scoped(Correction)),
     "thoughtreport": (ThoughtReport, scoped(ThoughtReport)),
+    "meeting": (Meeting, scoped(Meeting)),
+    "review_meeting": (
+        Meeting,
+        lambda user, action: Meeting.objects.restrict(user, action).filter(kind="review"),
+    ),
+    "attendance": (Attendance, scoped(Attendance)),
+    "series": (Series, scoped(Series)),
+    "branch": (
+        Organization,
+        lambda user, action: Organization.objects.restrict(user, action).filter(
+            kind__in=BRANCH_KINDS
+        ),
+    ),
     "storedfile": (
         StoredFile,
         lambda user, action: StoredFile.objects.filter(
@@ -512,6 +552,19 @@ def lifecycle_objects(world):
     for i, org in enumerate((world.orgs["ba"], world.orgs["bx"])):
         for name in ("risk-measure", "integrity-education", "petition", "case", "admonition"):
             INTEGRITY[name](world, org, i)
+    for org in (world.orgs["ba"], world.orgs["bx"]):
+        for kind in ("general", "review"):
+            life_services.create_meeting(
+                CLI, org=org, kind=kind, title=f"{org.name}{kind}", held_on=dt.date(2025, 3, 1)
+            )
+        life_services.create_series(
+            CLI,
+            org=org,
+            name=f"{org.name}系列",
+            start_on=dt.date(2025, 1, 1),
+            end_on=dt.date(2025, 12, 31),
+            items=[("上一次党课", "lecture")],
+        )
 
 
 def pattern_kwargs(pattern) -> list[str]:

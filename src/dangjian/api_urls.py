@@ -17,6 +17,7 @@ from dangjian.integrity.api import (
     RiskViewSet,
     TalkViewSet,
 )
+from dangjian.life.api import MeetingViewSet
 from dangjian.members.api import MemberViewSet
 from dangjian.members.lifecycle_api import TransferViewSet
 from dangjian.orgs.api import (
@@ -49,6 +50,7 @@ router.register("integrity-education", EducationViewSet, basename="api-integrity
 router.register("petitions", PetitionViewSet, basename="api-petition")
 router.register("cases", CaseViewSet, basename="api-case")
 router.register("admonitions", TalkViewSet, basename="api-admonition")
+router.register("meetings", MeetingViewSet, basename="api-meeting")
 router.register("stats", StatsViewSet, basename="api-stats")
 router.register("transfers", TransferViewSet, basename="api-transfer")
 

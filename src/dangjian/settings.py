@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.recruitment",
     "dangjian.assessment",
+    "dangjian.life",
     "dangjian.dataio",
     "dangjian.selfservice",
     "dangjian.integrity",
@@ -391,6 +392,13 @@ DANGJIAN_FLOWING_MIN_MONTHS = env_int("DANGJIAN_FLOWING_MIN_MONTHS", 6, 1, 24)
 DANGJIAN_LOST_CONTACT_MONTHS = env_int("DANGJIAN_LOST_CONTACT_MONTHS", 6, 1, 24)
 # 信访: days from receipt within which a petition is to be settled (信访工作条例: 60 days).
 DANGJIAN_PETITION_DAYS = env_int("DANGJIAN_PETITION_DAYS", 60, 1, 365)
+# 组织生活: a meeting still missing this many days before its slot ends is on the 待办 list;
+# QR sign-in codes are valid this many seconds (the page draws a new one every half);
+# 民主评议 优秀 at most NUMERATOR/DENOMINATOR of those graded (generally 1/3).
+DANGJIAN_LIFE_REMINDER_DAYS = env_int("DANGJIAN_LIFE_REMINDER_DAYS", 10, 0, 90)
+DANGJIAN_SIGNIN_TOKEN_SECONDS = env_int("DANGJIAN_SIGNIN_TOKEN_SECONDS", 60, 10, 600)
+DANGJIAN_REVIEW_EXCELLENT_NUMERATOR = env_int("DANGJIAN_REVIEW_EXCELLENT_NUMERATOR", 1, 0, 100)
+DANGJIAN_REVIEW_EXCELLENT_DENOMINATOR = env_int("DANGJIAN_REVIEW_EXCELLENT_DENOMINATOR", 3, 1, 100)
 
 LOGGING = {
     "version": 1,

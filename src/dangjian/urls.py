@@ -43,6 +43,8 @@ urlpatterns = [
     path("data/", include("dangjian.dataio.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("integrity/", include("dangjian.integrity.urls")),
+    path("life/", include("dangjian.life.urls")),
+    path("me/", include("dangjian.life.me_urls")),
     path("audit/", include("dangjian.core.urls")),
     path("notifications/", include("dangjian.core.notification_urls")),
     path("me/", include("dangjian.selfservice.urls")),

@@ -14,6 +14,7 @@ from dangjian.core.models import AuditAction
 from dangjian.recruitment import services as recruitment
 from tests.assessment.register_factories import FACTORIES as ASSESSMENT
 from tests.integrity.register_factories import FACTORIES as INTEGRITY
+from tests.life.register_factories import FACTORIES as LIFE_FACTORIES
 from tests.members.register_factories import FACTORIES as LIFECYCLE_FACTORIES
 from tests.orgs.register_factories import FACTORIES as ORG_FACTORIES
 from tests.recruitment.helpers import new_recruit
@@ -84,4 +85,5 @@ FACTORIES = {
     **SELFSERVICE_FACTORIES,
     **ASSESSMENT,
     **INTEGRITY,
+    **LIFE_FACTORIES,
 }

@@ -99,8 +99,6 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "admitted": 0,
             "converted": 0,
         },
-        # 第一学区党总支's term ended on 2023-03-01 without an election.
-        "life": {"elections_held": 0, "terms_overdue": 1},
         "assessment": {
             "letters_signed": 0,
             "inspections": 0,
@@ -113,6 +111,27 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "risks": {"found": 0, "confirmed": 0, "measures": 0},
             "petitions": {"received": 0, "resolved": 0},
             "cases": {"opened": 0, "closed": 0, "leads_assisted": 0, "people_sanctioned": 0},
+        },
+        # Four branches, each owing 3 monthly kinds x 6 months and 2 quarterly kinds x 2
+        # quarters by 30 June; no meeting recorded.
+        "life": {
+            "required": 88,
+            "held": 0,
+            "compliance": 0.0,
+            "attendance_rate": 0.0,
+            "by_kind": {
+                "支部党员大会": 0,
+                "支委会": 0,
+                "党小组会": 0,
+                "党课": 0,
+                "主题党日": 0,
+                "组织生活会": 0,
+                "民主评议党员": 0,
+                "谈心谈话": 0,
+            },  # fmt: skip
+            # 第一学区党总支's term ended on 2023-03-01 without an election.
+            "elections_held": 0,
+            "terms_overdue": 1,
         },
     }
 
@@ -368,8 +387,9 @@ def test_it_uses_a_constant_number_of_queries(world, root_key, django_assert_max
     with CaptureQueriesContext(connection) as small:
         statistics(root, TODAY)
     # The scope (is it the whole tree? its ids), a query per section, two for the changes,
-    # five for 责任与考核 (letters, inspections, 整改, the evaluation rank, honours).
-    assert len(small) <= 14
+    # five for 责任与考核 (letters, inspections, 整改, the evaluation rank, honours), four
+    # for 组织生活 (its rules, the branches, the held slots, the meetings' counts).
+    assert len(small) <= 18
     _grow(world, 12)
     with django_assert_max_num_queries(len(small)):
         result = statistics(root, TODAY)

@@ -142,8 +142,8 @@ def test_it_uses_a_constant_number_of_queries(world, django_assert_max_num_queri
     admin = world.users["city_admin"]
     todo_items(admin, TODAY)  # roles are cached on the user after this
     # One query per rule (elections awaiting approval, two of 责任与考核, 廉政风险 reviews
-    # included), plus recruitment's reminder setting.
-    with django_assert_max_num_queries(10):
+    # included), plus recruitment's reminder setting and 组织生活's branches in use.
+    with django_assert_max_num_queries(11):
         before = todo_items(admin, TODAY)
     for i in range(10):
         branch = add_org(
@@ -155,7 +155,7 @@ def test_it_uses_a_constant_number_of_queries(world, django_assert_max_num_queri
         )
         add_member(branch, f"新党员{i}", joined=dt.date(2024, 1, 2), converted=None)
     # One query per rule (elections awaiting approval, two of 责任与考核, 廉政风险 reviews
-    # included), plus recruitment's reminder setting.
-    with django_assert_max_num_queries(10):
+    # included), plus recruitment's reminder setting and 组织生活's branches in use.
+    with django_assert_max_num_queries(11):
         after = todo_items(admin, TODAY)
     assert len(after) == len(before) + 30

@@ -29,6 +29,7 @@ from dangjian.core.roles import Role
 from dangjian.demo import assessment as demo_assessment
 from dangjian.demo import elections as demo_elections
 from dangjian.demo import integrity as demo_integrity
+from dangjian.demo import life as demo_life
 from dangjian.demo import lifecycle as demo_lifecycle
 from dangjian.demo import recruitment as demo_recruitment
 from dangjian.demo.history import SEED_DAY, Event, Plan
@@ -136,9 +137,15 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
         )
         log(_("正在写入廉政建设记录……"))
         demo_integrity.load(today)
+        log(_("正在写入组织生活会议……"))
+        meetings = demo_life.load(today)
         log(
             _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
             % {"n": loaded.recruits, "s": loaded.seconds}
+        )
+        log(
+            _("组织生活会议 %(n)d 次, 出席记录 %(a)d 条, 用时 %(s).1f 秒")
+            % {"n": meetings.meetings, "a": meetings.attendances, "s": meetings.seconds}
         )
     return LoadResult(
         orgs=len(city.orgs),

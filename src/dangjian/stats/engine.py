@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.assessment.stats import assessment_section
 from dangjian.core.dates import born_after_for_max_age
 from dangjian.integrity.stats import integrity_section
+from dangjian.life.stats import life_section
 from dangjian.members.choices import (
     COLLEGE_OR_ABOVE,
     HAN,
@@ -509,6 +510,7 @@ SECTIONS: list[Callable] = [
     election_section,
     assessment_section,
     integrity_section,
+    life_section,
 ]
 
 

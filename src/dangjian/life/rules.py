@@ -1,0 +1,193 @@
+"""Compliance of 组织生活 with the dated frequency rules (DESIGN 6).
+
+A rule makes each calendar month, quarter or year a *slot* of a kind of meeting; a slot is
+required of a branch that exists on the slot's last day (founded on or before it, not yet
+dissolved), so a branch founded in the middle of a quarter owes that quarter's 党员大会 (it
+had weeks to hold it, and a branch is set up at one). A slot is held when the branch met in
+it at least once (two 支委会 in one month are still one slot). It is due on its last day:
+before that a missing meeting is "not yet due", after it "missing".
+
+Everything is computed from three small reads: the rules, the branches of the subtree with
+their founding and dissolution dates, and the distinct (branch, kind, month) of the
+meetings in the period; never a query per branch."""
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from dangjian.life.models import Frequency, FrequencyRule, Meeting, MeetingKind
+from dangjian.orgs.models import BRANCH_KINDS, Organization
+
+# The kinds the statistics count (INTERFACES 6 `by_kind`), in their order.
+COUNTED_KINDS = (
+    MeetingKind.GENERAL,
+    MeetingKind.COMMITTEE,
+    MeetingKind.GROUP,
+    MeetingKind.LECTURE,
+    MeetingKind.THEME_DAY,
+    MeetingKind.LIFE,
+    MeetingKind.REVIEW,
+    MeetingKind.TALK,
+)
+
+HELD, MISSING, OPEN, NONE = "held", "missing", "open", "none"
+
+
+@dataclass(frozen=True)
+class Slot:
+    kind: str
+    frequency: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.start)
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def slot_bounds(frequency: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The month, quarter or year holding `day`."""
+    if frequency == Frequency.MONTHLY:
+        return day.replace(day=1), month_end(day.year, day.month)
+    if frequency == Frequency.QUARTERLY:
+        first = (day.month - 1) // 3 * 3 + 1
+        return dt.date(day.year, first, 1), month_end(day.year, first + 2)
+    return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+
+
+class RuleBook:
+    """The frequency rules, loaded once, answering which rule is in force on a day."""
+
+    def __init__(self, rules):
+        self.by_kind: dict[str, list[FrequencyRule]] = defaultdict(list)
+        for rule in rules:
+            self.by_kind[rule.kind].append(rule)
+
+    @classmethod
+    def load(cls) -> "RuleBook":
+        return cls(FrequencyRule.objects.order_by("kind", "effective_from"))
+
+    def rule_for(self, kind: str, day: dt.date) -> FrequencyRule | None:
+        found = None
+        for rule in self.by_kind.get(kind, ()):
+            if rule.in_force_on(day):
+                found = rule
+        return found
+
+    def slot_of(self, kind: str, day: dt.date) -> Slot | None:
+        """The required slot a meeting of `kind` on `day` falls in (None: not required).
+        The slot's rule is the one in force on the slot's last day."""
+        for frequency in Frequency.values:
+            start, end = slot_bounds(frequency, day)
+            rule = self.rule_for(kind, end)
+            if rule is not None and rule.frequency == frequency:
+                return Slot(kind, frequency, start, end)
+        return None
+
+    def slots(self, start: dt.date, end: dt.date, kinds=None) -> list[Slot]:
+        """Every slot ending within [start, end], of the given kinds (all by default)."""
+        found = []
+        kinds = kinds or list(self.by_kind)
+        year, month = start.year, start.month
+        while dt.date(year, month, 1) <= end:
+            last = month_end(year, month)
+            if start <= last <= end:
+                for kind in kinds:
+                    slot = self.slot_of(kind, last)
+                    if slot is not None and slot.end == last:
+                        found.append(slot)
+            year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+        return found
+
+
+def required_of(branch, slot: Slot) -> bool:
+    """Whether the branch owes the slot: it exists on the slot's last day."""
+    founded, dissolved = branch["founded_on"], branch["dissolved_on"]
+    return (founded is None or founded <= slot.end) and (dissolved is None or dissolved > slot.end)
+
+
+def branches_in(path: str):
+    return (
+        Organization.objects.order_by("path")
+        .filter(path__startswith=path, kind__in=BRANCH_KINDS)
+        .values("pk", "code", "name", "path", "founded_on", "dissolved_on")
+    )
+
+
+def held_slots(book: RuleBook, org_q: Q, start: dt.date, end: dt.date) -> set[tuple]:
+    """(org id, kind, slot start) of every slot with a meeting, from one grouped query over
+    the meetings' (org, kind, year, month)."""
+    rows = (
+        Meeting.objects.order_by()
+        .filter(org_q, held_on__gte=start, held_on__lte=end, kind__in=list(book.by_kind))
+        .annotate(y=ExtractYear("held_on"), m=ExtractMonth("held_on"))
+        .values_list("org_id", "kind", "y", "m")
+        .distinct()
+    )
+    held = set()
+    for org_id, kind, year, month in rows:
+        slot = book.slot_of(kind, month_end(year, month))
+        if slot is not None:
+            held.add((org_id, kind, slot.start))
+    return held
+
+
+@dataclass
+class Compliance:
+    required: int
+    held: int
+    # (branch row, slot, state) for the grid, when asked for
+    cells: list
+
+
+def compliance(
+    path: str,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    *,
+    book: RuleBook | None = None,
+    kinds=None,
+    org_ids=None,
+    cells: bool = False,
+) -> Compliance:
+    """Slots required of the subtree's branches that end within [start, end] and by
+    `as_of`, and how many of them were held. With `cells`, every slot ending in the period
+    with its state (HELD, MISSING: due and not held, OPEN: not yet due)."""
+    book = book or RuleBook.load()
+    slots = book.slots(start, end, kinds)
+    if not slots:
+        return Compliance(0, 0, [])
+    branches = list(branches_in(path))
+    if org_ids is not None:
+        branches = [b for b in branches if b["pk"] in org_ids]
+    first = min(slot.start for slot in slots)
+    org_q = Q(org__path__startswith=path)
+    held = held_slots(book, org_q, first, end)
+    required = done = 0
+    found = []
+    for branch in branches:
+        for slot in slots:
+            if not required_of(branch, slot):
+                continue
+            is_held = (branch["pk"], slot.kind, slot.start) in held
+            if slot.end <= as_of:
+                required += 1
+                done += is_held
+            if cells:
+                state = HELD if is_held else (MISSING if slot.end < as_of else OPEN)
+                found.append((branch, slot, state))
+    return Compliance(required, done, found)
+
+
+def reminder_days() -> int:
+    return settings.DANGJIAN_LIFE_REMINDER_DAYS

@@ -1,0 +1,162 @@
+"""Compliance with the dated frequency rules, at its boundaries: a month whose meeting falls
+on its last day, a month without one, a branch founded in the middle of a quarter, a rule
+changed from a date, and the `life` statistics built from the same slots."""
+
+import datetime as dt
+
+import pytest
+from personas import add_org
+
+from dangjian.life import rules, services
+from dangjian.life.models import FrequencyRule
+from dangjian.life.stats import life_section
+from dangjian.stats.engine import make_scope
+from tests.life.helpers import D, meeting
+
+
+def one_kind(path, kind, start, end, as_of):
+    return rules.compliance(path, start, end, as_of, kinds=[kind], cells=True)
+
+
+@pytest.mark.django_db
+def test_it_loads_the_default_frequencies():
+    found = {r.kind: r.frequency for r in FrequencyRule.objects.all()}
+    assert found == {
+        "committee": "monthly",
+        "group": "monthly",
+        "theme_day": "monthly",
+        "general": "quarterly",
+        "lecture": "quarterly",
+        "life": "yearly",
+        "review": "yearly",
+        "talk": "yearly",
+    }
+
+
+def test_it_counts_a_meeting_on_the_last_day_of_its_month(world):
+    ba = world.orgs["ba"]
+    meeting(ba, "committee", D(2025, 4, 30))
+    april = one_kind(ba.path, "committee", D(2025, 4, 1), D(2025, 4, 30), D(2025, 12, 31))
+    assert (april.required, april.held) == (1, 1)
+    # The first day of the next month belongs to May, which stays unheld.
+    meeting(ba, "committee", D(2025, 6, 1))
+    may = one_kind(ba.path, "committee", D(2025, 5, 1), D(2025, 5, 31), D(2025, 12, 31))
+    assert (may.required, may.held) == (1, 0)
+    assert [state for _b, _s, state in may.cells] == [rules.MISSING]
+
+
+def test_it_keeps_a_missing_month_not_yet_due_until_its_last_day_passed(world):
+    ba = world.orgs["ba"]
+    cells = one_kind(ba.path, "committee", D(2025, 4, 1), D(2025, 4, 30), D(2025, 4, 30)).cells
+    assert [state for _b, _s, state in cells] == [rules.OPEN]
+    # Required once its last day is reached (the statistics as of that day count it).
+    due = one_kind(ba.path, "committee", D(2025, 4, 1), D(2025, 4, 30), D(2025, 4, 30))
+    assert due.required == 1
+    before = one_kind(ba.path, "committee", D(2025, 4, 1), D(2025, 4, 30), D(2025, 4, 29))
+    assert before.required == 0
+
+
+def test_it_requires_the_quarter_of_a_branch_founded_in_its_middle(world):
+    new = add_org(world.orgs["gb"], "T-NEW", "新建小学党支部", "branch", founded_on=D(2025, 5, 15))
+    result = one_kind(new.path, "general", D(2025, 1, 1), D(2025, 12, 31), D(2025, 12, 31))
+    # Q1 ended before the founding: not owed; Q2 (founded 15 May) is, and Q3, Q4.
+    assert [slot.end for _b, slot, _s in result.cells] == [
+        D(2025, 6, 30),
+        D(2025, 9, 30),
+        D(2025, 12, 31),
+    ]
+    meeting(new, "general", D(2025, 6, 30))
+    result = one_kind(new.path, "general", D(2025, 1, 1), D(2025, 12, 31), D(2025, 12, 31))
+    assert (result.required, result.held) == (3, 1)
+
+
+def test_it_refuses_a_meeting_before_the_branch_was_founded(world):
+    new = add_org(world.orgs["gb"], "T-NEW2", "新建中学党支部", "branch", founded_on=D(2025, 5, 15))
+    with pytest.raises(services.ValidationError) as caught:
+        meeting(new, "general", D(2025, 5, 14))
+    assert "成立日期" in str(caught.value)
+
+
+def test_it_counts_one_slot_however_many_meetings_it_holds(world):
+    ba = world.orgs["ba"]
+    meeting(ba, "committee", D(2025, 4, 2))
+    meeting(ba, "committee", D(2025, 4, 20))
+    april = one_kind(ba.path, "committee", D(2025, 4, 1), D(2025, 4, 30), D(2025, 12, 31))
+    assert (april.required, april.held) == (1, 1)
+
+
+def test_it_measures_each_period_by_the_rule_of_its_time(world):
+    admin = world.users["city_admin"]
+    admin.is_superuser = True
+    services.set_frequency(admin, kind="lecture", frequency="monthly", effective_from=D(2025, 7, 1))
+    ba = world.orgs["ba"]
+    year = one_kind(ba.path, "lecture", D(2025, 1, 1), D(2025, 12, 31), D(2025, 12, 31))
+    ends = [slot.end for _b, slot, _s in year.cells]
+    # Quarterly until June, monthly from July.
+    assert ends[:2] == [D(2025, 3, 31), D(2025, 6, 30)]
+    assert ends[2:] == [rules.month_end(2025, m) for m in range(7, 13)]
+    old = FrequencyRule.objects.get(kind="lecture", effective_from=D(2000, 1, 1))
+    assert old.effective_to == D(2025, 6, 30)
+
+
+def test_it_lets_only_an_unrestricted_admin_change_the_rules(world):
+    with pytest.raises(services.ValidationError):
+        services.set_frequency(
+            world.users["county_admin"],
+            kind="lecture",
+            frequency="monthly",
+            effective_from=D(2025, 7, 1),
+        )
+
+
+def test_it_computes_the_life_statistics_from_the_slots_and_counts(world):
+    ba, bb = world.orgs["ba"], world.orgs["bb"]
+    meeting(ba, "committee", D(2025, 1, 31))
+    meeting(ba, "general", D(2025, 3, 1))
+    m = meeting(bb, "general", D(2025, 2, 1))
+    admin = world.users["city_admin"]
+    services.mark(admin, m.attendances.first(), status="present")
+    scope = make_scope(world.orgs["gb"], D(2025, 3, 31), (D(2025, 1, 1), D(2025, 3, 31)))
+    done = {"life": {"elections_held": 2, "terms_overdue": 1}}
+    life = life_section(scope, done)["life"]
+    # gb holds ba and bb: 3 monthly kinds x 3 months + 2 quarterly kinds = 11 slots each.
+    assert life["required"] == 22
+    assert life["held"] == 3
+    assert life["compliance"] == round(3 / 22, 4)
+    assert life["by_kind"]["支部党员大会"] == 2 and life["by_kind"]["支委会"] == 1
+    assert set(life["by_kind"]) == {
+        "支部党员大会", "支委会", "党小组会", "党课", "主题党日", "组织生活会", "民主评议党员", "谈心谈话",
+    }  # fmt: skip
+    # expected: ba's 3 members twice (a 支委会 without seats expects everyone), bb's 3 once.
+    assert life["attendance_rate"] == round(1 / 9, 4)
+    # The election figures of the other section stay.
+    assert life["elections_held"] == 2 and life["terms_overdue"] == 1
+
+
+def test_it_puts_missing_meetings_on_the_todo_list_before_and_after_the_deadline(world):
+    from dangjian.life.registers import todo_items
+
+    ba = world.orgs["ba"]
+    meeting(ba, "committee", D(2025, 4, 3))
+    items = todo_items(world.users["secretary_a"], D(2025, 4, 25))
+    levels = {(i.level, i.due) for i in items}
+    # March's monthly kinds passed their deadline; April's are due within the reminder days.
+    assert ("danger", D(2025, 3, 31)) in levels and ("warning", D(2025, 4, 30)) in levels
+    april = next(i for i in items if i.due == D(2025, 4, 30))
+    assert "支委会" not in april.text and "主题党日" in april.text
+    assert all(i.org_path == ba.path for i in items)
+    county = todo_items(world.users["county_admin"], D(2025, 4, 25))
+    # bb has recorded no meeting here yet: no reminders for it.
+    assert {i.org_path for i in county} == {ba.path}
+    assert todo_items(world.users["member"], D(2025, 4, 25)) == []
+
+
+@pytest.mark.parametrize("day", [dt.date(2025, 4, 19), dt.date(2025, 4, 20)])
+def test_it_warns_from_the_reminder_day_on(world, settings, day):
+    from dangjian.life.registers import todo_items
+
+    settings.DANGJIAN_LIFE_REMINDER_DAYS = 10
+    meeting(world.orgs["ba"], "general", D(2025, 1, 5))
+    items = todo_items(world.users["secretary_a"], day)
+    warned = any(i.level == "warning" and i.due == D(2025, 4, 30) for i in items)
+    assert warned == (day >= D(2025, 4, 20))
