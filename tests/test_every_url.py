@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from outreach.register_factories import FACTORIES as OUTREACH_FACTORIES
 from personas import PERSONAS
+from training.register_factories import FACTORIES as TRAINING_FACTORIES
 
 from dangjian.accounts.services import users_in_scope
 from dangjian.core.context import CLI
@@ -20,8 +22,10 @@ from dangjian.dataio.models import ImportJob
 from dangjian.members.models import Member
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import MassOrganization, Organization, Position, School
+from dangjian.outreach.models import Assistance, Pairing
 from dangjian.recruitment import services as recruitment_services
 from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, Step
+from dangjian.training.models import Attendance, Course, Mentorship, Research, Training
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,56 @@ ROUTES = {
     "api-recruit-steps": Route(Action.CHANGE, "recruit", post_only=True, denied=403),
     "api-sanction-list": Route(),
     "api-sanction-detail": Route(model="sanction"),
+    "pairing-list": Route(),
+    "pairing-detail": Route(model="pairing"),
+    "pairing-create": Route(Action.ADD, needs=Action.ADD),
+    "pairing-edit": Route(Action.CHANGE, "pairing"),
+    "pairing-delete": Route(Action.DELETE, "pairing"),
+    "api-pairing-list": Route(),
+    "api-pairing-detail": Route(model="pairing"),
+    "assistance-list": Route(),
+    "assistance-detail": Route(model="assistance"),
+    "assistance-create": Route(Action.ADD, needs=Action.ADD),
+    "assistance-edit": Route(Action.CHANGE, "assistance"),
+    "assistance-delete": Route(Action.DELETE, "assistance"),
+    "api-assistance-list": Route(),
+    "api-assistance-detail": Route(model="assistance"),
+    "training-list": Route(),
+    "training-detail": Route(model="training"),
+    "training-create": Route(Action.ADD, needs=Action.ADD),
+    "training-edit": Route(Action.CHANGE, "training"),
+    "training-delete": Route(Action.DELETE, "training"),
+    "api-training-list": Route(),
+    "api-training-detail": Route(model="training"),
+    "course-list": Route(),
+    "course-detail": Route(model="course"),
+    "course-create": Route(Action.ADD, needs=Action.ADD),
+    "course-edit": Route(Action.CHANGE, "course"),
+    "course-delete": Route(Action.DELETE, "course"),
+    "api-course-list": Route(),
+    "api-course-detail": Route(model="course"),
+    "attendance-list": Route(),
+    "attendance-detail": Route(model="attendance"),
+    "attendance-delete": Route(Action.DELETE, "attendance"),
+    "api-attendance-list": Route(),
+    "api-attendance-detail": Route(model="attendance"),
+    "mentorship-list": Route(),
+    "mentorship-detail": Route(model="mentorship"),
+    "mentorship-create": Route(Action.ADD, needs=Action.ADD),
+    "mentorship-edit": Route(Action.CHANGE, "mentorship"),
+    "mentorship-delete": Route(Action.DELETE, "mentorship"),
+    "api-mentorship-list": Route(),
+    "api-mentorship-detail": Route(model="mentorship"),
+    "research-list": Route(),
+    "research-detail": Route(model="research"),
+    "research-create": Route(Action.ADD, needs=Action.ADD),
+    "research-edit": Route(Action.CHANGE, "research"),
+    "research-delete": Route(Action.DELETE, "research"),
+    "api-research-list": Route(),
+    "api-research-detail": Route(model="research"),
+    "training-attend": Route(Action.CHANGE, "training"),
+    "training-hours": Route(needs=Action.VIEW),
+    "training-rotation": Route(needs=Action.VIEW),
 }
 
 
@@ -174,6 +228,13 @@ MODELS = {
     "attachment": (Attachment, scoped(Attachment)),
     "ruleset": (RuleSet, scoped(RuleSet)),
     "sanction": (Sanction, scoped(Sanction)),
+    "pairing": (Pairing, scoped(Pairing)),
+    "assistance": (Assistance, scoped(Assistance)),
+    "training": (Training, scoped(Training)),
+    "course": (Course, scoped(Course)),
+    "attendance": (Attendance, scoped(Attendance)),
+    "mentorship": (Mentorship, scoped(Mentorship)),
+    "research": (Research, scoped(Research)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
 }
 
@@ -213,6 +274,9 @@ def extra_objects(world):
         recruitment_services.record_sanction(
             CLI, member, kind="warning", start_on=dt.date(2024, 1, 1)
         )
+    for i, key in enumerate(("ba", "bx")):
+        for make in (*OUTREACH_FACTORIES.values(), *TRAINING_FACTORIES.values()):
+            make(world, world.orgs[key], i)
 
 
 def pattern_kwargs(pattern) -> list[str]:

@@ -9,7 +9,15 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from dangjian.core.crypto import load_keyring
-from dangjian.env import ConfigError, env_bool, env_int, env_list, home_dir, secret_key
+from dangjian.env import (
+    ConfigError,
+    env_bool,
+    env_date,
+    env_int,
+    env_list,
+    home_dir,
+    secret_key,
+)
 
 try:
     HOME = home_dir()
@@ -94,6 +102,8 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.recruitment",
     "dangjian.dataio",
+    "dangjian.outreach",
+    "dangjian.training",
     "dangjian.accounts",
     "dangjian.stats",
     "dangjian.demo",
@@ -299,6 +309,12 @@ TASKS = {
 
 # Party-work settings that DESIGN section 6 marks as local practice.
 DANGJIAN_TERM_REMINDER_DAYS = env_int("DANGJIAN_TERM_REMINDER_DAYS", 90, 0, 730)
+# 培训学时 a year (DESIGN 6): every member, and secretaries and committee members.
+DANGJIAN_TRAINING_MEMBER_HOURS = env_int("DANGJIAN_TRAINING_MEMBER_HOURS", 32, 1, 500)
+DANGJIAN_TRAINING_CADRE_HOURS = env_int("DANGJIAN_TRAINING_CADRE_HOURS", 56, 1, 500)
+# 党务干部轮训: every cadre once in each cycle of this many years from this start (local).
+DANGJIAN_TRAINING_CYCLE_START = env_date("DANGJIAN_TRAINING_CYCLE_START", "2009-01-01")
+DANGJIAN_TRAINING_CYCLE_YEARS = env_int("DANGJIAN_TRAINING_CYCLE_YEARS", 3, 1, 10)
 
 LOGGING = {
     "version": 1,

@@ -40,6 +40,8 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("data/", include("dangjian.dataio.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
+    path("outreach/", include("dangjian.outreach.urls")),
+    path("training/", include("dangjian.training.urls")),
     path("audit/", include("dangjian.core.urls")),
     path("api/", include("dangjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

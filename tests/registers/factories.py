@@ -12,7 +12,9 @@ from dangjian.core.audit import record
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
 from dangjian.recruitment import services as recruitment
+from tests.outreach.register_factories import FACTORIES as OUTREACH_FACTORIES
 from tests.recruitment.helpers import new_recruit
+from tests.training.register_factories import FACTORIES as TRAINING_FACTORIES
 
 _seq = itertools.count(5000)
 
@@ -74,4 +76,6 @@ FACTORIES = {
     "org": org,
     "school": school,
     "sanction": sanction,
+    **OUTREACH_FACTORIES,
+    **TRAINING_FACTORIES,
 }

@@ -38,8 +38,10 @@ from dangjian.orgs.models import (
     School,
     SchoolStage,
 )
+from dangjian.outreach.stats import outreach_section
 from dangjian.recruitment.stats import development_section
 from dangjian.stats import cache
+from dangjian.training.stats import training_section
 
 YOUTH_LEAGUE_KINDS = (MassOrgKind.YOUTH_LEAGUE_COMMITTEE, MassOrgKind.YOUTH_LEAGUE_BRANCH)
 # Leaving kinds other than a transfer out: the member leaves the Party's ranks here.
@@ -503,6 +505,8 @@ SECTIONS: list[Callable] = [
     mass_org_coverage_section,
     change_section,
     development_section,
+    outreach_section,
+    training_section,
 ]
 
 

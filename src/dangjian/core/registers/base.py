@@ -245,6 +245,11 @@ class Register:
     def annotate_rows(self, request, rows: list) -> None:
         """Per-page additions to the listed rows, done once for the page."""
 
+    def detail_context(self, request, obj) -> dict:
+        """Extra context for the detail page (a session's attendance, say), for a
+        `detail_template` that fills the `extra` block."""
+        return {}
+
     # -- mechanism ------------------------------------------------------------------------
 
     @property
