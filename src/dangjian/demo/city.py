@@ -24,7 +24,9 @@ from dangjian.accounts import services as accounts
 from dangjian.core.context import CLI
 from dangjian.core.dates import add_years
 from dangjian.core.roles import Role
+from dangjian.demo import outreach as demo_outreach
 from dangjian.demo import recruitment as demo_recruitment
+from dangjian.demo import training as demo_training
 from dangjian.demo.history import SEED_DAY, Event, Plan
 from dangjian.demo.people import Person, weighted
 from dangjian.demo.structure import City, OrgSpec, build_city, day_between
@@ -114,6 +116,19 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
         log(_("正在写入发展党员记录……"))
         loaded = demo_recruitment.load(plan, today)
         _fit_teacher_counts(city, (SEED_DAY, add_years(today, -1), today))
+        log(_("正在写入结对帮扶和学习培训记录……"))
+        started_here = time.perf_counter()
+        pairs = demo_outreach.load(city, today)
+        trained = demo_training.load(city, plan.persons, today)
+        log(
+            _("结对帮扶 %(p)d 对、帮扶记录 %(e)d 条, 参训记录 %(a)d 条, 用时 %(s).1f 秒")
+            % {
+                "p": pairs.pairings,
+                "e": pairs.entries,
+                "a": trained.attendance,
+                "s": time.perf_counter() - started_here,
+            }
+        )
         log(
             _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
             % {"n": loaded.recruits, "s": loaded.seconds}
