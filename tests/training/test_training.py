@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -229,3 +230,5 @@ def test_it_gives_the_me_card_this_year_s_hours_against_the_target(world):
     assert (card["hours"], card["target"], card["short"], card["met"]) == (20, 56, 36, False)
     assert card["rotated"] is False and [s.hours for s in card["sessions"]] == [20]
     assert Attendance.objects.filter(member=a1).count() == 1
+    html = render_to_string("training/me_card.html", card)
+    assert "20 / 56 学时" in html and "尚缺 36 学时" in html and "尚未参加" in html
