@@ -113,8 +113,15 @@ class Attendance(models.Model):
     """A person's hours at a session: a member, or (业余党校) a person in the 发展党员
     pipeline."""
 
+    # Indexed by the (training, member) unique index; the recruit and step links by partial
+    # indexes over the few rows that have them, so a city's hundred thousand member rows
+    # maintain two indexes, not six.
     training = models.ForeignKey(
-        Training, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("培训")
+        Training,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("培训"),
+        db_index=False,
     )
     member = models.ForeignKey(
         Member,
@@ -131,13 +138,20 @@ class Attendance(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("积极分子或发展对象"),
+        db_index=False,
     )
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
     source = models.CharField(_("登记方式"), max_length=20, choices=Source.choices)
     certificate = models.CharField(_("证书编号"), max_length=100, blank=True)
     # The 集中培训 step this 业余党校 attendance wrote into the recruit's pipeline.
     step = models.ForeignKey(
-        Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        Step,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
 
     objects = AttendanceQuerySet.as_manager()
@@ -153,7 +167,17 @@ class Attendance(models.Model):
                 name="attendance_one_person",
             ),
             models.UniqueConstraint(fields=["training", "member"], name="attendance_member_once"),
-            models.UniqueConstraint(fields=["training", "recruit"], name="attendance_recruit_once"),
+            models.UniqueConstraint(
+                fields=["training", "recruit"],
+                condition=Q(recruit__isnull=False),
+                name="attendance_recruit_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["recruit"], condition=Q(recruit__isnull=False), name="attendance_recruit"
+            ),
+            models.Index(fields=["step"], condition=Q(step__isnull=False), name="attendance_step"),
         ]
 
     def __str__(self) -> str:
