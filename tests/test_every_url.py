@@ -204,6 +204,7 @@ ROUTES = {
     "api-research-list": Route(),
     "api-research-detail": Route(model="research"),
     "training-attend": Route(Action.CHANGE, "training"),
+    "training-import": Route(Action.CHANGE, "training"),
     "training-hours": Route(needs=Action.VIEW),
     "training-rotation": Route(needs=Action.VIEW),
 }

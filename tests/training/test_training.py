@@ -232,3 +232,27 @@ def test_it_gives_the_me_card_this_year_s_hours_against_the_target(world):
     assert Attendance.objects.filter(member=a1).count() == 1
     html = render_to_string("training/me_card.html", card)
     assert "20 / 56 学时" in html and "尚缺 36 学时" in html and "尚未参加" in html
+
+
+def _xlsx(rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.core.excel import Sheet, write_workbook
+
+    content = write_workbook([Sheet(title="参训", headers=["姓名", "学时"], rows=rows)])
+    return SimpleUploadedFile("参训.xlsx", content)
+
+
+def test_it_imports_attendance_from_excel_reporting_every_bad_row(world, login):
+    winter = session(world.orgs["ba"], hours="16")
+    client = login(world, "secretary_a")
+    url = reverse("training-import", args=[winter.pk])
+    answer = client.post(url, {"upload": _xlsx([["张三", 16], ["赵六", 8], ["李四", 20]])})
+    errors = answer.context["form"].errors["upload"]
+    assert any("第3行" in e and "赵六" in e for e in errors)  # bb's member: not in ba
+    assert any("第4行" in e and "不超过本期学时" in e for e in errors)
+    assert not Attendance.objects.filter(training=winter).exists()
+    answer = client.post(url, {"upload": _xlsx([["张三", 16], ["李四", None]])})
+    assert answer.status_code == 302
+    hours = dict(Attendance.objects.filter(training=winter).values_list("member__name", "hours"))
+    assert hours == {"张三": Decimal(16), "李四": Decimal(16)}

@@ -428,3 +428,92 @@ def visible_recruits(actor):
         .restrict(actor, Action.CHANGE)
         .filter(stage__in=(Stage.ACTIVIST, Stage.CANDIDATE))
     )
+
+
+# -- attendance from an Excel sheet -------------------------------------------------------
+
+NAME_HEADER = "姓名"
+SUFFIX_HEADER = "身份证号后4位"
+HOURS_HEADER = "学时"
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() if value not in (None, "") else ""
+
+
+@transaction.atomic
+def import_attendance(actor, training: Training, sheet) -> int:
+    """Attendance of one session from a sheet (`core.excel.read_sheet`) with the columns
+    姓名, 身份证号后4位 (needed only when two members share a name) and 学时 (the session's by
+    default). Members are looked up among the current members of the session's subtree the
+    actor may see; every row's problem is reported (with its row number) before anything is
+    written."""
+    require(actor, Action.CHANGE, training)
+    headers = sheet.headers
+    if NAME_HEADER not in headers:
+        raise ValidationError(_("缺少“%(h)s”列") % {"h": NAME_HEADER})
+    at = {
+        name: headers.index(name)
+        for name in (NAME_HEADER, SUFFIX_HEADER, HOURS_HEADER)
+        if name in headers
+    }
+    candidates = (
+        Member.objects.restrict(actor, Action.VIEW)
+        .current()
+        .filter(org__path__startswith=training.org.path)
+        .values_list("pk", "name", "id_suffix")
+    )
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, suffix in candidates:
+        by_name.setdefault(name, []).append((pk, suffix))
+    taken = set(training.attendance.exclude(member=None).values_list("member_id", flat=True))
+    problems, rows, seen = [], [], set()
+
+    def cell(cells, header):
+        index = at.get(header)
+        return _cell_text(cells[index]) if index is not None and index < len(cells) else ""
+
+    for number, cells in sheet.rows:
+        name = cell(cells, NAME_HEADER)
+        suffix = cell(cells, SUFFIX_HEADER).upper()
+        found = [pk for pk, own in by_name.get(name, ()) if not suffix or own == suffix]
+        where = _("第%(n)d行") % {"n": number}
+        if not name:
+            problems.append(_("%(row)s: 姓名为空") % {"row": where})
+            continue
+        if not found:
+            problems.append(
+                _("%(row)s: 在%(org)s及下级党组织中没有党员“%(name)s”")
+                % {"row": where, "org": training.org.name, "name": name}
+            )
+            continue
+        if len(found) > 1:
+            problems.append(
+                _("%(row)s: 有多名党员叫“%(name)s”, 请填写身份证号后4位")
+                % {"row": where, "name": name}
+            )
+            continue
+        text = cell(cells, HOURS_HEADER)
+        try:
+            hours = Decimal(text) if text else training.hours
+        except ArithmeticError:
+            problems.append(_("%(row)s: 学时“%(v)s”不是数字") % {"row": where, "v": text})
+            continue
+        if hours <= 0 or hours > training.hours:
+            problems.append(
+                _("%(row)s: 学时应大于0且不超过本期学时%(h)s") % {"row": where, "h": training.hours}
+            )
+            continue
+        member_id = found[0]
+        if member_id in taken or member_id in seen:
+            problems.append(_("%(row)s: “%(name)s”已登记过") % {"row": where, "name": name})
+            continue
+        seen.add(member_id)
+        rows.append(AttendanceRow(training.pk, member_id, hours, Source.IMPORT))
+    if problems:
+        raise ValidationError(problems)
+    return record_attendance_batch(
+        actor, rows, note=_("导入参训记录: %(t)s") % {"t": str(training)}
+    )

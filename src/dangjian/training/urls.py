@@ -12,6 +12,7 @@ from dangjian.training.registers import (
 urlpatterns = [
     path("sessions/", include(TrainingRegister.instance.urls())),
     path("sessions/<int:pk>/attend/", views.attend, name="training-attend"),
+    path("sessions/<int:pk>/import/", views.import_attendance, name="training-import"),
     path("courses/", include(CourseRegister.instance.urls())),
     path("attendance/", include(AttendanceRegister.instance.urls())),
     path("mentoring/", include(MentorshipRegister.instance.urls())),

@@ -3,8 +3,10 @@ reports (hours per person and per branch against the targets; 党务干部 rotat
 and who is due), each with its Excel export."""
 
 import datetime as dt
+import tempfile
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,14 +16,14 @@ from django.views.decorators.http import require_safe
 
 from dangjian.core import audit
 from dangjian.core.audit import AuditAction
-from dangjian.core.excel import Sheet, write_workbook, xlsx_response
+from dangjian.core.excel import FileProblem, Sheet, read_sheet, write_workbook, xlsx_response
 from dangjian.core.forms import form_page
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted, scope_paths
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.training import rules, services
-from dangjian.training.forms import AttendanceForm
+from dangjian.training.forms import AttendanceForm, AttendanceImportForm
 from dangjian.training.models import Attendance, CourseKind, Training
 
 
@@ -51,6 +53,41 @@ def attend(request, pk: int):
         lambda made: _("已登记%(n)d人参训") % {"n": len(made)},
         done=reverse("training-detail", args=[training.pk]),
         template="training/attend.html",
+        context={"training": training},
+    )
+
+
+@login_required
+def import_attendance(request, pk: int):
+    """参训记录 from an Excel sheet: every row checked, nothing written unless all pass."""
+    training = get_object_or_404(
+        Training.objects.restrict(request.user, Action.CHANGE).select_related("course", "org"),
+        pk=pk,
+    )
+    form = AttendanceImportForm(request.POST or None, request.FILES or None)
+
+    def save(data):
+        upload = data["upload"]
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+            handle.flush()
+            try:
+                sheet = read_sheet(handle.name)
+            except FileProblem as problem:
+                raise ValidationError({"upload": [str(problem)]}) from None
+        try:
+            return services.import_attendance(request.user, training, sheet)
+        except ValidationError as exc:
+            raise ValidationError({"upload": exc.messages}) from None
+
+    return form_page(
+        request,
+        form,
+        save,
+        lambda count: _("已导入%(n)d条参训记录") % {"n": count},
+        done=reverse("training-detail", args=[training.pk]),
+        template="training/import.html",
         context={"training": training},
     )
 
