@@ -10,7 +10,9 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from outreach.register_factories import FACTORIES as OUTREACH_FACTORIES
 from personas import PERSONAS, add_member, add_user
+from training.register_factories import FACTORIES as TRAINING_FACTORIES
 from uploadfiles import pdf_upload
 
 from dangjian.accounts.services import users_in_scope
@@ -45,11 +47,13 @@ from dangjian.orgs.models import (
     School,
     SchoolLeader,
 )
+from dangjian.outreach.models import Assistance, Pairing
 from dangjian.recruitment import services as recruitment_services
 from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, Step
 from dangjian.selfservice import services as selfservice
 from dangjian.selfservice.models import Correction, ThoughtReport
 from dangjian.selfservice.services import own_member, own_recruit, writes_reports
+from dangjian.training.models import Attendance, Course, Mentorship, Research, Training
 from tests.assessment.register_factories import FACTORIES as ASSESSMENT
 from tests.integrity.register_factories import FACTORIES as INTEGRITY
 from tests.orgs.register_factories import activity_room as activity_room_factory
@@ -370,6 +374,57 @@ ROUTES = {
     "me-meeting-signin": Route(),
     "api-meeting-list": Route(),
     "api-meeting-detail": Route(model="meeting"),
+    "pairing-list": Route(),
+    "pairing-detail": Route(model="pairing"),
+    "pairing-create": Route(Action.ADD, needs=Action.ADD),
+    "pairing-edit": Route(Action.CHANGE, "pairing"),
+    "pairing-delete": Route(Action.DELETE, "pairing"),
+    "api-pairing-list": Route(),
+    "api-pairing-detail": Route(model="pairing"),
+    "assistance-list": Route(),
+    "assistance-detail": Route(model="assistance"),
+    "assistance-create": Route(Action.ADD, needs=Action.ADD),
+    "assistance-edit": Route(Action.CHANGE, "assistance"),
+    "assistance-delete": Route(Action.DELETE, "assistance"),
+    "api-assistance-list": Route(),
+    "api-assistance-detail": Route(model="assistance"),
+    "training-list": Route(),
+    "training-detail": Route(model="training"),
+    "training-create": Route(Action.ADD, needs=Action.ADD),
+    "training-edit": Route(Action.CHANGE, "training"),
+    "training-delete": Route(Action.DELETE, "training"),
+    "api-training-list": Route(),
+    "api-training-detail": Route(model="training"),
+    "course-list": Route(),
+    "course-detail": Route(model="course"),
+    "course-create": Route(Action.ADD, needs=Action.ADD),
+    "course-edit": Route(Action.CHANGE, "course"),
+    "course-delete": Route(Action.DELETE, "course"),
+    "api-course-list": Route(),
+    "api-course-detail": Route(model="course"),
+    "attendance-list": Route(),
+    "attendance-detail": Route(model="attendance"),
+    "attendance-delete": Route(Action.DELETE, "attendance"),
+    "api-attendance-list": Route(),
+    "api-attendance-detail": Route(model="attendance"),
+    "mentorship-list": Route(),
+    "mentorship-detail": Route(model="mentorship"),
+    "mentorship-create": Route(Action.ADD, needs=Action.ADD),
+    "mentorship-edit": Route(Action.CHANGE, "mentorship"),
+    "mentorship-delete": Route(Action.DELETE, "mentorship"),
+    "api-mentorship-list": Route(),
+    "api-mentorship-detail": Route(model="mentorship"),
+    "research-list": Route(),
+    "research-detail": Route(model="research"),
+    "research-create": Route(Action.ADD, needs=Action.ADD),
+    "research-edit": Route(Action.CHANGE, "research"),
+    "research-delete": Route(Action.DELETE, "research"),
+    "api-research-list": Route(),
+    "api-research-detail": Route(model="research"),
+    "training-attend": Route(Action.CHANGE, "training"),
+    "training-import": Route(Action.CHANGE, "training"),
+    "training-hours": Route(needs=Action.VIEW),
+    "training-rotation": Route(needs=Action.VIEW),
 }
 
 
@@ -407,6 +462,13 @@ MODELS = {
     "election": (Election, scoped(Election)),
     "school_leader": (SchoolLeader, scoped(SchoolLeader)),
     "activity_room": (ActivityRoom, scoped(ActivityRoom)),
+    "pairing": (Pairing, scoped(Pairing)),
+    "assistance": (Assistance, scoped(Assistance)),
+    "training": (Training, scoped(Training)),
+    "course": (Course, scoped(Course)),
+    "attendance": (Attendance, scoped(Attendance)),
+    "mentorship": (Mentorship, scoped(Mentorship)),
+    "research": (Research, scoped(Research)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
     "notification": (Notification, lambda user, action: Notification.objects.filter(user=user)),
     "transfer": (Transfer, scoped(Transfer)),
@@ -565,6 +627,9 @@ def lifecycle_objects(world):
             end_on=dt.date(2025, 12, 31),
             items=[("上一次党课", "lecture")],
         )
+    for i, key in enumerate(("ba", "bx")):
+        for make in (*OUTREACH_FACTORIES.values(), *TRAINING_FACTORIES.values()):
+            make(world, world.orgs[key], i)
 
 
 def pattern_kwargs(pattern) -> list[str]:

@@ -27,9 +27,17 @@ from dangjian.orgs.api import (
     SchoolLeaderViewSet,
     SchoolViewSet,
 )
+from dangjian.outreach.api import AssistanceViewSet, PairingViewSet
 from dangjian.recruitment.api import RecruitViewSet, SanctionViewSet
 from dangjian.selfservice.api import me
 from dangjian.stats.api import StatsViewSet
+from dangjian.training.api import (
+    AttendanceViewSet,
+    CourseViewSet,
+    MentorshipViewSet,
+    ResearchViewSet,
+    TrainingViewSet,
+)
 
 router = DefaultRouter()
 router.register("orgs", OrganizationViewSet, basename="api-org")
@@ -53,5 +61,12 @@ router.register("admonitions", TalkViewSet, basename="api-admonition")
 router.register("meetings", MeetingViewSet, basename="api-meeting")
 router.register("stats", StatsViewSet, basename="api-stats")
 router.register("transfers", TransferViewSet, basename="api-transfer")
+router.register("pairings", PairingViewSet, basename="api-pairing")
+router.register("assistance", AssistanceViewSet, basename="api-assistance")
+router.register("trainings", TrainingViewSet, basename="api-training")
+router.register("courses", CourseViewSet, basename="api-course")
+router.register("attendance", AttendanceViewSet, basename="api-attendance")
+router.register("mentorships", MentorshipViewSet, basename="api-mentorship")
+router.register("research", ResearchViewSet, basename="api-research")
 
 urlpatterns = [path("me/", me, name="api-me"), *router.urls]

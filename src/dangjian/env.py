@@ -4,6 +4,7 @@ A bad value stops start-up with a message naming the variable: a silently ignore
 production (say DANGJIAN_HTTPS=ture) would weaken security without anyone noticing.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -44,6 +45,14 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if raw not in choices:
         raise ConfigError(f"环境变量 {name} 只能是 {' / '.join(choices)} 之一, 实际为 {raw!r}")
     return raw
+
+
+def env_date(name: str, default: str) -> dt.date:
+    raw = os.environ.get(name) or default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"环境变量 {name} 必须是日期(YYYY-MM-DD), 实际为 {raw!r}") from None
 
 
 def env_list(name: str, default: str) -> list[str]:

@@ -13,6 +13,7 @@ from dangjian.env import (
     ConfigError,
     env_bool,
     env_choice,
+    env_date,
     env_int,
     env_list,
     home_dir,
@@ -137,6 +138,8 @@ INSTALLED_APPS = [
     "dangjian.dataio",
     "dangjian.selfservice",
     "dangjian.integrity",
+    "dangjian.outreach",
+    "dangjian.training",
     "dangjian.accounts",
     "dangjian.stats",
     "dangjian.demo",
@@ -399,6 +402,12 @@ DANGJIAN_LIFE_REMINDER_DAYS = env_int("DANGJIAN_LIFE_REMINDER_DAYS", 10, 0, 90)
 DANGJIAN_SIGNIN_TOKEN_SECONDS = env_int("DANGJIAN_SIGNIN_TOKEN_SECONDS", 60, 10, 600)
 DANGJIAN_REVIEW_EXCELLENT_NUMERATOR = env_int("DANGJIAN_REVIEW_EXCELLENT_NUMERATOR", 1, 0, 100)
 DANGJIAN_REVIEW_EXCELLENT_DENOMINATOR = env_int("DANGJIAN_REVIEW_EXCELLENT_DENOMINATOR", 3, 1, 100)
+# 培训学时 a year (DESIGN 6): every member, and secretaries and committee members.
+DANGJIAN_TRAINING_MEMBER_HOURS = env_int("DANGJIAN_TRAINING_MEMBER_HOURS", 32, 1, 500)
+DANGJIAN_TRAINING_CADRE_HOURS = env_int("DANGJIAN_TRAINING_CADRE_HOURS", 56, 1, 500)
+# 党务干部轮训: every cadre once in each cycle of this many years from this start (local).
+DANGJIAN_TRAINING_CYCLE_START = env_date("DANGJIAN_TRAINING_CYCLE_START", "2009-01-01")
+DANGJIAN_TRAINING_CYCLE_YEARS = env_int("DANGJIAN_TRAINING_CYCLE_YEARS", 3, 1, 10)
 
 LOGGING = {
     "version": 1,

@@ -45,6 +45,8 @@ urlpatterns = [
     path("integrity/", include("dangjian.integrity.urls")),
     path("life/", include("dangjian.life.urls")),
     path("me/", include("dangjian.life.me_urls")),
+    path("outreach/", include("dangjian.outreach.urls")),
+    path("training/", include("dangjian.training.urls")),
     path("audit/", include("dangjian.core.urls")),
     path("notifications/", include("dangjian.core.notification_urls")),
     path("me/", include("dangjian.selfservice.urls")),

@@ -17,8 +17,10 @@ from tests.integrity.register_factories import FACTORIES as INTEGRITY
 from tests.life.register_factories import FACTORIES as LIFE_FACTORIES
 from tests.members.register_factories import FACTORIES as LIFECYCLE_FACTORIES
 from tests.orgs.register_factories import FACTORIES as ORG_FACTORIES
+from tests.outreach.register_factories import FACTORIES as OUTREACH_FACTORIES
 from tests.recruitment.helpers import new_recruit
 from tests.selfservice.register_factories import FACTORIES as SELFSERVICE_FACTORIES
+from tests.training.register_factories import FACTORIES as TRAINING_FACTORIES
 
 _seq = itertools.count(5000)
 
@@ -86,4 +88,6 @@ FACTORIES = {
     **ASSESSMENT,
     **INTEGRITY,
     **LIFE_FACTORIES,
+    **OUTREACH_FACTORIES,
+    **TRAINING_FACTORIES,
 }

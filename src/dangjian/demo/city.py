@@ -31,7 +31,9 @@ from dangjian.demo import elections as demo_elections
 from dangjian.demo import integrity as demo_integrity
 from dangjian.demo import life as demo_life
 from dangjian.demo import lifecycle as demo_lifecycle
+from dangjian.demo import outreach as demo_outreach
 from dangjian.demo import recruitment as demo_recruitment
+from dangjian.demo import training as demo_training
 from dangjian.demo.history import SEED_DAY, Event, Plan
 from dangjian.demo.people import Person, weighted
 from dangjian.demo.structure import City, OrgSpec, build_city, day_between
@@ -139,6 +141,19 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
         demo_integrity.load(today)
         log(_("正在写入组织生活会议……"))
         meetings = demo_life.load(today)
+        log(_("正在写入结对帮扶和学习培训记录……"))
+        started_here = time.perf_counter()
+        pairs = demo_outreach.load(city, today)
+        trained = demo_training.load(city, plan.persons, today)
+        log(
+            _("结对帮扶 %(p)d 对、帮扶记录 %(e)d 条, 参训记录 %(a)d 条, 用时 %(s).1f 秒")
+            % {
+                "p": pairs.pairings,
+                "e": pairs.entries,
+                "a": trained.attendance,
+                "s": time.perf_counter() - started_here,
+            }
+        )
         log(
             _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
             % {"n": loaded.recruits, "s": loaded.seconds}

@@ -42,8 +42,10 @@ from dangjian.orgs.models import (
     SchoolStage,
 )
 from dangjian.orgs.stats import election_section
+from dangjian.outreach.stats import outreach_section
 from dangjian.recruitment.stats import development_section
 from dangjian.stats import cache
+from dangjian.training.stats import training_section
 
 YOUTH_LEAGUE_KINDS = (MassOrgKind.YOUTH_LEAGUE_COMMITTEE, MassOrgKind.YOUTH_LEAGUE_BRANCH)
 # Leaving kinds other than a transfer out: the member leaves the Party's ranks here.
@@ -511,6 +513,8 @@ SECTIONS: list[Callable] = [
     assessment_section,
     integrity_section,
     life_section,
+    outreach_section,
+    training_section,
 ]
 
 

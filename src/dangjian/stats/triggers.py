@@ -10,7 +10,16 @@ every table of COUNTED_APPS has its triggers)."""
 
 # Apps whose tables feed the statistics (orgs, schools, mass orgs, members, spells,
 # events, the development pipeline).
-COUNTED_APPS = ("orgs", "members", "recruitment", "assessment", "integrity", "life")
+COUNTED_APPS = (
+    "orgs",
+    "members",
+    "recruitment",
+    "assessment",
+    "integrity",
+    "life",
+    "outreach",
+    "training",
+)
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION stats_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -84,7 +93,13 @@ def counted_tables(apps) -> list[str]:
     live one), many-to-many tables included."""
     tables = []
     for label in COUNTED_APPS:
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:
+            # A migration's registry before that app's first migration: its own stats
+            # migration installs the triggers later (e.g. stats.0003 for outreach).
+            continue
+        for model in config.get_models(include_auto_created=True):
             if model._meta.managed and not model._meta.proxy:
                 tables.append(model._meta.db_table)
     return sorted(set(tables))

@@ -250,8 +250,8 @@ class Register:
 
     def detail_context(self, request, obj) -> dict:
         """Extra context for the detail page (the actions this viewer may take on it, a
-        record's parts: a letter's indicators, a meeting's roster, a series' progress), for
-        a `detail_template` that fills its blocks."""
+        record's parts: a letter's indicators, a meeting's roster, a session's attendance),
+        for a `detail_template` that fills its blocks."""
         return {}
 
     # -- mechanism ------------------------------------------------------------------------

@@ -1,0 +1,163 @@
+"""The hour targets and the rotation cycle (DESIGN 6; numbers are settings), and the one
+computation every page, the statistics key `training`, the 待办 list and `/me/` share:
+members of a subtree on a day, who of them is a cadre, their hours per calendar year.
+
+- A member's year counts from the first 1 January they were already a member on (one who
+  joined during a year could not be held to that year's full hours).
+- A cadre is a member whose name is on a seat of their own org's 班子 on the day (书记,
+  副书记 and 委员 alike: DESIGN 6's "secretaries and committee members").
+- The rotation cycle runs `DANGJIAN_TRAINING_CYCLE_YEARS` calendar years from
+  `DANGJIAN_TRAINING_CYCLE_START`; a cadre is covered by a 党务干部轮训 session attended on
+  or after the current cycle's start and on or before the day, wherever they held their
+  seat then (a cadre who changed post mid-cycle stays covered)."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q, Sum
+from django.db.models.functions import ExtractYear
+
+from dangjian.core.dates import add_years
+from dangjian.members.models import Membership, spell_in_force
+from dangjian.orgs.models import Position
+from dangjian.training.models import Attendance, CourseKind
+
+
+def member_target() -> int:
+    return settings.DANGJIAN_TRAINING_MEMBER_HOURS
+
+
+def cadre_target() -> int:
+    return settings.DANGJIAN_TRAINING_CADRE_HOURS
+
+
+def cycle_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The rotation cycle holding `day`: (first day, last day), both included."""
+    start = settings.DANGJIAN_TRAINING_CYCLE_START
+    years = settings.DANGJIAN_TRAINING_CYCLE_YEARS
+    if day < start:
+        while day < start:
+            start = add_years(start, -years)
+    else:
+        while add_years(start, years) <= day:
+            start = add_years(start, years)
+    return start, add_years(start, years) - dt.timedelta(days=1)
+
+
+def counted_years(joined_on: dt.date, years: range) -> list[int]:
+    return [year for year in years if joined_on <= dt.date(year, 1, 1)]
+
+
+@dataclass
+class Person:
+    member_id: int
+    org_id: int
+    name: str
+    joined_on: dt.date
+    cadre: bool = False
+    hours: dict = field(default_factory=dict)  # year -> Decimal
+    period_hours: Decimal = Decimal(0)
+    rotated: bool = False
+
+    @property
+    def target(self) -> int:
+        return cadre_target() if self.cadre else member_target()
+
+    def meets(self, years: range, target: int | None = None) -> bool | None:
+        """Whether every counted year reached the target; None when no year counts."""
+        target = self.target if target is None else target
+        counted = counted_years(self.joined_on, years)
+        if not counted:
+            return None
+        return all(self.hours.get(year, 0) >= target for year in counted)
+
+
+def people(
+    spells_q: Q, positions_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date]
+) -> list[Person]:
+    """Members whose spell in force on `as_of` matches `spells_q`, with their cadre flag,
+    hours per calendar year of the period, hours within the period and rotation. Four
+    queries whatever the number of people."""
+    start, end = period
+    rows = (
+        Membership.objects.order_by()
+        .filter(spell_in_force(as_of) & spells_q)
+        .values_list("member_id", "org_id", "member__name", "member__joined_on")
+    )
+    found = {row[0]: Person(*row) for row in rows}
+    if not found:
+        return []
+    seats = set(
+        Position.objects.order_by()
+        .current(as_of)
+        .filter(positions_q)
+        .values_list("org_id", "holder_name")
+    )
+    for person in found.values():
+        person.cadre = (person.org_id, person.name) in seats
+    member_ids = Membership.objects.order_by().filter(spell_in_force(as_of) & spells_q)
+    member_ids = member_ids.values("member_id")
+    window = Q(
+        training__on__gte=dt.date(start.year, 1, 1), training__on__lte=dt.date(end.year, 12, 31)
+    )
+    sums = (
+        Attendance.objects.order_by()
+        .filter(window, member_id__in=member_ids)
+        .annotate(year=ExtractYear("training__on"))
+        .values("member_id", "year")
+        .annotate(
+            total=Sum("hours"),
+            in_period=Sum("hours", filter=Q(training__on__gte=start, training__on__lte=end)),
+        )
+    )
+    for row in sums:
+        person = found.get(row["member_id"])
+        if person is not None:
+            person.hours[row["year"]] = row["total"] or Decimal(0)
+            person.period_hours += row["in_period"] or Decimal(0)
+    cycle_start, _cycle_end = cycle_of(as_of)
+    rotated = (
+        Attendance.objects.order_by()
+        .filter(
+            member_id__in=member_ids,
+            training__course__kind=CourseKind.ROTATION,
+            training__on__gte=cycle_start,
+            training__on__lte=as_of,
+        )
+        .values_list("member_id", flat=True)
+        .distinct()
+    )
+    for member_id in rotated:
+        if member_id in found:
+            found[member_id].rotated = True
+    return list(found.values())
+
+
+def subtree_people(path: str, as_of: dt.date, period) -> list[Person]:
+    return people(Q(org__path__startswith=path), Q(org__path__startswith=path), as_of, period)
+
+
+def year_hours(member, year: int) -> Decimal:
+    """A member's hours in a calendar year (the `/me/` card)."""
+    total = Attendance.objects.filter(
+        member=member,
+        training__on__gte=dt.date(year, 1, 1),
+        training__on__lte=dt.date(year, 12, 31),
+    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal(0)
+
+
+def is_cadre(member, day: dt.date) -> bool:
+    return (
+        Position.objects.current(day).filter(org_id=member.org_id, holder_name=member.name).exists()
+    )
+
+
+def by_org(persons: list[Person]) -> dict[int, list[Person]]:
+    grouped = defaultdict(list)
+    for person in persons:
+        grouped[person.org_id].append(person)
+    return grouped

@@ -1,0 +1,22 @@
+from django.urls import include, path
+
+from dangjian.training import views
+from dangjian.training.registers import (
+    AttendanceRegister,
+    CourseRegister,
+    MentorshipRegister,
+    ResearchRegister,
+    TrainingRegister,
+)
+
+urlpatterns = [
+    path("sessions/", include(TrainingRegister.instance.urls())),
+    path("sessions/<int:pk>/attend/", views.attend, name="training-attend"),
+    path("sessions/<int:pk>/import/", views.import_attendance, name="training-import"),
+    path("courses/", include(CourseRegister.instance.urls())),
+    path("attendance/", include(AttendanceRegister.instance.urls())),
+    path("mentoring/", include(MentorshipRegister.instance.urls())),
+    path("research/", include(ResearchRegister.instance.urls())),
+    path("hours/", views.hours, name="training-hours"),
+    path("rotation/", views.rotation, name="training-rotation"),
+]
