@@ -53,7 +53,8 @@ from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, 
 from dangjian.selfservice import services as selfservice
 from dangjian.selfservice.models import Correction, ThoughtReport
 from dangjian.selfservice.services import own_member, own_recruit, writes_reports
-from dangjian.training.models import Attendance, Course, Mentorship, Research, Training
+from dangjian.training.models import Attendance as TrainingAttendance
+from dangjian.training.models import Course, Mentorship, Research, Training
 from tests.assessment.register_factories import FACTORIES as ASSESSMENT
 from tests.integrity.register_factories import FACTORIES as INTEGRITY
 from tests.orgs.register_factories import activity_room as activity_room_factory
@@ -403,10 +404,10 @@ ROUTES = {
     "api-course-list": Route(),
     "api-course-detail": Route(model="course"),
     "attendance-list": Route(),
-    "attendance-detail": Route(model="attendance"),
-    "attendance-delete": Route(Action.DELETE, "attendance"),
+    "attendance-detail": Route(model="training_attendance"),
+    "attendance-delete": Route(Action.DELETE, "training_attendance"),
     "api-attendance-list": Route(),
-    "api-attendance-detail": Route(model="attendance"),
+    "api-attendance-detail": Route(model="training_attendance"),
     "mentorship-list": Route(),
     "mentorship-detail": Route(model="mentorship"),
     "mentorship-create": Route(Action.ADD, needs=Action.ADD),
@@ -503,7 +504,7 @@ MODELS = {
         Meeting,
         lambda user, action: Meeting.objects.restrict(user, action).filter(kind="review"),
     ),
-    "attendance": (Attendance, scoped(Attendance)),
+    "training_attendance": (TrainingAttendance, scoped(TrainingAttendance)),
     "series": (Series, scoped(Series)),
     "branch": (
         Organization,
