@@ -40,6 +40,7 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("data/", include("dangjian.dataio.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
+    path("excellence/", include("dangjian.excellence.urls")),
     path("audit/", include("dangjian.core.urls")),
     path("api/", include("dangjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

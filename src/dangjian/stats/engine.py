@@ -19,6 +19,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.dates import born_after_for_max_age
+from dangjian.excellence.stats import excellence_section
 from dangjian.members.choices import (
     COLLEGE_OR_ABOVE,
     HAN,
@@ -503,6 +504,7 @@ SECTIONS: list[Callable] = [
     mass_org_coverage_section,
     change_section,
     development_section,
+    excellence_section,
 ]
 
 

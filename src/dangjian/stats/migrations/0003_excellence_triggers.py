@@ -1,0 +1,35 @@
+"""The change counter's triggers on the 创先争优与示范 tables (stats.triggers)."""
+
+from django.db import migrations
+
+from dangjian.stats import triggers
+
+TABLES = [
+    "excellence_fivegoodchecklist",
+    "excellence_fivegoodcheck",
+    "excellence_demonstrationpoint",
+    "excellence_demonstrationreview",
+    "excellence_starcriteria",
+    "excellence_starrating",
+    "excellence_commitment",
+    "excellence_post",
+    "excellence_exemplar",
+    "excellence_campaign",
+]
+
+
+def create(apps, schema_editor):
+    triggers.install(schema_editor, TABLES)
+
+
+def drop(apps, schema_editor):
+    triggers.uninstall(schema_editor, TABLES)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("stats", "0002_membership_org_unit_statistics"),
+        ("excellence", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(create, drop)]
