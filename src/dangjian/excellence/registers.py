@@ -144,15 +144,9 @@ class FiveGoodRegister(_OrgRegister):
         services.delete_check(actor, obj)
 
     def detail_context(self, request, obj):
-        parent = obj.org.get_parent()
-        from dangjian.orgs.models import Organization
-
-        reviewer = parent or obj.org
         may_review = (
             obj.status == CheckStatus.SUBMITTED
-            and Organization.objects.restrict(request.user, Action.CHANGE)
-            .filter(pk=reviewer.pk)
-            .exists()
+            and services.reviewable_checks(request.user).filter(pk=obj.pk).exists()
         )
         items = [
             (criterion, [(text, obj.answers.get(str(i), {})) for i, text in rows])
@@ -275,12 +269,8 @@ class PointRegister(_OrgRegister):
         return {"plan_warnings": warnings, "plan_year": year}
 
     def detail_context(self, request, obj):
-        from dangjian.orgs.models import Organization
-
         bureau = obj.bureau or services.bureau_of(obj.org)
-        may = bureau is not None and (
-            Organization.objects.restrict(request.user, Action.CHANGE).filter(pk=bureau.pk).exists()
-        )
+        may = services.decidable_points(request.user).filter(pk=obj.pk).exists()
         steps = []
         if may and not obj.revoked_on:
             if not obj.bureau_on:

@@ -15,13 +15,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.roles import Action
-from dangjian.core.scope import require
+from dangjian.core.scope import is_unrestricted, require, scope_paths
 from dangjian.excellence.models import (
     FIVE_GOOD_CRITERIA,
     Campaign,
@@ -88,6 +89,39 @@ def _update_fields(obj, data: dict, allowed: tuple[str, ...]) -> None:
     for name in allowed:
         if name in data:
             setattr(obj, name, data[name])
+
+
+# -- who may decide what ------------------------------------------------------------------
+
+
+def _strictly_below(field: str, paths) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path}) & ~Q(**{field: path})
+    return q
+
+
+def reviewable_checks(user):
+    """Checks the user may accept or return: the superior's 验收, so the check's org lies
+    strictly below an org where the user may change things (never one's own branch)."""
+    qs = FiveGoodCheck.objects.all()
+    if is_unrestricted(user):
+        return qs
+    return qs.filter(_strictly_below("org__path", scope_paths(user, Action.CHANGE)))
+
+
+def decidable_points(user):
+    """Points whose selecting committee (the nearest 党委 above the org) the user may
+    change: the org lies strictly below a committee inside the user's scope."""
+    qs = DemonstrationPoint.objects.all()
+    if is_unrestricted(user):
+        return qs
+    committees = []
+    for path in scope_paths(user, Action.CHANGE):
+        committees += Organization.objects.filter(
+            path__startswith=path, kind__in=COMMITTEE_KINDS
+        ).values_list("path", flat=True)
+    return qs.filter(_strictly_below("org__path", committees))
 
 
 # -- "五个好" -------------------------------------------------------------------------------
@@ -170,7 +204,7 @@ def review_check(
     actor, check: FiveGoodCheck, *, passed: bool, reviewed_on: dt.date, note: str = ""
 ) -> FiveGoodCheck:
     """The superior's 验收: a branch never accepts its own check."""
-    parent = check.org.get_parent()
+    parent = Organization.objects.get_parent(check.org)
     require(actor, Action.CHANGE, parent or check.org)
     problems = Problems()
     if check.status != CheckStatus.SUBMITTED:
@@ -203,10 +237,13 @@ def delete_check(actor, check: FiveGoodCheck) -> None:
 
 def bureau_of(org: Organization) -> Organization | None:
     """The committee that selects the org's points: its nearest 党委/党工委 above it."""
-    for ancestor in reversed(org.get_ancestors()):
-        if ancestor.kind in COMMITTEE_KINDS:
-            return ancestor
-    return None
+    step = Organization.steplen
+    above = [org.path[: step * depth] for depth in range(1, org.depth)]
+    return (
+        Organization.objects.filter(path__in=above, kind__in=COMMITTEE_KINDS)
+        .order_by("-depth")
+        .first()
+    )
 
 
 def standard_score() -> Decimal:
@@ -424,7 +461,7 @@ def criteria_for(year: int) -> StarCriteria:
 @transaction.atomic
 def set_star_criteria(actor, *, year: int, items: str, meanings: dict, caps: dict) -> StarCriteria:
     """City-wide criteria: only for someone who may change a whole tree."""
-    roots = Organization.get_root_nodes()
+    roots = Organization.objects.filter(depth=1)
     if not any(
         Organization.objects.all().restrict(actor, Action.CHANGE).filter(pk=r.pk).exists()
         for r in roots

@@ -25,7 +25,6 @@ from dangjian.excellence.models import (
     Commitment,
     DemonstrationPoint,
     Exemplar,
-    FiveGoodCheck,
     StarRating,
     at_standard_q,
 )
@@ -53,7 +52,7 @@ def _step_page(request, register, obj, form, save, message, title):
 @login_required
 @never_cache
 def check_review(request, pk: int):
-    check = get_object_or_404(FiveGoodCheck.objects.restrict(request.user), pk=pk)
+    check = get_object_or_404(services.reviewable_checks(request.user), pk=pk)
     form = F.CheckReviewForm(request.POST or None)
     return _step_page(
         request,
@@ -97,7 +96,7 @@ def _point_save(user, point, step, data):
 @login_required
 @never_cache
 def point_step(request, pk: int):
-    point = get_object_or_404(DemonstrationPoint.objects.restrict(request.user), pk=pk)
+    point = get_object_or_404(services.decidable_points(request.user), pk=pk)
     step = request.POST.get("step") or request.GET.get("step") or "evaluate"
     if step not in POINT_STEPS:
         raise Http404
@@ -117,7 +116,7 @@ def point_step(request, pk: int):
 @login_required
 @never_cache
 def commitment_review(request, pk: int):
-    commitment = get_object_or_404(Commitment.objects.restrict(request.user), pk=pk)
+    commitment = get_object_or_404(Commitment.objects.restrict(request.user, Action.CHANGE), pk=pk)
     form = F.CommitmentReviewForm(request.POST or None)
     return _step_page(
         request,
@@ -140,7 +139,7 @@ def commitment_review(request, pk: int):
 @login_required
 @never_cache
 def exemplar_publish(request, pk: int):
-    exemplar = get_object_or_404(Exemplar.objects.restrict(request.user), pk=pk)
+    exemplar = get_object_or_404(Exemplar.objects.restrict(request.user, Action.CHANGE), pk=pk)
     form = F.PublishForm(
         request.POST or None, initial={"on": exemplar.published_on or timezone.localdate()}
     )
@@ -163,7 +162,7 @@ def _root_for(user, code: str | None) -> Organization:
     if code:
         return get_object_or_404(orgs, code=code)
     if is_unrestricted(user):
-        root = Organization.get_root_nodes().first()
+        root = Organization.objects.filter(depth=1).order_by("path").first()
     else:
         paths = scope_paths(user, Action.VIEW)
         root = orgs.filter(path=paths[0]).first() if paths else None

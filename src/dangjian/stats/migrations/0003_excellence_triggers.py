@@ -19,6 +19,9 @@ TABLES = [
 
 
 def create(apps, schema_editor):
+    # stats.0001 installs on the counted apps' tables present when it runs: on a new
+    # database these may already be there, so drop before (re)installing.
+    triggers.uninstall(schema_editor, TABLES)
     triggers.install(schema_editor, TABLES)
 
 
