@@ -66,7 +66,9 @@ def test_it_continues_the_history_to_today(city):
     # Every year of the district has its ratings; this year's commitments are still open.
     district = Organization.objects.get(code="DEMO-QU")
     years = set(
-        StarRating.objects.filter(org__path__startswith=district.path).values_list("year", flat=True)
+        StarRating.objects.filter(org__path__startswith=district.path).values_list(
+            "year", flat=True
+        )
     )
     assert set(range(2009, last + 1)) <= years
     assert Commitment.objects.filter(year=today.year).exists()
