@@ -324,3 +324,24 @@ def test_a_school_org_counts_in_the_share_only_while_it_exists(world):
     add_school("S-NEW", "新小学", county, new)
     assert demonstration_share(county.path, dt.date(2025, 8, 31)) == (0, 3)
     assert demonstration_share(county.path, dt.date(2025, 9, 1)) == (0, 4)
+
+
+def test_the_branch_page_and_the_member_record_show_the_modules_panels(world, login):
+    services.create_post(
+        CLI,
+        world.orgs["ba"],
+        kind="vanguard",
+        name="教学质量先锋岗",
+        holder_name="张三",
+        start_on=dt.date(2023, 1, 1),
+    )
+    services.rate_member(CLI, world.members["a1"], year=2024, stars=3, rated_on=DAY)
+    client = login(world, "secretary_a")
+    page = client.get(reverse("org-detail", args=[world.orgs["ba"].pk])).content.decode()
+    assert "教学质量先锋岗" in page
+    record = client.get(reverse("member-detail", args=[world.members["a1"].pk])).content.decode()
+    assert "评星定格与公开承诺" in record and "★★★" in record
+    # Another branch's secretary sees neither (their pages are 404 anyway; the panel reads
+    # through restrict too).
+    other = login(world, "secretary_b").get(reverse("org-detail", args=[world.orgs["bb"].pk]))
+    assert "教学质量先锋岗" not in other.content.decode()

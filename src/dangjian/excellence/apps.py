@@ -9,7 +9,7 @@ class ExcellenceConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from dangjian.core import menu, selfservice
+        from dangjian.core import menu, panels, selfservice
 
         menu.group("excellence", _("创先争优"), order=50)
         menu.add("excellence", _("“五个好”检查"), "fivegood-list", order=10)
@@ -20,6 +20,12 @@ class ExcellenceConfig(AppConfig):
         menu.add("excellence", _("先锋岗·责任区·示范窗口"), "vanguardpost-list", order=50)
         menu.add("excellence", _("先进典型"), "exemplar-list", order=60)
         menu.add("excellence", _("创先争优活动"), "campaign-list", order=70)
+        from dangjian.excellence import panels as excellence_panels
         from dangjian.excellence import registers, views  # noqa: F401
+
+        panels.add("org", "excellence", "excellence/org_panel.html", excellence_panels.org_panel)
+        panels.add(
+            "member", "excellence", "excellence/member_panel.html", excellence_panels.member_panel
+        )
 
         selfservice.add("excellence", "excellence/me_card.html", views.me_card, order=60)
