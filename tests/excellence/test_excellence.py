@@ -345,3 +345,25 @@ def test_the_branch_page_and_the_member_record_show_the_modules_panels(world, lo
     # through restrict too).
     other = login(world, "secretary_b").get(reverse("org-detail", args=[world.orgs["bb"].pk]))
     assert "教学质量先锋岗" not in other.content.decode()
+
+
+def test_the_step_pages_run_the_services(world, login):
+    point = services.apply_point(CLI, world.orgs["ba"], applied_on=DAY)
+    county = login(world, "county_admin")
+    url = reverse("demopoint-step", args=[point.pk])
+    response = county.post(url, {"step": "evaluate", "evaluated_on": "2024-04-01", "score": "91"})
+    assert response.status_code == 302
+    refused = county.post(url, {"step": "bureau", "on": "2024-03-01"})  # before the evaluation
+    assert refused.status_code == 200 and "评选日期不能早于评估日期" in refused.content.decode()
+    county.post(url, {"step": "bureau", "on": "2024-06-01"})
+    point.refresh_from_db()
+    assert point.level == "bureau" and point.meets_standard
+    # The branch's own secretary takes no step: the page is not theirs.
+    assert login(world, "secretary_a").get(url + "?step=evaluate").status_code == 404
+    check = services.submit_check(CLI, world.orgs["ba"], self_checked_on=DAY, answers=_answers(10))
+    review = reverse("fivegood-review", args=[check.pk])
+    county = login(world, "county_admin")
+    assert county.post(review, {"passed": "0", "reviewed_on": "2024-03-05"}).status_code == 200
+    county.post(review, {"passed": "1", "reviewed_on": "2024-03-05"})
+    check.refresh_from_db()
+    assert check.status == CheckStatus.PASSED

@@ -14,7 +14,7 @@ A handful of aggregate queries over the subtree, whatever its size; nothing per 
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import F, Func, IntegerField, Q, Subquery
 
 from dangjian.excellence.models import (
     CheckStatus,
@@ -63,49 +63,54 @@ def demonstration_share(path: str, day: dt.date) -> tuple[int, int]:
     return at_standard, total
 
 
+def _count(qs, field: str = "pk", distinct: bool = False):
+    """A count as a scalar subquery, so the whole section is one SELECT."""
+    template = "%(function)s(DISTINCT %(expressions)s)" if distinct else None
+    count = Func(F(field), function="COUNT", **({"template": template} if template else {}))
+    return Subquery(qs.order_by().annotate(n=count).values("n")[:1], output_field=IntegerField())
+
+
 def excellence_section(scope, done: dict) -> dict:
-    path, period = scope.path, scope.period
-    subtree = Q(org__path__startswith=path)
-    checks = FiveGoodCheck.objects.order_by().filter(subtree, _in_period("reviewed_on", period))
-    five_good = checks.aggregate(
-        checked=Count("org_id", distinct=True),
-        passed=Count("org_id", distinct=True, filter=Q(status=CheckStatus.PASSED)),
-    )
-    points = (
-        DemonstrationPoint.objects.order_by()
-        .filter(subtree)
-        .aggregate(
-            bureau=Count("pk", filter=_in_period("bureau_on", period)),
-            city=Count("pk", filter=_in_period("city_on", period)),
-        )
-    )
-    at_standard, school_total = demonstration_share(path, scope.as_of)
-    stars = dict(
-        StarRating.objects.order_by()
-        .filter(subtree, _in_period("rated_on", period))
-        .values_list("stars")
-        .annotate(n=Count("pk"))
-    )
-    commitments = Commitment.objects.order_by().filter(subtree, _in_period("made_on", period))
-    made = commitments.aggregate(
-        made=Count("pk"), fulfilled=Count("pk", filter=Q(fulfilment=Fulfilment.FULFILLED))
-    )
+    """One query (scalar subqueries) for the whole section, whatever the subtree."""
+    path, period, day = scope.path, scope.period, scope.as_of
     start, end = period
-    posts = (
-        Post.objects.order_by()
-        .filter(subtree, start_on__lte=end)
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=start))
-        .count()
-    )
-    exemplars = Exemplar.objects.order_by().filter(subtree, _in_period("recognised_on", period))
+    subtree = Q(org__path__startswith=path)
+    checks = FiveGoodCheck.objects.filter(subtree, _in_period("reviewed_on", period))
+    points = DemonstrationPoint.objects.filter(subtree)
+    orgs = school_orgs(path, day)
+    ratings = StarRating.objects.filter(subtree, _in_period("rated_on", period))
+    commitments = Commitment.objects.filter(subtree, _in_period("made_on", period))
+    figures = {
+        "checked": _count(checks, "org_id", distinct=True),
+        "passed": _count(checks.filter(status=CheckStatus.PASSED), "org_id", distinct=True),
+        "bureau": _count(points.filter(_in_period("bureau_on", period))),
+        "city": _count(points.filter(_in_period("city_on", period))),
+        "schools": _count(orgs),
+        "standard": _count(
+            DemonstrationPoint.objects.filter(at_standard_q(day), org__in=orgs.values("pk")),
+            "org_id",
+            distinct=True,
+        ),
+        **{f"s{n}": _count(ratings.filter(stars=n)) for n in range(1, 6)},
+        "made": _count(commitments),
+        "fulfilled": _count(commitments.filter(fulfilment=Fulfilment.FULFILLED)),
+        "exemplars": _count(Exemplar.objects.filter(subtree, _in_period("recognised_on", period))),
+        "posts": _count(
+            Post.objects.filter(subtree, start_on__lte=end).filter(
+                Q(end_on__isnull=True) | Q(end_on__gte=start)
+            )
+        ),
+    }
+    row = Organization.objects.filter(pk=scope.root.pk).values(**figures).get()
+    row = {key: value or 0 for key, value in row.items()}
     return {
         "excellence": {
-            "five_good": {"checked": five_good["checked"], "passed": five_good["passed"]},
-            "demonstration_points": {"bureau": points["bureau"], "city": points["city"]},
-            "demonstration_share": _ratio(at_standard, school_total),
-            "stars": {str(n): stars.get(n, 0) for n in range(1, 6)},
-            "commitments": {"made": made["made"], "fulfilled": made["fulfilled"]},
-            "exemplars": exemplars.count(),
-            "posts": posts,
+            "five_good": {"checked": row["checked"], "passed": row["passed"]},
+            "demonstration_points": {"bureau": row["bureau"], "city": row["city"]},
+            "demonstration_share": _ratio(row["standard"], row["schools"]),
+            "stars": {str(n): row[f"s{n}"] for n in range(1, 6)},
+            "commitments": {"made": row["made"], "fulfilled": row["fulfilled"]},
+            "exemplars": row["exemplars"],
+            "posts": row["posts"],
         }
     }
