@@ -31,6 +31,16 @@ from dangjian.core.notifications import notify
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
+from dangjian.excellence import services as excellence
+from dangjian.excellence.models import (
+    Campaign,
+    Commitment,
+    DemonstrationPoint,
+    Exemplar,
+    FiveGoodCheck,
+    Post,
+    StarRating,
+)
 from dangjian.integrity.models import Case, Education, Measure, Petition, Risk, Talk
 from dangjian.life import services as life_services
 from dangjian.life.models import Attendance, Meeting, Series
@@ -426,6 +436,54 @@ ROUTES = {
     "training-import": Route(Action.CHANGE, "training"),
     "training-hours": Route(needs=Action.VIEW),
     "training-rotation": Route(needs=Action.VIEW),
+    "fivegood-list": Route(),
+    "fivegood-create": Route(Action.ADD, needs=Action.ADD),
+    "fivegood-detail": Route(model="fivegood"),
+    "fivegood-edit": Route(Action.CHANGE, "fivegood"),
+    "fivegood-delete": Route(Action.DELETE, "fivegood"),
+    "fivegood-review": Route(Action.CHANGE, "fivegood_review"),
+    "demopoint-list": Route(),
+    "demopoint-create": Route(Action.ADD, needs=Action.ADD),
+    "demopoint-detail": Route(model="demopoint"),
+    "demopoint-edit": Route(Action.CHANGE, "demopoint"),
+    "demopoint-delete": Route(Action.DELETE, "demopoint"),
+    "demopoint-step": Route(Action.CHANGE, "demopoint_step"),
+    "demopoint-tracker": Route(needs=Action.VIEW),
+    "starrating-list": Route(),
+    "starrating-create": Route(Action.CHANGE, needs=Action.CHANGE),
+    "starrating-detail": Route(model="starrating"),
+    "starrating-edit": Route(Action.CHANGE, "starrating"),
+    "starrating-delete": Route(Action.DELETE, "starrating"),
+    "commitment-list": Route(),
+    "commitment-create": Route(Action.CHANGE, needs=Action.CHANGE),
+    "commitment-detail": Route(model="commitment"),
+    "commitment-edit": Route(Action.CHANGE, "commitment"),
+    "commitment-delete": Route(Action.DELETE, "commitment"),
+    "commitment-review": Route(Action.CHANGE, "commitment"),
+    "vanguardpost-list": Route(),
+    "vanguardpost-create": Route(Action.ADD, needs=Action.ADD),
+    "vanguardpost-detail": Route(model="vanguardpost"),
+    "vanguardpost-edit": Route(Action.CHANGE, "vanguardpost"),
+    "vanguardpost-delete": Route(Action.DELETE, "vanguardpost"),
+    "exemplar-list": Route(),
+    "exemplar-create": Route(Action.ADD, needs=Action.ADD),
+    "exemplar-detail": Route(model="exemplar"),
+    "exemplar-edit": Route(Action.CHANGE, "exemplar"),
+    "exemplar-delete": Route(Action.DELETE, "exemplar"),
+    "exemplar-publish": Route(Action.CHANGE, "exemplar"),
+    "campaign-list": Route(),
+    "campaign-create": Route(Action.ADD, needs=Action.ADD),
+    "campaign-detail": Route(model="campaign"),
+    "campaign-edit": Route(Action.CHANGE, "campaign"),
+    "campaign-delete": Route(Action.DELETE, "campaign"),
+    "api-demopoint-list": Route(),
+    "api-demopoint-detail": Route(model="demopoint"),
+    "api-starrating-list": Route(),
+    "api-starrating-detail": Route(model="starrating"),
+    "api-commitment-list": Route(),
+    "api-commitment-detail": Route(model="commitment"),
+    "api-exemplar-list": Route(),
+    "api-exemplar-detail": Route(model="exemplar"),
 }
 
 
@@ -537,6 +595,18 @@ MODELS = {
     "petition": (Petition, scoped(Petition)),
     "case": (Case, scoped(Case)),
     "talk": (Talk, scoped(Talk)),
+    "fivegood": (FiveGoodCheck, scoped(FiveGoodCheck)),
+    "fivegood_review": (FiveGoodCheck, lambda user, action: excellence.reviewable_checks(user)),
+    "demopoint": (DemonstrationPoint, scoped(DemonstrationPoint)),
+    "demopoint_step": (
+        DemonstrationPoint,
+        lambda user, action: excellence.decidable_points(user),
+    ),
+    "starrating": (StarRating, scoped(StarRating)),
+    "commitment": (Commitment, scoped(Commitment)),
+    "vanguardpost": (Post, scoped(Post)),
+    "exemplar": (Exemplar, scoped(Exemplar)),
+    "campaign": (Campaign, scoped(Campaign)),
 }
 
 
@@ -631,6 +701,15 @@ def lifecycle_objects(world):
     for i, key in enumerate(("ba", "bx")):
         for make in (*OUTREACH_FACTORIES.values(), *TRAINING_FACTORIES.values()):
             make(world, world.orgs[key], i)
+    excellence_objects(world)
+
+
+def excellence_objects(world):
+    from tests.excellence.register_factories import FACTORIES
+
+    for i, key in enumerate(("ba", "bb", "bx")):
+        for factory in FACTORIES.values():
+            factory(world, world.orgs[key], i)
 
 
 def pattern_kwargs(pattern) -> list[str]:

@@ -9,6 +9,12 @@ from dangjian.assessment.api import (
     LetterViewSet,
     RectificationViewSet,
 )
+from dangjian.excellence.api import (
+    CommitmentViewSet,
+    ExemplarViewSet,
+    PointViewSet,
+    StarRatingViewSet,
+)
 from dangjian.integrity.api import (
     CaseViewSet,
     EducationViewSet,
@@ -59,6 +65,10 @@ router.register("petitions", PetitionViewSet, basename="api-petition")
 router.register("cases", CaseViewSet, basename="api-case")
 router.register("admonitions", TalkViewSet, basename="api-admonition")
 router.register("meetings", MeetingViewSet, basename="api-meeting")
+router.register("demonstration-points", PointViewSet, basename="api-demopoint")
+router.register("star-ratings", StarRatingViewSet, basename="api-starrating")
+router.register("commitments", CommitmentViewSet, basename="api-commitment")
+router.register("exemplars", ExemplarViewSet, basename="api-exemplar")
 router.register("stats", StatsViewSet, basename="api-stats")
 router.register("transfers", TransferViewSet, basename="api-transfer")
 router.register("pairings", PairingViewSet, basename="api-pairing")

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "dangjian.integrity",
     "dangjian.outreach",
     "dangjian.training",
+    "dangjian.excellence",
     "dangjian.accounts",
     "dangjian.stats",
     "dangjian.demo",
@@ -408,6 +409,19 @@ DANGJIAN_TRAINING_CADRE_HOURS = env_int("DANGJIAN_TRAINING_CADRE_HOURS", 56, 1, 
 # 党务干部轮训: every cadre once in each cycle of this many years from this start (local).
 DANGJIAN_TRAINING_CYCLE_START = env_date("DANGJIAN_TRAINING_CYCLE_START", "2009-01-01")
 DANGJIAN_TRAINING_CYCLE_YEARS = env_int("DANGJIAN_TRAINING_CYCLE_YEARS", 3, 1, 10)
+# 创先争优与示范 (docs/modules/excellence.md): the 党建示范点 plan and the star caps.
+DANGJIAN_DEMO_POINT_STANDARD = env_int("DANGJIAN_DEMO_POINT_STANDARD", 85, 0, 100)
+DANGJIAN_DEMO_POINT_BUREAU_MIN = env_int("DANGJIAN_DEMO_POINT_BUREAU_MIN", 15, 0, 1000)
+DANGJIAN_DEMO_POINT_BUREAU_MAX = env_int("DANGJIAN_DEMO_POINT_BUREAU_MAX", 20, 1, 1000)
+DANGJIAN_DEMO_POINT_CITY_MIN = env_int("DANGJIAN_DEMO_POINT_CITY_MIN", 2, 0, 100)
+DANGJIAN_DEMO_POINT_CITY_MAX = env_int("DANGJIAN_DEMO_POINT_CITY_MAX", 3, 1, 100)
+DANGJIAN_DEMO_POINT_PLAN_START = env_int("DANGJIAN_DEMO_POINT_PLAN_START", 2011, 2000, 2100)
+DANGJIAN_DEMO_POINT_PLAN_YEARS = env_int("DANGJIAN_DEMO_POINT_PLAN_YEARS", 3, 1, 10)
+DANGJIAN_DEMO_POINT_TARGET_PERCENT = env_int("DANGJIAN_DEMO_POINT_TARGET_PERCENT", 80, 1, 100)
+# Default caps of the yearly star distribution in a branch, percent of its members, for a
+# year without its own criteria record; "以下" includes the number.
+DANGJIAN_STAR_CAP_5_PERCENT = env_int("DANGJIAN_STAR_CAP_5_PERCENT", 20, 0, 100)
+DANGJIAN_STAR_CAP_4_PERCENT = env_int("DANGJIAN_STAR_CAP_4_PERCENT", 30, 0, 100)
 
 LOGGING = {
     "version": 1,

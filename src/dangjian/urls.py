@@ -47,6 +47,7 @@ urlpatterns = [
     path("me/", include("dangjian.life.me_urls")),
     path("outreach/", include("dangjian.outreach.urls")),
     path("training/", include("dangjian.training.urls")),
+    path("excellence/", include("dangjian.excellence.urls")),
     path("audit/", include("dangjian.core.urls")),
     path("notifications/", include("dangjian.core.notification_urls")),
     path("me/", include("dangjian.selfservice.urls")),

@@ -13,6 +13,7 @@ from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
 from dangjian.recruitment import services as recruitment
 from tests.assessment.register_factories import FACTORIES as ASSESSMENT
+from tests.excellence.register_factories import FACTORIES as EXCELLENCE_FACTORIES
 from tests.integrity.register_factories import FACTORIES as INTEGRITY
 from tests.life.register_factories import FACTORIES as LIFE_FACTORIES
 from tests.members.register_factories import FACTORIES as LIFECYCLE_FACTORIES
@@ -90,4 +91,5 @@ FACTORIES = {
     **LIFE_FACTORIES,
     **OUTREACH_FACTORIES,
     **TRAINING_FACTORIES,
+    **EXCELLENCE_FACTORIES,
 }

@@ -133,6 +133,15 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "elections_held": 0,
             "terms_overdue": 1,
         },
+        "excellence": {
+            "five_good": {"checked": 0, "passed": 0},
+            "demonstration_points": {"bureau": 0, "city": 0},
+            "demonstration_share": 0.0,
+            "stars": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0},
+            "commitments": {"made": 0, "fulfilled": 0},
+            "exemplars": 0,
+            "posts": 0,
+        },
     }
 
 

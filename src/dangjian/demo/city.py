@@ -28,6 +28,7 @@ from dangjian.core.dates import add_months, add_years
 from dangjian.core.roles import Role
 from dangjian.demo import assessment as demo_assessment
 from dangjian.demo import elections as demo_elections
+from dangjian.demo import excellence as demo_excellence
 from dangjian.demo import integrity as demo_integrity
 from dangjian.demo import life as demo_life
 from dangjian.demo import lifecycle as demo_lifecycle
@@ -154,6 +155,8 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
                 "s": time.perf_counter() - started_here,
             }
         )
+        log(_("正在写入创先争优与示范记录……"))
+        demo_excellence.load(today)
         log(
             _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
             % {"n": loaded.recruits, "s": loaded.seconds}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.assessment.stats import assessment_section
 from dangjian.core.dates import born_after_for_max_age
+from dangjian.excellence.stats import excellence_section
 from dangjian.integrity.stats import integrity_section
 from dangjian.life.stats import life_section
 from dangjian.members.choices import (
@@ -515,6 +516,7 @@ SECTIONS: list[Callable] = [
     life_section,
     outreach_section,
     training_section,
+    excellence_section,
 ]
 
 

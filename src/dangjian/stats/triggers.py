@@ -19,6 +19,7 @@ COUNTED_APPS = (
     "life",
     "outreach",
     "training",
+    "excellence",
 )
 
 PG_FUNCTION = """

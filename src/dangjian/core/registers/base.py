@@ -250,7 +250,7 @@ class Register:
 
     def detail_context(self, request, obj) -> dict:
         """Extra context for the detail page (the actions this viewer may take on it, a
-        record's parts: a letter's indicators, a meeting's roster, a session's attendance),
+        workflow's next steps, a record's parts: a letter's indicators, a meeting's roster),
         for a `detail_template` that fills its blocks."""
         return {}
 

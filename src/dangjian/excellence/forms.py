@@ -1,0 +1,321 @@
+"""The forms of 创先争优与示范: each one feeds one service; the choices offered are what the
+user may act on (`restrict`)."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.forms import BootstrapMixin
+from dangjian.core.roles import Action
+from dangjian.excellence.models import (
+    STAR_CHOICES,
+    FiveGoodCheck,
+    FiveGoodChecklist,
+    Fulfilment,
+    Level,
+    PostKind,
+)
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organization
+
+CHOOSE = _("请选择")
+
+
+def _orgs(user, action=Action.ADD):
+    return Organization.objects.restrict(user, action).order_by("path")
+
+
+def _members(user):
+    return (
+        Member.objects.restrict(user, Action.CHANGE)
+        .current()
+        .select_related("org")
+        .order_by("org__path", "name")
+    )
+
+
+def _member_label(member) -> str:
+    return f"{member.name} ({member.org.name})"
+
+
+class OrgForm(BootstrapMixin, forms.Form):
+    """A form whose record belongs to an org chosen among those the user may add under;
+    editing keeps the record's org."""
+
+    org = forms.ModelChoiceField(
+        label=_("党组织"), queryset=Organization.objects.none(), empty_label=CHOOSE
+    )
+
+    def __init__(self, *args, user, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if obj is not None:
+            del self.fields["org"]
+        else:
+            self.fields["org"].queryset = _orgs(user)
+
+
+class MemberForm(BootstrapMixin, forms.Form):
+    member = forms.ModelChoiceField(
+        label=_("党员"), queryset=Member.objects.none(), empty_label=CHOOSE
+    )
+
+    def __init__(self, *args, user, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if obj is not None:
+            del self.fields["member"]
+        else:
+            self.fields["member"].queryset = _members(user)
+            self.fields["member"].label_from_instance = _member_label
+
+
+# -- "五个好" -------------------------------------------------------------------------------
+
+
+class FiveGoodCheckForm(OrgForm):
+    """The self-check: one "met" box and one evidence field per item of the checklist."""
+
+    self_checked_on = forms.DateField(label=_("自查日期"))
+    summary = forms.CharField(
+        label=_("自查小结"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, obj: FiveGoodCheck | None = None, **kwargs):
+        super().__init__(*args, user=user, obj=obj, **kwargs)
+        if obj is not None:
+            checklist = obj.checklist
+            self.initial.update(self_checked_on=obj.self_checked_on, summary=obj.summary)
+        else:
+            checklist = FiveGoodChecklist.objects.in_force(timezone.localdate())
+            self.initial.setdefault("self_checked_on", timezone.localdate())
+        self.checklist = checklist
+        self.item_fields = []
+        for criterion, items in checklist.grouped() if checklist else []:
+            for index, text in items:
+                answer = obj.answers.get(str(index), {}) if obj else {}
+                self.fields[f"met_{index}"] = forms.BooleanField(
+                    label=f"{criterion}: {text}", required=False, initial=answer.get("met")
+                )
+                self.fields[f"evidence_{index}"] = forms.CharField(
+                    label=_("佐证材料"),
+                    required=False,
+                    max_length=500,
+                    initial=answer.get("evidence"),
+                )
+                self.item_fields.append((f"met_{index}", f"evidence_{index}"))
+        # BootstrapMixin ran before these fields existed.
+        for met, evidence in self.item_fields:
+            self.fields[met].widget.attrs["class"] = "form-check-input"
+            self.fields[evidence].widget.attrs["class"] = "form-control"
+
+    def answers(self, data) -> dict:
+        return {
+            met.removeprefix("met_"): {"met": data.get(met), "evidence": data.get(evidence) or ""}
+            for met, evidence in self.item_fields
+        }
+
+
+class CheckReviewForm(BootstrapMixin, forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("验收结论"),
+        choices=[("1", _("验收通过")), ("0", _("退回整改"))],
+        coerce=lambda v: v == "1",
+    )
+    reviewed_on = forms.DateField(label=_("验收日期"), initial=timezone.localdate)
+    note = forms.CharField(
+        label=_("验收意见或退回理由"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+# -- 党建示范点 -----------------------------------------------------------------------------
+
+
+class PointForm(OrgForm):
+    applied_on = forms.DateField(label=_("申报日期"), initial=timezone.localdate)
+    application = forms.CharField(
+        label=_("申报材料摘要"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, user, obj=None, **kwargs):
+        super().__init__(*args, user=user, obj=obj, **kwargs)
+        if obj is not None:
+            self.initial.update(applied_on=obj.applied_on, application=obj.application)
+
+
+class EvaluateForm(BootstrapMixin, forms.Form):
+    evaluated_on = forms.DateField(label=_("评估日期"), initial=timezone.localdate)
+    score = forms.DecimalField(label=_("评估得分"), min_value=0, max_value=100, decimal_places=1)
+
+
+class DecideForm(BootstrapMixin, forms.Form):
+    on = forms.DateField(label=_("日期"), initial=timezone.localdate)
+
+
+class PointReviewForm(BootstrapMixin, forms.Form):
+    reviewed_on = forms.DateField(label=_("复核日期"), initial=timezone.localdate)
+    kept = forms.TypedChoiceField(
+        label=_("复核结论"),
+        choices=[("1", _("保留称号")), ("0", _("撤销称号"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("复核意见"), required=False, max_length=200)
+
+
+# -- 评星定格, 公开承诺 ---------------------------------------------------------------------
+
+
+def _year_field():
+    return forms.IntegerField(
+        label=_("年度"), min_value=1921, max_value=9999, initial=lambda: timezone.localdate().year
+    )
+
+
+class StarRatingForm(MemberForm):
+    year = _year_field()
+    self_stars = forms.TypedChoiceField(
+        label=_("自评"),
+        choices=[("", "—"), *STAR_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    peer_stars = forms.TypedChoiceField(
+        label=_("互评"),
+        choices=[("", "—"), *STAR_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    stars = forms.TypedChoiceField(label=_("支部评定星级"), choices=STAR_CHOICES, coerce=int)
+    rated_on = forms.DateField(label=_("评定日期"), initial=timezone.localdate)
+    note = forms.CharField(label=_("评语"), required=False, max_length=200)
+
+    def __init__(self, *args, user, obj=None, **kwargs):
+        super().__init__(*args, user=user, obj=obj, **kwargs)
+        if obj is not None:
+            del self.fields["year"]
+            for name in ("self_stars", "peer_stars", "stars", "rated_on", "note"):
+                self.initial[name] = getattr(obj, name)
+
+
+class CommitmentForm(MemberForm):
+    year = _year_field()
+    text = forms.CharField(label=_("承诺内容"), widget=forms.Textarea(attrs={"rows": 4}))
+    made_on = forms.DateField(label=_("承诺日期"), initial=timezone.localdate)
+    member_agreed = forms.BooleanField(label=_("本人同意公开"), required=False)
+    branch_agreed = forms.BooleanField(label=_("支部同意公开"), required=False)
+
+    def __init__(self, *args, user, obj=None, **kwargs):
+        super().__init__(*args, user=user, obj=obj, **kwargs)
+        if obj is not None:
+            del self.fields["year"], self.fields["made_on"]
+            for name in ("text", "member_agreed", "branch_agreed"):
+                self.initial[name] = getattr(obj, name)
+
+
+class CommitmentReviewForm(BootstrapMixin, forms.Form):
+    stage = forms.ChoiceField(
+        label=_("评议"), choices=[("mid", _("年中评议")), ("final", _("年终评议"))]
+    )
+    reviewed_on = forms.DateField(label=_("评议日期"), initial=timezone.localdate)
+    fulfilment = forms.ChoiceField(
+        label=_("兑现情况(年终)"),
+        choices=[("", "—"), *[c for c in Fulfilment.choices if c[0] != Fulfilment.PENDING]],
+        required=False,
+    )
+    note = forms.CharField(label=_("评议意见"), required=False, max_length=200)
+
+
+# -- posts, exemplars, campaigns ------------------------------------------------------------
+
+
+class _Initial:
+    fields_from_obj: tuple[str, ...] = ()
+
+    def fill(self, obj):
+        if obj is not None:
+            for name in self.fields_from_obj:
+                self.initial[name] = getattr(obj, name)
+
+
+class PostForm(_Initial, OrgForm):
+    fields_from_obj = ("kind", "name", "holder", "holder_name", "start_on", "end_on", "covers")
+    kind = forms.ChoiceField(label=_("类别"), choices=PostKind.choices)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    holder = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none(), required=False)
+    holder_name = forms.CharField(
+        label=_("负责人"), max_length=50, required=False, help_text=_("不填则为所选党员")
+    )
+    start_on = forms.DateField(label=_("设立日期"), initial=timezone.localdate)
+    end_on = forms.DateField(label=_("撤销日期"), required=False)
+    covers = forms.CharField(label=_("职责或覆盖范围"), max_length=200, required=False)
+
+    def __init__(self, *args, user, obj=None, **kwargs):
+        super().__init__(*args, user=user, obj=obj, **kwargs)
+        self.fields["holder"].queryset = _members(user)
+        self.fields["holder"].label_from_instance = _member_label
+        self.fill(obj)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("holder") and not data.get("holder_name"):
+            self.add_error("holder_name", _("请选择党员或填写负责人"))
+        return data
+
+
+class ExemplarForm(_Initial, OrgForm):
+    fields_from_obj = ("member", "name", "title", "level", "recognised_on", "story", "honour")
+    member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none(), required=False)
+    name = forms.CharField(
+        label=_("典型名称"),
+        max_length=100,
+        required=False,
+        help_text=_("集体典型填写集体名称; 不填则为所选党员"),
+    )
+    title = forms.CharField(label=_("荣誉称号"), max_length=100)
+    level = forms.ChoiceField(label=_("表彰级别"), choices=Level.choices)
+    recognised_on = forms.DateField(label=_("表彰日期"))
+    story = forms.CharField(
+        label=_("先进事迹"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    honour = forms.CharField(label=_("对应表彰"), max_length=100, required=False)
+
+    def __init__(self, *args, user, obj=None, **kwargs):
+        super().__init__(*args, user=user, obj=obj, **kwargs)
+        self.fields["member"].queryset = _members(user)
+        self.fields["member"].label_from_instance = _member_label
+        self.fill(obj)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("member") and not data.get("name"):
+            self.add_error("name", _("请选择党员或填写典型名称"))
+        return data
+
+
+class PublishForm(BootstrapMixin, forms.Form):
+    on = forms.DateField(
+        label=_("公开日期"),
+        required=False,
+        initial=timezone.localdate,
+        help_text=_("留空则撤下, 不再公开"),
+    )
+
+
+class CampaignForm(_Initial, OrgForm):
+    fields_from_obj = ("name", "start_on", "end_on", "content")
+    name = forms.CharField(label=_("活动名称"), max_length=100, initial=_("四比三优两满意"))
+    start_on = forms.DateField(label=_("开始日期"))
+    end_on = forms.DateField(label=_("结束日期"), required=False)
+    content = forms.CharField(
+        label=_("活动内容"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, user, obj=None, **kwargs):
+        super().__init__(*args, user=user, obj=obj, **kwargs)
+        self.fill(obj)
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)

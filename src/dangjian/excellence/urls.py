@@ -1,0 +1,27 @@
+from django.urls import include, path
+
+from dangjian.excellence import views
+from dangjian.excellence.registers import (
+    CampaignRegister,
+    CommitmentRegister,
+    ExemplarRegister,
+    FiveGoodRegister,
+    PointRegister,
+    PostRegister,
+    StarRatingRegister,
+)
+
+urlpatterns = [
+    path("five-good/", include(FiveGoodRegister.instance.urls())),
+    path("five-good/<int:pk>/review/", views.check_review, name="fivegood-review"),
+    path("points/", include(PointRegister.instance.urls())),
+    path("points/<int:pk>/step/", views.point_step, name="demopoint-step"),
+    path("points/tracker/", views.tracker, name="demopoint-tracker"),
+    path("stars/", include(StarRatingRegister.instance.urls())),
+    path("commitments/", include(CommitmentRegister.instance.urls())),
+    path("commitments/<int:pk>/review/", views.commitment_review, name="commitment-review"),
+    path("posts/", include(PostRegister.instance.urls())),
+    path("exemplars/", include(ExemplarRegister.instance.urls())),
+    path("exemplars/<int:pk>/publish/", views.exemplar_publish, name="exemplar-publish"),
+    path("campaigns/", include(CampaignRegister.instance.urls())),
+]

@@ -1,0 +1,272 @@
+"""The workflow pages of 创先争优与示范 outside the kit's create/edit: 验收 of a "五个好"
+check, the steps of a 示范点 (评估, 局级评选, 推荐市级, 年度复核), the reviews of a
+commitment, publishing an exemplar, and the three-year tracker of the 示范点 plan. Each POST
+runs one service through `core.forms.submit`; the object comes through `restrict`, so out of
+scope is 404."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from dangjian.core.forms import submit
+from dangjian.core.roles import Action
+from dangjian.core.scope import is_unrestricted, scope_paths
+from dangjian.excellence import forms as F
+from dangjian.excellence import services
+from dangjian.excellence.models import (
+    Commitment,
+    DemonstrationPoint,
+    Exemplar,
+    StarRating,
+    at_standard_q,
+)
+from dangjian.excellence.registers import (
+    CommitmentRegister,
+    ExemplarRegister,
+    FiveGoodRegister,
+    PointRegister,
+)
+from dangjian.excellence.stats import school_orgs
+from dangjian.orgs.models import Organization
+
+
+def _step_page(request, register, obj, form, save, message, title):
+    done, _result = submit(request, form, save, message)
+    if done:
+        return redirect(register.detail_url(obj))
+    return render(
+        request,
+        "excellence/step.html",
+        {"register": register, "object": obj, "form": form, "title": title},
+    )
+
+
+@login_required
+@never_cache
+def check_review(request, pk: int):
+    check = get_object_or_404(services.reviewable_checks(request.user), pk=pk)
+    form = F.CheckReviewForm(request.POST or None)
+    return _step_page(
+        request,
+        FiveGoodRegister.instance,
+        check,
+        form,
+        lambda d: services.review_check(
+            request.user,
+            check,
+            passed=d["passed"],
+            reviewed_on=d["reviewed_on"],
+            note=d.get("note") or "",
+        ),
+        _("已记录验收结论"),
+        _("“五个好”验收"),
+    )
+
+
+POINT_STEPS = {
+    "evaluate": (F.EvaluateForm, _("评估打分")),
+    "bureau": (F.DecideForm, _("评为局级示范点")),
+    "city": (F.DecideForm, _("推荐为市级示范点")),
+    "review": (F.PointReviewForm, _("年度复核")),
+}
+
+
+def _point_save(user, point, step, data):
+    if step == "evaluate":
+        return services.evaluate_point(
+            user, point, evaluated_on=data["evaluated_on"], score=data["score"]
+        )
+    if step == "bureau":
+        return services.select_bureau(user, point, on=data["on"])
+    if step == "city":
+        return services.recommend_city(user, point, on=data["on"])
+    return services.review_point(
+        user, point, reviewed_on=data["reviewed_on"], kept=data["kept"], note=data.get("note") or ""
+    )
+
+
+@login_required
+@never_cache
+def point_step(request, pk: int):
+    point = get_object_or_404(services.decidable_points(request.user), pk=pk)
+    step = request.POST.get("step") or request.GET.get("step") or "evaluate"
+    if step not in POINT_STEPS:
+        raise Http404
+    form_class, title = POINT_STEPS[step]
+    form = form_class(request.POST or None)
+    return _step_page(
+        request,
+        PointRegister.instance,
+        point,
+        form,
+        lambda d: _point_save(request.user, point, step, d),
+        _("已保存“%(step)s”") % {"step": title},
+        title,
+    )
+
+
+@login_required
+@never_cache
+def commitment_review(request, pk: int):
+    commitment = get_object_or_404(Commitment.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    form = F.CommitmentReviewForm(request.POST or None)
+    return _step_page(
+        request,
+        CommitmentRegister.instance,
+        commitment,
+        form,
+        lambda d: services.review_commitment(
+            request.user,
+            commitment,
+            stage=d["stage"],
+            reviewed_on=d["reviewed_on"],
+            note=d.get("note") or "",
+            fulfilment=d.get("fulfilment") or "",
+        ),
+        _("已记录评议"),
+        _("承诺评议"),
+    )
+
+
+@login_required
+@never_cache
+def exemplar_publish(request, pk: int):
+    exemplar = get_object_or_404(Exemplar.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    form = F.PublishForm(
+        request.POST or None, initial={"on": exemplar.published_on or timezone.localdate()}
+    )
+    return _step_page(
+        request,
+        ExemplarRegister.instance,
+        exemplar,
+        form,
+        lambda d: services.publish_exemplar(request.user, exemplar, on=d.get("on")),
+        _("已更新公开状态"),
+        _("公开先进典型"),
+    )
+
+
+# -- the three-year tracker -----------------------------------------------------------------
+
+
+def _root_for(user, code: str | None) -> Organization:
+    orgs = Organization.objects.restrict(user, Action.VIEW)
+    if code:
+        return get_object_or_404(orgs, code=code)
+    if is_unrestricted(user):
+        root = Organization.objects.filter(depth=1).order_by("path").first()
+    else:
+        paths = scope_paths(user, Action.VIEW)
+        root = orgs.filter(path=paths[0]).first() if paths else None
+    if root is None:
+        raise Http404
+    return root
+
+
+def tracker_rows(root: Organization, days: list[dt.date]) -> list[dict]:
+    """Per child of `root` (a county under the city) and for `root` itself: the share of
+    school orgs at the standard on each day. Two queries per day, whatever the tree."""
+    children = list(
+        Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by(
+            "path"
+        )
+    )
+    width = Organization.steplen * (root.depth + 1)
+    rows = {c.path: {"org": c, "shares": []} for c in children}
+    whole = {"org": root, "shares": []}
+    for day in days:
+        orgs = school_orgs(root.path, day)
+        paths = dict(orgs.values_list("pk", "path"))
+        at = set(
+            DemonstrationPoint.objects.order_by()
+            .filter(at_standard_q(day), org_id__in=list(paths))
+            .values_list("org_id", flat=True)
+        )
+        totals: dict[str, list[int]] = {}
+        for pk, path in paths.items():
+            slot = totals.setdefault(path[:width], [0, 0])
+            slot[0] += pk in at
+            slot[1] += 1
+        for path, row in rows.items():
+            done, total = totals.get(path, [0, 0])
+            row["shares"].append((done, total, round(100 * done / total, 1) if total else 0.0))
+        whole["shares"].append(
+            (len(at), len(paths), round(100 * len(at) / len(paths), 1) if paths else 0.0)
+        )
+    return [row for row in rows.values() if any(t for _d, t, _s in row["shares"])] + [whole]
+
+
+@login_required
+@require_safe
+@never_cache
+def tracker(request):
+    root = _root_for(request.user, request.GET.get("org"))
+    today = timezone.localdate()
+    start, years = settings.DANGJIAN_DEMO_POINT_PLAN_START, settings.DANGJIAN_DEMO_POINT_PLAN_YEARS
+    target = settings.DANGJIAN_DEMO_POINT_TARGET_PERCENT
+    days = [
+        min(dt.date(start + i, 12, 31), today)
+        for i in range(years)
+        if dt.date(start + i, 1, 1) <= today
+    ]
+    if not days or days[-1] < today:
+        days.append(today)
+    labels = [
+        _("%(y)d年底") % {"y": d.year} if d.month == 12 and d.day == 31 else _("今天") for d in days
+    ]
+    rows = tracker_rows(root, days)
+    for row in rows:
+        row["reached"] = bool(row["shares"]) and row["shares"][-1][2] >= target
+    charts = {
+        "tracker": {
+            "kind": "bar",
+            "percent": True,
+            "categories": [row["org"].name for row in rows],
+            "series": [
+                {"name": str(label), "data": [row["shares"][i][2] for row in rows]}
+                for i, label in enumerate(labels)
+            ],
+        }
+    }
+    return render(
+        request,
+        "excellence/tracker.html",
+        {
+            "root": root,
+            "rows": rows,
+            "labels": labels,
+            "target": target,
+            "plan_start": start,
+            "plan_end": start + years - 1,
+            "charts": charts,
+            "list_url": reverse("demopoint-list"),
+        },
+    )
+
+
+# -- /me/ -----------------------------------------------------------------------------------
+
+
+def me_card(request, member) -> dict | None:
+    """The member's own star ratings and this year's commitments, for the /me/ card; None
+    when there is nothing of theirs to show."""
+    ratings = list(StarRating.objects.filter(member=member).order_by("-year")[:3])
+    year = timezone.localdate().year
+    commitments = list(
+        Commitment.objects.filter(member=member, year__gte=year - 1).order_by("-year", "id")
+    )
+    if not ratings and not commitments:
+        return None
+    return {
+        "ratings": ratings,
+        "latest": ratings[0] if ratings else None,
+        "commitments": commitments,
+    }
