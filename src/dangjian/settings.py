@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.recruitment",
     "dangjian.dataio",
+    "dangjian.dues",
+    "dangjian.disclosure",
     "dangjian.accounts",
     "dangjian.stats",
     "dangjian.demo",
@@ -299,6 +301,15 @@ TASKS = {
 
 # Party-work settings that DESIGN section 6 marks as local practice.
 DANGJIAN_TERM_REMINDER_DAYS = env_int("DANGJIAN_TERM_REMINDER_DAYS", 90, 0, 730)
+# 党费 (2008 rules; the numbers below are the rules' and local practice, DESIGN 6).
+DANGJIAN_DUES_BACKPAY_MONTHS = env_int("DANGJIAN_DUES_BACKPAY_MONTHS", 6, 0, 24)
+DANGJIAN_DUES_PREPAY_MONTHS = env_int("DANGJIAN_DUES_PREPAY_MONTHS", 12, 0, 24)
+DANGJIAN_DUES_WARNING_MONTHS = env_int("DANGJIAN_DUES_WARNING_MONTHS", 6, 1, 24)
+DANGJIAN_DUES_CENTRE_THRESHOLD = env_int("DANGJIAN_DUES_CENTRE_THRESHOLD", 1000, 1, 1_000_000)
+# Share of the regular dues a branch hands up to its superior committee, in percent.
+DANGJIAN_DUES_HANDUP_PERCENT = env_int("DANGJIAN_DUES_HANDUP_PERCENT", 100, 0, 100)
+# 党务公开: how long the portal's pages may be kept by browsers and proxies, in seconds.
+DANGJIAN_PORTAL_MAX_AGE = env_int("DANGJIAN_PORTAL_MAX_AGE", 300, 0, 86400)
 
 LOGGING = {
     "version": 1,

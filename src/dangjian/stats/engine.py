@@ -39,6 +39,7 @@ from dangjian.orgs.models import (
     SchoolStage,
 )
 from dangjian.recruitment.stats import development_section
+from dangjian.dues.stats import dues_section
 from dangjian.stats import cache
 
 YOUTH_LEAGUE_KINDS = (MassOrgKind.YOUTH_LEAGUE_COMMITTEE, MassOrgKind.YOUTH_LEAGUE_BRANCH)
@@ -503,6 +504,7 @@ SECTIONS: list[Callable] = [
     mass_org_coverage_section,
     change_section,
     development_section,
+    dues_section,
 ]
 
 

@@ -10,7 +10,7 @@ every table of COUNTED_APPS has its triggers)."""
 
 # Apps whose tables feed the statistics (orgs, schools, mass orgs, members, spells,
 # events, the development pipeline).
-COUNTED_APPS = ("orgs", "members", "recruitment")
+COUNTED_APPS = ("orgs", "members", "recruitment", "dues")
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION stats_note_change() RETURNS trigger LANGUAGE plpgsql AS $$

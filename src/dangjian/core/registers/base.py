@@ -245,6 +245,10 @@ class Register:
     def annotate_rows(self, request, rows: list) -> None:
         """Per-page additions to the listed rows, done once for the page."""
 
+    def detail_context(self, request, obj) -> dict:
+        """Extra context for the detail page (an action only some viewers may take)."""
+        return {}
+
     # -- mechanism ------------------------------------------------------------------------
 
     @property

@@ -311,6 +311,7 @@ def detail_view(request, reg: Register, pk: int):
             "history": audit_history(user, obj),
             "can_change": reg.has("edit") and _allowed(reg, user, obj, Action.CHANGE),
             "can_delete": reg.has("delete") and _allowed(reg, user, obj, Action.DELETE),
+            **reg.detail_context(request, obj),
         },
     )
 
