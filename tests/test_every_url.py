@@ -10,10 +10,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from personas import PERSONAS
+from uploadfiles import pdf_upload
 
 from dangjian.accounts.services import users_in_scope
+from dangjian.core import uploads
 from dangjian.core.context import CLI
-from dangjian.core.models import AuditEntry, RoleAssignment
+from dangjian.core.models import AuditEntry, RoleAssignment, StoredFile
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
@@ -41,6 +43,7 @@ class Route:
 ROUTES = {
     "healthz": None,  # public
     "favicon": None,  # public, a redirect to the static icon
+    "stored-file": Route(model="storedfile"),
     "login": None,  # public
     "logout": Route(post_only=True),
     "password_change": Route(),
@@ -175,6 +178,12 @@ MODELS = {
     "ruleset": (RuleSet, scoped(RuleSet)),
     "sanction": (Sanction, scoped(Sanction)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
+    "storedfile": (
+        StoredFile,
+        lambda user, action: StoredFile.objects.filter(
+            pk__in=[f.pk for f in StoredFile.objects.all() if uploads.may_read(user, f)]
+        ),
+    ),
 }
 
 
@@ -209,6 +218,8 @@ def extra_objects(world):
         )
     for school in (world.schools["a"], world.schools["x"]):
         org_services.save_mass_org(CLI, MassOrganization(school=school, kind="union"))
+    for org in (world.orgs["ba"], world.orgs["bx"]):
+        uploads.save(CLI, pdf_upload(), org_path=org.path)
     for member in (world.members["a1"], world.members["x1"]):
         recruitment_services.record_sanction(
             CLI, member, kind="warning", start_on=dt.date(2024, 1, 1)

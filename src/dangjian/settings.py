@@ -31,6 +31,11 @@ try:
     DANGJIAN_REQUIRE_2FA_FOR_ALL = env_bool("DANGJIAN_REQUIRE_2FA_FOR_ALL", False)
     DANGJIAN_SEPARATE_DUTIES = env_bool("DANGJIAN_SEPARATE_DUTIES", False)
     DANGJIAN_STATS_CACHE = env_bool("DANGJIAN_STATS_CACHE", True)
+    # Upload store (core.uploads): one file's cap, and an image's pixel cap (decompression bombs).
+    DANGJIAN_UPLOAD_MAX_MB = env_int("DANGJIAN_UPLOAD_MAX_MB", 20, 1, 500)
+    DANGJIAN_UPLOAD_MAX_PIXELS = env_int(
+        "DANGJIAN_UPLOAD_MAX_PIXELS", 40_000_000, 1_000_000, 200_000_000
+    )
     _db_url = os.environ.get("DANGJIAN_DATABASE_URL") or f"sqlite:///{HOME / 'dangjian.sqlite3'}"
     try:
         _db = dj_database_url.parse(_db_url, conn_max_age=60)

@@ -7,7 +7,7 @@ from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from dangjian.core import errors
+from dangjian.core import errors, uploads
 from dangjian.core.views import healthz
 
 # Chinese pages in the app's layout (JSON under /api/) instead of Django's English ones.
@@ -35,6 +35,7 @@ api_docs = csp_update({"style-src": [SWAGGER_STYLE_HASH]})(
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", errors.favicon, name="favicon"),
+    path("files/<uuid:pk>/", uploads.download, name="stored-file"),
     path("accounts/", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),

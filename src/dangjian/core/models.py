@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -115,3 +117,55 @@ class AuditEntry(models.Model):
     def scope_q(cls, paths):
         # Entries without an org (logins) are visible only to unrestricted auditors.
         return path_q("org_path", paths)
+
+
+class FileKind(models.TextChoices):
+    IMAGE = "image", _("图片")
+    PDF = "pdf", _("PDF文档")
+    DOCX = "docx", _("Word文档")
+    XLSX = "xlsx", _("Excel表格")
+
+
+class StoredFile(models.Model):
+    """A photo or attachment in the upload store (core.uploads): the bytes live outside the
+    web root and are served only by a view that checks who may read them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=FileKind.choices)
+    content_type = models.CharField(_("内容类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    relpath = models.CharField(_("存储位置"), max_length=200, editable=False)
+    # Who may download: holders of `action` over org_path's subtree, the owner, or anyone
+    # when public.
+    org_path = models.CharField(_("组织路径"), max_length=255, blank=True, db_index=True)
+    action = models.CharField(_("所需权限"), max_length=20, default="view")
+    public = models.BooleanField(_("公开"), default=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("本人"),
+    )
+    uploaded_by = models.CharField(_("上传人"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("上传文件")
+        verbose_name_plural = _("上传文件")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("stored-file", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == FileKind.IMAGE
