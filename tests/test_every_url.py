@@ -19,11 +19,14 @@ from dangjian.core.models import AuditEntry, RoleAssignment, StoredFile
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
+from dangjian.disclosure.models import Document, DocumentVersion, Publication
+from dangjian.dues.models import DuesBase, DuesMonth, DuesPayment, DuesReduction
 from dangjian.members.models import Member
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import MassOrganization, Organization, Position, School
 from dangjian.recruitment import services as recruitment_services
 from dangjian.recruitment.models import Attachment, Recruit, RuleSet, Sanction, Step
+from tests.dues.register_factories import FACTORIES as DUES_FACTORIES
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,53 @@ ROUTES = {
     "api-recruit-steps": Route(Action.CHANGE, "recruit", post_only=True, denied=403),
     "api-sanction-list": Route(),
     "api-sanction-detail": Route(model="sanction"),
+    # 党费
+    "dues-list": Route(),
+    "dues-detail": Route(model="duesmonth"),
+    "duespayment-list": Route(),
+    "duespayment-create": Route(Action.ADD, needs=Action.ADD),
+    "duespayment-detail": Route(model="duespayment"),
+    "duespayment-delete": Route(Action.DELETE, "duespayment", post_only=True),
+    "duesbase-list": Route(),
+    "duesbase-create": Route(Action.ADD, needs=Action.ADD),
+    "duesbase-detail": Route(model="duesbase"),
+    "duesbase-edit": Route(Action.CHANGE, "duesbase"),
+    "duesbase-delete": Route(Action.DELETE, "duesbase", post_only=True),
+    "dues-base-import": Route(Action.CHANGE, needs=Action.CHANGE),
+    "duesreduction-list": Route(),
+    "duesreduction-create": Route(Action.ADD, needs=Action.ADD),
+    "duesreduction-detail": Route(model="duesreduction"),
+    "duesreduction-delete": Route(Action.DELETE, "duesreduction", post_only=True),
+    "dues-reduction-decide": Route(Action.CHANGE, "duesreduction", post_only=True),
+    "dues-voluntary": Route(Action.ADD, needs=Action.ADD),
+    "dues-totals": Route(needs=Action.VIEW),
+    "dues-rates": Route(needs=Action.VIEW),
+    "dues-member": Route(model="member"),
+    "dues-statement": Route(model="member"),
+    "dues-receipt": Route(model="duespayment"),
+    "api-dues-list": Route(),
+    "api-dues-detail": Route(model="duesmonth"),
+    "api-duespayment-list": Route(),
+    "api-duespayment-detail": Route(model="duespayment"),
+    # 党务公开 and the document library; the portal is public
+    "document-list": Route(),
+    "document-create": Route(Action.ADD, needs=Action.ADD),
+    "document-detail": Route(model="document"),
+    "document-edit": Route(Action.CHANGE, "document"),
+    "document-delete": Route(Action.DELETE, "document", post_only=True),
+    "document-version-add": Route(Action.CHANGE, "document"),
+    "document-version": Route(model="documentversion"),
+    "api-document-list": Route(),
+    "api-document-detail": Route(model="document"),
+    "publication-list": Route(),
+    "publication-create": Route(Action.ADD, needs=Action.ADD),
+    "publication-detail": Route(model="publication"),
+    "publication-dues": Route(Action.ADD, needs=Action.ADD),
+    "publication-withdraw": Route(Action.CHANGE, "publication", post_only=True),
+    "portal": None,
+    "portal-org": None,
+    "portal-publication": None,
+    "portal-file": None,
 }
 
 
@@ -177,6 +227,13 @@ MODELS = {
     "attachment": (Attachment, scoped(Attachment)),
     "ruleset": (RuleSet, scoped(RuleSet)),
     "sanction": (Sanction, scoped(Sanction)),
+    "duesmonth": (DuesMonth, scoped(DuesMonth)),
+    "duespayment": (DuesPayment, scoped(DuesPayment)),
+    "duesbase": (DuesBase, scoped(DuesBase)),
+    "duesreduction": (DuesReduction, scoped(DuesReduction)),
+    "document": (Document, scoped(Document)),
+    "documentversion": (DocumentVersion, scoped(DocumentVersion)),
+    "publication": (Publication, scoped(Publication)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
     "storedfile": (
         StoredFile,
@@ -224,6 +281,9 @@ def extra_objects(world):
         recruitment_services.record_sanction(
             CLI, member, kind="warning", start_on=dt.date(2024, 1, 1)
         )
+    for org in (world.orgs["ba"], world.orgs["bx"]):
+        for name, make in DUES_FACTORIES.items():
+            make(world, org, 0 if name != "dues" else 1)
 
 
 def pattern_kwargs(pattern) -> list[str]:

@@ -12,6 +12,7 @@ from dangjian.core.audit import record
 from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
 from dangjian.recruitment import services as recruitment
+from tests.dues.register_factories import FACTORIES as DUES_FACTORIES
 from tests.recruitment.helpers import new_recruit
 
 _seq = itertools.count(5000)
@@ -74,4 +75,5 @@ FACTORIES = {
     "org": org,
     "school": school,
     "sanction": sanction,
+    **DUES_FACTORIES,
 }

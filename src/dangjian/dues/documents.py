@@ -59,7 +59,10 @@ def receipt(payments: list) -> bytes:
     member = first.member
     doc = _document(_("党费收据"))
     _line(doc, _("收据号: %(no)s") % {"no": first.receipt_no})
-    _line(doc, _("党员: %(name)s    所在党组织: %(org)s") % {"name": member.name, "org": member.org.name})
+    _line(
+        doc,
+        _("党员: %(name)s    所在党组织: %(org)s") % {"name": member.name, "org": member.org.name},
+    )
     rows = [
         [
             p.get_kind_display(),
@@ -82,7 +85,10 @@ def receipt(payments: list) -> bytes:
 def statement(member, year: int, months: list, payments: list) -> bytes:
     """The member's yearly statement: month by month what was due and paid."""
     doc = _document(_("%(year)d年度党费交纳明细") % {"year": year})
-    _line(doc, _("党员: %(name)s    所在党组织: %(org)s") % {"name": member.name, "org": member.org.name})
+    _line(
+        doc,
+        _("党员: %(name)s    所在党组织: %(org)s") % {"name": member.name, "org": member.org.name},
+    )
     rows = [
         [
             f"{m.month:%Y-%m}",

@@ -117,10 +117,7 @@ def check_bases(actor, rows: list[ParsedRow], problems: list[CellProblem], progr
     changeable = pks_in(
         Member.objects.restrict(actor, Action.CHANGE), [m.pk for m in members.values()]
     )
-    existing = {
-        (b.member_id, b.year): b
-        for b in DuesBase.objects.filter(member_id__in=changeable)
-    }
+    existing = {(b.member_id, b.year): b for b in DuesBase.objects.filter(member_id__in=changeable)}
     data, creates, updates = [], 0, 0
     this_year = timezone.localdate().year
     for row in rows:
@@ -148,9 +145,9 @@ def check_bases(actor, rows: list[ParsedRow], problems: list[CellProblem], progr
                 add(row, "year", _("与第%(r)d行是同一党员同一年度") % {"r": seen[key]})
             seen[key] = row.number
         category, base = values.get("category"), values.get("base")
-        if category and "category" not in bad and "base" not in bad:
-            if R.needs_base(category) and not base:
-                add(row, "base", _("在职和离退休党员须填写月交纳基数"))
+        ok = category and "category" not in bad and "base" not in bad
+        if ok and R.needs_base(category) and not base:
+            add(row, "base", _("在职和离退休党员须填写月交纳基数"))
         if len(problems) == before and member is not None:
             if (member.pk, year) in existing:
                 updates += 1

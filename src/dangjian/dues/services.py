@@ -30,6 +30,7 @@ from dangjian.dues.models import (
 )
 from dangjian.members.choices import Status
 from dangjian.members.models import Member
+from dangjian.orgs.models import Organization
 
 
 class Problems:
@@ -117,8 +118,10 @@ def refresh_ledger(members, years=None, table: R.RateTable | None = None) -> int
                 for red in reductions.get(member.pk, []):
                     if red.first_month <= month <= red.last_month:
                         kind = red.kind
-                        due = Decimal(0) if red.kind == ReductionKind.EXEMPT else min(
-                            due, red.monthly_amount or Decimal(0)
+                        due = (
+                            Decimal(0)
+                            if red.kind == ReductionKind.EXEMPT
+                            else min(due, red.monthly_amount or Decimal(0))
                         )
                 rows.append(
                     DuesMonth(
@@ -159,9 +162,7 @@ def _check_base(member, year, category, base, problems: Problems) -> Decimal | N
 
 
 @transaction.atomic
-def set_base(
-    actor, member: Member, *, year: int, category: str, base, note: str = ""
-) -> DuesBase:
+def set_base(actor, member: Member, *, year: int, category: str, base, note: str = "") -> DuesBase:
     """Enter or correct the member's base for a year; the year's ledger follows."""
     existing = DuesBase.objects.filter(member=member, year=year).first()
     require(actor, Action.CHANGE if existing else Action.ADD, member)
@@ -172,9 +173,7 @@ def set_base(
         record = DuesBase.objects.create(
             member=member, year=year, category=category, base=amount, note=note
         )
-        audit.created(
-            actor, record, org_path=member.org.path, exclude=("created_at", "updated_at")
-        )
+        audit.created(actor, record, org_path=member.org.path, exclude=("created_at", "updated_at"))
     else:
         record = existing
         before = audit.state(record, exclude=("created_at", "updated_at"))
@@ -248,9 +247,7 @@ def _check_payable(member: Member, month: dt.date, paid_on: dt.date, problems: P
         )
         return None
     if month > R.latest_payable(paid_on):
-        problems.add(
-            "month", _("最多预交%(n)d个月") % {"n": R.prepay_months()}
-        )
+        problems.add("month", _("最多预交%(n)d个月") % {"n": R.prepay_months()})
         return None
     row = DuesMonth.objects.filter(member=member, month=month).first()
     if row is None:
@@ -297,9 +294,7 @@ def record_payment(
     if amount in (None, ""):
         amount = owed
         if amount <= 0:
-            raise ValidationError(
-                {"month": _("%(m)s的党费已交清") % {"m": f"{month:%Y-%m}"}}
-            )
+            raise ValidationError({"month": _("%(m)s的党费已交清") % {"m": f"{month:%Y-%m}"}})
     else:
         amount = _money(amount, "amount", problems)
         problems.raise_if_any()
@@ -307,8 +302,7 @@ def record_payment(
             raise ValidationError(
                 {
                     "amount": _(
-                        "%(m)s应交%(d)s元, 已交%(p)s元, 本次最多%(o)s元; "
-                        "多交部分请登记为自愿多交"
+                        "%(m)s应交%(d)s元, 已交%(p)s元, 本次最多%(o)s元; 多交部分请登记为自愿多交"
                     )
                     % {"m": f"{month:%Y-%m}", "d": row.due, "p": row.paid, "o": max(owed, 0)}
                 }
@@ -456,8 +450,8 @@ def propose_reduction(
 
 def approving_path(member: Member) -> str:
     """The superior committee approves: the parent of the member's branch."""
-    parent = member.org.get_parent()
-    return (parent or member.org).path
+    path = member.org.path
+    return path[: -Organization.steplen] or path
 
 
 def may_decide(actor, reduction: DuesReduction) -> bool:

@@ -39,9 +39,7 @@ def _member(user, pk):
 
 
 def year_of(member, year: int):
-    months = list(
-        DuesMonth.objects.filter(member=member, month__year=year).order_by("month")
-    )
+    months = list(DuesMonth.objects.filter(member=member, month__year=year).order_by("month"))
     payments = list(
         DuesPayment.objects.filter(member=member)
         .filter(Q(month__year=year) | Q(paid_on__year=year))
@@ -183,7 +181,11 @@ def totals_of(root, year: int) -> dict:
     """Monthly totals of the subtree and a row per direct child (or the root itself when it
     has none): due and paid from the ledger, voluntary and to-the-Centre from payments, and
     what is handed up. One grouped query per table, rolled up by path prefix in Python."""
-    children = list(root.get_children().order_by("path")) or [root]
+    children = list(
+        Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by(
+            "path"
+        )
+    ) or [root]
     ledger = (
         DuesMonth.objects.order_by()
         .filter(member__org__path__startswith=root.path, month__year=year)
@@ -202,8 +204,10 @@ def totals_of(root, year: int) -> dict:
     )
     zero = Decimal(0)
     months = {m: {"due": zero, "paid": zero} for m in range(1, 13)}
-    rows = {c.path: {"org": c, "due": zero, "paid": zero, "voluntary": zero, "centre": zero}
-            for c in children}
+    rows = {
+        c.path: {"org": c, "due": zero, "paid": zero, "voluntary": zero, "centre": zero}
+        for c in children
+    }
 
     def row_of(path):
         for child in children:

@@ -19,6 +19,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.dates import born_after_for_max_age
+from dangjian.dues.stats import dues_section
 from dangjian.members.choices import (
     COLLEGE_OR_ABOVE,
     HAN,
@@ -39,7 +40,6 @@ from dangjian.orgs.models import (
     SchoolStage,
 )
 from dangjian.recruitment.stats import development_section
-from dangjian.dues.stats import dues_section
 from dangjian.stats import cache
 
 YOUTH_LEAGUE_KINDS = (MassOrgKind.YOUTH_LEAGUE_COMMITTEE, MassOrgKind.YOUTH_LEAGUE_BRANCH)
