@@ -134,12 +134,26 @@ def refresh_ledger(members, years=None, table: R.RateTable | None = None) -> int
                         reduction=kind,
                     )
                 )
-    stale = DuesMonth.objects.filter(member_id__in=ids)
+    existing = DuesMonth.objects.filter(member_id__in=ids)
     if years is not None:
-        stale = stale.filter(month__year__in=list(years))
-    stale.delete()
-    DuesMonth.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        existing = existing.filter(month__year__in=list(years))
+    kept = {(row.member_id, row.month): row for row in existing}
+    fields = ("base", "category", "due", "paid", "reduction")
+    new, changed = [], []
+    for row in rows:
+        old = kept.pop((row.member_id, row.month), None)
+        if old is None:
+            new.append(row)
+        elif any(getattr(old, f) != getattr(row, f) for f in fields):
+            for f in fields:
+                setattr(old, f, getattr(row, f))
+            changed.append(old)
+    # Rows keep their ids (links, the API) while their month is still owed.
+    if kept:
+        DuesMonth.objects.filter(pk__in=[row.pk for row in kept.values()]).delete()
+    DuesMonth.objects.bulk_update(changed, fields, batch_size=2000)
+    DuesMonth.objects.bulk_create(new, batch_size=2000)
+    return len(new) + len(changed)
 
 
 # -- bases -----------------------------------------------------------------------------------
