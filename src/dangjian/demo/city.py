@@ -24,6 +24,8 @@ from dangjian.accounts import services as accounts
 from dangjian.core.context import CLI
 from dangjian.core.dates import add_years
 from dangjian.core.roles import Role
+from dangjian.demo import disclosure as demo_disclosure
+from dangjian.demo import dues as demo_dues
 from dangjian.demo import recruitment as demo_recruitment
 from dangjian.demo.history import SEED_DAY, Event, Plan
 from dangjian.demo.people import Person, weighted
@@ -114,6 +116,9 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
         log(_("正在写入发展党员记录……"))
         loaded = demo_recruitment.load(plan, today)
         _fit_teacher_counts(city, (SEED_DAY, add_years(today, -1), today))
+        log(_("正在写入党费、党务公开和文件资料……"))
+        demo_dues.load(today, SEED + 6, BRANCH_NAME)
+        demo_disclosure.load(today, BRANCH_NAME)
         log(
             _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
             % {"n": loaded.recruits, "s": loaded.seconds}

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -505,3 +505,44 @@ def delete_reduction(actor, reduction: DuesReduction) -> None:
         raise ValidationError(_("已批准的减免不能删除"))
     audit.deleted(actor, reduction, org_path=reduction.member.org.path, exclude=("created_at",))
     reduction.delete()
+
+
+# -- bulk (the demo loader, large imports) ---------------------------------------------------
+
+
+@transaction.atomic
+def bulk_load(actor, bases: list[DuesBase], payments: list[DuesPayment], *, note: str) -> int:
+    """Write many bases and regular payments at once, checked by the same rules as one at a
+    time (base amounts, payable months), then the ledger of every member touched, and one
+    audit row for the batch. Returns the ledger rows written."""
+    members = {b.member_id: b.member for b in bases}
+    for base in bases:
+        problems = Problems()
+        _check_base(base.member, base.year, base.category, base.base, problems)
+        problems.raise_if_any()
+    for payment in payments:
+        if payment.kind != PaymentKind.REGULAR or payment.amount <= 0:
+            raise ValidationError(_("批量写入只接受按月交纳的记录"))
+        if payment.month < R.month_of(payment.member.joined_on) or payment.month < (
+            R.earliest_payable(payment.paid_on)
+        ):
+            raise ValidationError(_("批量写入的交纳记录超出可交纳的月份"))
+        if not payment.receipt_no:
+            raise ValidationError(_("批量写入的交纳记录须有收据号"))
+        payment.recorded_by = payment.recorded_by or getattr(actor, "username", "")
+    DuesBase.objects.bulk_create(bases, batch_size=2000)
+    DuesPayment.objects.bulk_create(payments, batch_size=2000)
+    written = refresh_ledger(members.values())
+    if DuesMonth.objects.filter(member_id__in=list(members), paid__gt=F("due")).exists():
+        raise ValidationError(_("批量写入的交纳金额超过应交金额"))
+    paths = sorted({m.org.path for m in members.values()})
+    audit.batch(
+        actor,
+        audit.AuditAction.IMPORT,
+        org_path=Organization.common_path(paths) if paths else "",
+        object_repr=note,
+        bases=len(bases),
+        payments=len(payments),
+        ledger=written,
+    )
+    return written
