@@ -1,4 +1,5 @@
-"""党费 of 示例市: a base for every active member for last year and this year (salaried,
+"""党费 of 示例市: a base for every active member for this year, and last year while this
+one is young (salaried,
 retired and student bands alike), monthly payments with realistic gaps (late back-pay, a
 few members in arrears, some over six months so the branches' 待办 list has the warning),
 voluntary one-offs (one of 1,000 yuan to the Centre) and reductions, one still awaiting
@@ -14,7 +15,7 @@ from dangjian.core.context import CLI
 from dangjian.core.dates import add_months
 from dangjian.dues import rules as R
 from dangjian.dues import services
-from dangjian.dues.models import DuesBase, DuesPayment, PaymentKind
+from dangjian.dues.models import DuesBase
 from dangjian.members.choices import PersonType, Status
 from dangjian.members.models import Member
 
@@ -30,7 +31,8 @@ SALARY = {
 
 def load(today: dt.date, seed: int, branch_name: str) -> int:
     rng = random.Random(seed)
-    years = (today.year - 1, today.year)
+    # Enough history for the 6-month warning: last year too while this year is young.
+    years = (today.year,) if today.month >= 9 else (today.year - 1, today.year)
     first_month = dt.date(years[0], 1, 1)
     this_month = R.month_of(today)
     members = list(
@@ -57,7 +59,7 @@ def load(today: dt.date, seed: int, branch_name: str) -> int:
         for year in years:
             if member.joined_on.year > year:
                 continue
-            if R.needs_base(category) and year == years[1]:
+            if R.needs_base(category) and year != years[0]:
                 salary += Decimal(rng.choice((0, 100, 200, 300)))  # a yearly rise
             bases.append(DuesBase(member=member, year=year, category=category, base=salary))
             for month in services.ledger_months(member, year):
@@ -74,23 +76,20 @@ def load(today: dt.date, seed: int, branch_name: str) -> int:
                 continue  # never paid: an old gap
             delay = 2 if late < 0.08 else 0
             paid_on = add_months(month, delay).replace(day=rng.randint(5, 25))
-            if paid_on > today:
-                paid_on = today
+            paid_on = max(min(paid_on, today), member.joined_on)
             seq += 1
             payments.append(
-                DuesPayment(
-                    member=member,
-                    kind=PaymentKind.REGULAR,
-                    month=month,
-                    amount=due,
-                    paid_on=paid_on,
-                    method="transfer" if rng.random() < 0.6 else "cash",
-                    receipt_no=f"DF{paid_on:%Y%m%d}-D{seq:06d}",
-                    recorded_by="demo",
-                )
+                {
+                    "member": member,
+                    "month": month,
+                    "amount": due,
+                    "paid_on": paid_on,
+                    "method": "transfer" if rng.random() < 0.6 else "cash",
+                    "receipt_no": f"DF{paid_on:%Y%m%d}-D{seq:06d}",
+                }
             )
         del dues
-    note = _("示例市演示数据: %(a)d—%(b)d年党费") % {"a": years[0], "b": years[1]}
+    note = _("示例市演示数据: %(a)d—%(b)d年党费") % {"a": years[0], "b": years[-1]}
     written = services.bulk_load(CLI, bases, payments, note=note)
     _extras(rng, members, today, first_month)
     return written

@@ -2,6 +2,7 @@
 table cells), pypdf for PDF. A file whose text cannot be read is still kept; it is found
 by its name only."""
 
+import hashlib
 import io
 import logging
 
@@ -34,7 +35,21 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(parts)
 
 
+_recent: dict[str, str] = {}
+
+
 def text_of(kind: str, content: bytes) -> str:
+    """The text, remembered for the last few files (the same template uploaded by many orgs
+    is read once)."""
+    key = hashlib.sha256(content).hexdigest()
+    if key not in _recent:
+        if len(_recent) >= 16:
+            _recent.pop(next(iter(_recent)))
+        _recent[key] = _text_of(kind, content)
+    return _recent[key]
+
+
+def _text_of(kind: str, content: bytes) -> str:
     try:
         if kind == "docx":
             text = docx_text(content)

@@ -89,8 +89,9 @@ class RateTable:
     def band(self, month: dt.date, category: str, base: Decimal) -> Band | None:
         """The band for `base` in the table in force in `month`; None before any table."""
         table = None
+        key = (month.year, month.month)
         for start in self.starts:
-            if start <= add_months(month_of(month), 1) - dt.timedelta(days=1):
+            if (start.year, start.month) <= key:  # a table starting within the month applies
                 table = self.tables[start]
         if table is None:
             return None
