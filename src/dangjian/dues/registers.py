@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Count, F, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +43,7 @@ def _owed(row: DuesMonth):
 
 
 def _owed_badge(row: DuesMonth):
-    return "danger" if row.owed > 0 and row.month < R.month_of(dt.date.today()) else None
+    return "danger" if row.owed > 0 and row.month < R.month_of(timezone.localdate()) else None
 
 
 MEMBER = Column(_("党员"), "member.name", link="detail")
