@@ -134,8 +134,8 @@ def test_it_gives_a_probationary_member_their_own_item(world):
 def test_it_uses_a_constant_number_of_queries(world, django_assert_max_num_queries):
     admin = world.users["city_admin"]
     todo_items(admin, TODAY)  # roles are cached on the user after this
-    # One query per rule, plus recruitment's reminder setting.
-    with django_assert_max_num_queries(6):
+    # One query per rule (党费: arrears, reductions), plus recruitment's reminder setting.
+    with django_assert_max_num_queries(8):
         before = todo_items(admin, TODAY)
     for i in range(10):
         branch = add_org(
@@ -146,7 +146,7 @@ def test_it_uses_a_constant_number_of_queries(world, django_assert_max_num_queri
             term_start=add_years(TODAY, -4),
         )
         add_member(branch, f"新党员{i}", joined=dt.date(2024, 1, 2), converted=None)
-    # One query per rule, plus recruitment's reminder setting.
-    with django_assert_max_num_queries(6):
+    # One query per rule (党费: arrears, reductions), plus recruitment's reminder setting.
+    with django_assert_max_num_queries(8):
         after = todo_items(admin, TODAY)
     assert len(after) == len(before) + 30
