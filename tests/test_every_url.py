@@ -31,6 +31,8 @@ from dangjian.core.notifications import notify
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.dataio.models import ImportJob
+from dangjian.disclosure.models import Document, DocumentVersion, Publication
+from dangjian.dues.models import DuesBase, DuesMonth, DuesPayment, DuesReduction
 from dangjian.excellence import services as excellence
 from dangjian.excellence.models import (
     Campaign,
@@ -66,6 +68,7 @@ from dangjian.selfservice.services import own_member, own_recruit, writes_report
 from dangjian.training.models import Attendance as TrainingAttendance
 from dangjian.training.models import Course, Mentorship, Research, Training
 from tests.assessment.register_factories import FACTORIES as ASSESSMENT
+from tests.dues.register_factories import FACTORIES as DUES_FACTORIES
 from tests.integrity.register_factories import FACTORIES as INTEGRITY
 from tests.orgs.register_factories import activity_room as activity_room_factory
 from tests.orgs.register_factories import election as election_factory
@@ -484,6 +487,53 @@ ROUTES = {
     "api-commitment-detail": Route(model="commitment"),
     "api-exemplar-list": Route(),
     "api-exemplar-detail": Route(model="exemplar"),
+    # 党费
+    "dues-list": Route(),
+    "dues-detail": Route(model="duesmonth"),
+    "duespayment-list": Route(),
+    "duespayment-create": Route(Action.ADD, needs=Action.ADD),
+    "duespayment-detail": Route(model="duespayment"),
+    "duespayment-delete": Route(Action.DELETE, "duespayment", post_only=True),
+    "duesbase-list": Route(),
+    "duesbase-create": Route(Action.ADD, needs=Action.ADD),
+    "duesbase-detail": Route(model="duesbase"),
+    "duesbase-edit": Route(Action.CHANGE, "duesbase"),
+    "duesbase-delete": Route(Action.DELETE, "duesbase", post_only=True),
+    "dues-base-import": Route(Action.CHANGE, needs=Action.CHANGE),
+    "duesreduction-list": Route(),
+    "duesreduction-create": Route(Action.ADD, needs=Action.ADD),
+    "duesreduction-detail": Route(model="duesreduction"),
+    "duesreduction-delete": Route(Action.DELETE, "duesreduction", post_only=True),
+    "dues-reduction-decide": Route(Action.CHANGE, "duesreduction", post_only=True),
+    "dues-voluntary": Route(Action.ADD, needs=Action.ADD),
+    "dues-totals": Route(needs=Action.VIEW),
+    "dues-rates": Route(needs=Action.VIEW),
+    "dues-member": Route(model="member"),
+    "dues-statement": Route(model="member"),
+    "dues-receipt": Route(model="duespayment"),
+    "api-dues-list": Route(),
+    "api-dues-detail": Route(model="duesmonth"),
+    "api-duespayment-list": Route(),
+    "api-duespayment-detail": Route(model="duespayment"),
+    # 党务公开 and the document library; the portal is public
+    "document-list": Route(),
+    "document-create": Route(Action.ADD, needs=Action.ADD),
+    "document-detail": Route(model="document"),
+    "document-edit": Route(Action.CHANGE, "document"),
+    "document-delete": Route(Action.DELETE, "document", post_only=True),
+    "document-version-add": Route(Action.CHANGE, "document"),
+    "document-version": Route(model="documentversion"),
+    "api-document-list": Route(),
+    "api-document-detail": Route(model="document"),
+    "publication-list": Route(),
+    "publication-create": Route(Action.ADD, needs=Action.ADD),
+    "publication-detail": Route(model="publication"),
+    "publication-dues": Route(Action.ADD, needs=Action.ADD),
+    "publication-withdraw": Route(Action.CHANGE, "publication", post_only=True),
+    "portal": None,
+    "portal-org": None,
+    "portal-publication": None,
+    "portal-file": None,
 }
 
 
@@ -528,6 +578,13 @@ MODELS = {
     "attendance": (Attendance, scoped(Attendance)),
     "mentorship": (Mentorship, scoped(Mentorship)),
     "research": (Research, scoped(Research)),
+    "duesmonth": (DuesMonth, scoped(DuesMonth)),
+    "duespayment": (DuesPayment, scoped(DuesPayment)),
+    "duesbase": (DuesBase, scoped(DuesBase)),
+    "duesreduction": (DuesReduction, scoped(DuesReduction)),
+    "document": (Document, scoped(Document)),
+    "documentversion": (DocumentVersion, scoped(DocumentVersion)),
+    "publication": (Publication, scoped(Publication)),
     "security_user": (get_user_model(), lambda user, action: users_in_scope(user, action)),
     "notification": (Notification, lambda user, action: Notification.objects.filter(user=user)),
     "transfer": (Transfer, scoped(Transfer)),
@@ -710,6 +767,9 @@ def excellence_objects(world):
     for i, key in enumerate(("ba", "bb", "bx")):
         for factory in FACTORIES.values():
             factory(world, world.orgs[key], i)
+    for org in (world.orgs["ba"], world.orgs["bx"]):
+        for name, make in DUES_FACTORIES.items():
+            make(world, org, 0 if name != "dues" else 1)
 
 
 def pattern_kwargs(pattern) -> list[str]:

@@ -9,6 +9,8 @@ from dangjian.assessment.api import (
     LetterViewSet,
     RectificationViewSet,
 )
+from dangjian.disclosure.api import DocumentViewSet
+from dangjian.dues.api import DuesPaymentViewSet, DuesViewSet
 from dangjian.excellence.api import (
     CommitmentViewSet,
     ExemplarViewSet,
@@ -69,6 +71,9 @@ router.register("demonstration-points", PointViewSet, basename="api-demopoint")
 router.register("star-ratings", StarRatingViewSet, basename="api-starrating")
 router.register("commitments", CommitmentViewSet, basename="api-commitment")
 router.register("exemplars", ExemplarViewSet, basename="api-exemplar")
+router.register("dues", DuesViewSet, basename="api-dues")
+router.register("dues-payments", DuesPaymentViewSet, basename="api-duespayment")
+router.register("documents", DocumentViewSet, basename="api-document")
 router.register("stats", StatsViewSet, basename="api-stats")
 router.register("transfers", TransferViewSet, basename="api-transfer")
 router.register("pairings", PairingViewSet, basename="api-pairing")

@@ -141,6 +141,8 @@ INSTALLED_APPS = [
     "dangjian.outreach",
     "dangjian.training",
     "dangjian.excellence",
+    "dangjian.dues",
+    "dangjian.disclosure",
     "dangjian.accounts",
     "dangjian.stats",
     "dangjian.demo",
@@ -422,6 +424,15 @@ DANGJIAN_DEMO_POINT_TARGET_PERCENT = env_int("DANGJIAN_DEMO_POINT_TARGET_PERCENT
 # year without its own criteria record; "以下" includes the number.
 DANGJIAN_STAR_CAP_5_PERCENT = env_int("DANGJIAN_STAR_CAP_5_PERCENT", 20, 0, 100)
 DANGJIAN_STAR_CAP_4_PERCENT = env_int("DANGJIAN_STAR_CAP_4_PERCENT", 30, 0, 100)
+# 党费 (2008 rules; the numbers below are the rules' and local practice, DESIGN 6).
+DANGJIAN_DUES_BACKPAY_MONTHS = env_int("DANGJIAN_DUES_BACKPAY_MONTHS", 6, 0, 24)
+DANGJIAN_DUES_PREPAY_MONTHS = env_int("DANGJIAN_DUES_PREPAY_MONTHS", 12, 0, 24)
+DANGJIAN_DUES_WARNING_MONTHS = env_int("DANGJIAN_DUES_WARNING_MONTHS", 6, 1, 24)
+DANGJIAN_DUES_CENTRE_THRESHOLD = env_int("DANGJIAN_DUES_CENTRE_THRESHOLD", 1000, 1, 1_000_000)
+# Share of the regular dues a branch hands up to its superior committee, in percent.
+DANGJIAN_DUES_HANDUP_PERCENT = env_int("DANGJIAN_DUES_HANDUP_PERCENT", 100, 0, 100)
+# 党务公开: how long the portal's pages may be kept by browsers and proxies, in seconds.
+DANGJIAN_PORTAL_MAX_AGE = env_int("DANGJIAN_PORTAL_MAX_AGE", 300, 0, 86400)
 
 LOGGING = {
     "version": 1,

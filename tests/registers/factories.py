@@ -13,6 +13,7 @@ from dangjian.core.context import CLI
 from dangjian.core.models import AuditAction
 from dangjian.recruitment import services as recruitment
 from tests.assessment.register_factories import FACTORIES as ASSESSMENT
+from tests.dues.register_factories import FACTORIES as DUES_FACTORIES
 from tests.excellence.register_factories import FACTORIES as EXCELLENCE_FACTORIES
 from tests.integrity.register_factories import FACTORIES as INTEGRITY
 from tests.life.register_factories import FACTORIES as LIFE_FACTORIES
@@ -92,4 +93,5 @@ FACTORIES = {
     **OUTREACH_FACTORIES,
     **TRAINING_FACTORIES,
     **EXCELLENCE_FACTORIES,
+    **DUES_FACTORIES,
 }

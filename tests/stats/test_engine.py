@@ -142,6 +142,7 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "exemplars": 0,
             "posts": 0,
         },
+        "dues": {"due": 0.0, "paid": 0.0, "members_in_arrears": 0, "members_over_6_months": 0},
     }
 
 
@@ -397,8 +398,9 @@ def test_it_uses_a_constant_number_of_queries(world, root_key, django_assert_max
         statistics(root, TODAY)
     # The scope (is it the whole tree? its ids), a query per section, two for the changes,
     # five for 责任与考核 (letters, inspections, 整改, the evaluation rank, honours), four
-    # for 组织生活 (its rules, the branches, the held slots, the meetings' counts).
-    assert len(small) <= 18
+    # for 组织生活 (its rules, the branches, the held slots, the meetings' counts), four for
+    # 党费 (the ledger three ways, the payments).
+    assert len(small) <= 22
     _grow(world, 12)
     with django_assert_max_num_queries(len(small)):
         result = statistics(root, TODAY)

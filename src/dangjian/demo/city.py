@@ -27,6 +27,8 @@ from dangjian.core.context import CLI
 from dangjian.core.dates import add_months, add_years
 from dangjian.core.roles import Role
 from dangjian.demo import assessment as demo_assessment
+from dangjian.demo import disclosure as demo_disclosure
+from dangjian.demo import dues as demo_dues
 from dangjian.demo import elections as demo_elections
 from dangjian.demo import excellence as demo_excellence
 from dangjian.demo import integrity as demo_integrity
@@ -157,6 +159,9 @@ def load_city(today: dt.date | None = None, log: Callable[[str], None] | None = 
         )
         log(_("正在写入创先争优与示范记录……"))
         demo_excellence.load(today)
+        log(_("正在写入党费、党务公开和文件资料……"))
+        demo_dues.load(today, SEED + 6, BRANCH_NAME)
+        demo_disclosure.load(today, BRANCH_NAME)
         log(
             _("发展党员记录 %(n)d 条, 用时 %(s).1f 秒")
             % {"n": loaded.recruits, "s": loaded.seconds}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.assessment.stats import assessment_section
 from dangjian.core.dates import born_after_for_max_age
+from dangjian.dues.stats import dues_section
 from dangjian.excellence.stats import excellence_section
 from dangjian.integrity.stats import integrity_section
 from dangjian.life.stats import life_section
@@ -517,6 +518,7 @@ SECTIONS: list[Callable] = [
     outreach_section,
     training_section,
     excellence_section,
+    dues_section,
 ]
 
 

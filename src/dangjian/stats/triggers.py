@@ -20,6 +20,7 @@ COUNTED_APPS = (
     "outreach",
     "training",
     "excellence",
+    "dues",
 )
 
 PG_FUNCTION = """

@@ -1,0 +1,306 @@
+"""Every write of 党务公开 and the document library: scope checked, validated in Chinese,
+audited, in one transaction. Uploads go through the upload store (core.uploads)."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core import audit, uploads
+from dangjian.core.roles import Action
+from dangjian.core.scope import require
+from dangjian.disclosure import extract, search
+from dangjian.disclosure.models import (
+    Document,
+    DocumentCategory,
+    DocumentVersion,
+    Publication,
+    PublicationKind,
+)
+from dangjian.dues.models import DuesMonth, DuesPayment
+from dangjian.orgs.models import Organization
+
+DOCUMENT_KINDS = ("docx", "pdf")
+UNAUDITED = ("created_at",)
+# What must never reach the public page: an ID number (18 characters, GB 11643 shape) or a
+# mobile number. A landline-like figure is left alone (an office's published number).
+_ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+class Problems:
+    def __init__(self):
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def personal_data_in(text: str) -> bool:
+    return bool(_ID_NUMBER.search(text or "") or _MOBILE.search(text or ""))
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+def _refresh_search(document: Document, text: str | None = None) -> None:
+    if text is None:
+        current = document.versions.order_by("-number").first()
+        text = current.text if current else ""
+    document.search_text = "\n".join(
+        part for part in (document.title, document.description, text) if part
+    )
+    document.save(update_fields=["search_text", "updated_at"])
+    search.index_document(document)
+
+
+def _check_document(title, category, problems: Problems) -> None:
+    if not (title or "").strip():
+        problems.add("title", _("请填写名称"))
+    if category not in DocumentCategory.values:
+        problems.add("category", _("请选择类别"))
+
+
+def _store_version(actor, document: Document, upload, note: str) -> DocumentVersion:
+    stored = uploads.save(
+        actor, upload, org_path=document.org.path, kinds=DOCUMENT_KINDS, action=Action.VIEW
+    )
+    with uploads.open_stored(stored) as handle:
+        text = extract.text_of(stored.kind, handle.read())
+    document.version_count += 1
+    document.save(update_fields=["version_count", "updated_at"])
+    version = DocumentVersion.objects.create(
+        document=document,
+        number=document.version_count,
+        file=stored,
+        text=text,
+        note=note,
+        uploaded_by=getattr(actor, "username", "") or "",
+    )
+    audit.created(actor, version, org_path=document.org.path)
+    _refresh_search(document, text)
+    return version
+
+
+@transaction.atomic
+def create_document(
+    actor,
+    *,
+    org: Organization,
+    category: str,
+    title: str,
+    upload,
+    description: str = "",
+    issued_on: dt.date | None = None,
+    note: str = "",
+) -> Document:
+    require(actor, Action.ADD, org)
+    problems = Problems()
+    _check_document(title, category, problems)
+    if upload is None:
+        problems.add("upload", _("请选择文件(.docx或PDF)"))
+    problems.raise_if_any()
+    document = Document.objects.create(
+        org=org,
+        category=category,
+        title=title.strip(),
+        description=description or "",
+        issued_on=issued_on,
+    )
+    audit.created(actor, document, org_path=org.path)
+    try:
+        _store_version(actor, document, upload, note)
+    except ValidationError as exc:
+        raise ValidationError({"upload": exc.messages}) from None
+    return document
+
+
+@transaction.atomic
+def add_version(actor, document: Document, upload, note: str = "") -> DocumentVersion:
+    require(actor, Action.CHANGE, document)
+    try:
+        return _store_version(actor, document, upload, note)
+    except ValidationError as exc:
+        raise ValidationError({"upload": exc.messages}) from None
+
+
+@transaction.atomic
+def update_document(actor, document: Document, **data) -> Document:
+    require(actor, Action.CHANGE, document)
+    problems = Problems()
+    title = data.get("title", document.title)
+    category = data.get("category", document.category)
+    _check_document(title, category, problems)
+    problems.raise_if_any()
+    before = audit.state(document)
+    document.title = title.strip()
+    document.category = category
+    document.description = data.get("description", document.description) or ""
+    document.issued_on = data.get("issued_on", document.issued_on)
+    document.save()
+    audit.changed(actor, document, before, org_path=document.org.path)
+    _refresh_search(document)
+    return document
+
+
+@transaction.atomic
+def delete_document(actor, document: Document) -> None:
+    require(actor, Action.DELETE, document)
+    if document.publications.exists():
+        raise ValidationError(_("该文件已在党务公开中公开过, 不能删除"))
+    audit.deleted(actor, document, org_path=document.org.path)
+    files = [version.file for version in document.versions.select_related("file")]
+    pk = document.pk
+    document.delete()
+    for stored in files:
+        uploads.delete(actor, stored)
+    search.unindex_document(pk)
+
+
+# -- publications ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish(
+    actor,
+    *,
+    org: Organization,
+    kind: str,
+    title: str,
+    body: str = "",
+    published_on: dt.date,
+    expires_on: dt.date,
+    document: Document | None = None,
+) -> Publication:
+    """Put something on the org's public page from `published_on` to `expires_on` (both
+    included). The text is refused if it holds an ID number or a mobile number."""
+    require(actor, Action.ADD, org)
+    problems = Problems()
+    if kind not in PublicationKind.values:
+        problems.add("kind", _("请选择类型"))
+    if not (title or "").strip():
+        problems.add("title", _("请填写标题"))
+    if expires_on < published_on:
+        problems.add("expires_on", _("截止日期不能早于公开日期"))
+    elif expires_on < _today():
+        problems.add("expires_on", _("截止日期已过, 公开后不会显示"))
+    if personal_data_in(title) or personal_data_in(body):
+        problems.add("body", _("公开内容中不能包含身份证号码或手机号码"))
+    if kind == PublicationKind.DOCUMENT:
+        if document is None:
+            problems.add("document", _("请选择要公开的文件"))
+        elif not document.org.path.startswith(org.path):
+            problems.add("document", _("只能公开本组织及下级组织的文件"))
+        elif not document.versions.exists():
+            problems.add("document", _("该文件还没有上传内容"))
+    problems.raise_if_any()
+    publication = Publication.objects.create(
+        org=org,
+        kind=kind,
+        title=title.strip(),
+        body=body or "",
+        published_on=published_on,
+        expires_on=expires_on,
+        document=document if kind == PublicationKind.DOCUMENT else None,
+        published_by=getattr(actor, "username", "") or "",
+    )
+    audit.created(actor, publication, org_path=org.path, exclude=UNAUDITED)
+    return publication
+
+
+@transaction.atomic
+def withdraw(actor, publication: Publication) -> Publication:
+    require(actor, Action.CHANGE, publication)
+    if publication.withdrawn_on is not None:
+        raise ValidationError(_("已撤回"))
+    before = audit.state(publication, exclude=UNAUDITED)
+    publication.withdrawn_on = _today()
+    publication.save(update_fields=["withdrawn_on"])
+    audit.changed(actor, publication, before, org_path=publication.org.path, exclude=UNAUDITED)
+    return publication
+
+
+def dues_summary(org: Organization, first: dt.date, last: dt.date, per_person: bool) -> str:
+    """The dues figures of the org's subtree for the months first..last, as the text that
+    is published (totals; the members' amounts only when chosen)."""
+    months = DuesMonth.objects.order_by().filter(
+        member__org__path__startswith=org.path, month__gte=first, month__lte=last
+    )
+    totals = months.aggregate(due=Sum("due"), paid=Sum("paid"))
+    due, paid = totals["due"] or Decimal(0), totals["paid"] or Decimal(0)
+    members = months.values("member_id").distinct().count()
+    voluntary = DuesPayment.objects.order_by().filter(
+        member__org__path__startswith=org.path,
+        kind="voluntary",
+        paid_on__gte=first,
+        paid_on__lt=last.replace(day=28) + dt.timedelta(days=4),
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    rate = f"{(paid / due * 100):.1f}%" if due else "—"
+    lines = [
+        _(
+            "%(first)s至%(last)s, %(org)s应交纳党费的党员%(n)d名, 应交%(due)s元, 实交%(paid)s元,"
+            " 交纳率%(rate)s; 自愿多交%(vol)s元。"
+        )
+        % {
+            "first": f"{first:%Y年%m月}",
+            "last": f"{last:%Y年%m月}",
+            "org": org.name,
+            "n": members,
+            "due": f"{due:.2f}",
+            "paid": f"{paid:.2f}",
+            "rate": rate,
+            "vol": f"{voluntary:.2f}",
+        }
+    ]
+    if per_person:
+        rows = (
+            months.values("member__name")
+            .annotate(paid=Sum("paid"), due=Sum("due"))
+            .order_by("member__name")
+        )
+        lines.append(_("党员交纳情况(应交/实交, 元):"))
+        lines += [f"{r['member__name']}: {r['due']:.2f} / {r['paid']:.2f}" for r in rows]
+    return "\n".join(lines)
+
+
+def publish_dues(
+    actor,
+    *,
+    org: Organization,
+    first_month: dt.date,
+    last_month: dt.date,
+    published_on: dt.date,
+    expires_on: dt.date,
+    per_person: bool = False,
+) -> Publication:
+    first, last = first_month.replace(day=1), last_month.replace(day=1)
+    if last < first:
+        raise ValidationError({"last_month": _("截止月份不能早于起始月份")})
+    require(actor, Action.ADD, org)
+    title = _("%(org)s党费收缴情况公示(%(a)s—%(b)s)") % {
+        "org": org.name,
+        "a": f"{first:%Y.%m}",
+        "b": f"{last:%Y.%m}",
+    }
+    return publish(
+        actor,
+        org=org,
+        kind=PublicationKind.DUES,
+        title=title,
+        body=dues_summary(org, first, last, per_person),
+        published_on=published_on,
+        expires_on=expires_on,
+    )

@@ -1,0 +1,254 @@
+"""The document library's own pages (upload, new version, download through the upload
+store) and the publishing actions; and the public portal (`/public/`), which needs no login,
+shows only what is published and in force, and may be cached by browsers and proxies."""
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from dangjian.core import uploads
+from dangjian.core.forms import form_page
+from dangjian.core.roles import Action
+from dangjian.core.scope import can
+from dangjian.disclosure import services
+from dangjian.disclosure.forms import DocumentForm, DuesPublicationForm, VersionForm
+from dangjian.disclosure.models import (
+    Document,
+    DocumentVersion,
+    Publication,
+    PublicationKind,
+    live_q,
+)
+from dangjian.orgs.models import Organization
+from dangjian.recruitment.models import Step
+
+# -- the library -----------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def document_create(request):
+    if not can(request.user, Action.ADD):
+        raise Http404
+    form = DocumentForm(request.POST or None, request.FILES or None, user=request.user)
+    return form_page(
+        request,
+        form,
+        lambda data: services.create_document(
+            request.user,
+            org=data["org"],
+            category=data["category"],
+            title=data["title"],
+            description=data.get("description") or "",
+            issued_on=data.get("issued_on"),
+            upload=data["upload"],
+            note=data.get("note") or "",
+        ),
+        _("文件已上传"),
+        done=lambda document: reverse("document-detail", args=[document.pk]),
+        template="disclosure/upload.html",
+        context={"title": _("上传文件"), "document": None},
+    )
+
+
+@login_required
+@never_cache
+def version_add(request, pk):
+    document = get_object_or_404(Document.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    form = VersionForm(request.POST or None, request.FILES or None)
+    return form_page(
+        request,
+        form,
+        lambda data: services.add_version(
+            request.user, document, data["upload"], data.get("note") or ""
+        ),
+        _("已上传新版本"),
+        done=reverse("document-detail", args=[document.pk]),
+        template="disclosure/upload.html",
+        context={"title": _("上传新版本"), "document": document},
+    )
+
+
+@login_required
+@never_cache
+@require_safe
+def version_download(request, pk):
+    version = get_object_or_404(DocumentVersion.objects.restrict(request.user, Action.VIEW), pk=pk)
+    return uploads.download(request, version.file_id)
+
+
+@login_required
+@never_cache
+def publish_dues(request):
+    if not can(request.user, Action.ADD):
+        raise Http404
+    form = DuesPublicationForm(request.POST or None, user=request.user)
+    return form_page(
+        request,
+        form,
+        lambda data: services.publish_dues(
+            request.user,
+            org=data["org"],
+            first_month=data["first_month"],
+            last_month=data["last_month"],
+            per_person=data.get("per_person") or False,
+            published_on=data["published_on"],
+            expires_on=data["expires_on"],
+        ),
+        _("已发布党费收缴情况"),
+        done=lambda pub: reverse("publication-detail", args=[pub.pk]),
+        template="disclosure/publish_dues.html",
+        context={"title": _("公开党费收缴情况")},
+    )
+
+
+@login_required
+@never_cache
+@require_POST
+def withdraw(request, pk):
+    publication = get_object_or_404(
+        Publication.objects.restrict(request.user, Action.CHANGE), pk=pk
+    )
+    try:
+        services.withdraw(request.user, publication)
+    except Exception as exc:  # noqa: BLE001 - a ValidationError's message for the user
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("已撤回"))
+    return redirect("publication-detail", pk=publication.pk)
+
+
+# -- the public portal -----------------------------------------------------------------------
+
+portal_cache = cache_control(public=True, max_age=settings.DANGJIAN_PORTAL_MAX_AGE)
+SECTIONS = (
+    PublicationKind.NOTICE,
+    PublicationKind.DUES,
+    PublicationKind.ACTIVITY,
+    PublicationKind.EXEMPLAR,
+    PublicationKind.COMMITMENT,
+    PublicationKind.DOCUMENT,
+)
+SHOWN = 50
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def publicity_steps(org: Organization, day: dt.date):
+    """发展对象公示 in force on `day` in the org's subtree: the pipeline's 公示 step, from its
+    first to its last day, while the person's pipeline is open."""
+    return (
+        Step.objects.filter(
+            key="publicity",
+            on__lte=day,
+            end_on__gte=day,
+            recruit__org__path__startswith=org.path,
+            recruit__closed_on__isnull=True,
+        )
+        .select_related("recruit__org", "recruit__work_unit")
+        .order_by("-on", "recruit__name")
+    )
+
+
+@require_safe
+@portal_cache
+def portal_index(request):
+    day = _today()
+    orgs = (
+        Organization.objects.filter(live_q(day, "publications__"))
+        .annotate(n=Count("publications", filter=live_q(day, "publications__")))
+        .order_by("path")
+    )
+    latest = (
+        Publication.objects.live(day).select_related("org").order_by("-published_on", "-id")[:20]
+    )
+    return render(
+        request,
+        "disclosure/portal/index.html",
+        {"orgs": orgs, "latest": latest, "today": day},
+    )
+
+
+@require_safe
+@portal_cache
+def portal_org(request, code):
+    org = get_object_or_404(Organization, code=code)
+    day = _today()
+    live = (
+        Publication.objects.live(day)
+        .filter(org__path__startswith=org.path)
+        .select_related("org")
+        .order_by("-published_on", "-id")
+    )
+    sections = []
+    for kind in SECTIONS:
+        items = list(live.filter(kind=kind)[:SHOWN])
+        sections.append((kind, PublicationKind(kind).label, items))
+    return render(
+        request,
+        "disclosure/portal/org.html",
+        {
+            "org": org,
+            "sections": sections,
+            "publicity": list(publicity_steps(org, day)[:SHOWN]),
+            "today": day,
+            "children": Organization.objects.filter(
+                live_q(day, "publications__"), path__startswith=org.path, depth=org.depth + 1
+            )
+            .distinct()
+            .order_by("path"),
+        },
+    )
+
+
+def _live_publication(code, pk):
+    org = get_object_or_404(Organization, code=code)
+    return get_object_or_404(
+        Publication.objects.live(_today())
+        .filter(org__path__startswith=org.path)
+        .select_related("org", "document"),
+        pk=pk,
+    ), org
+
+
+@require_safe
+@portal_cache
+def portal_publication(request, code, pk):
+    publication, org = _live_publication(code, pk)
+    return render(
+        request,
+        "disclosure/portal/publication.html",
+        {"publication": publication, "org": org, "lines": publication.body.splitlines()},
+    )
+
+
+@require_safe
+@portal_cache
+def portal_file(request, code, pk):
+    """The current version of a published document, while the publication is in force."""
+    publication, _org = _live_publication(code, pk)
+    if publication.document is None:
+        raise Http404
+    version = publication.document.versions.select_related("file").order_by("-number").first()
+    if version is None:
+        raise Http404
+    stored = version.file
+    with uploads.open_stored(stored) as handle:
+        content = handle.read()
+    response = FileResponse(iter([content]), content_type=stored.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
