@@ -143,6 +143,22 @@ def test_it_counts_every_key_for_the_whole_city(world):
             "posts": 0,
         },
         "dues": {"due": 0.0, "paid": 0.0, "members_in_arrears": 0, "members_over_6_months": 0},
+        "outreach": {
+            "pairings": 0,
+            "school_pairs": 0,
+            "money": 0.0,
+            "goods_value": 0.0,
+            "books": 0,
+            "tuition_waived": {"students": 0, "yuan": 0.0},
+            "grants": {"students": 0, "yuan": 0.0},
+            "trainings_held": 0,
+        },
+        "training": {
+            "members_meeting_hours": 0.0,
+            "cadres_meeting_hours": 0.0,
+            "rotation_coverage": 0.0,
+            "hours_total": 0.0,
+        },
     }
 
 
@@ -399,8 +415,9 @@ def test_it_uses_a_constant_number_of_queries(world, root_key, django_assert_max
     # The scope (is it the whole tree? its ids), a query per section, two for the changes,
     # five for 责任与考核 (letters, inspections, 整改, the evaluation rank, honours), four
     # for 组织生活 (its rules, the branches, the held slots, the meetings' counts), four for
-    # 党费 (the ledger three ways, the payments).
-    assert len(small) <= 22
+    # 党费 (the ledger three ways, the payments), seven for 结对帮扶 and 培训与学习 (the
+    # ledger, the pairings, the hours per person and year, the cadres, the rotation).
+    assert len(small) <= 29
     _grow(world, 12)
     with django_assert_max_num_queries(len(small)):
         result = statistics(root, TODAY)
