@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ACCOUNTS = {"admin", "county", "branch", "member"}
+ACCOUNTS = {"admin", "county", "branch", "member", "jijian"}
 
 
 def dangjian(home: Path, *args: str, **kwargs):

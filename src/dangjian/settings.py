@@ -336,6 +336,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SchoolStageEnum": "dangjian.orgs.models.SchoolStage",
         "RecruitStageEnum": "dangjian.recruitment.models.Stage",
+        "StarsEnum": "dangjian.excellence.models.STAR_CHOICES",
+        "HonourLevelEnum": "dangjian.assessment.models.HonourLevel",
+        "ExemplarLevelEnum": "dangjian.excellence.models.Level",
+        "RiskLevelEnum": "dangjian.integrity.models.RiskLevel",
+        "TrainingLevelEnum": "dangjian.training.models.Level",
+        "PaymentMethodEnum": "dangjian.dues.models.PaymentMethod",
+        "RecommendationMethodEnum": "dangjian.recruitment.models.Recommendation",
     },
     # Every operation's error answers (400/401/403/404, Chinese detail) are in the schema.
     "POSTPROCESSING_HOOKS": [
