@@ -44,7 +44,7 @@ def test_it_counts_elections_held_in_the_period_and_clears_the_overdue_term(worl
     city = world.orgs["city"]
     year = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     life = statistics(city, dt.date(2024, 12, 31), year)["life"]
-    assert life == {"elections_held": 1, "terms_overdue": 0}
+    assert (life["elections_held"], life["terms_overdue"]) == (1, 0)
     life = statistics(world.orgs["county2"], dt.date(2024, 12, 31), year)["life"]
     assert life["elections_held"] == 0
     # Before that election the term in force was the one that started in 2020 and is

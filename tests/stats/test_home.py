@@ -81,7 +81,9 @@ def test_it_shows_a_probationary_member_their_own_todo(world, login, client):
     assert "王五: 预备期已满，应及时讨论转正" in html
 
 
-def test_it_shows_a_secretary_who_is_also_a_member_both(world, login):
+def test_it_shows_a_secretary_who_is_also_a_member_both(world, login, monkeypatch):
+    # Outside the year's last quarter, when 培训学时 shortfalls are reminded.
+    monkeypatch.setattr("dangjian.training.registers.SHORTFALL_FROM_MONTH", 13)
     accounts.grant_role(
         CLI, world.users["secretary_b"], world.orgs["bb"], "member_self", member=world.members["b1"]
     )
@@ -125,7 +127,9 @@ def test_it_shows_the_whole_tree_to_a_superuser(world, client):
     assert response.context["summary"]["members"] == 10
 
 
-def test_it_says_so_when_there_is_nothing_to_do(world, login):
+def test_it_says_so_when_there_is_nothing_to_do(world, login, monkeypatch):
+    # Outside the year's last quarter, when 培训学时 shortfalls are reminded.
+    monkeypatch.setattr("dangjian.training.registers.SHORTFALL_FROM_MONTH", 13)
     client = login(world, "secretary_b")
     html = client.get(reverse("home")).content.decode()
     assert "暂无待办事项" in html

@@ -187,11 +187,14 @@ def letter_print(request, pk: int):
         pk=pk,
         direction=LetterDirection.OUT,
     )
-    try:
-        # The official letter carries the full number: for those who may reveal it, audited.
-        number = services.reveal_id_number(request.user, letter.member)
-    except NotInScope:
-        number = None
+    number = None
+    # The official letter carries the full number only when asked for (?full_id=1), as an
+    # export does (INTERFACES 7), and only for those who may reveal it: audited.
+    if request.GET.get("full_id") == "1":
+        try:
+            number = services.reveal_id_number(request.user, letter.member)
+        except NotInScope:
+            number = None
     content = letters.letter_docx(letter, id_number=number)
     response = HttpResponse(
         content,
