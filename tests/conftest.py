@@ -46,12 +46,19 @@ def pytest_xdist_make_scheduler(config, log):
 def pytest_runtest_teardown(item, nextitem):
     """A committing test (transaction=True) ends with the database emptied; put back what
     migrations loaded (recruitment rule sets, ...) for the tests that run after it on this
-    worker (pytest-django runs the tests without a database fixture last)."""
+    worker (pytest-django runs the tests without a database fixture last). Such a test must
+    also ask for serialized_rollback: without it Django's flush re-creates the content types
+    under new ids, and the saved rows would collide with them."""
     yield
     marker = item.get_closest_marker("django_db")
     # The session's last test: its teardown has already destroyed the test database.
     if nextitem is None or marker is None or not marker.kwargs.get("transaction"):
         return
+    if not marker.kwargs.get("serialized_rollback"):
+        raise pytest.UsageError(
+            f"{item.nodeid}: a committing test needs django_db(transaction=True, "
+            "serialized_rollback=True), so the rows migrations loaded come back after it"
+        )
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key
 

@@ -55,7 +55,7 @@ def _open(page, url):
     return page.content()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_shows_an_anonymous_visitor_only_what_is_published(
     browser, live_server, portal_world, monkeypatch
 ):

@@ -43,7 +43,7 @@ def test_it_routes_reads_inside_replica_reads_to_the_replica(replicas):
 
 def test_it_keeps_writes_and_reads_inside_a_write_on_the_primary(replicas):
     with replica_reads():
-        org = Organization.add_root(code="R1", name="测试党委", kind="committee")
+        org = Organization.objects.add_root({"code": "R1", "name": "测试党委", "kind": "committee"})
         assert org._state.db == "default"
         with transaction.atomic():
             assert Organization.objects.all().db == "default"
