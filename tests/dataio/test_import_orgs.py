@@ -40,6 +40,10 @@ def test_it_creates_orgs_with_forward_references_in_parent_first_order(world, tm
     assert county.numchild == Organization.objects.get_children(county).count()
     # The tree stays sound for treebeard: a later child lands after the imported ones.
     assert Organization.objects.find_problems() == ([], [], [], [], [])
+    # The bulk path keeps the pinyin search keys, as save() does.
+    assert list(Organization.objects.all().search("xxxdzb").values_list("code", flat=True)) == [
+        "N-B1"
+    ]
 
 
 def test_it_updates_an_existing_code_and_moves_it_when_the_parent_changes(world, tmp_path):
@@ -54,6 +58,7 @@ def test_it_updates_an_existing_code_and_moves_it_when_the_parent_changes(world,
     assert (code, err) == (0, "")
     assert out.strip() == "导入完成: 新增 0, 更新 2"
     assert Organization.objects.get(code="T-BB").name == "乙中学党支部(改名)"
+    assert Organization.objects.get(code="T-BB").name_initials == "yzxdzbgm"
     moved = Organization.objects.get(code="T-JB")
     assert Organization.objects.get_parent(moved).code == "T-GB"
     # Its members moved with it (the path changed, the link did not).

@@ -73,3 +73,30 @@ def test_it_searches_by_name_and_code_with_the_visible_path(world, login):
 def test_it_says_so_when_nothing_matches(world, login):
     response = login(world, "secretary_a").get(reverse("org-tree"), {"q": "乙中学"})
     assert "没有找到匹配的党组织" in response.content.decode()
+
+
+def test_it_finds_orgs_by_pinyin_initials_and_full_pinyin(world, login):
+    client = login(world, "county_admin")
+    for text in ("jxx", "JXX", "jiaxiaoxue", "dzb"):
+        response = client.get(reverse("org-tree"), {"q": text})
+        codes = {org.code for org, _ in response.context["results"]}
+        assert "T-BA" in codes, text
+        assert "T-COUNTY2" not in codes and "T-BX" not in codes  # 戊小学: another county
+    response = client.get(reverse("org-tree"), {"q": "jxx"})
+    assert [org.code for org, _ in response.context["results"]] == ["T-BA"]
+
+    # The keys follow a rename made through the service.
+    from dangjian.core.context import CLI
+    from dangjian.orgs import services
+
+    services.update_org(CLI, world.orgs["ba"], name="育才小学党支部")
+    assert not client.get(reverse("org-tree"), {"q": "jxx"}).context["results"]
+    results = client.get(reverse("org-tree"), {"q": "ycxx"}).context["results"]
+    assert [org.code for org, _ in results] == ["T-BA"]
+
+
+def test_it_finds_schools_by_pinyin_initials(world, login):
+    response = login(world, "county_admin").get(reverse("school-list"), {"q": "bxx"})
+    assert [school.code for school in response.context["page"].object_list] == ["S-C"]
+    response = login(world, "county_admin").get(reverse("school-list"), {"q": "wxx"})
+    assert list(response.context["page"].object_list) == []  # 戊小学 is outside the county

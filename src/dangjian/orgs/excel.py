@@ -144,6 +144,8 @@ ORG_TEMPLATE = Template(
         "党小组只能隶属于党支部、联合党支部或临时党支部; 上级关系不能形成循环。"
     ),
 )
+# Kept by PinyinNamed.fill_derived(); bulk writes list them beside the changed fields.
+PINYIN_FIELDS = ("name_pinyin", "name_initials")
 ORG_UPDATE_FIELDS = ("name", "kind", "founded_on", "term_start", "term_years")
 
 
@@ -437,13 +439,19 @@ def import_orgs(actor, plan: OrgPlan, *, source: str, sha256: str) -> tuple[int,
                 new_children[parent.path] = new_children.get(parent.path, 0) + 1
         by_code[org.code] = org
         new_orgs.append(org)
+    for org in new_orgs:
+        org.fill_derived()
     Organization.objects.bulk_create(new_orgs, batch_size=CHUNK)
     for path, count in new_children.items():
         Organization.objects.filter(path=path).update(numchild=F("numchild") + count)
 
     changed = [org for org, values in plan.updates if _set_changes(org, values)]
     if changed:
-        Organization.objects.bulk_update(changed, list(ORG_UPDATE_FIELDS), batch_size=CHUNK)
+        for org in changed:
+            org.fill_derived()
+        Organization.objects.bulk_update(
+            changed, [*ORG_UPDATE_FIELDS, *PINYIN_FIELDS], batch_size=CHUNK
+        )
     for code_, parent_code in plan.moves:
         org = Organization.objects.get(code=code_)
         parent = Organization.objects.get(code=parent_code)
@@ -690,10 +698,14 @@ def check_schools(actor, rows: list[ParsedRow], problems: list[CellProblem], pro
 
 @transaction.atomic
 def import_schools(actor, plan: SchoolPlan, *, source: str, sha256: str) -> tuple[int, int, int]:
-    School.objects.bulk_create(plan.creates, batch_size=CHUNK)
     changed = [school for school, values in plan.updates if _set_changes(school, values)]
+    for school in [*plan.creates, *changed]:
+        school.fill_derived()
+    School.objects.bulk_create(plan.creates, batch_size=CHUNK)
     if changed:
-        School.objects.bulk_update(changed, list(SCHOOL_UPDATE_FIELDS), batch_size=CHUNK)
+        School.objects.bulk_update(
+            changed, [*SCHOOL_UPDATE_FIELDS, *PINYIN_FIELDS], batch_size=CHUNK
+        )
     touched = [*plan.creates, *(s for s, _v in plan.updates)]
     _audit_import(
         actor,

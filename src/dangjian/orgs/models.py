@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from dangjian.core import pinyin
 from dangjian.core.dates import add_years
 from dangjian.core.scope import RestrictedQuerySet, RestrictedQuerySetMixin, path_q
 from dangjian.core.validators import validate_code
@@ -54,7 +55,47 @@ def kind_label(kind: str) -> str:
     return str(OrgKind(kind).label)
 
 
-class OrgQuerySet(RestrictedQuerySetMixin, MP_NodeQuerySet):
+class NameSearchMixin:
+    """Name, code, full pinyin or pinyin initials anywhere in the name: `yz` finds 第一中学
+    (dyzx) as the member search finds 张三 by `zs`."""
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        q = Q(name__contains=text) | Q(code__icontains=text)
+        lowered = text.lower()
+        if lowered.isascii() and lowered.isalpha():
+            q |= Q(name_initials__contains=lowered) | Q(name_pinyin__contains=lowered)
+        return self.filter(q)
+
+
+class PinyinNamed(models.Model):
+    """Pinyin keys of `name`, kept by save() and by the bulk paths (fill_derived)."""
+
+    name_pinyin = models.CharField(_("名称全拼"), max_length=600, blank=True, editable=False)
+    name_initials = models.CharField(_("名称首字母"), max_length=100, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        self.name_pinyin = pinyin.full(self.name)[:600]
+        self.name_initials = pinyin.initials(self.name)[:100]
+
+
+class OrgQuerySet(NameSearchMixin, RestrictedQuerySetMixin, MP_NodeQuerySet):
+    pass
+
+
+class SchoolQuerySet(NameSearchMixin, RestrictedQuerySet):
     pass
 
 
@@ -66,7 +107,7 @@ class OrgManager(MP_NodeManager):
         return self.get_queryset().restrict(user, action)
 
 
-class Organization(MP_Node):
+class Organization(PinyinNamed, MP_Node):
     """A node of the 党委—总支—支部 network. Materialised path: a subtree is one prefix query."""
 
     steplen = 4
@@ -161,7 +202,7 @@ class Locality(models.TextChoices):
     RURAL = "rural", _("乡村")
 
 
-class School(models.Model):
+class School(PinyinNamed):
     code = models.CharField(_("学校代码"), max_length=32, unique=True, validators=[validate_code])
     name = models.CharField(_("学校名称"), max_length=100)
     stage = models.CharField(_("学段"), max_length=20, choices=SchoolStage.choices)
@@ -188,7 +229,7 @@ class School(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("学校")

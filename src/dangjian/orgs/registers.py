@@ -39,7 +39,7 @@ class OrgRegister(Register):
     list_needs_scope = True
     filterset = OrgFilterSet
     search_fields = ("name", "code")
-    search_placeholder = _("组织名称或代码")
+    search_placeholder = _("组织名称、代码或拼音首字母")
     org_paths = ("path",)
     ordering = ("path",)
     columns = (
@@ -99,7 +99,7 @@ class SchoolRegister(Register):
     title = _("学校")
     filterset = SchoolFilterSet
     search_fields = ("name", "code")
-    search_placeholder = _("学校名称或代码")
+    search_placeholder = _("学校名称、代码或拼音首字母")
     org_paths = ("covering_org__path", "supervising_org__path")
     ordering = ("code",)
     select_related = ("supervising_org", "covering_org")
