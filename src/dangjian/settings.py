@@ -48,6 +48,8 @@ try:
     # Prometheus metrics at /metrics (django-prometheus), for the listed client addresses.
     DANGJIAN_METRICS = env_bool("DANGJIAN_METRICS", False)
     DANGJIAN_METRICS_ALLOWED_IPS = env_list("DANGJIAN_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+    # Log lines on stdout: text, or one JSON object per line for a log collector (core.logs).
+    DANGJIAN_LOG_FORMAT = env_choice("DANGJIAN_LOG_FORMAT", "text", ("text", "json"))
     # Background jobs: the queue in the database (db) or on Redis (rq); see TASKS below.
     DANGJIAN_TASKS = env_choice("DANGJIAN_TASKS", "db", ("db", "rq"))
     DANGJIAN_REDIS_URL = os.environ.get("DANGJIAN_REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -446,8 +448,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Defence in depth: no log line carries a full ID number, whatever a library logs.
     "filters": {"mask_id_numbers": {"()": "dangjian.core.validators.MaskIdNumbersFilter"}},
+    "formatters": {"json": {"()": "dangjian.core.logs.json_formatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_id_numbers"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_id_numbers"],
+            **({"formatter": "json"} if DANGJIAN_LOG_FORMAT == "json" else {}),
+        },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

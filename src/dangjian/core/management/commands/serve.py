@@ -157,6 +157,11 @@ def serve(addr: str = DEFAULT_ADDR, workers: int = DEFAULT_WORKERS, stdout=None)
                 "errorlog": "-",
                 "loglevel": "warning",
                 "proc_name": "dangjian",
+                "logger_class": (
+                    "dangjian.core.logs.JsonGunicornLogger"
+                    if settings.DANGJIAN_LOG_FORMAT == "json"
+                    else "dangjian.core.logs.GunicornLogger"
+                ),
                 "graceful_timeout": GRACEFUL_STOP_SECONDS,
                 "on_starting": _stop_gracefully_on_ctrl_c,
                 "post_worker_init": _leave_ctrl_c_to_the_arbiter,
