@@ -114,3 +114,27 @@ def test_it_does_not_let_an_organiser_move_a_member_out_of_scope(world, login):
     assert response.context["form"].errors["org"]
     a1.refresh_from_db()
     assert a1.org == world.orgs["ba"]
+
+
+def test_it_warns_but_saves_an_edit_that_puts_a_school_beyond_its_teacher_count(world, login):
+    """甲小学 set to 3 专任教师 with 3 party-member teachers: moving a fourth teacher's work
+    unit there is saved, and the message says the figures disagree (issue 21.3)."""
+    from dangjian.orgs.models import School
+
+    School.objects.filter(pk=world.schools["a"].pk).update(teacher_count=3)
+    client = login(world, "county_admin")
+    b1, b2 = world.members["b1"], world.members["b2"]
+    page = client.post(
+        edit_url(b2), current_data(b2, work_unit=world.schools["a"].pk), follow=True
+    ).content.decode()
+    assert "已保存党员“钱七”的信息" in page and "超过该校专任教师数" not in page  # a manager
+    page = client.post(
+        edit_url(b1), current_data(b1, work_unit=world.schools["a"].pk), follow=True
+    ).content.decode()
+    b1.refresh_from_db()
+    assert b1.work_unit_id == world.schools["a"].pk
+    assert "已保存党员“赵六”的信息" in page
+    assert "学校“甲小学”现有党员专任教师 4 名, 超过该校专任教师数 3 名" in page
+    # Saving again without changing the school or type does not repeat it.
+    page = client.post(edit_url(b1), current_data(b1, title="二级教师"), follow=True)
+    assert "超过该校专任教师数" not in page.content.decode()

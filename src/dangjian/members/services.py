@@ -140,6 +140,7 @@ def update_member(
     before = audit.state(member)
     old_org = member.org
     old_converted = member.converted_on
+    old_teaching = (member.work_unit_id, member.person_type)
     for key in MEMBER_FIELDS:
         if key in fields:
             setattr(member, key, fields[key])
@@ -180,6 +181,9 @@ def update_member(
         joined_event.save(update_fields=["on"])
     audit.changed(actor, member, before, org_path=member.org.path)
     require(actor, Action.VIEW, member)
+    # Told once, when this edit is what puts the school over (not on every later save).
+    changed_teaching = (member.work_unit_id, member.person_type) != old_teaching
+    member.warnings = teacher_warnings(member) if changed_teaching else []
     return member
 
 

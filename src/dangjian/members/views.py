@@ -128,7 +128,9 @@ def member_edit(request, pk):
         request,
         form,
         lambda _data: services.update_member(request.user, member, **form.service_kwargs()),
-        _("已保存党员“%(name)s”的信息") % {"name": member.name},
+        lambda saved: " ".join(
+            [_("已保存党员“%(name)s”的信息") % {"name": saved.name}, *saved.warnings]
+        ),
         "members/member_form.html",
         member,
     )
