@@ -143,3 +143,17 @@ def test_it_names_steps_users_empty_lists_and_account_events(world):
     assert change_rows(account) == [("两步验证", "—", "身份验证器")]
     assert "stats.datachange" not in audited_types()
     assert "stats.dataversion" not in audited_types()
+
+
+def test_it_names_a_foreign_key_for_a_reader_who_may_see_the_record(world):
+    """Issue 21.6: an org or school changed on a record shows by name, not by its id; a
+    reader outside that record's scope (or an export, which has no reader) keeps the id."""
+    from dangjian.core.audit_views import change_rows
+
+    ba, bb = world.orgs["ba"], world.orgs["bb"]
+    entry = AuditEntry(object_type="members.member", changes={"org": [ba.pk, bb.pk]})
+    rows = change_rows(entry, world.users["county_admin"])
+    assert rows == [("所在党组织", f"甲小学党支部 (#{ba.pk})", f"乙中学党支部 (#{bb.pk})")]
+    rows = change_rows(entry, world.users["secretary_a"])
+    assert rows == [("所在党组织", f"甲小学党支部 (#{ba.pk})", str(bb.pk))]
+    assert change_rows(entry) == [("所在党组织", str(ba.pk), str(bb.pk))]

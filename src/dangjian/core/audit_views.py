@@ -10,7 +10,7 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -78,22 +78,26 @@ def _display(value, choices: dict | None) -> str:
     return str(value)
 
 
-def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """(label, old, new) for each changed key, with field names and choice values in Chinese."""
+def change_rows(entry: AuditEntry, user=None) -> list[tuple[str, str, str]]:
+    """(label, old, new) for each changed key, with field names and choice values in Chinese;
+    a foreign key by its record's name when `user` may see that record."""
     model = model_for(entry.object_type)
     changes = entry.changes if isinstance(entry.changes, dict) else {"": entry.changes}
     rows = []
     for key, value in changes.items():
         label, choices = EXTRA_LABELS.get(key, key), EXTRA_CHOICES.get(key)
+        related = None
         if model is not None:
             try:
-                field = model._meta.get_field(key)
+                field = model._meta.get_field(key.removesuffix("_id"))
             except FieldDoesNotExist:
                 pass
             else:
                 label = getattr(field, "verbose_name", key)
                 if getattr(field, "choices", None):
                     choices = dict(field.flatchoices)
+                if field.many_to_one or field.one_to_one:
+                    related = field.related_model
         if isinstance(value, list | tuple) and len(value) == 2:
             old, new = value
         else:
@@ -105,6 +109,10 @@ def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
             hook(key, item) if hook is not None and item is not None else None
             for item in (old, new)
         ]
+        if related is not None and user is not None:
+            shown = [
+                shown[i] or _related_name(related, item, user) for i, item in enumerate((old, new))
+            ]
         rows.append(
             (
                 str(label),
@@ -113,6 +121,23 @@ def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
             )
         )
     return rows
+
+
+def _related_name(model, pk, user) -> str | None:
+    """A foreign key's stored id shown by the record's name (`甲小学党支部 (#12)`), if the
+    reader may see that record; otherwise, or once it is deleted, the bare id."""
+    if pk is None or pk == "" or isinstance(pk, bool | dict | list):
+        return None
+    records = model._default_manager.all()
+    if hasattr(records, "restrict"):
+        records = records.restrict(user)
+    elif model is not get_user_model():
+        return None
+    try:
+        target = records.filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
+    return f"{target} (#{pk})" if target is not None else None
 
 
 def audited_types() -> list[str]:
@@ -218,7 +243,7 @@ class AuditRegister(Register):
 
     def annotate_rows(self, request, rows) -> None:
         for entry in rows:
-            entry.rows = change_rows(entry)
+            entry.rows = change_rows(entry, request.user)
 
 
 @login_required
@@ -233,7 +258,7 @@ def audit_detail(request, pk: int):
         "core/audit_detail.html",
         {
             "entry": entry,
-            "rows": change_rows(entry),
+            "rows": change_rows(entry, request.user),
             "type_label": object_type_label(entry.object_type),
         },
     )

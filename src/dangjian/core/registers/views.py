@@ -289,7 +289,7 @@ def audit_history(user, obj, limit: int = HISTORY_SHOWN) -> History | None:
         .select_related("actor")[:limit]
     )
     for entry in entries:
-        entry.rows = change_rows(entry)
+        entry.rows = change_rows(entry, user)
     return History(entries, object_type, object_id)
 
 
