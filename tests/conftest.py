@@ -2,6 +2,7 @@
 a test imports them once: importing conftest a second time would restart the ID sequence."""
 
 import os
+import shutil
 
 import pytest
 from django.conf import settings as django_settings
@@ -118,7 +119,13 @@ def demo_server(tmp_path_factory):
     from servers import Server, run
 
     home = tmp_path_factory.mktemp("demo-home")
-    run(home, "demo", "--no-serve")
+    prebuilt = os.environ.get("DANGJIAN_TEST_DEMO_HOME")
+    if prebuilt:
+        # A demo home built beforehand (`dangjian demo --no-serve`), copied so the tests'
+        # writes (2FA enrolment, ...) never reach it: for re-running browser tests quickly.
+        shutil.copytree(prebuilt, home, dirs_exist_ok=True)
+    else:
+        run(home, "demo", "--no-serve")
     with Server(home, "serve", "--workers", "1") as server:
         server.home = home
         yield server

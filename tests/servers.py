@@ -24,7 +24,7 @@ def dangjian(home: Path, *args: str, **kwargs):
 
 def run(home: Path, *args: str) -> str:
     command, env = dangjian(home, *args)
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
