@@ -987,6 +987,19 @@ class Importer:
     label: object = ""
 
 
+# Importers an app declares for the data exchange's pages and commands (dataio), where the
+# layering keeps dataio from importing that app: kind -> Importer, added in AppConfig.ready.
+_REGISTERED_IMPORTERS: dict[str, Importer] = {}
+
+
+def register_importer(kind: str, importer: Importer) -> None:
+    _REGISTERED_IMPORTERS[kind] = importer
+
+
+def registered_importer(kind: str) -> Importer | None:
+    return _REGISTERED_IMPORTERS.get(kind)
+
+
 def report_workbook(sheet: SheetData, problems: Sequence[CellProblem], target=None):
     """The upload as read, with every bad cell filled red (and commented), the row's
     reasons in a last 错误说明 column, and a second sheet listing every problem. The extra
