@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.core.models import AuditAction, AuditEntry
+from dangjian.dataio.models import ImportJob, JobStatus
 from dangjian.members.models import Member
 from dangjian.recruitment.excel import RECRUIT_TEMPLATE
 from dangjian.recruitment.models import Recruit, Stage, Step
@@ -181,7 +182,9 @@ def test_the_templates_example_row_is_skipped(world, tmp_path, client, login):
     assert book.sheetnames == ["发展党员", "填写说明"]
     notes = [row[0] for row in book["填写说明"].iter_rows(values_only=True)]
     assert "步骤" in notes and "表决情况" in notes
-    labels = [row[5 + 0] for row in book["填写说明"].iter_rows(values_only=True)]
+    header = next(book["填写说明"].iter_rows(values_only=True))
+    listed = [row[header.index("步骤")] for row in book["填写说明"].iter_rows(values_only=True)]
+    assert "(15) 支部大会讨论" in listed and "终止发展" in listed
     sheet = book["发展党员"]
     number = new_id(BIRTH)
     sheet.append(
@@ -195,7 +198,6 @@ def test_the_templates_example_row_is_skipped(world, tmp_path, client, login):
     assert (code, out.strip()) == (0, "导入完成: 新增 1, 更新 0"), err
     assert "第2行是模板自带的示例行, 未导入" in err
     assert Recruit.objects.get().name == "钱申请"
-    assert labels  # the 填写说明 sheet lists allowed values
 
 
 def test_an_export_reimports_with_no_change(world, tmp_path, login):
@@ -218,6 +220,21 @@ def test_an_export_reimports_with_no_change(world, tmp_path, login):
     code, out, err = run_command("import", "recruits", str(path), "--as", "county_admin")
     assert (code, out.strip()) == (0, "导入完成: 新增 0, 更新 2"), err
     assert list(Step.objects.order_by("id").values_list("recruit_id", "key", "on")) == steps_before
+    last = AuditEntry.objects.filter(action=AuditAction.IMPORT).latest("id")
+    assert (last.changes["updated"], last.changes["changed"]) == ([None, 2], [None, 0])
+    # A row after the recorded steps is added to the stored pipeline, nothing else changes.
+    headers = RECRUIT_TEMPLATE.headers
+    sheet = rows_of(exported)
+    oath = list(sheet[18])
+    oath[headers.index("步骤")], oath[headers.index("日期")] = "入党宣誓", dt.datetime(2024, 7, 1)
+    write_xlsx(tmp_path / "more.xlsx", headers, [*sheet[1:], oath])
+    code, out, err = run_command(
+        "import", "recruits", str(tmp_path / "more.xlsx"), "--as", "county_admin"
+    )
+    assert (code, out.strip()) == (0, "导入完成: 新增 0, 更新 2"), err
+    assert Recruit.objects.with_id_number(number).get().steps.filter(key="oath").count() == 1
+    assert len(Step.objects.all()) == len(steps_before) + 1
+    Step.objects.filter(key="oath").delete()
     # Into an empty pipeline the same file recreates the same people and steps.
     Member.objects.with_id_numbers([number]).delete()
     Recruit.objects.all().delete()
@@ -228,6 +245,24 @@ def test_an_export_reimports_with_no_change(world, tmp_path, login):
     # Without the reveal, ID numbers are masked (and such a file would not import).
     masked = rows_of(client.get(reverse("recruit-export") + "?stage=all").content)
     assert number not in {row[0] for row in masked}
+    assert all("*" in row[0] for row in masked[1:])
+    # The command line exports the same layout for a subtree.
+    target = tmp_path / "cli.xlsx"
+    code, out, err = run_command(
+        "export",
+        "recruits",
+        "--org",
+        "T-COUNTY",
+        "-o",
+        str(target),
+        "--full-id",
+        "--as",
+        "county_admin",
+    )
+    assert code == 0, err
+    assert "发展党员 2 人" in out and rows_of(target) == rows_of(exported)
+    exports = AuditEntry.objects.filter(action=AuditAction.EXPORT)
+    assert exports.count() == 4
 
 
 def test_the_web_import_checks_then_imports_in_the_background(world, tmp_path, login):
@@ -251,7 +286,30 @@ def test_the_web_import_checks_then_imports_in_the_background(world, tmp_path, l
     response = client.post(
         reverse("data-import-recruits"), {"file": SimpleUploadedFile("r.xlsx", good)}
     )
-    job = response.url
-    page = client.get(job).content.decode()
-    assert "校验未通过" in page and "第3行" in page
+    page = client.get(response.url).content.decode()
+    assert "校验未通过" in page
+    assert "日期早于该人递交入党申请书的日期2025-04-01(第2行)" in page
     assert not Recruit.objects.exists()
+    fixed = xlsx_bytes(
+        headers,
+        [
+            [person(number, 步骤="递交入党申请书", 日期=D(2025, 4, 1)).get(h, "") for h in headers],
+            [
+                person(number, 步骤="党组织派人谈话", 日期=D(2025, 4, 8), 性别="").get(h, "")
+                for h in headers
+            ],
+        ],
+    )
+    response = client.post(
+        reverse("data-import-recruits"), {"file": SimpleUploadedFile("r.xlsx", fixed)}
+    )
+    job = ImportJob.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[-1])
+    assert (job.status, job.kind, job.to_create) == (JobStatus.VALID, "recruits", 1)
+    assert not Recruit.objects.exists()  # checking wrote nothing
+    client.post(reverse("data-job-confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (JobStatus.DONE, 1), job.message
+    recruit = Recruit.objects.get()
+    assert (recruit.org.code, recruit.steps.count()) == ("T-BA", 2)
+    board = client.get(reverse("recruit-board")).content.decode()
+    assert "钱申请" in board

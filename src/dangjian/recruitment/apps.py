@@ -20,6 +20,6 @@ class RecruitmentConfig(AppConfig):
         electorate.provide(electorate_of)
 
         from dangjian.core.excel import register_importer
-        from dangjian.recruitment.excel import RECRUIT_IMPORTER, RECRUIT_TEMPLATE
+        from dangjian.recruitment.excel import RECRUIT_IMPORTER, RECRUIT_TEMPLATE, export_subtree
 
-        register_importer(RECRUIT_TEMPLATE.name, RECRUIT_IMPORTER)
+        register_importer(RECRUIT_TEMPLATE.name, RECRUIT_IMPORTER, export_subtree)

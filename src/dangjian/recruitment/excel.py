@@ -607,7 +607,7 @@ def _ballots(recruit: Recruit, on: dt.date, value: str) -> list[dict]:
     return rows
 
 
-def _step_data(actor, recruit: Recruit, row: ParsedRow, key: str, report: _Report) -> dict | None:
+def _step_data(actor, recruit: Recruit, row: ParsedRow, report: _Report) -> dict | None:
     data = {
         name: row.get(name)
         for name in (
@@ -716,7 +716,7 @@ def _replay(actor, person: PersonRows, look: _Lookups, report: _Report) -> _Resu
             result.changed = True
     for row in rows:
         key = row.get("_key")
-        data = _step_data(actor, recruit, row, key, report)
+        data = _step_data(actor, recruit, row, report)
         if data is None:
             _skip_rest(person, row, report)
             return result
@@ -960,3 +960,10 @@ def export_recruits(actor, queryset, *, full_id: bool = False, filter_text: str 
         filter=filter_text,
     )
     return content, len(recruits)
+
+
+def export_subtree(actor, root: Organization, *, full_id: bool = False, filter_text: str = ""):
+    """`dangjian export recruits --org CODE`: every pipeline (any stage) in the subtree of
+    `root` the actor may see."""
+    recruits = Recruit.objects.restrict(actor, Action.VIEW).filter(org__path__startswith=root.path)
+    return export_recruits(actor, recruits, full_id=full_id, filter_text=filter_text)
