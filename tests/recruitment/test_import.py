@@ -83,11 +83,13 @@ def test_a_valid_file_imports_people_with_their_steps(world, tmp_path, login):
     records = [
         *steps_of(admitted),
         person(applicant, "孙申请", 性别="女", 步骤="递交入党申请书", 日期=D(2026, 3, 2)),
-        person(applicant, "孙申请", 步骤="党组织派人谈话", 日期=D(2026, 3, 20), 性别=""),
+        person(applicant, "孙申请", 步骤="党组织派人谈话", 日期=D(2026, 4, 20), 性别=""),
     ]
     before = AuditEntry.objects.filter(action=AuditAction.IMPORT).count()
     code, out, err = run(tmp_path, records)
     assert (code, out.strip()) == (0, "导入完成: 新增 2, 更新 0"), err
+    # The rule set's warnings (not refusals) are told, as the step page tells them.
+    assert "提醒: 第21行: 党组织应当在收到入党申请书后一个月内派人同入党申请人谈话" in err
     first = Recruit.objects.with_id_number(admitted).get()
     assert first.stage == Stage.PROBATIONARY and first.admitted_on == D(2024, 6, 3)
     assert first.activist_on == D(2023, 3, 1) and first.candidate_on == D(2024, 3, 1)
@@ -288,7 +290,7 @@ def test_the_web_import_checks_then_imports_in_the_background(world, tmp_path, l
     )
     page = client.get(response.url).content.decode()
     assert "校验未通过" in page
-    assert "日期早于该人递交入党申请书的日期2025-04-01(第2行)" in page
+    assert "日期不能早于递交入党申请书的日期2025-04-01" in page
     assert not Recruit.objects.exists()
     fixed = xlsx_bytes(
         headers,

@@ -176,7 +176,7 @@ RECRUIT_TEMPLATE = Template(
             required=True,
             parse=id_number,
             note=gettext_lazy("18位, 单元格须设为文本格式; 同一人的各行填同一号码"),
-            sample="640102200001010011",
+            sample="640102200001010010",
             width=22,
             as_text=True,
         ),
@@ -466,16 +466,6 @@ def _group(rows: list[ParsedRow], labels, report: _Report) -> list[PersonRows]:
             )
         if applications:
             head = applications[0]
-            for row in person.rows:
-                if row is head:
-                    continue
-                if (row.get("on") or dt.date.max) < (head.get("on") or dt.date.min):
-                    report.add(
-                        row,
-                        "on",
-                        _("日期早于该人递交入党申请书的日期%(date)s(第%(row)d行)")
-                        % {"date": head.get("on"), "row": head.number},
-                    )
             for key in PERSON_KEYS:
                 expected = head.get(key)
                 for row in person.rows:
