@@ -27,7 +27,7 @@ HANDLER_ATTR = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 STYLE_ATTR = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
 ZIP_TYPES = ("spreadsheetml", "wordprocessingml", "application/zip")
 # Import templates carry one sample row whose made-up number belongs to nobody.
-SAMPLE_ROUTES = {"data-template-members"}
+SAMPLE_ROUTES = {"data-template-members", "data-template-recruits"}
 # drf-spectacular's Swagger page (a third-party template) writes its start-up script inline
 # unless urls.py serves it with SpectacularSwaggerSplitView.
 THIRD_PARTY_INLINE: set[str] = set()

@@ -987,6 +987,28 @@ class Importer:
     label: object = ""
 
 
+# Importers an app declares for the data exchange's pages and commands (dataio), where the
+# layering keeps dataio from importing that app: kind -> Importer, added in AppConfig.ready;
+# with it, the subtree export of `dangjian export KIND --org CODE`:
+# exporter(actor, root_org, *, full_id, filter_text) -> (content, count).
+_REGISTERED_IMPORTERS: dict[str, Importer] = {}
+_REGISTERED_EXPORTERS: dict[str, Callable] = {}
+
+
+def register_importer(kind: str, importer: Importer, exporter: Callable | None = None) -> None:
+    _REGISTERED_IMPORTERS[kind] = importer
+    if exporter is not None:
+        _REGISTERED_EXPORTERS[kind] = exporter
+
+
+def registered_importer(kind: str) -> Importer | None:
+    return _REGISTERED_IMPORTERS.get(kind)
+
+
+def registered_exporter(kind: str) -> Callable | None:
+    return _REGISTERED_EXPORTERS.get(kind)
+
+
 def report_workbook(sheet: SheetData, problems: Sequence[CellProblem], target=None):
     """The upload as read, with every bad cell filled red (and commented), the row's
     reasons in a last 错误说明 column, and a second sheet listing every problem. The extra

@@ -5,24 +5,57 @@ database, and only when there is no problem at all write it, in one transaction.
 import contextlib
 import gc
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dangjian.core.excel import CellProblem, Importer, SheetData, read_sheet, sha256_file
+from dangjian.core.excel import (
+    CellProblem,
+    Importer,
+    SheetData,
+    read_sheet,
+    registered_importer,
+    sha256_file,
+)
 from dangjian.dataio.models import Kind
 from dangjian.members.excel import MEMBER_IMPORTER
 from dangjian.orgs.excel import ORG_IMPORTER, SCHOOL_IMPORTER
 
 logger = logging.getLogger(__name__)
 
-IMPORTERS: dict[str, Importer] = {
-    Kind.ORGS: ORG_IMPORTER,
-    Kind.SCHOOLS: SCHOOL_IMPORTER,
-    Kind.MEMBERS: MEMBER_IMPORTER,
-}
+
+class _Importers(Mapping):
+    """Kind -> Importer: the templates of the apps below dataio, and those an app beside
+    it registers through core.excel.register_importer (发展党员: recruitment)."""
+
+    def __init__(self, own: dict[str, Importer]):
+        self._own = own
+
+    def __getitem__(self, kind: str) -> Importer:
+        found = self._own.get(kind) or registered_importer(kind)
+        if found is None:
+            raise KeyError(kind)
+        return found
+
+    def __iter__(self):
+        return (kind for kind in Kind.values if kind in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _kind in self)
+
+    def __contains__(self, kind) -> bool:
+        return kind in self._own or registered_importer(kind) is not None
+
+
+IMPORTERS: Mapping[str, Importer] = _Importers(
+    {
+        Kind.ORGS: ORG_IMPORTER,
+        Kind.SCHOOLS: SCHOOL_IMPORTER,
+        Kind.MEMBERS: MEMBER_IMPORTER,
+    }
+)
 
 
 @dataclass

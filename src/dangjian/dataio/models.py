@@ -14,6 +14,8 @@ class Kind(models.TextChoices):
     ORGS = "orgs", _("党组织")
     SCHOOLS = "schools", _("学校")
     MEMBERS = "members", _("党员")
+    # Declared by recruitment (recruitment.excel), registered through core.excel.
+    RECRUITS = "recruits", _("发展党员")
 
 
 class JobStatus(models.TextChoices):

@@ -18,3 +18,8 @@ class RecruitmentConfig(AppConfig):
         from dangjian.recruitment.electorate import electorate_of
 
         electorate.provide(electorate_of)
+
+        from dangjian.core.excel import register_importer
+        from dangjian.recruitment.excel import RECRUIT_IMPORTER, RECRUIT_TEMPLATE, export_subtree
+
+        register_importer(RECRUIT_TEMPLATE.name, RECRUIT_IMPORTER, export_subtree)

@@ -92,12 +92,18 @@ class RecruitRegister(Register):
     )
     add_url_name = "recruit-create"
     add_label = _("登记入党申请人")
+    # The import layout (recruits.xlsx, one row per step), so an export re-imports.
+    export_url = "recruit-export"
+    list_template = "recruitment/recruit_list.html"
     empty_text = _("还没有发展党员记录")
     # The API has always listed every stage unless asked; the pages start with open ones.
     api_defaults = {"stage": "all"}
 
     def todo(self, user, today):
         return todo.todo_items(user, today)
+
+    def list_context(self, request, queryset) -> dict:
+        return {"can_export_full_id": can(request.user, Action.REVEAL_ID)}
 
 
 # -- 党纪处分 ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from dangjian.recruitment.registers import RecruitRegister, SanctionRegister
 urlpatterns = [
     path("", views.board, name="recruit-board"),
     path("list/", include(RecruitRegister.instance.urls("list"))),
+    path("export/", views.recruit_export, name="recruit-export"),
     path("org/<int:pk>/", views.org_board, name="recruit-org-board"),
     path("org/<int:pk>/settings/", views.settings_edit, name="recruit-settings"),
     path("add/", views.recruit_create, name="recruit-create"),

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.core.dates import age_on
+from dangjian.core.excel import xlsx_response
 from dangjian.core.forms import apply_service_errors, form_page, record_page
 from dangjian.core.registers.views import audit_history, filter_context
 from dangjian.core.roles import Action
@@ -29,7 +30,7 @@ from dangjian.members.choices import Status
 from dangjian.members.forms import org_in_query
 from dangjian.members.models import Member, Membership, probationary_on, spell_in_force
 from dangjian.orgs.models import Organization
-from dangjian.recruitment import documents, rulefile, services
+from dangjian.recruitment import documents, excel, rulefile, services
 from dangjian.recruitment import rules as R
 from dangjian.recruitment.forms import (
     AttachmentForm,
@@ -711,3 +712,25 @@ def rule_set_export(request, pk):
     response = HttpResponse(rulefile.export(rule_set), content_type="application/json")
     response["Content-Disposition"] = _content_disposition(f"rules-{rule_set.code}.json")
     return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recruit_export(request):
+    """The pipeline list as it is filtered now, one row per step in the 发展党员 import
+    layout, so the file goes back in unchanged. Full ID numbers only on a POST (a reveal,
+    audited) by a holder of the reveal permission, for the people within it."""
+    full_id = (
+        request.method == "POST"
+        and request.POST.get("full_id") == "1"
+        and can(request.user, Action.REVEAL_ID)
+    )
+    rows, _filterset = RecruitRegister.instance.filter(
+        Recruit.objects.restrict(request.user, Action.VIEW), request.GET, request
+    )
+    content, _count = excel.export_recruits(
+        request.user, rows, full_id=full_id, filter_text=query_without_page(request)
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return xlsx_response(content, _("发展党员_%(d)s.xlsx") % {"d": stamp})

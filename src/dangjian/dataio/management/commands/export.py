@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from dangjian.core.excel import registered_exporter
 from dangjian.core.roles import Action
 from dangjian.core.scope import is_unrestricted
 from dangjian.dataio import services
@@ -21,10 +22,12 @@ from dangjian.orgs.models import Organization, School
 
 
 class Command(BaseCommand):
-    help = _("把某组织范围内的党组织、学校或党员导出为Excel(与导入模板相同的列)")
+    help = _("把某组织范围内的党组织、学校、党员或发展党员导出为Excel(与导入模板相同的列)")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=Kind.values, help=_("模板: orgs、schools 或 members"))
+        parser.add_argument(
+            "kind", choices=Kind.values, help=_("模板: orgs、schools、members 或 recruits")
+        )
         parser.add_argument("--org", required=True, metavar="CODE", help=_("组织代码"))
         parser.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help=_("输出文件"))
         parser.add_argument(
@@ -41,14 +44,18 @@ class Command(BaseCommand):
         root = Organization.objects.restrict(actor, Action.VIEW).filter(code=org).first()
         if root is None:
             self.fail(_("组织代码“%(c)s”不存在或不在您的权限范围内") % {"c": org})
-        if full_id and kind != Kind.MEMBERS:
-            self.fail(_("--full-id 只用于导出党员"))
+        exporter = registered_exporter(kind)
+        if full_id and kind != Kind.MEMBERS and exporter is None:
+            self.fail(_("--full-id 只用于导出党员和发展党员"))
         if full_id and not is_unrestricted(actor):
             allowed = Organization.objects.restrict(actor, Action.REVEAL_ID).filter(pk=root.pk)
             if not allowed.exists():
                 self.fail(_("您没有查看该组织党员完整公民身份号码的权限"))
         filter_text = f"--org {org}"
-        if kind == Kind.MEMBERS:
+        if exporter is not None:
+            content, count = exporter(actor, root, full_id=full_id, filter_text=filter_text)
+            what = _("%(what)s %(n)d 人") % {"what": Kind(kind).label, "n": count}
+        elif kind == Kind.MEMBERS:
             members = Member.objects.restrict(actor, Action.VIEW).filter(
                 org__path__startswith=root.path, status="active"
             )

@@ -1,4 +1,4 @@
-"""`dangjian import orgs|schools|members FILE.xlsx [--dry-run] [--as USER]` (INTERFACES 3).
+"""`dangjian import orgs|schools|members|recruits FILE.xlsx [--dry-run] [--as USER]` (INTERFACES 3).
 
 Exit 0: every row valid and written (or only checked, with --dry-run); 1: at least one row
 invalid, nothing written, every problem on stderr as `第R行 [列名] 原因`; 2: the file itself
@@ -18,10 +18,12 @@ from dangjian.dataio.models import Kind
 
 
 class Command(BaseCommand):
-    help = _("从Excel文件导入党组织、学校或党员(先校验全部数据, 全部正确才写入)")
+    help = _("从Excel文件导入党组织、学校、党员或发展党员(先校验全部数据, 全部正确才写入)")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=Kind.values, help=_("模板: orgs、schools 或 members"))
+        parser.add_argument(
+            "kind", choices=Kind.values, help=_("模板: orgs、schools、members 或 recruits")
+        )
         parser.add_argument("file", help=_("Excel文件(.xlsx)"))
         parser.add_argument("--dry-run", action="store_true", help=_("只校验, 不写入"))
         parser.add_argument("--as", dest="as_user", metavar="USER", help=_("以该用户的权限运行"))
