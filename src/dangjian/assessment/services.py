@@ -500,7 +500,7 @@ def create_indicator_set(
     if IndicatorSet.objects.filter(org=org, year=year, name=name).exists():
         problems.add("name", _("该年度已有同名的考核指标体系"))
     for message in tree_problems(tree or ()):
-        problems.add("tree", message)
+        problems.add("tree_text", message)
     problems.raise_if_any()
     indicator_set = IndicatorSet.objects.create(org=org, year=year, name=name, note=note)
     audit.created(actor, indicator_set, exclude=UNAUDITED, org_path=org.path)
@@ -613,7 +613,7 @@ def update_indicator_set(
     require(actor, Action.CHANGE, indicator_set)
     problems = Problems()
     if _has_scores(indicator_set):
-        problems.add("tree" if tree is not None else "name", SCORED_REFUSAL)
+        problems.add("tree_text" if tree is not None else "name", SCORED_REFUSAL)
         problems.raise_if_any()
     year = indicator_set.year if year is None else year
     name = indicator_set.name if name is None else name
@@ -625,7 +625,7 @@ def update_indicator_set(
     ):
         problems.add("name", _("该年度已有同名的考核指标体系"))
     for message in tree_problems(tree or ()):
-        problems.add("tree", message)
+        problems.add("tree_text", message)
     problems.raise_if_any()
     before = audit.state(indicator_set, UNAUDITED)
     indicator_set.year, indicator_set.name = year, name

@@ -38,7 +38,8 @@ def record_step(
     """A view `(request, pk)` for one step on a record of `model`.
 
     `form(request, obj)` builds the form (given request.POST/FILES when posted);
-    `save(user, obj, cleaned_data)` runs the service; `message` is the text flashed once
+    `save(user, obj, data)` runs the service, `data` being the cleaned data (or the form's
+    `service_data()` when it has one); `message` is the text flashed once
     saved (or a callable of the service's result); `detail` the URL name of the record's
     page, where the save leads and the cancel button points. The record comes from
     `restrict(user, action)` and must pass `allowed(user, obj)` when given (a state the
@@ -60,7 +61,7 @@ def record_step(
         return form_page(
             request,
             bound,
-            lambda data: save(request.user, obj, data),
+            lambda data: save(request.user, obj, _service_data(bound, data)),
             message,
             done=lambda result: done(obj, result) if done else reverse(detail, args=[obj.pk]),
             template=template,
@@ -75,6 +76,13 @@ def record_step(
         )
 
     return view
+
+
+def _service_data(form, data):
+    """What the service gets: the cleaned data, or `form.service_data()` for a form that
+    shapes it (one field per indicator gathered into a mapping)."""
+    shape = getattr(form, "service_data", None)
+    return shape() if callable(shape) else data
 
 
 def bind(form_class, request, **kwargs):
