@@ -317,6 +317,7 @@ ROUTES = {
     "scoresheet-review": Route(Action.CHANGE, "scoresheet_review"),
     "scoresheet-self": Route(Action.CHANGE, "scoresheet"),
     "evaluation-list": Route(),
+    "evaluation-import": Route(Action.ADD, needs=Action.ADD),
     "evaluation-create": Route(Action.ADD, needs=Action.ADD),
     "evaluation-detail": Route(model="evaluation"),
     "evaluation-edit": Route(Action.CHANGE, "evaluation"),

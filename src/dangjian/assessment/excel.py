@@ -1,7 +1,8 @@
 """Excel of 考核 scoring, on the column specs and reader of core.excel: the assessor's
 scores of a set (one row per org and leaf indicator; the export is the import's layout, so
 the assessor fills in the downloaded sheet and imports it back) and the 民主测评 results
-(one row per org: the satisfaction rate). Every cell of every row is checked, each problem
+(one row per org: the satisfaction rate), and the ranks outside bodies gave (外部测评, one
+row per org, evaluation and year). Every cell of every row is checked, each problem
 listed with its row; a file with any problem writes nothing. A valid file is written
 through the services in one transaction and audited once."""
 
@@ -10,11 +11,12 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.assessment import services
-from dangjian.assessment.models import IndicatorSet, Score, ScoreSheet, plain
+from dangjian.assessment.models import Evaluation, IndicatorSet, Score, ScoreSheet, plain
 from dangjian.assessment.tree import labels
 from dangjian.core import audit
 from dangjian.core.excel import (
@@ -26,9 +28,12 @@ from dangjian.core.excel import (
     Plan,
     Template,
     code,
+    dates,
+    integer,
     text,
 )
 from dangjian.core.models import AuditAction
+from dangjian.core.roles import Action
 from dangjian.orgs.models import Organization
 
 
@@ -368,3 +373,161 @@ def rate_importer(indicator_set: IndicatorSet) -> Importer:
         apply=partial(import_rates, indicator_set),
         label=gettext_lazy("民主测评结果"),
     )
+
+
+# --- 外部测评 ranks ---------------------------------------------------------------------------
+
+EVALUATION_TEMPLATE = Template(
+    "assessment_evaluations",
+    gettext_lazy("外部测评结果"),
+    [
+        Column(
+            "org_code",
+            gettext_lazy("党组织代码"),
+            required=True,
+            parse=code(),
+            note=gettext_lazy("被测评党组织的代码"),
+            sample="XX-ZB01",
+            export="org.code",
+            as_text=True,
+        ),
+        Column("org_name", ORG_NAME.header, parse=text(100), note=ORG_NAME.note, export="org.name"),
+        Column(
+            "name",
+            gettext_lazy("测评名称"),
+            required=True,
+            parse=text(100),
+            sample=gettext_lazy("政风行风测评"),
+            export="name",
+        ),
+        Column(
+            "body",
+            gettext_lazy("组织测评单位"),
+            required=True,
+            parse=text(100),
+            sample=gettext_lazy("县人民政府"),
+            export="body",
+        ),
+        Column(
+            "year", gettext_lazy("年度"), required=True, parse=integer(1921, 9999), export="year"
+        ),
+        Column(
+            "held_on",
+            gettext_lazy("结果公布日期"),
+            required=True,
+            parse=dates(),
+            note=gettext_lazy("YYYY-MM-DD, 不晚于今天"),
+            export="held_on",
+        ),
+        Column(
+            "ranked_among",
+            gettext_lazy("排名范围"),
+            required=True,
+            parse=text(50),
+            sample=gettext_lazy("全区"),
+            export="ranked_among",
+        ),
+        Column("rank", gettext_lazy("名次"), required=True, parse=integer(1, 32767), export="rank"),
+        Column(
+            "participants",
+            gettext_lazy("参评单位数"),
+            parse=integer(1, 32767),
+            note=gettext_lazy("填写时名次不能大于参评单位数"),
+            export="participants",
+        ),
+        Column("score", gettext_lazy("得分"), parse=decimal(2, Decimal(0)), export="score"),
+        Column("note", gettext_lazy("说明"), parse=text(200), export="note"),
+    ],
+    description=gettext_lazy(
+        "每行一个党组织一项测评一个年度; 该党组织同名测评同一年度已登记的视为修改"
+    ),
+)
+
+
+def check_evaluations(actor, rows: list[ParsedRow], problems: list[CellProblem], progress=None):
+    """Every row's org in the importer's scope (the same words whether it exists elsewhere
+    or not at all), the rank within the participants, the date not in the future, no
+    org, name and year twice in the file."""
+
+    def add(row, key, message):
+        problems.append(EVALUATION_TEMPLATE.problem(row.number, key, message))
+
+    codes = {row.values["org_code"] for row in rows if row.values.get("org_code")}
+    orgs = {
+        org.code: org
+        for org in Organization.objects.restrict(actor, Action.ADD).filter(code__in=codes)
+    }
+    existing = {
+        (e.org_id, e.name, e.year): e
+        for e in Evaluation.objects.restrict(actor, Action.CHANGE).filter(org__code__in=codes)
+    }
+    today = timezone.localdate()
+    seen: dict[tuple, int] = {}
+    data, creates, updates = [], 0, 0
+    for row in rows:
+        values, before = row.values, len(problems)
+        org = None
+        if values.get("org_code") and "org_code" not in row.bad:
+            org = orgs.get(values["org_code"])
+            if org is None:
+                add(row, "org_code", _("没有找到该代码的党组织, 或不在您的管理范围内"))
+            elif values.get("org_name") and values["org_name"] != org.name:
+                add(
+                    row,
+                    "org_name",
+                    _("名称与代码%(code)s的党组织“%(name)s”不一致")
+                    % {"code": org.code, "name": org.name},
+                )
+        if values.get("held_on") and values["held_on"] > today:
+            add(row, "held_on", _("日期不能晚于今天"))
+        rank, participants = values.get("rank"), values.get("participants")
+        if rank is not None and participants is not None and rank > participants:
+            add(row, "rank", _("名次不能大于参评单位数"))
+        if org is not None and values.get("name") and values.get("year"):
+            key = (org.pk, values["name"], values["year"])
+            if key in seen:
+                add(row, "year", _("与第%(r)d行是同一党组织同一测评同一年度") % {"r": seen[key]})
+            seen[key] = row.number
+            if len(problems) == before:
+                found = existing.get(key)
+                updates += found is not None
+                creates += found is None
+                fields = {k: values.get(k) for k in services.EVALUATION_FIELDS}
+                fields["note"] = fields["note"] or ""
+                data.append((org, found, fields))
+    return Plan(to_create=creates, to_update=updates, data=data)
+
+
+@transaction.atomic
+def import_evaluations(actor, data, *, source: str, sha256: str):
+    created = updated = changed = 0
+    for org, found, fields in data:
+        if found is None:
+            services.record_evaluation(actor, org=org, **fields)
+            created += 1
+        else:
+            old = [getattr(found, k) for k in services.EVALUATION_FIELDS]
+            services.update_evaluation(actor, found, **fields)
+            updated += 1
+            changed += old != [getattr(found, k) for k in services.EVALUATION_FIELDS]
+    paths = [org.path for org, _found, _fields in data]
+    audit.batch(
+        actor,
+        AuditAction.IMPORT,
+        org_path=Organization.common_path(paths) if paths else "",
+        object_repr=_("导入外部测评结果: %(f)s") % {"f": source},
+        template=EVALUATION_TEMPLATE.name,
+        file=source,
+        sha256=sha256,
+        created=created,
+        updated=updated,
+    )
+    return created, updated, changed
+
+
+EVALUATION_IMPORTER = Importer(
+    template=EVALUATION_TEMPLATE,
+    check=check_evaluations,
+    apply=import_evaluations,
+    label=gettext_lazy("外部测评结果"),
+)

@@ -516,6 +516,7 @@ class EvaluationRegister(Register):
     )
     form_class = EvaluationForm
     detail_template = "assessment/evaluation_detail.html"
+    list_template = "assessment/evaluation_list.html"
     add_label = _("登记测评结果")
     empty_text = _("还没有外部测评结果")
 

@@ -42,5 +42,6 @@ urlpatterns = [
     path("scoring/sheets/<int:pk>/review/", views.sheet_review, name="scoresheet-review"),
     path("scoring/sheets/<int:pk>/self/", views.sheet_self, name="scoresheet-self"),
     path("evaluations/", include(EvaluationRegister.instance.urls())),
+    path("evaluations/import/", views.evaluations_import, name="evaluation-import"),
     path("honours/", include(HonourRegister.instance.urls())),
 ]

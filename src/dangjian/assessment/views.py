@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +43,7 @@ from dangjian.core.models import AuditAction
 from dangjian.core.registers.imports import import_page
 from dangjian.core.registers.steps import bind, record_step
 from dangjian.core.roles import Action
+from dangjian.core.scope import can
 from dangjian.orgs.models import Organization
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -367,3 +368,20 @@ set_copy = record_step(
     select_related=("org",),
     done=lambda original, copy: reverse("indicatorset-edit", args=[copy.pk]),
 )
+
+
+@never_cache
+@login_required
+def evaluations_import(request):
+    """外部测评 ranks from Excel, for those who may add them."""
+    if not can(request.user, Action.ADD):
+        raise Http404
+    return import_page(
+        request,
+        excel.EVALUATION_IMPORTER,
+        heading=_("导入外部测评结果"),
+        intro=_("每行一个党组织一项测评一个年度的名次, 按上级或外单位公布的结果填写。"),
+        filename="外部测评结果导入模板.xlsx",
+        done=reverse("evaluation-list"),
+        context={"back_url": reverse("evaluation-list")},
+    )
