@@ -164,6 +164,8 @@ def test_the_rectification_report_keeps_its_evidence_file(world, login):
         deadline=dt.date(2025, 4, 5),
     )
     client = login(world, "secretary_a")
+    form = client.get(reverse("rectification-report", args=[item.pk])).content.decode()
+    assert 'enctype="multipart/form-data"' in form
     response = client.post(
         reverse("rectification-report", args=[item.pk]),
         {
