@@ -23,6 +23,7 @@ from dangjian.assessment.models import (
     Inspection,
     Rectification,
     ResponsibilityLetter,
+    ScoreSheet,
 )
 from dangjian.core import uploads
 from dangjian.core.context import CLI
@@ -68,6 +69,7 @@ from dangjian.selfservice.services import own_member, own_recruit, writes_report
 from dangjian.training.models import Attendance as TrainingAttendance
 from dangjian.training.models import Course, Mentorship, Research, Training
 from tests.assessment.register_factories import FACTORIES as ASSESSMENT
+from tests.assessment.register_factories import score_sheet as ASSESSMENT_SHEET
 from tests.dues.register_factories import FACTORIES as DUES_FACTORIES
 from tests.integrity.register_factories import FACTORIES as INTEGRITY
 from tests.orgs.register_factories import activity_room as activity_room_factory
@@ -307,7 +309,18 @@ ROUTES = {
     "indicatorset-create": Route(Action.ADD, needs=Action.ADD),
     "indicatorset-detail": Route(model="indicatorset"),
     "indicatorset-ranking-xlsx": Route(model="indicatorset"),
+    "indicatorset-edit": Route(Action.CHANGE, "indicatorset"),
+    "indicatorset-ranking": Route(model="indicatorset"),
+    "indicatorset-open-sheets": Route(Action.CHANGE, "indicatorset", post_only=True),
+    "indicatorset-copy": Route(Action.ADD, "indicatorset_copy"),
+    "indicatorset-scores-import": Route(Action.CHANGE, "indicatorset"),
+    "indicatorset-scores-xlsx": Route(model="indicatorset"),
+    "indicatorset-democratic-import": Route(Action.CHANGE, "indicatorset"),
+    "scoresheet-detail": Route(model="scoresheet"),
+    "scoresheet-review": Route(Action.CHANGE, "scoresheet_review"),
+    "scoresheet-self": Route(Action.CHANGE, "scoresheet"),
     "evaluation-list": Route(),
+    "evaluation-import": Route(Action.ADD, needs=Action.ADD),
     "evaluation-create": Route(Action.ADD, needs=Action.ADD),
     "evaluation-detail": Route(model="evaluation"),
     "evaluation-edit": Route(Action.CHANGE, "evaluation"),
@@ -647,6 +660,21 @@ MODELS = {
         ),
     ),
     "indicatorset": (IndicatorSet, scoped(IndicatorSet)),
+    # Copied by who may add a set at the issuing org.
+    "indicatorset_copy": (
+        IndicatorSet,
+        lambda user, action: IndicatorSet.objects.filter(
+            org__in=Organization.objects.restrict(user, action)
+        ),
+    ),
+    "scoresheet": (ScoreSheet, scoped(ScoreSheet)),
+    # The assessor's scores: sheets of sets the user may change (the issuing org's side).
+    "scoresheet_review": (
+        ScoreSheet,
+        lambda user, action: ScoreSheet.objects.filter(
+            indicator_set__in=IndicatorSet.objects.restrict(user, action)
+        ),
+    ),
     "evaluation": (Evaluation, scoped(Evaluation)),
     "honour": (Honour, scoped(Honour)),
     "risk": (Risk, scoped(Risk)),
@@ -742,6 +770,8 @@ def lifecycle_objects(world):
     for i, org in enumerate((world.orgs["ba"], world.orgs["bx"])):
         for factory in ASSESSMENT.values():
             factory(world, org, i)
+    for issuer, scored in (("gb", "ba"), ("county2", "bx")):  # a score sheet in each county
+        ASSESSMENT_SHEET(world, world.orgs[issuer], world.orgs[scored])
     for i, org in enumerate((world.orgs["ba"], world.orgs["bx"])):
         for name in ("risk-measure", "integrity-education", "petition", "case", "admonition"):
             INTEGRITY[name](world, org, i)

@@ -64,6 +64,16 @@ def indicatorset(world, org, i):
     return services.create_indicator_set(CLI, org=org, year=2024, name=f"年度考核{i}")
 
 
+def score_sheet(world, issuer, org):
+    """A set issued by `issuer` with one leaf, and `org`'s sheet in it (not a register of
+    its own: the sheet pages hang on the set)."""
+    s = services.create_indicator_set(CLI, org=issuer, year=2024, name=f"考核{next(_seq)}")
+    leaf = services.add_indicator(CLI, s, name="三会一课", max_score=10)
+    sheet = services.create_sheet(CLI, s, org=org)
+    services.score(CLI, sheet, leaf, self_score=8)
+    return sheet
+
+
 def evaluation(world, org, i):
     year = _year()
     return services.record_evaluation(

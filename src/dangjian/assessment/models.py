@@ -191,6 +191,14 @@ class Rectification(models.Model):
         default=RectificationStatus.OPEN,
     )
     evidence = models.TextField(_("整改情况及佐证"), blank=True)
+    evidence_file = models.ForeignKey(
+        "core.StoredFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("佐证材料"),
+    )
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
     accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
     review_note = models.CharField(_("验收意见"), max_length=300, blank=True)
@@ -360,6 +368,14 @@ class Score(models.Model):
         _("考核得分"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     evidence = models.TextField(_("自评依据"), blank=True)
+    evidence_file = models.ForeignKey(
+        "core.StoredFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("佐证材料"),
+    )
 
     class Meta:
         verbose_name = _("指标得分")

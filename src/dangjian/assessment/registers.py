@@ -32,10 +32,13 @@ from dangjian.assessment.models import (
     Rectification,
     RectificationStatus,
     ResponsibilityLetter,
+    ScoreSheet,
     plain,
 )
-from dangjian.core.registers import Column, Register, TodoItem, register
+from dangjian.assessment.tree import walk
+from dangjian.core.registers import Column, Notice, Register, TodoItem, register
 from dangjian.core.roles import Action
+from dangjian.orgs.models import Organization
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -436,26 +439,45 @@ class IndicatorSetRegister(Register):
 
     def create(self, actor, data):
         return services.create_indicator_set(
-            actor, org=data["org"], **_form_data(data, "year", "name", "note")
+            actor,
+            org=data["org"],
+            tree=data.get("tree_text") or (),
+            **_form_data(data, "year", "name", "note"),
+        )
+
+    def update(self, actor, obj, data):
+        return services.update_indicator_set(
+            actor, obj, tree=data.get("tree_text"), **_form_data(data, "year", "name", "note")
+        )
+
+    def edit_notice(self, request, obj):
+        """A scored set is not edited: the page says so and offers the copy instead."""
+        if not services.is_scored(obj):
+            return None
+        return Notice(
+            str(services.SCORED_REFUSAL),
+            reverse("indicatorset-copy", args=[obj.pk]),
+            gettext("复制为新年度指标体系"),
         )
 
     def detail_context(self, request, obj):
-        indicators = list(obj.indicators.all())
-        children: dict = {}
-        for node in indicators:
-            children.setdefault(node.parent_id, []).append(node)
-        tree = []
-
-        def walk(parent_id, level):
-            for node in children.get(parent_id, []):
-                tree.append((node, level))
-                walk(node.pk, level + 1)
-
-        walk(None, 0)
+        user = request.user
+        sheets = {
+            sheet.org_id: sheet
+            for sheet in ScoreSheet.objects.restrict(user).filter(indicator_set=obj)
+        }
+        may_assess = IndicatorSet.objects.restrict(user, Action.CHANGE).filter(pk=obj.pk).exists()
+        ranking = scoring.ranking(obj)
         return {
-            "tree": tree,
-            "ranking": scoring.ranking(obj),
+            "tree": walk(list(obj.indicators.all())),
+            "ranking": ranking,
             "previous": scoring.previous_set(obj),
+            "sheets": [row.sheet for row in ranking if row.sheet.org_id in sheets],
+            "may_assess": may_assess,
+            "may_copy": Organization.objects.restrict(user, Action.ADD)
+            .filter(pk=obj.org_id)
+            .exists(),
+            "scored": services.is_scored(obj),
         }
 
 
@@ -494,6 +516,7 @@ class EvaluationRegister(Register):
     )
     form_class = EvaluationForm
     detail_template = "assessment/evaluation_detail.html"
+    list_template = "assessment/evaluation_list.html"
     add_label = _("登记测评结果")
     empty_text = _("还没有外部测评结果")
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dangjian.assessment.models import Indicator, IndicatorSet, Score, ScoreSheet
+from dangjian.assessment.tree import walk
 
 ZERO = Decimal("0")
 PLACES = Decimal("0.01")
@@ -37,11 +38,16 @@ def sheet_totals(indicator_set: IndicatorSet, sheets) -> dict[int, Decimal]:
     return {sheet_id: total_of(indicators, counted[sheet_id]) for sheet_id in sheet_ids}
 
 
-def total_of(indicators: list[Indicator], scores: dict[int, Decimal]) -> Decimal:
-    """The weighted, capped total of one sheet: `scores` maps leaf indicator id -> score."""
+def node_values(
+    indicators: list[Indicator], scores: dict[int, Decimal]
+) -> tuple[dict[int, tuple[Decimal, Decimal]], Decimal]:
+    """Each indicator's (raw, counted) value and the sheet's total: a leaf's raw value is
+    its score, a group's the weighted sum of its children's counted values; the counted
+    value is the raw one capped at the 满分 (so a sheet page can show where the cap bit)."""
     children: dict[int | None, list[Indicator]] = defaultdict(list)
     for node in indicators:
         children[node.parent_id].append(node)
+    values: dict[int, tuple[Decimal, Decimal]] = {}
 
     def value(node: Indicator) -> Decimal:
         below = children.get(node.pk)
@@ -49,10 +55,42 @@ def total_of(indicators: list[Indicator], scores: dict[int, Decimal]) -> Decimal
             raw = scores.get(node.pk, ZERO)
         else:
             raw = sum((child.weight * value(child) for child in below), ZERO)
-        return min(raw, node.max_score)
+        values[node.pk] = (raw, min(raw, node.max_score))
+        return values[node.pk][1]
 
     total = sum((node.weight * value(node) for node in children[None]), ZERO)
-    return total.quantize(PLACES)
+    return values, total.quantize(PLACES)
+
+
+def total_of(indicators: list[Indicator], scores: dict[int, Decimal]) -> Decimal:
+    """The weighted, capped total of one sheet: `scores` maps leaf indicator id -> score."""
+    return node_values(indicators, scores)[1]
+
+
+def sheet_breakdown(sheet: ScoreSheet):
+    """(rows, total) of one sheet for its page: per indicator in tree order, its level,
+    score row (leaves), raw and counted value and whether the cap bit."""
+    indicators = list(Indicator.objects.filter(indicator_set_id=sheet.indicator_set_id))
+    found = {
+        row.indicator_id: row
+        for row in Score.objects.filter(sheet=sheet).select_related("evidence_file")
+    }
+    counted = {pk: row.counted for pk, row in found.items() if row.counted is not None}
+    values, total = node_values(indicators, counted)
+    rows = []
+    for node, level in walk(indicators):
+        raw, value = values[node.pk]
+        rows.append(
+            {
+                "node": node,
+                "level": level,
+                "score": found.get(node.pk),
+                "raw": raw.quantize(PLACES),
+                "value": value.quantize(PLACES),
+                "capped": raw > node.max_score,
+            }
+        )
+    return rows, total
 
 
 @dataclass

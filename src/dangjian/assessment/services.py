@@ -11,10 +11,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.assessment.models import (
     PERSON_HONOURS,
@@ -34,7 +35,8 @@ from dangjian.assessment.models import (
     ScoreSheet,
     plain,
 )
-from dangjian.core import audit
+from dangjian.assessment.tree import TreeRow, walk
+from dangjian.core import audit, uploads
 from dangjian.core.models import AuditAction
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
@@ -418,8 +420,12 @@ def update_rectification(actor, item: Rectification, **data) -> Rectification:
 
 
 @transaction.atomic
-def report_rectification(actor, item: Rectification, *, evidence: str, submitted_on: dt.date):
-    """The rectifying org reports what it did, for the superior's acceptance."""
+def report_rectification(
+    actor, item: Rectification, *, evidence: str, submitted_on: dt.date, evidence_file=None
+):
+    """The rectifying org reports what it did, for the superior's acceptance, with an
+    optional file of evidence on the upload store (readable by both sides: the item's org
+    lies inside the inspecting org's subtree)."""
     require(actor, Action.CHANGE, item)
     problems = Problems()
     if item.status == RectificationStatus.ACCEPTED:
@@ -435,6 +441,8 @@ def report_rectification(actor, item: Rectification, *, evidence: str, submitted
     item.status = RectificationStatus.SUBMITTED
     item.save()
     audit.changed(actor, item, before, exclude=UNAUDITED, org_path=item.org.path)
+    if evidence_file is not None:
+        _attach(actor, item, evidence_file, item.org.path, "evidence_file")
     return item
 
 
@@ -475,20 +483,182 @@ def delete_rectification(actor, item: Rectification) -> None:
 
 
 @transaction.atomic
-def create_indicator_set(actor, *, org: Organization, year: int, name: str, note: str = ""):
+def create_indicator_set(
+    actor,
+    *,
+    org: Organization,
+    year: int,
+    name: str,
+    note: str = "",
+    tree: Sequence[TreeRow] | None = None,
+):
+    """A set issued by `org` for `year`, with its indicator tree when given (`tree`, the
+    rows of `tree.parse`, checked by `tree_problems`)."""
     require(actor, Action.ADD, org)
     problems = Problems()
     _year(problems, year)
     if IndicatorSet.objects.filter(org=org, year=year, name=name).exists():
         problems.add("name", _("该年度已有同名的考核指标体系"))
+    for message in tree_problems(tree or ()):
+        problems.add("tree_text", message)
     problems.raise_if_any()
     indicator_set = IndicatorSet.objects.create(org=org, year=year, name=name, note=note)
     audit.created(actor, indicator_set, exclude=UNAUDITED, org_path=org.path)
+    if tree:
+        _write_tree(actor, indicator_set, tree)
     return indicator_set
 
 
 def _has_scores(indicator_set: IndicatorSet) -> bool:
     return Score.objects.filter(indicator__indicator_set=indicator_set).exists()
+
+
+def is_scored(indicator_set: IndicatorSet) -> bool:
+    """Whether any sheet of the set holds a score: then the set is what those scores mean,
+    and it is no longer changed (it is copied to a new year's set instead)."""
+    return _has_scores(indicator_set)
+
+
+SCORED_REFUSAL = gettext_lazy(
+    "该考核指标体系已有评分, 不能再修改; 如需调整指标, 请复制为新年度的指标体系后修改"
+)
+
+
+def tree_problems(rows: Sequence[TreeRow]) -> list[str]:
+    """Every problem of an indicator tree, each naming its line: the shape (the first line
+    at the top level, one level down at a time), a name, 满分 > 0 and a weight >= 0 on every
+    line, names distinct among siblings (the score import names a leaf by its path), and
+    the weights of a group's children: their weighted 满分 (weight x 满分, summed) must
+    reach the group's 满分, or the group could never be scored in full (more is allowed:
+    the cap takes off the excess, as with bonus items), and they may not all be 0."""
+    problems: list[str] = []
+    stack: list[TreeRow] = []  # the open ancestors of the current line
+    children: dict[int, list[TreeRow]] = {}
+    top: list[TreeRow] = []
+    for row in rows:
+        where = {"n": row.line, "name": row.name}
+        if row.level > len(stack):
+            problems.append(_("第%(n)d行: 层级跳级(“-”比上一行多了不止一个)") % where)
+            continue
+        del stack[row.level :]
+        siblings = children.setdefault(stack[-1].line, []) if stack else top
+        if not row.name:
+            problems.append(_("第%(n)d行: 缺少指标名称") % where)
+        elif len(row.name) > 100:
+            problems.append(_("第%(n)d行: 指标名称不能超过100个字") % where)
+        elif any(other.name == row.name for other in siblings):
+            problems.append(_("第%(n)d行: 同一级下已有指标“%(name)s”") % where)
+        if row.max_score <= 0 or row.max_score >= Decimal("100000"):
+            problems.append(_("第%(n)d行: 满分应大于0且小于100000") % where)
+        elif row.max_score != row.max_score.quantize(Decimal("0.01")):
+            problems.append(_("第%(n)d行: 满分最多两位小数") % where)
+        if row.weight < 0 or row.weight >= Decimal("1000"):
+            problems.append(_("第%(n)d行: 权重应在0到1000之间") % where)
+        elif row.weight != row.weight.quantize(Decimal("0.001")):
+            problems.append(_("第%(n)d行: 权重最多三位小数") % where)
+        siblings.append(row)
+        stack.append(row)
+    by_line = {row.line: row for row in rows}
+    for line, below in children.items():
+        group = by_line[line]
+        reach = sum((child.weight * child.max_score for child in below), Decimal("0"))
+        where = {"n": line, "name": group.name}
+        if not any(child.weight > 0 for child in below):
+            problems.append(_("第%(n)d行: “%(name)s”的下级指标权重不能全为0") % where)
+        elif reach < group.max_score:
+            problems.append(
+                _(
+                    "第%(n)d行: “%(name)s”满分%(max)s分, 但下级指标按权重折算的满分合计只有"
+                    "%(reach)s分, 应不少于本指标满分"
+                )
+                % {**where, "max": plain(group.max_score), "reach": plain(reach)}
+            )
+    return problems
+
+
+def _write_tree(actor, indicator_set: IndicatorSet, rows: Sequence[TreeRow]) -> None:
+    stack: list[Indicator] = []
+    orders: dict = {}
+    for row in rows:
+        del stack[row.level :]
+        parent = stack[-1] if stack else None
+        key = parent.pk if parent else None
+        orders[key] = orders.get(key, 0) + 1
+        node = Indicator.objects.create(
+            indicator_set=indicator_set,
+            parent=parent,
+            name=row.name,
+            max_score=row.max_score,
+            weight=row.weight,
+            guide=row.guide,
+            order=orders[key],
+        )
+        audit.created(actor, node, org_path=indicator_set.org.path)
+        stack.append(node)
+
+
+@transaction.atomic
+def update_indicator_set(
+    actor,
+    indicator_set: IndicatorSet,
+    *,
+    year: int | None = None,
+    name: str | None = None,
+    note: str | None = None,
+    tree: Sequence[TreeRow] | None = None,
+) -> IndicatorSet:
+    """Change a set and (when `tree` is given) replace its indicator tree. A set with scores
+    is refused whole: its indicators, year and name are what the scores and the year-over-
+    year ranking mean. Copy it to a new year's set instead (`copy_indicator_set`)."""
+    require(actor, Action.CHANGE, indicator_set)
+    problems = Problems()
+    if _has_scores(indicator_set):
+        problems.add("tree_text" if tree is not None else "name", SCORED_REFUSAL)
+        problems.raise_if_any()
+    year = indicator_set.year if year is None else year
+    name = indicator_set.name if name is None else name
+    _year(problems, year)
+    if (
+        IndicatorSet.objects.filter(org=indicator_set.org, year=year, name=name)
+        .exclude(pk=indicator_set.pk)
+        .exists()
+    ):
+        problems.add("name", _("该年度已有同名的考核指标体系"))
+    for message in tree_problems(tree or ()):
+        problems.add("tree_text", message)
+    problems.raise_if_any()
+    before = audit.state(indicator_set, UNAUDITED)
+    indicator_set.year, indicator_set.name = year, name
+    if note is not None:
+        indicator_set.note = note
+    indicator_set.save()
+    audit.changed(actor, indicator_set, before, exclude=UNAUDITED, org_path=indicator_set.org.path)
+    if tree is not None:
+        for node in Indicator.objects.filter(indicator_set=indicator_set).order_by("-pk"):
+            audit.deleted(actor, node, org_path=indicator_set.org.path)
+        Indicator.objects.filter(indicator_set=indicator_set).delete()
+        _write_tree(actor, indicator_set, tree)
+    return indicator_set
+
+
+@transaction.atomic
+def copy_indicator_set(actor, indicator_set: IndicatorSet, *, year: int, name: str | None = None):
+    """A new set for `year` with the same indicators (same name by default, so next year's
+    ranking compares with this one); the copy is not scored, so it can be changed."""
+    require(actor, Action.VIEW, indicator_set)
+    indicators = list(Indicator.objects.filter(indicator_set=indicator_set))
+    rows = [
+        TreeRow(i, level, node.name, node.max_score, node.weight, node.guide)
+        for i, (node, level) in enumerate(walk(indicators), 1)
+    ]
+    return create_indicator_set(
+        actor,
+        org=indicator_set.org,
+        year=year,
+        name=name or indicator_set.name,
+        note=indicator_set.note,
+        tree=rows,
+    )
 
 
 @transaction.atomic
@@ -628,6 +798,129 @@ def score(
     row.save()
     audit.changed(actor, row, before, org_path=sheet.org.path, object_repr=f"{sheet} {indicator}")
     return row
+
+
+def leaves_of(indicator_set: IndicatorSet) -> list[Indicator]:
+    """The set's scored indicators (those without children), in tree order."""
+    indicators = list(Indicator.objects.filter(indicator_set=indicator_set))
+    parents = {node.parent_id for node in indicators}
+    return [node for node, _level in walk(indicators) if node.pk not in parents]
+
+
+@transaction.atomic
+def open_sheets(actor, indicator_set: IndicatorSet) -> int:
+    """A score sheet for every org directly below the issuing org that has none yet (and
+    existed in the set's year); how many were opened."""
+    require(actor, Action.CHANGE, indicator_set)
+    issuer = indicator_set.org
+    have = set(
+        ScoreSheet.objects.filter(indicator_set=indicator_set).values_list("org_id", flat=True)
+    )
+    year_end = dt.date(indicator_set.year, 12, 31)
+    opened = 0
+    for org in Organization.objects.filter(
+        path__startswith=issuer.path, depth=issuer.depth + 1
+    ).order_by("path"):
+        if org.pk in have or (org.founded_on and org.founded_on > year_end):
+            continue
+        create_sheet(actor, indicator_set, org=org)
+        opened += 1
+    return opened
+
+
+def _score_problems(problems: Problems, field_name: str, indicator: Indicator, value) -> None:
+    if value is not None and not 0 <= Decimal(str(value)) <= indicator.max_score:
+        problems.add(
+            field_name,
+            _("“%(name)s”的得分应在0到满分%(max)s之间")
+            % {"name": indicator.name, "max": plain(indicator.max_score)},
+        )
+
+
+@transaction.atomic
+def enter_review(
+    actor,
+    sheet: ScoreSheet,
+    *,
+    scores: dict[int, Decimal | None],
+    leader_comment: str | None = None,
+    democratic_rate=None,
+) -> ScoreSheet:
+    """The assessor's (the issuing org's) scores of one sheet, entered together: every leaf
+    score in 0..满分 (each bad one named, nothing saved unless all pass), with the 领导点评
+    and the 民主测评 rate. `scores` maps leaf indicator id -> score (None: not scored yet;
+    a score once given is not taken back here). One audit row per changed score."""
+    require(actor, Action.CHANGE, sheet.indicator_set)
+    leaves = {leaf.pk: leaf for leaf in leaves_of(sheet.indicator_set)}
+    problems = Problems()
+    for pk, value in scores.items():
+        if pk not in leaves:
+            problems.add(NON_FIELD_ERRORS, _("指标不在本评分表的指标体系中"))
+        else:
+            _score_problems(problems, f"score_{pk}", leaves[pk], value)
+    _rate(problems, democratic_rate)
+    problems.raise_if_any()
+    existing = {row.indicator_id: row for row in Score.objects.filter(sheet=sheet)}
+    for pk, value in scores.items():
+        old = existing.get(pk)
+        if value is None or (old is not None and old.reviewer_score == Decimal(str(value))):
+            continue
+        score(actor, sheet, leaves[pk], reviewer_score=value)
+    if leader_comment is not None or democratic_rate is not None:
+        review_sheet(actor, sheet, leader_comment=leader_comment, democratic_rate=democratic_rate)
+    return sheet
+
+
+@transaction.atomic
+def enter_self_assessment(actor, sheet: ScoreSheet, *, rows: dict[int, dict]) -> ScoreSheet:
+    """The scored org's self-scores, each with its evidence: text and, optionally, a file
+    (PDF, Word, Excel or an image) put on the upload store for whoever may read the sheet
+    (the org's and the issuing org's readers: the file's org is the scored org, inside the
+    issuer's subtree). A new file replaces the score's earlier one. `rows` maps leaf id ->
+    {"self_score", "evidence", "file"}; all checked first, nothing saved unless all pass."""
+    require(actor, Action.CHANGE, sheet)
+    leaves = {leaf.pk: leaf for leaf in leaves_of(sheet.indicator_set)}
+    problems = Problems()
+    for pk, row in rows.items():
+        if pk not in leaves:
+            problems.add(NON_FIELD_ERRORS, _("指标不在本评分表的指标体系中"))
+        else:
+            _score_problems(problems, f"self_{pk}", leaves[pk], row.get("self_score"))
+    problems.raise_if_any()
+    existing = {row.indicator_id: row for row in Score.objects.filter(sheet=sheet)}
+    for pk, row in rows.items():
+        old = existing.get(pk)
+        value, evidence, upload = row.get("self_score"), row.get("evidence"), row.get("file")
+        unchanged = (
+            old is not None
+            and (value is None or old.self_score == Decimal(str(value)))
+            and (evidence is None or old.evidence == evidence)
+        )
+        if upload is None and (unchanged or (old is None and value is None and not evidence)):
+            continue
+        saved = score(actor, sheet, leaves[pk], self_score=value, evidence=evidence)
+        if upload is not None:
+            _attach(actor, saved, upload, sheet.org.path, f"evidence_{pk}")
+    return sheet
+
+
+EVIDENCE_KINDS = ("pdf", "docx", "xlsx", "image")
+
+
+def _attach(actor, obj, upload, org_path: str, field_name: str) -> None:
+    """Put `upload` on the store as `obj.evidence_file` (readable by readers of
+    `org_path`), removing the file it replaces."""
+    try:
+        stored = uploads.save(actor, upload, org_path=org_path, kinds=EVIDENCE_KINDS)
+    except ValidationError as exc:
+        raise ValidationError({field_name: exc.messages}) from exc
+    old = obj.evidence_file
+    before = audit.state(obj, UNAUDITED)
+    obj.evidence_file = stored
+    obj.save(update_fields=["evidence_file"])
+    audit.changed(actor, obj, before, exclude=UNAUDITED, org_path=org_path)
+    if old is not None:
+        uploads.delete(actor, old)
 
 
 # --- external evaluations -----------------------------------------------------------------

@@ -4,6 +4,7 @@ it from their AppConfig.ready()."""
 from dangjian.core.registers.base import (
     Column,
     DefaultChoiceFilter,
+    Notice,
     OrgChoiceFilter,
     Register,
     TodoItem,
@@ -15,6 +16,7 @@ from dangjian.core.registers.base import (
 __all__ = [
     "Column",
     "DefaultChoiceFilter",
+    "Notice",
     "OrgChoiceFilter",
     "Register",
     "TodoItem",

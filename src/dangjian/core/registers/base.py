@@ -44,6 +44,16 @@ class TodoItem:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A message shown instead of a form, with a link to what the user can do instead
+    (a set already scored is not edited: it is copied to a new year)."""
+
+    text: str
+    url: str | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of the list table and of its Excel export.
 
@@ -239,6 +249,11 @@ class Register:
     def form_notice(self, request, form) -> str | None:
         """A message shown instead of the form when there is nothing the user could submit
         (no org to add under, say)."""
+        return None
+
+    def edit_notice(self, request, obj) -> "str | Notice | None":
+        """A message shown instead of the edit form when the record may no longer be
+        changed (and a POST is not run); None: the form."""
         return None
 
     def list_context(self, request, queryset) -> dict:

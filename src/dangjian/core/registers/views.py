@@ -350,10 +350,12 @@ def edit_view(request, reg: Register, pk: int):
     user = request.user
     obj = get_object_or_404(reg.queryset(user, Action.CHANGE), pk=pk)
     form = reg.form_class(request.POST or None, **reg.form_kwargs(request, obj))
-    done, saved = submit(request, form, lambda data: reg.update(user, obj, data))
-    if done:
-        return _saved(request, reg, saved, _("已保存%(what)s“%(name)s”"))
-    return _form_page(request, reg, form, obj)
+    notice = reg.edit_notice(request, obj)
+    if notice is None:
+        done, saved = submit(request, form, lambda data: reg.update(user, obj, data))
+        if done:
+            return _saved(request, reg, saved, _("已保存%(what)s“%(name)s”"))
+    return _form_page(request, reg, form, obj, notice)
 
 
 def delete_view(request, reg: Register, pk: int):
