@@ -458,30 +458,125 @@ def criteria_for(year: int) -> StarCriteria:
     )
 
 
-@transaction.atomic
-def set_star_criteria(actor, *, year: int, items: str, meanings: dict, caps: dict) -> StarCriteria:
-    """City-wide criteria: only for someone who may change a whole tree."""
-    roots = Organization.objects.filter(depth=1)
-    if not any(
-        Organization.objects.all().restrict(actor, Action.CHANGE).filter(pk=r.pk).exists()
-        for r in roots
-    ):
-        raise ValidationError(_("只有市级管理员可以设置评星定格标准"))
-    problems = Problems()
+def may_set_criteria(user) -> bool:
+    """The criteria apply city-wide: only someone who may change a whole tree sets them."""
+    if is_unrestricted(user):
+        return True
+    roots = Organization.objects.filter(depth=1).values_list("pk", flat=True)
+    changeable = Organization.objects.all().restrict(user, Action.CHANGE)
+    return changeable.filter(pk__in=list(roots)).exists()
+
+
+def criteria_used(criteria: StarCriteria) -> int:
+    """How many ratings were decided under the set (those of its year)."""
+    return StarRating.objects.filter(year=criteria.year).count()
+
+
+STAR_KEYS = ("1", "2", "3", "4", "5")
+
+
+def _criteria_problems(problems: Problems, *, items: str, meanings: dict, caps: dict) -> dict:
+    """Check a set's content; returns the caps as whole percents keyed "1".."5"."""
+    if not (items or "").strip():
+        problems.add("items", _("请填写评定项目, 每行一项"))
+    if any(key not in STAR_KEYS for key in meanings):
+        problems.add("meanings", _("星级含义只能对应1到5星"))
+    clean = {}
     for key, value in caps.items():
-        if key not in {"1", "2", "3", "4", "5"} or not 0 <= int(value) <= 100:
-            problems.add("caps", _("星级比例上限应为1-5星对应的0到100之间的百分数"))
-    if not items.strip():
-        problems.add("items", _("请填写评定项目"))
+        if value is None or value == "":
+            continue
+        try:
+            percent = int(value)
+        except (TypeError, ValueError):
+            percent = -1
+        if key not in STAR_KEYS or not 0 <= percent <= 100 or str(percent) != str(value).strip():
+            problems.add(
+                f"cap_{key}" if key in STAR_KEYS else "caps",
+                _("星级比例上限应为0到100之间的整数(百分比)"),
+            )
+            continue
+        clean[key] = percent
+    if clean.get("4", 0) + clean.get("5", 0) > 100:
+        problems.add("cap_4", _("四星和五星的比例上限合计不能超过100%"))
+    return clean
+
+
+def _criteria_year_problems(problems: Problems, year: int) -> None:
+    if not 1921 <= int(year) <= _today().year + 1:
+        problems.add("year", _("年度应在1921年至明年之间"))
+    elif StarCriteria.objects.filter(year=year).exists():
+        problems.add("year", _("%(year)d年已有评星定格标准, 请修改该年度的标准") % {"year": year})
+    elif StarRating.objects.filter(year=year).exists():
+        problems.add(
+            "year",
+            _("%(year)d年已有党员按原标准评定星级, 不能再为该年度另设标准") % {"year": year},
+        )
+
+
+def _require_criteria_setter(actor) -> None:
+    if not may_set_criteria(actor):
+        raise ValidationError(_("只有市级管理员可以设置评星定格标准"))
+
+
+@transaction.atomic
+def create_star_criteria(
+    actor, *, year: int, items: str, meanings: dict, caps: dict
+) -> StarCriteria:
+    """A year's criteria, set before its ratings: a year whose members were already rated
+    (under the settings' defaults) keeps what they were rated under."""
+    _require_criteria_setter(actor)
+    problems = Problems()
+    _criteria_year_problems(problems, year)
+    clean = _criteria_problems(problems, items=items, meanings=meanings, caps=caps)
     problems.raise_if_any()
-    criteria, created = StarCriteria.objects.get_or_create(
-        year=year, defaults={"items": items, "meanings": meanings, "caps": caps}
+    criteria = StarCriteria.objects.create(
+        year=year, items=items.strip(), meanings=dict(meanings), caps=clean
     )
-    before = None if created else audit.state(criteria)
-    criteria.items, criteria.meanings, criteria.caps = items, meanings, caps
+    audit.created(actor, criteria, org_path="", object_repr=str(criteria))
+    return criteria
+
+
+@transaction.atomic
+def update_star_criteria(
+    actor, criteria: StarCriteria, *, items: str, meanings: dict, caps: dict
+) -> StarCriteria:
+    """A set is edited only while no rating was decided under it; after that it is the
+    record of what those ratings meant (copy it for a new year instead)."""
+    _require_criteria_setter(actor)
+    # Lock the set: a rating of its year written meanwhile waits for this edit, and one
+    # already written refuses it.
+    criteria = StarCriteria.objects.select_for_update().get(pk=criteria.pk)
+    if criteria_used(criteria):
+        raise ValidationError(
+            _("%(year)d年已有党员按此标准评定星级, 不能再修改; 可复制为新年度的标准")
+            % {"year": criteria.year}
+        )
+    problems = Problems()
+    clean = _criteria_problems(problems, items=items, meanings=meanings, caps=caps)
+    problems.raise_if_any()
+    before = audit.state(criteria)
+    criteria.items, criteria.meanings, criteria.caps = items.strip(), dict(meanings), clean
     criteria.save()
     audit.changed(actor, criteria, before, org_path="", object_repr=str(criteria))
     return criteria
+
+
+@transaction.atomic
+def copy_star_criteria(actor, criteria: StarCriteria, *, year: int) -> StarCriteria:
+    """A new year's set starting from an earlier one (which stays as it was)."""
+    return create_star_criteria(
+        actor, year=year, items=criteria.items, meanings=criteria.meanings, caps=criteria.caps
+    )
+
+
+@transaction.atomic
+def set_star_criteria(actor, *, year: int, items: str, meanings: dict, caps: dict) -> StarCriteria:
+    """Create the year's set or edit it (while unused): the command line's and the tests'
+    one call."""
+    found = StarCriteria.objects.filter(year=year).first()
+    if found is None:
+        return create_star_criteria(actor, year=year, items=items, meanings=meanings, caps=caps)
+    return update_star_criteria(actor, found, items=items, meanings=meanings, caps=caps)
 
 
 def branch_headcount(org_id: int, day: dt.date) -> int:
@@ -543,8 +638,10 @@ def rate_member(
 ) -> StarRating:
     require(actor, Action.CHANGE, member)
     org = member.org
-    # One branch's ratings are decided one at a time, so two at once cannot pass a cap.
+    # One branch's ratings are decided one at a time, so two at once cannot pass a cap; the
+    # year's criteria are locked too, so they cannot be edited under a rating being made.
     Organization.objects.select_for_update().filter(pk=org.pk).first()
+    list(StarCriteria.objects.select_for_update().filter(year=year))
     problems = Problems()
     _rating_problems(problems, member=member, org=org, year=year, stars=stars, rated_on=rated_on)
     problems.raise_if_any()

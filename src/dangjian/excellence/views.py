@@ -7,9 +7,11 @@ record comes through `restrict` (or the deciding committee's query), so out of s
 import datetime as dt
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,13 +19,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from dangjian.core.forms import form_page
 from dangjian.core.roles import Action
-from dangjian.core.scope import is_unrestricted, scope_paths
+from dangjian.core.scope import can, is_unrestricted, scope_paths
 from dangjian.excellence import forms as F
 from dangjian.excellence import services
 from dangjian.excellence.models import (
     Commitment,
     DemonstrationPoint,
+    StarCriteria,
     StarRating,
     at_standard_q,
 )
@@ -114,6 +118,131 @@ exemplar_publish = ExemplarRegister.instance.step(
     gettext_lazy("公开先进典型"),
     initial=lambda exemplar: {"on": exemplar.published_on or timezone.localdate()},
 )
+
+
+# -- 评星定格标准 (city-wide reference data, outside the org-scoped kit) ---------------------
+
+
+def _criteria_readable(user) -> None:
+    """The criteria are read by anyone with a role over some org (they apply everywhere)."""
+    if not can(user, Action.VIEW):
+        raise Http404
+
+
+def _criteria_setter(user) -> None:
+    if not services.may_set_criteria(user):
+        raise Http404
+
+
+@login_required
+@require_safe
+@never_cache
+def criteria_list(request):
+    """Every year's criteria with how many ratings were decided under it; the defaults of
+    the settings apply to a year without its own set."""
+    _criteria_readable(request.user)
+    sets = list(StarCriteria.objects.restrict(request.user).order_by("-year"))
+    used = dict(
+        StarRating.objects.order_by()
+        .filter(year__in=[c.year for c in sets])
+        .values_list("year")
+        .annotate(n=Count("pk"))
+    )
+    for criteria in sets:
+        criteria.used = used.get(criteria.year, 0)
+    year = timezone.localdate().year
+    return render(
+        request,
+        "excellence/criteria_list.html",
+        {
+            "sets": sets,
+            "may_set": services.may_set_criteria(request.user),
+            "defaults": services.criteria_for(year) if year not in {c.year for c in sets} else None,
+            "this_year": year,
+        },
+    )
+
+
+def _criteria_page(request, form, save, message, criteria=None, title="", copying=False):
+    return form_page(
+        request,
+        form,
+        save,
+        message,
+        done=reverse("starcriteria-list"),
+        template="excellence/criteria_form.html",
+        context={"criteria": criteria, "title": title, "copying": copying},
+    )
+
+
+@login_required
+@never_cache
+def criteria_create(request):
+    _criteria_setter(request.user)
+    # Start from the latest set (or the defaults): the usual change is a small one.
+    latest = StarCriteria.objects.order_by("-year").first()
+    years = set(StarCriteria.objects.values_list("year", flat=True))
+    year = timezone.localdate().year
+    while year in years:
+        year += 1
+    form = F.StarCriteriaForm(
+        request.POST or None,
+        start_from=latest or services.criteria_for(year),
+        initial={"year": year},
+    )
+    return _criteria_page(
+        request,
+        form,
+        lambda d: services.create_star_criteria(request.user, year=d["year"], **form.content(d)),
+        lambda c: _("已新增%(name)s") % {"name": c},
+        title=_("新增评星定格标准"),
+    )
+
+
+def _unused_criteria(request, pk):
+    _criteria_setter(request.user)
+    return get_object_or_404(StarCriteria.objects.restrict(request.user, Action.VIEW), pk=pk)
+
+
+@login_required
+@never_cache
+def criteria_edit(request, pk: int):
+    criteria = _unused_criteria(request, pk)
+    used = services.criteria_used(criteria)
+    if used:
+        messages.warning(
+            request,
+            _("%(year)d年已有%(n)d名党员按此标准评定星级, 标准不能再修改; 可复制为新年度的标准")
+            % {"year": criteria.year, "n": used},
+        )
+        return redirect("starcriteria-copy", criteria.pk)
+    form = F.StarCriteriaForm(request.POST or None, obj=criteria)
+    return _criteria_page(
+        request,
+        form,
+        lambda d: services.update_star_criteria(request.user, criteria, **form.content(d)),
+        _("已保存%(name)s") % {"name": criteria},
+        criteria,
+        _("修改%(name)s") % {"name": criteria},
+    )
+
+
+@login_required
+@never_cache
+def criteria_copy(request, pk: int):
+    criteria = _unused_criteria(request, pk)
+    existing = set(StarCriteria.objects.values_list("year", flat=True))
+    year = max(existing | {timezone.localdate().year - 1}) + 1
+    form = F.CriteriaCopyForm(request.POST or None, initial={"year": year})
+    return _criteria_page(
+        request,
+        form,
+        lambda d: services.copy_star_criteria(request.user, criteria, year=d["year"]),
+        lambda c: _("已复制为%(name)s") % {"name": c},
+        criteria,
+        _("复制%(name)s为新年度的标准") % {"name": criteria},
+        copying=True,
+    )
 
 
 # -- the three-year tracker -----------------------------------------------------------------
