@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core import uploads
 from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
 from dangjian.excellence.models import (
@@ -353,6 +354,17 @@ class PublishForm(BootstrapMixin, forms.Form):
         initial=timezone.localdate,
         help_text=_("留空则撤下, 不再公开"),
     )
+
+
+class PhotoForm(BootstrapMixin, forms.Form):
+    """One photo of an exemplar: checked by the upload store's own rules on the form."""
+
+    photo = uploads.UploadField(
+        label=_("照片(JPG、PNG)"),
+        kinds=("image",),
+        help_text=_("上传后重新编码, 去除拍摄位置等信息"),
+    )
+    caption = forms.CharField(label=_("照片说明"), max_length=100, required=False)
 
 
 class CampaignForm(_Initial, OrgForm):

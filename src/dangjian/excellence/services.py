@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import audit
+from dangjian.core import audit, uploads
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.roles import Action
 from dangjian.core.scope import is_unrestricted, require, scope_paths
@@ -31,6 +31,7 @@ from dangjian.excellence.models import (
     DemonstrationPoint,
     DemonstrationReview,
     Exemplar,
+    ExemplarPhoto,
     FiveGoodCheck,
     FiveGoodChecklist,
     Fulfilment,
@@ -872,19 +873,69 @@ def update_exemplar(actor, exemplar: Exemplar, **data) -> Exemplar:
 
 @transaction.atomic
 def publish_exemplar(actor, exemplar: Exemplar, *, on: dt.date | None) -> Exemplar:
-    """Put the exemplar on the 党务公开 portal from `on`, or take it off (None)."""
+    """Put the exemplar on the 党务公开 portal from `on` (not a later day: the photos
+    become public with it), or take it off (None), photos too."""
     require(actor, Action.CHANGE, exemplar)
     before = audit.state(exemplar, UNAUDITED)
     exemplar.published_on = on
     problems = Problems()
     _exemplar_problems(problems, exemplar)
+    _not_future(problems, "on", on)
     problems.raise_if_any()
-    return _changed(actor, exemplar, before, exemplar.org)
+    _changed(actor, exemplar, before, exemplar.org)
+    for photo in exemplar.photos.select_related("file"):
+        if photo.file.public != (on is not None):
+            uploads.publish(actor, photo.file, on is not None)
+    return exemplar
+
+
+PHOTO_KINDS = ("image",)
+PHOTOS_MAX = 12
+
+
+@transaction.atomic
+def add_exemplar_photo(actor, exemplar: Exemplar, uploaded, *, caption: str = "") -> ExemplarPhoto:
+    """A photo through the upload store (checked and re-encoded there), readable like the
+    exemplar (viewers of its org) and public while the exemplar is published."""
+    require(actor, Action.CHANGE, exemplar)
+    if exemplar.photos.count() >= PHOTOS_MAX:
+        raise ValidationError(
+            {"photo": [_("每个先进典型最多%(n)d张照片, 请先删除不用的照片") % {"n": PHOTOS_MAX}]}
+        )
+    try:
+        stored = uploads.save(
+            actor,
+            uploaded,
+            org_path=exemplar.org.path,
+            kinds=PHOTO_KINDS,
+            action=Action.VIEW,
+            public=exemplar.published_on is not None,
+        )
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from error
+    photo = ExemplarPhoto.objects.create(
+        exemplar=exemplar, file=stored, caption=(caption or "").strip()[:100]
+    )
+    audit.created(actor, photo, org_path=exemplar.org.path, object_repr=str(exemplar))
+    return photo
+
+
+@transaction.atomic
+def delete_exemplar_photo(actor, photo: ExemplarPhoto) -> None:
+    exemplar = photo.exemplar
+    require(actor, Action.CHANGE, exemplar)
+    stored = photo.file
+    audit.deleted(actor, photo, org_path=exemplar.org.path, object_repr=str(exemplar))
+    photo.delete()
+    uploads.delete(actor, stored)
 
 
 @transaction.atomic
 def delete_exemplar(actor, exemplar: Exemplar) -> None:
+    """The exemplar with its photos (records and stored files)."""
     require(actor, Action.DELETE, exemplar)
+    for photo in list(exemplar.photos.select_related("file")):
+        delete_exemplar_photo(actor, photo)
     _deleted(actor, exemplar, exemplar.org)
 
 

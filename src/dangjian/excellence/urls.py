@@ -27,5 +27,11 @@ urlpatterns = [
     path("posts/", include(PostRegister.instance.urls())),
     path("exemplars/", include(ExemplarRegister.instance.urls())),
     path("exemplars/<int:pk>/publish/", views.exemplar_publish, name="exemplar-publish"),
+    path("exemplars/<int:pk>/photos/", views.exemplar_photo_add, name="exemplar-photo-add"),
+    path(
+        "exemplars/<int:pk>/photos/<int:photo>/delete/",
+        views.exemplar_photo_delete,
+        name="exemplar-photo-delete",
+    ),
     path("campaigns/", include(CampaignRegister.instance.urls())),
 ]

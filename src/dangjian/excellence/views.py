@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from dangjian.core.forms import form_page
 from dangjian.core.roles import Action
@@ -27,6 +27,8 @@ from dangjian.excellence import services
 from dangjian.excellence.models import (
     Commitment,
     DemonstrationPoint,
+    Exemplar,
+    ExemplarPhoto,
     StarCriteria,
     StarRating,
     at_standard_q,
@@ -118,6 +120,29 @@ exemplar_publish = ExemplarRegister.instance.step(
     gettext_lazy("公开先进典型"),
     initial=lambda exemplar: {"on": exemplar.published_on or timezone.localdate()},
 )
+
+
+exemplar_photo_add = ExemplarRegister.instance.step(
+    F.PhotoForm,
+    lambda user, exemplar, d: services.add_exemplar_photo(
+        user, exemplar, d["photo"], caption=d.get("caption") or ""
+    ),
+    gettext_lazy("已上传照片"),
+    gettext_lazy("上传照片"),
+)
+
+
+@login_required
+@require_POST
+def exemplar_photo_delete(request, pk: int, photo: int):
+    """Remove a photo (the page asks before posting): the record and the stored file."""
+    exemplar = get_object_or_404(Exemplar.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    found = get_object_or_404(
+        ExemplarPhoto.objects.select_related("file"), pk=photo, exemplar=exemplar
+    )
+    services.delete_exemplar_photo(request.user, found)
+    messages.success(request, _("已删除照片"))
+    return redirect("exemplar-detail", exemplar.pk)
 
 
 # -- 评星定格标准 (city-wide reference data, outside the org-scoped kit) ---------------------
