@@ -136,3 +136,55 @@ def test_others_read_the_criteria_but_cannot_set_them(world, login):
     ):
         assert client.get(url).status_code == 404
     assert login(world, "anonymous").get(reverse("starcriteria-list")).status_code == 302
+
+
+def test_the_bulk_insert_writes_instances_and_plain_rows_alike(world):
+    """services.insert_rows (the demo's writer): dicts get the fields' defaults, lazy
+    labels become text, JSON is prepared, dates adapted, created_at stamped."""
+    from dangjian.excellence.models import (
+        CheckStatus,
+        Commitment,
+        FiveGoodCheck,
+        FiveGoodChecklist,
+        Fulfilment,
+    )
+
+    member, org = world.members["a1"], world.orgs["ba"]
+    services.insert_rows(
+        Commitment,
+        [
+            {
+                "member_id": member.pk,
+                "org_id": org.pk,
+                "year": 2024,
+                "text": "上好示范课",
+                "made_on": dt.date(2024, 3, 1),
+                "fulfilment": Fulfilment.FULFILLED,
+                "final_note": Fulfilment.FULFILLED.label,
+            }
+        ],
+    )
+    made = Commitment.objects.get(member=member)
+    assert (made.made_on, made.final_note, made.member_agreed) == (
+        dt.date(2024, 3, 1),
+        "已兑现",
+        False,
+    )
+    assert made.created_at is not None and made.published_on is None
+    checklist = FiveGoodChecklist.objects.in_force(dt.date(2024, 1, 1))
+    services.insert_rows(
+        FiveGoodCheck,
+        [
+            FiveGoodCheck(
+                org=org,
+                checklist=checklist,
+                year=2024,
+                self_checked_on=dt.date(2024, 4, 1),
+                answers={"0": {"met": True, "evidence": "台账"}},
+                status=CheckStatus.PASSED,
+            )
+        ],
+    )
+    check = FiveGoodCheck.objects.get(org=org)
+    assert check.answers == {"0": {"met": True, "evidence": "台账"}}
+    assert check.status == CheckStatus.PASSED

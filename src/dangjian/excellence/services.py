@@ -11,10 +11,12 @@ import datetime as dt
 import math
 from collections import Counter
 from decimal import Decimal
+from functools import partial
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -974,9 +976,72 @@ def delete_campaign(actor, campaign: Campaign) -> None:
 # -- history in bulk (the demo loader, a migration from another system) ----------------------
 
 
+_PLAIN_TYPES = (
+    "BooleanField",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "ForeignKey",
+)
+
+
+def insert_rows(model, rows: list, chunk: int = 5000) -> None:
+    """New rows of `model` as executemany INSERTs, without their ids: what bulk_create does
+    without its per-value preparation, which dominated the demo's load (ten thousands of
+    ratings and commitments). A row is an unsaved instance or a dict of values by attname
+    (no model instance per row; a missing field gets its default). Plain columns go in as
+    they are, dates through the backend's adapter, lazy texts as text; auto_now(_add)
+    columns get now; any other field prepares its own value as a save would (JSON)."""
+    if not rows:
+        return
+    db = connections[router.db_for_write(model)]
+    ops, now = db.ops, timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    as_dicts = isinstance(rows[0], dict)
+    getters = []
+    for f in fields:
+        kind = f.get_internal_type()
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            stamp = f.get_db_prep_save(now, db)
+            getters.append(lambda row, stamp=stamp: stamp)
+            continue
+        if as_dicts:
+            read = partial(_dict_value, name=f.attname, default=f.get_default())
+        else:
+            read = attrgetter(f.attname)
+        if kind == "DateField":
+            prep = ops.adapt_datefield_value
+        elif kind in ("CharField", "TextField"):
+            prep = _text
+        elif kind in _PLAIN_TYPES:
+            getters.append(read)
+            continue
+        else:
+            prep = partial(f.get_db_prep_save, connection=db)
+        getters.append(lambda row, read=read, prep=prep: prep(read(row)))
+    table = ops.quote_name(model._meta.db_table)
+    names = ", ".join(ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
+    with db.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            cursor.executemany(
+                sql, [tuple(get(row) for get in getters) for row in rows[start : start + chunk]]
+            )
+
+
+def _dict_value(row: dict, *, name: str, default):
+    return row.get(name, default)
+
+
+def _text(value):
+    """A lazy label (a choice's) as its text; text and None as they are."""
+    return value if isinstance(value, str | None) else str(value)
+
+
 @transaction.atomic
 def load_history(actor, root: Organization, records: dict, note: str) -> dict[str, int]:
-    """Write many historical records at once (`records`: model -> unsaved rows), checked
+    """Write many historical records at once (`records`: model -> unsaved rows; for the
+    models nothing points at, dicts of values by attname will do), checked
     against the same yearly caps as one-by-one writes, with one audit row for the batch.
     Only an actor who may add in the whole of `root`'s subtree may do this."""
     require(actor, Action.ADD, root)
@@ -990,17 +1055,14 @@ def load_history(actor, root: Organization, records: dict, note: str) -> dict[st
         problems.add("city_on", _("市级示范点超过每年上限"))
     problems.raise_if_any()
     written = {}
-    for model in (
-        FiveGoodCheck,
-        DemonstrationPoint,
-        StarRating,
-        Commitment,
-        Post,
-        Exemplar,
-        Campaign,
-    ):
+    # Points get their ids back (the reviews point at them); nothing points at the others,
+    # so their rows go in as plain INSERTs.
+    points = records.get(DemonstrationPoint, [])
+    DemonstrationPoint.objects.bulk_create(points, batch_size=1000)
+    written["demonstrationpoint"] = len(points)
+    for model in (FiveGoodCheck, StarRating, Commitment, Post, Exemplar, Campaign):
         rows = records.get(model, [])
-        model.objects.bulk_create(rows, batch_size=1000)
+        insert_rows(model, rows)
         written[model._meta.model_name] = len(rows)
     reviews = records.get(DemonstrationReview, [])
     for review in reviews:
