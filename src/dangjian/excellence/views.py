@@ -91,6 +91,7 @@ POINT_STEPS = {
 }
 
 
+@login_required
 def point_step(request, pk: int):
     """`?step=evaluate|bureau|city|review`: the step's own page (the kit's step view)."""
     step = request.POST.get("step") or request.GET.get("step") or "evaluate"
