@@ -42,6 +42,7 @@ from dangjian.excellence.models import (
     Exemplar,
     FiveGoodCheck,
     Post,
+    StarCriteria,
     StarRating,
 )
 from dangjian.integrity.models import Case, Education, Measure, Petition, Risk, Talk
@@ -490,6 +491,13 @@ ROUTES = {
     "exemplar-edit": Route(Action.CHANGE, "exemplar"),
     "exemplar-delete": Route(Action.DELETE, "exemplar"),
     "exemplar-publish": Route(Action.CHANGE, "exemplar"),
+    "exemplar-photo-add": Route(Action.CHANGE, "exemplar"),
+    "exemplar-photo-delete": Route(Action.CHANGE, "exemplar", post_only=True),
+    "starcriteria-list": Route(needs=Action.VIEW),
+    # City-wide criteria: set by those who may change a whole tree (a callable of the user).
+    "starcriteria-create": Route(own=excellence.may_set_criteria),
+    "starcriteria-edit": Route(Action.CHANGE, "starcriteria"),
+    "starcriteria-copy": Route(Action.CHANGE, "starcriteria"),
     "campaign-list": Route(),
     "campaign-create": Route(Action.ADD, needs=Action.ADD),
     "campaign-detail": Route(model="campaign"),
@@ -695,6 +703,14 @@ MODELS = {
     "vanguardpost": (Post, scoped(Post)),
     "exemplar": (Exemplar, scoped(Exemplar)),
     "campaign": (Campaign, scoped(Campaign)),
+    "starcriteria": (
+        StarCriteria,
+        lambda user, action: (
+            StarCriteria.objects.all()
+            if action == Action.VIEW or excellence.may_set_criteria(user)
+            else StarCriteria.objects.none()
+        ),
+    ),
 }
 
 
@@ -800,6 +816,10 @@ def excellence_objects(world):
     for i, key in enumerate(("ba", "bb", "bx")):
         for factory in FACTORIES.values():
             factory(world, world.orgs[key], i)
+    # A year's criteria nobody was rated under yet (editable by the city's administrator).
+    excellence.create_star_criteria(
+        CLI, year=dt.date.today().year + 1, items="政治素质", meanings={}, caps={"5": 20}
+    )
     for org in (world.orgs["ba"], world.orgs["bx"]):
         for name, make in DUES_FACTORIES.items():
             make(world, org, 0 if name != "dues" else 1)

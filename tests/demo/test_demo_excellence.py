@@ -6,6 +6,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from dangjian.demo import excellence as demo_excellence
 from dangjian.excellence import services
 from dangjian.excellence.models import Commitment, DemonstrationPoint, Fulfilment, StarRating
 from dangjian.excellence.stats import excellence_section
@@ -78,8 +79,23 @@ def test_it_continues_the_history_to_today(city):
         assert open_now.exists()
 
 
+def test_the_counties_have_several_years_of_ratings(city):
+    """Not only last year's: the counties' last COUNTY_RATED_YEARS years are rated."""
+    last = timezone.localdate().year - 1
+    for code in ("DEMO-XIAN1", "DEMO-XIAN2"):
+        county = Organization.objects.get(code=code)
+        years = set(
+            StarRating.objects.filter(org__path__startswith=county.path).values_list(
+                "year", flat=True
+            )
+        )
+        assert set(range(last - demo_excellence.COUNTY_RATED_YEARS + 1, last + 1)) <= years
+        assert len(years) >= 5, code
+
+
 def test_it_keeps_every_branch_within_the_star_caps(city):
-    for year in (2010, timezone.localdate().year - 1):
+    last = timezone.localdate().year - 1
+    for year in (2010, *range(last - demo_excellence.COUNTY_RATED_YEARS + 1, last + 1)):
         criteria = services.criteria_for(year)
         rows = StarRating.objects.filter(year=year, stars__in=(4, 5)).values_list("org_id", "stars")
         counts = {}

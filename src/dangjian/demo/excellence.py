@@ -15,6 +15,7 @@ import math
 import random
 from collections import defaultdict
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dangjian.core.context import CLI
@@ -44,6 +45,8 @@ SEED_DISTRICT = "DEMO-QU"
 # within 2011-2013), then slowly on; the rest never reach it.
 REACHED_BY = {2009: 0.07, 2010: 0.15, 2011: 0.40, 2012: 0.62, 2013: 0.82}
 LATER_STEP, CEILING = 0.02, 0.93
+# The counties rate their members on the platform for the last this many years.
+COUNTY_RATED_YEARS = 5
 COMMITMENTS = (
     "每学期上好一节公开示范课",
     "结对帮扶一名学困生, 每月家访一次",
@@ -249,27 +252,32 @@ class _Loader:
 
     def members(self):
         """The district has rated and recorded commitments on the platform since 2009; the
-        counties moved their 评星定格 onto it last year (a real gap: their earlier years
-        are on paper). Keeps the demo load fast too."""
+        counties moved their 评星定格 onto it COUNTY_RATED_YEARS years ago (their earlier
+        years are on paper) and their commitments this year. The branches' members of each
+        year come from one read of the spells, not one query per year."""
         rng = self.rng
         district = next(c for c in self.counties if c.code == SEED_DISTRICT)
         everyone = {o.pk for o in self.orgs if o.kind in BRANCH_KINDS}
         in_district = {
             o.pk for o in self.orgs if o.pk in everyone and o.path.startswith(district.path)
         }
+        counties_from = self.today.year - COUNTY_RATED_YEARS
+        spells = list(
+            Membership.objects.filter(org_id__in=everyone)
+            .filter(Q(end_on__isnull=True) | Q(end_on__gt=dt.date(FIRST_YEAR, 12, 31)))
+            .order_by("org_id", "member_id")
+            .values_list("member_id", "org_id", "start_on", "end_on")
+        )
         for year in self.years:
-            branch_ids = everyone if year >= self.today.year - 1 else in_district
-            counties_rate = year == self.today.year - 1
+            counties_rate = counties_from <= year
             counties_commit = year == self.today.year
-            year_end = dt.date(year, 12, 31)
-            spells = Membership.objects.filter(
-                spell_in_force(min(year_end, self.today)), org_id__in=branch_ids
-            )
+            branch_ids = everyone if counties_rate or counties_commit else in_district
+            day = min(dt.date(year, 12, 31), self.today)
             by_org = defaultdict(list)
-            for member_id, org_id in spells.order_by("org_id", "member_id").values_list(
-                "member_id", "org_id"
-            ):
-                by_org[org_id].append(member_id)
+            for member_id, org_id, start_on, end_on in spells:
+                # spell_in_force(day), over the rows read once
+                if start_on <= day and (end_on is None or end_on > day) and org_id in branch_ids:
+                    by_org[org_id].append(member_id)
             criteria = services.criteria_for(year)
             rated_on = dt.date(year, 12, rng.randint(20, 28))
             for org_id, people in by_org.items():
@@ -295,16 +303,17 @@ class _Loader:
                 stars = 4
             else:
                 stars = rng.choices((3, 2, 1), (90, 9, 1))[0]
+            # Plain values, no model instance per row (services.insert_rows).
             self.records[StarRating].append(
-                StarRating(
-                    member_id=member_id,
-                    org_id=org_id,
-                    year=year,
-                    self_stars=min(5, stars + rng.choice((0, 0, 1))),
-                    peer_stars=stars,
-                    stars=stars,
-                    rated_on=rated_on,
-                )
+                {
+                    "member_id": member_id,
+                    "org_id": org_id,
+                    "year": year,
+                    "self_stars": min(5, stars + rng.choice((0, 0, 1))),
+                    "peer_stars": stars,
+                    "stars": stars,
+                    "rated_on": rated_on,
+                }
             )
 
     def _commitments(self, org_id, people, year):
@@ -314,31 +323,32 @@ class _Loader:
             return
         mid = self.past(dt.date(year, 7, 10))
         final = self.past(dt.date(year, 12, 15))
+        mid_note = _("按计划推进") if mid else ""
+        outcomes = (Fulfilment.FULFILLED, Fulfilment.PARTLY, Fulfilment.UNFULFILLED)
+        labels = {f: str(f.label) if final else "" for f in outcomes}
         for member_id in people:
             if rng.random() < 0.08:
                 continue  # not everyone's commitment is on record
             agreed = rng.random() < 0.9
             fulfilment = Fulfilment.PENDING
             if final:
-                fulfilment = rng.choices(
-                    (Fulfilment.FULFILLED, Fulfilment.PARTLY, Fulfilment.UNFULFILLED), (85, 12, 3)
-                )[0]
+                fulfilment = rng.choices(outcomes, (85, 12, 3))[0]
             self.records[Commitment].append(
-                Commitment(
-                    member_id=member_id,
-                    org_id=org_id,
-                    year=year,
-                    text=rng.choice(COMMITMENTS),
-                    made_on=made_on,
-                    member_agreed=agreed,
-                    branch_agreed=agreed,
-                    published_on=made_on + dt.timedelta(days=7) if agreed else None,
-                    mid_note=_("按计划推进") if mid else "",
-                    mid_reviewed_on=mid,
-                    fulfilment=fulfilment,
-                    final_note=fulfilment.label if final else "",
-                    final_reviewed_on=final,
-                )
+                {
+                    "member_id": member_id,
+                    "org_id": org_id,
+                    "year": year,
+                    "text": rng.choice(COMMITMENTS),
+                    "made_on": made_on,
+                    "member_agreed": agreed,
+                    "branch_agreed": agreed,
+                    "published_on": made_on + dt.timedelta(days=7) if agreed else None,
+                    "mid_note": mid_note,
+                    "mid_reviewed_on": mid,
+                    "fulfilment": fulfilment,
+                    "final_note": labels.get(fulfilment, ""),
+                    "final_reviewed_on": final,
+                }
             )
 
     # -- posts, exemplars, campaigns --------------------------------------------------------

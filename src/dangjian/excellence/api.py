@@ -98,8 +98,15 @@ class CommitmentViewSet(RegisterViewSet):
     serializer_class = CommitmentSerializer
 
 
+class PhotoSerializer(serializers.Serializer):
+    url = serializers.CharField(source="file.url", read_only=True, help_text="/files/<uuid>/")
+    caption = serializers.CharField(read_only=True)
+    public = serializers.BooleanField(source="file.public", read_only=True)
+
+
 class ExemplarSerializer(RegisterSerializer):
     member = serializers.IntegerField(source="member_id", read_only=True, allow_null=True)
+    photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Exemplar
@@ -115,6 +122,7 @@ class ExemplarSerializer(RegisterSerializer):
             "story",
             "honour",
             "published_on",
+            "photos",
         ]
 
 

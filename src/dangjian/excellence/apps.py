@@ -16,6 +16,7 @@ class ExcellenceConfig(AppConfig):
         menu.add("excellence", _("党建示范点"), "demopoint-list", order=20)
         menu.add("excellence", _("示范点三年计划"), "demopoint-tracker", order=25)
         menu.add("excellence", _("党员评星定格"), "starrating-list", order=30)
+        menu.add("excellence", _("评星定格标准"), "starcriteria-list", order=35)
         menu.add("excellence", _("党员公开承诺"), "commitment-list", order=40)
         menu.add("excellence", _("先锋岗·责任区·示范窗口"), "vanguardpost-list", order=50)
         menu.add("excellence", _("先进典型"), "exemplar-list", order=60)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core import uploads
 from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
 from dangjian.excellence.models import (
@@ -199,6 +200,58 @@ class StarRatingForm(MemberForm):
                 self.initial[name] = getattr(obj, name)
 
 
+class StarCriteriaForm(BootstrapMixin, forms.Form):
+    """A year's 评星定格 criteria: the items, what each star means, the caps (percent of a
+    branch's members; blank: no cap). Editing keeps the year."""
+
+    year = _year_field()
+    items = forms.CharField(
+        label=_("评定项目"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("每行一项"),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, obj=None, start_from=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(5, 0, -1):
+            self.fields[f"meaning_{n}"] = forms.CharField(
+                label=_("%(n)d星的含义") % {"n": n}, max_length=200
+            )
+            self.fields[f"cap_{n}"] = forms.IntegerField(
+                label=_("%(n)d星比例上限(%%)") % {"n": n},
+                min_value=0,
+                max_value=100,
+                required=False,
+                help_text=_("占本支部党员数的百分比, 不填则不限"),
+            )
+            for name in (f"meaning_{n}", f"cap_{n}"):
+                self.fields[name].widget.attrs["class"] = "form-control"
+        if obj is not None:
+            del self.fields["year"]
+        source = obj or start_from  # a new set starts from the latest one (or the defaults)
+        if source is not None:
+            self.initial.update(
+                items=source.items,
+                **{f"meaning_{k}": v for k, v in source.meanings.items()},
+                **{f"cap_{k}": v for k, v in source.caps.items()},
+            )
+
+    def content(self, data) -> dict:
+        """The service's arguments from the cleaned data."""
+        return {
+            "items": data["items"],
+            "meanings": {str(n): data[f"meaning_{n}"] for n in range(1, 6)},
+            "caps": {
+                str(n): data[f"cap_{n}"] for n in range(1, 6) if data.get(f"cap_{n}") is not None
+            },
+        }
+
+
+class CriteriaCopyForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label=_("新年度"), min_value=1921, max_value=9999)
+
+
 class CommitmentForm(MemberForm):
     year = _year_field()
     text = forms.CharField(label=_("承诺内容"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -301,6 +354,17 @@ class PublishForm(BootstrapMixin, forms.Form):
         initial=timezone.localdate,
         help_text=_("留空则撤下, 不再公开"),
     )
+
+
+class PhotoForm(BootstrapMixin, forms.Form):
+    """One photo of an exemplar: checked by the upload store's own rules on the form."""
+
+    photo = uploads.UploadField(
+        label=_("照片(JPG、PNG)"),
+        kinds=("image",),
+        help_text=_("上传后重新编码, 去除拍摄位置等信息"),
+    )
+    caption = forms.CharField(label=_("照片说明"), max_length=100, required=False)
 
 
 class CampaignForm(_Initial, OrgForm):

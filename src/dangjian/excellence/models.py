@@ -476,6 +476,36 @@ class Exemplar(models.Model):
         return path_q("org__path", paths)
 
 
+class ExemplarPhoto(models.Model):
+    """A photo of an exemplar, in the upload store (`core.uploads`: re-encoded, EXIF gone).
+    The stored file is readable by whoever may view the exemplar's org, and by anyone
+    (the 党务公开 portal) while the exemplar is published (`services.publish_exemplar` keeps
+    the file's `public` flag in step)."""
+
+    exemplar = models.ForeignKey(
+        Exemplar, on_delete=models.CASCADE, related_name="photos", verbose_name=_("先进典型")
+    )
+    file = models.ForeignKey(
+        "core.StoredFile", on_delete=models.PROTECT, related_name="+", verbose_name=_("照片")
+    )
+    caption = models.CharField(_("照片说明"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("先进典型照片")
+        verbose_name_plural = _("先进典型照片")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("exemplar__org__path", paths)
+
+
 # -- 创先争优活动 ---------------------------------------------------------------------------
 
 

@@ -11,15 +11,17 @@ import datetime as dt
 import math
 from collections import Counter
 from decimal import Decimal
+from functools import partial
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import audit
+from dangjian.core import audit, uploads
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.roles import Action
 from dangjian.core.scope import is_unrestricted, require, scope_paths
@@ -31,6 +33,7 @@ from dangjian.excellence.models import (
     DemonstrationPoint,
     DemonstrationReview,
     Exemplar,
+    ExemplarPhoto,
     FiveGoodCheck,
     FiveGoodChecklist,
     Fulfilment,
@@ -458,30 +461,125 @@ def criteria_for(year: int) -> StarCriteria:
     )
 
 
-@transaction.atomic
-def set_star_criteria(actor, *, year: int, items: str, meanings: dict, caps: dict) -> StarCriteria:
-    """City-wide criteria: only for someone who may change a whole tree."""
-    roots = Organization.objects.filter(depth=1)
-    if not any(
-        Organization.objects.all().restrict(actor, Action.CHANGE).filter(pk=r.pk).exists()
-        for r in roots
-    ):
-        raise ValidationError(_("只有市级管理员可以设置评星定格标准"))
-    problems = Problems()
+def may_set_criteria(user) -> bool:
+    """The criteria apply city-wide: only someone who may change a whole tree sets them."""
+    if is_unrestricted(user):
+        return True
+    roots = Organization.objects.filter(depth=1).values_list("pk", flat=True)
+    changeable = Organization.objects.all().restrict(user, Action.CHANGE)
+    return changeable.filter(pk__in=list(roots)).exists()
+
+
+def criteria_used(criteria: StarCriteria) -> int:
+    """How many ratings were decided under the set (those of its year)."""
+    return StarRating.objects.filter(year=criteria.year).count()
+
+
+STAR_KEYS = ("1", "2", "3", "4", "5")
+
+
+def _criteria_problems(problems: Problems, *, items: str, meanings: dict, caps: dict) -> dict:
+    """Check a set's content; returns the caps as whole percents keyed "1".."5"."""
+    if not (items or "").strip():
+        problems.add("items", _("请填写评定项目, 每行一项"))
+    if any(key not in STAR_KEYS for key in meanings):
+        problems.add("meanings", _("星级含义只能对应1到5星"))
+    clean = {}
     for key, value in caps.items():
-        if key not in {"1", "2", "3", "4", "5"} or not 0 <= int(value) <= 100:
-            problems.add("caps", _("星级比例上限应为1-5星对应的0到100之间的百分数"))
-    if not items.strip():
-        problems.add("items", _("请填写评定项目"))
+        if value is None or value == "":
+            continue
+        try:
+            percent = int(value)
+        except (TypeError, ValueError):
+            percent = -1
+        if key not in STAR_KEYS or not 0 <= percent <= 100 or str(percent) != str(value).strip():
+            problems.add(
+                f"cap_{key}" if key in STAR_KEYS else "caps",
+                _("星级比例上限应为0到100之间的整数(百分比)"),
+            )
+            continue
+        clean[key] = percent
+    if clean.get("4", 0) + clean.get("5", 0) > 100:
+        problems.add("cap_4", _("四星和五星的比例上限合计不能超过100%"))
+    return clean
+
+
+def _criteria_year_problems(problems: Problems, year: int) -> None:
+    if not 1921 <= int(year) <= _today().year + 1:
+        problems.add("year", _("年度应在1921年至明年之间"))
+    elif StarCriteria.objects.filter(year=year).exists():
+        problems.add("year", _("%(year)d年已有评星定格标准, 请修改该年度的标准") % {"year": year})
+    elif StarRating.objects.filter(year=year).exists():
+        problems.add(
+            "year",
+            _("%(year)d年已有党员按原标准评定星级, 不能再为该年度另设标准") % {"year": year},
+        )
+
+
+def _require_criteria_setter(actor) -> None:
+    if not may_set_criteria(actor):
+        raise ValidationError(_("只有市级管理员可以设置评星定格标准"))
+
+
+@transaction.atomic
+def create_star_criteria(
+    actor, *, year: int, items: str, meanings: dict, caps: dict
+) -> StarCriteria:
+    """A year's criteria, set before its ratings: a year whose members were already rated
+    (under the settings' defaults) keeps what they were rated under."""
+    _require_criteria_setter(actor)
+    problems = Problems()
+    _criteria_year_problems(problems, year)
+    clean = _criteria_problems(problems, items=items, meanings=meanings, caps=caps)
     problems.raise_if_any()
-    criteria, created = StarCriteria.objects.get_or_create(
-        year=year, defaults={"items": items, "meanings": meanings, "caps": caps}
+    criteria = StarCriteria.objects.create(
+        year=year, items=items.strip(), meanings=dict(meanings), caps=clean
     )
-    before = None if created else audit.state(criteria)
-    criteria.items, criteria.meanings, criteria.caps = items, meanings, caps
+    audit.created(actor, criteria, org_path="", object_repr=str(criteria))
+    return criteria
+
+
+@transaction.atomic
+def update_star_criteria(
+    actor, criteria: StarCriteria, *, items: str, meanings: dict, caps: dict
+) -> StarCriteria:
+    """A set is edited only while no rating was decided under it; after that it is the
+    record of what those ratings meant (copy it for a new year instead)."""
+    _require_criteria_setter(actor)
+    # Lock the set: a rating of its year written meanwhile waits for this edit, and one
+    # already written refuses it.
+    criteria = StarCriteria.objects.select_for_update().get(pk=criteria.pk)
+    if criteria_used(criteria):
+        raise ValidationError(
+            _("%(year)d年已有党员按此标准评定星级, 不能再修改; 可复制为新年度的标准")
+            % {"year": criteria.year}
+        )
+    problems = Problems()
+    clean = _criteria_problems(problems, items=items, meanings=meanings, caps=caps)
+    problems.raise_if_any()
+    before = audit.state(criteria)
+    criteria.items, criteria.meanings, criteria.caps = items.strip(), dict(meanings), clean
     criteria.save()
     audit.changed(actor, criteria, before, org_path="", object_repr=str(criteria))
     return criteria
+
+
+@transaction.atomic
+def copy_star_criteria(actor, criteria: StarCriteria, *, year: int) -> StarCriteria:
+    """A new year's set starting from an earlier one (which stays as it was)."""
+    return create_star_criteria(
+        actor, year=year, items=criteria.items, meanings=criteria.meanings, caps=criteria.caps
+    )
+
+
+@transaction.atomic
+def set_star_criteria(actor, *, year: int, items: str, meanings: dict, caps: dict) -> StarCriteria:
+    """Create the year's set or edit it (while unused): the command line's and the tests'
+    one call."""
+    found = StarCriteria.objects.filter(year=year).first()
+    if found is None:
+        return create_star_criteria(actor, year=year, items=items, meanings=meanings, caps=caps)
+    return update_star_criteria(actor, found, items=items, meanings=meanings, caps=caps)
 
 
 def branch_headcount(org_id: int, day: dt.date) -> int:
@@ -543,8 +641,10 @@ def rate_member(
 ) -> StarRating:
     require(actor, Action.CHANGE, member)
     org = member.org
-    # One branch's ratings are decided one at a time, so two at once cannot pass a cap.
+    # One branch's ratings are decided one at a time, so two at once cannot pass a cap; the
+    # year's criteria are locked too, so they cannot be edited under a rating being made.
     Organization.objects.select_for_update().filter(pk=org.pk).first()
+    list(StarCriteria.objects.select_for_update().filter(year=year))
     problems = Problems()
     _rating_problems(problems, member=member, org=org, year=year, stars=stars, rated_on=rated_on)
     problems.raise_if_any()
@@ -775,19 +875,69 @@ def update_exemplar(actor, exemplar: Exemplar, **data) -> Exemplar:
 
 @transaction.atomic
 def publish_exemplar(actor, exemplar: Exemplar, *, on: dt.date | None) -> Exemplar:
-    """Put the exemplar on the 党务公开 portal from `on`, or take it off (None)."""
+    """Put the exemplar on the 党务公开 portal from `on` (not a later day: the photos
+    become public with it), or take it off (None), photos too."""
     require(actor, Action.CHANGE, exemplar)
     before = audit.state(exemplar, UNAUDITED)
     exemplar.published_on = on
     problems = Problems()
     _exemplar_problems(problems, exemplar)
+    _not_future(problems, "on", on)
     problems.raise_if_any()
-    return _changed(actor, exemplar, before, exemplar.org)
+    _changed(actor, exemplar, before, exemplar.org)
+    for photo in exemplar.photos.select_related("file"):
+        if photo.file.public != (on is not None):
+            uploads.publish(actor, photo.file, on is not None)
+    return exemplar
+
+
+PHOTO_KINDS = ("image",)
+PHOTOS_MAX = 12
+
+
+@transaction.atomic
+def add_exemplar_photo(actor, exemplar: Exemplar, uploaded, *, caption: str = "") -> ExemplarPhoto:
+    """A photo through the upload store (checked and re-encoded there), readable like the
+    exemplar (viewers of its org) and public while the exemplar is published."""
+    require(actor, Action.CHANGE, exemplar)
+    if exemplar.photos.count() >= PHOTOS_MAX:
+        raise ValidationError(
+            {"photo": [_("每个先进典型最多%(n)d张照片, 请先删除不用的照片") % {"n": PHOTOS_MAX}]}
+        )
+    try:
+        stored = uploads.save(
+            actor,
+            uploaded,
+            org_path=exemplar.org.path,
+            kinds=PHOTO_KINDS,
+            action=Action.VIEW,
+            public=exemplar.published_on is not None,
+        )
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from error
+    photo = ExemplarPhoto.objects.create(
+        exemplar=exemplar, file=stored, caption=(caption or "").strip()[:100]
+    )
+    audit.created(actor, photo, org_path=exemplar.org.path, object_repr=str(exemplar))
+    return photo
+
+
+@transaction.atomic
+def delete_exemplar_photo(actor, photo: ExemplarPhoto) -> None:
+    exemplar = photo.exemplar
+    require(actor, Action.CHANGE, exemplar)
+    stored = photo.file
+    audit.deleted(actor, photo, org_path=exemplar.org.path, object_repr=str(exemplar))
+    photo.delete()
+    uploads.delete(actor, stored)
 
 
 @transaction.atomic
 def delete_exemplar(actor, exemplar: Exemplar) -> None:
+    """The exemplar with its photos (records and stored files)."""
     require(actor, Action.DELETE, exemplar)
+    for photo in list(exemplar.photos.select_related("file")):
+        delete_exemplar_photo(actor, photo)
     _deleted(actor, exemplar, exemplar.org)
 
 
@@ -826,9 +976,72 @@ def delete_campaign(actor, campaign: Campaign) -> None:
 # -- history in bulk (the demo loader, a migration from another system) ----------------------
 
 
+_PLAIN_TYPES = (
+    "BooleanField",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "ForeignKey",
+)
+
+
+def insert_rows(model, rows: list, chunk: int = 5000) -> None:
+    """New rows of `model` as executemany INSERTs, without their ids: what bulk_create does
+    without its per-value preparation, which dominated the demo's load (ten thousands of
+    ratings and commitments). A row is an unsaved instance or a dict of values by attname
+    (no model instance per row; a missing field gets its default). Plain columns go in as
+    they are, dates through the backend's adapter, lazy texts as text; auto_now(_add)
+    columns get now; any other field prepares its own value as a save would (JSON)."""
+    if not rows:
+        return
+    db = connections[router.db_for_write(model)]
+    ops, now = db.ops, timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    as_dicts = isinstance(rows[0], dict)
+    getters = []
+    for f in fields:
+        kind = f.get_internal_type()
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            stamp = f.get_db_prep_save(now, db)
+            getters.append(lambda row, stamp=stamp: stamp)
+            continue
+        if as_dicts:
+            read = partial(_dict_value, name=f.attname, default=f.get_default())
+        else:
+            read = attrgetter(f.attname)
+        if kind == "DateField":
+            prep = ops.adapt_datefield_value
+        elif kind in ("CharField", "TextField"):
+            prep = _text
+        elif kind in _PLAIN_TYPES:
+            getters.append(read)
+            continue
+        else:
+            prep = partial(f.get_db_prep_save, connection=db)
+        getters.append(lambda row, read=read, prep=prep: prep(read(row)))
+    table = ops.quote_name(model._meta.db_table)
+    names = ", ".join(ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
+    with db.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            cursor.executemany(
+                sql, [tuple(get(row) for get in getters) for row in rows[start : start + chunk]]
+            )
+
+
+def _dict_value(row: dict, *, name: str, default):
+    return row.get(name, default)
+
+
+def _text(value):
+    """A lazy label (a choice's) as its text; text and None as they are."""
+    return value if isinstance(value, str | None) else str(value)
+
+
 @transaction.atomic
 def load_history(actor, root: Organization, records: dict, note: str) -> dict[str, int]:
-    """Write many historical records at once (`records`: model -> unsaved rows), checked
+    """Write many historical records at once (`records`: model -> unsaved rows; for the
+    models nothing points at, dicts of values by attname will do), checked
     against the same yearly caps as one-by-one writes, with one audit row for the batch.
     Only an actor who may add in the whole of `root`'s subtree may do this."""
     require(actor, Action.ADD, root)
@@ -842,17 +1055,14 @@ def load_history(actor, root: Organization, records: dict, note: str) -> dict[st
         problems.add("city_on", _("市级示范点超过每年上限"))
     problems.raise_if_any()
     written = {}
-    for model in (
-        FiveGoodCheck,
-        DemonstrationPoint,
-        StarRating,
-        Commitment,
-        Post,
-        Exemplar,
-        Campaign,
-    ):
+    # Points get their ids back (the reviews point at them); nothing points at the others,
+    # so their rows go in as plain INSERTs.
+    points = records.get(DemonstrationPoint, [])
+    DemonstrationPoint.objects.bulk_create(points, batch_size=1000)
+    written["demonstrationpoint"] = len(points)
+    for model in (FiveGoodCheck, StarRating, Commitment, Post, Exemplar, Campaign):
         rows = records.get(model, [])
-        model.objects.bulk_create(rows, batch_size=1000)
+        insert_rows(model, rows)
         written[model._meta.model_name] = len(rows)
     reviews = records.get(DemonstrationReview, [])
     for review in reviews:

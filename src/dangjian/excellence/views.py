@@ -1,30 +1,35 @@
 """The workflow pages of 创先争优与示范 outside the kit's create/edit: 验收 of a "五个好"
 check, the steps of a 示范点 (评估, 局级评选, 推荐市级, 年度复核), the reviews of a
-commitment, publishing an exemplar, and the three-year tracker of the 示范点 plan. Each POST
-runs one service through `core.forms.submit`; the object comes through `restrict`, so out of
-scope is 404."""
+commitment, publishing an exemplar and its photos, and the three-year tracker of the 示范点
+plan. The steps are declared on the kit (`Register.step`): each POST runs one service; the
+record comes through `restrict` (or the deciding committee's query), so out of scope is 404."""
 
 import datetime as dt
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from dangjian.core.forms import submit
+from dangjian.core.forms import form_page
 from dangjian.core.roles import Action
-from dangjian.core.scope import is_unrestricted, scope_paths
+from dangjian.core.scope import can, is_unrestricted, scope_paths
 from dangjian.excellence import forms as F
 from dangjian.excellence import services
 from dangjian.excellence.models import (
     Commitment,
     DemonstrationPoint,
     Exemplar,
+    ExemplarPhoto,
+    StarCriteria,
     StarRating,
     at_standard_q,
 )
@@ -37,120 +42,232 @@ from dangjian.excellence.registers import (
 from dangjian.excellence.stats import school_orgs
 from dangjian.orgs.models import Organization
 
+check_review = FiveGoodRegister.instance.step(
+    F.CheckReviewForm,
+    lambda user, check, d: services.review_check(
+        user, check, passed=d["passed"], reviewed_on=d["reviewed_on"], note=d.get("note") or ""
+    ),
+    gettext_lazy("已记录验收结论"),
+    gettext_lazy("“五个好”验收"),
+    objects=services.reviewable_checks,
+)
 
-def _step_page(request, register, obj, form, save, message, title):
-    done, _result = submit(request, form, save, message)
-    if done:
-        return redirect(register.detail_url(obj))
-    return render(
-        request,
-        "excellence/step.html",
-        {"register": register, "object": obj, "form": form, "title": title},
-    )
 
+def _point_save(step):
+    def save(user, point, data):
+        if step == "evaluate":
+            return services.evaluate_point(
+                user, point, evaluated_on=data["evaluated_on"], score=data["score"]
+            )
+        if step == "bureau":
+            return services.select_bureau(user, point, on=data["on"])
+        if step == "city":
+            return services.recommend_city(user, point, on=data["on"])
+        return services.review_point(
+            user,
+            point,
+            reviewed_on=data["reviewed_on"],
+            kept=data["kept"],
+            note=data.get("note") or "",
+        )
 
-@login_required
-@never_cache
-def check_review(request, pk: int):
-    check = get_object_or_404(services.reviewable_checks(request.user), pk=pk)
-    form = F.CheckReviewForm(request.POST or None)
-    return _step_page(
-        request,
-        FiveGoodRegister.instance,
-        check,
-        form,
-        lambda d: services.review_check(
-            request.user,
-            check,
-            passed=d["passed"],
-            reviewed_on=d["reviewed_on"],
-            note=d.get("note") or "",
-        ),
-        _("已记录验收结论"),
-        _("“五个好”验收"),
-    )
+    return save
 
 
 POINT_STEPS = {
-    "evaluate": (F.EvaluateForm, _("评估打分")),
-    "bureau": (F.DecideForm, _("评为局级示范点")),
-    "city": (F.DecideForm, _("推荐为市级示范点")),
-    "review": (F.PointReviewForm, _("年度复核")),
+    step: PointRegister.instance.step(
+        form_class,
+        _point_save(step),
+        gettext_lazy("已保存“%(step)s”") % {"step": title},
+        title,
+        objects=services.decidable_points,
+    )
+    for step, form_class, title in (
+        ("evaluate", F.EvaluateForm, gettext_lazy("评估打分")),
+        ("bureau", F.DecideForm, gettext_lazy("评为局级示范点")),
+        ("city", F.DecideForm, gettext_lazy("推荐为市级示范点")),
+        ("review", F.PointReviewForm, gettext_lazy("年度复核")),
+    )
 }
 
 
-def _point_save(user, point, step, data):
-    if step == "evaluate":
-        return services.evaluate_point(
-            user, point, evaluated_on=data["evaluated_on"], score=data["score"]
-        )
-    if step == "bureau":
-        return services.select_bureau(user, point, on=data["on"])
-    if step == "city":
-        return services.recommend_city(user, point, on=data["on"])
-    return services.review_point(
-        user, point, reviewed_on=data["reviewed_on"], kept=data["kept"], note=data.get("note") or ""
-    )
-
-
 @login_required
-@never_cache
 def point_step(request, pk: int):
-    point = get_object_or_404(services.decidable_points(request.user), pk=pk)
+    """`?step=evaluate|bureau|city|review`: the step's own page (the kit's step view)."""
     step = request.POST.get("step") or request.GET.get("step") or "evaluate"
     if step not in POINT_STEPS:
         raise Http404
-    form_class, title = POINT_STEPS[step]
-    form = form_class(request.POST or None)
-    return _step_page(
-        request,
-        PointRegister.instance,
-        point,
-        form,
-        lambda d: _point_save(request.user, point, step, d),
-        _("已保存“%(step)s”") % {"step": title},
-        title,
-    )
+    return POINT_STEPS[step](request, pk)
 
 
-@login_required
-@never_cache
-def commitment_review(request, pk: int):
-    commitment = get_object_or_404(Commitment.objects.restrict(request.user, Action.CHANGE), pk=pk)
-    form = F.CommitmentReviewForm(request.POST or None)
-    return _step_page(
-        request,
-        CommitmentRegister.instance,
+commitment_review = CommitmentRegister.instance.step(
+    F.CommitmentReviewForm,
+    lambda user, commitment, d: services.review_commitment(
+        user,
         commitment,
+        stage=d["stage"],
+        reviewed_on=d["reviewed_on"],
+        note=d.get("note") or "",
+        fulfilment=d.get("fulfilment") or "",
+    ),
+    gettext_lazy("已记录评议"),
+    gettext_lazy("承诺评议"),
+)
+
+exemplar_publish = ExemplarRegister.instance.step(
+    F.PublishForm,
+    lambda user, exemplar, d: services.publish_exemplar(user, exemplar, on=d.get("on")),
+    gettext_lazy("已更新公开状态"),
+    gettext_lazy("公开先进典型"),
+    initial=lambda exemplar: {"on": exemplar.published_on or timezone.localdate()},
+)
+
+
+exemplar_photo_add = ExemplarRegister.instance.step(
+    F.PhotoForm,
+    lambda user, exemplar, d: services.add_exemplar_photo(
+        user, exemplar, d["photo"], caption=d.get("caption") or ""
+    ),
+    gettext_lazy("已上传照片"),
+    gettext_lazy("上传照片"),
+)
+
+
+@login_required
+@require_POST
+def exemplar_photo_delete(request, pk: int, photo: int):
+    """Remove a photo (the page asks before posting): the record and the stored file."""
+    exemplar = get_object_or_404(Exemplar.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    found = get_object_or_404(
+        ExemplarPhoto.objects.select_related("file"), pk=photo, exemplar=exemplar
+    )
+    services.delete_exemplar_photo(request.user, found)
+    messages.success(request, _("已删除照片"))
+    return redirect("exemplar-detail", exemplar.pk)
+
+
+# -- 评星定格标准 (city-wide reference data, outside the org-scoped kit) ---------------------
+
+
+def _criteria_readable(user) -> None:
+    """The criteria are read by anyone with a role over some org (they apply everywhere)."""
+    if not can(user, Action.VIEW):
+        raise Http404
+
+
+def _criteria_setter(user) -> None:
+    if not services.may_set_criteria(user):
+        raise Http404
+
+
+@login_required
+@require_safe
+@never_cache
+def criteria_list(request):
+    """Every year's criteria with how many ratings were decided under it; the defaults of
+    the settings apply to a year without its own set."""
+    _criteria_readable(request.user)
+    sets = list(StarCriteria.objects.restrict(request.user).order_by("-year"))
+    used = dict(
+        StarRating.objects.order_by()
+        .filter(year__in=[c.year for c in sets])
+        .values_list("year")
+        .annotate(n=Count("pk"))
+    )
+    for criteria in sets:
+        criteria.used = used.get(criteria.year, 0)
+    year = timezone.localdate().year
+    return render(
+        request,
+        "excellence/criteria_list.html",
+        {
+            "sets": sets,
+            "may_set": services.may_set_criteria(request.user),
+            "defaults": services.criteria_for(year) if year not in {c.year for c in sets} else None,
+            "this_year": year,
+        },
+    )
+
+
+def _criteria_page(request, form, save, message, criteria=None, title="", copying=False):
+    return form_page(
+        request,
         form,
-        lambda d: services.review_commitment(
-            request.user,
-            commitment,
-            stage=d["stage"],
-            reviewed_on=d["reviewed_on"],
-            note=d.get("note") or "",
-            fulfilment=d.get("fulfilment") or "",
-        ),
-        _("已记录评议"),
-        _("承诺评议"),
+        save,
+        message,
+        done=reverse("starcriteria-list"),
+        template="excellence/criteria_form.html",
+        context={"criteria": criteria, "title": title, "copying": copying},
     )
 
 
 @login_required
 @never_cache
-def exemplar_publish(request, pk: int):
-    exemplar = get_object_or_404(Exemplar.objects.restrict(request.user, Action.CHANGE), pk=pk)
-    form = F.PublishForm(
-        request.POST or None, initial={"on": exemplar.published_on or timezone.localdate()}
+def criteria_create(request):
+    _criteria_setter(request.user)
+    # Start from the latest set (or the defaults): the usual change is a small one.
+    latest = StarCriteria.objects.order_by("-year").first()
+    years = set(StarCriteria.objects.values_list("year", flat=True))
+    year = timezone.localdate().year
+    while year in years:
+        year += 1
+    form = F.StarCriteriaForm(
+        request.POST or None,
+        start_from=latest or services.criteria_for(year),
+        initial={"year": year},
     )
-    return _step_page(
+    return _criteria_page(
         request,
-        ExemplarRegister.instance,
-        exemplar,
         form,
-        lambda d: services.publish_exemplar(request.user, exemplar, on=d.get("on")),
-        _("已更新公开状态"),
-        _("公开先进典型"),
+        lambda d: services.create_star_criteria(request.user, year=d["year"], **form.content(d)),
+        lambda c: _("已新增%(name)s") % {"name": c},
+        title=_("新增评星定格标准"),
+    )
+
+
+def _unused_criteria(request, pk):
+    _criteria_setter(request.user)
+    return get_object_or_404(StarCriteria.objects.restrict(request.user, Action.VIEW), pk=pk)
+
+
+@login_required
+@never_cache
+def criteria_edit(request, pk: int):
+    criteria = _unused_criteria(request, pk)
+    used = services.criteria_used(criteria)
+    if used:
+        messages.warning(
+            request,
+            _("%(year)d年已有%(n)d名党员按此标准评定星级, 标准不能再修改; 可复制为新年度的标准")
+            % {"year": criteria.year, "n": used},
+        )
+        return redirect("starcriteria-copy", criteria.pk)
+    form = F.StarCriteriaForm(request.POST or None, obj=criteria)
+    return _criteria_page(
+        request,
+        form,
+        lambda d: services.update_star_criteria(request.user, criteria, **form.content(d)),
+        _("已保存%(name)s") % {"name": criteria},
+        criteria,
+        _("修改%(name)s") % {"name": criteria},
+    )
+
+
+@login_required
+@never_cache
+def criteria_copy(request, pk: int):
+    criteria = _unused_criteria(request, pk)
+    existing = set(StarCriteria.objects.values_list("year", flat=True))
+    year = max(existing | {timezone.localdate().year - 1}) + 1
+    form = F.CriteriaCopyForm(request.POST or None, initial={"year": year})
+    return _criteria_page(
+        request,
+        form,
+        lambda d: services.copy_star_criteria(request.user, criteria, year=d["year"]),
+        lambda c: _("已复制为%(name)s") % {"name": c},
+        criteria,
+        _("复制%(name)s为新年度的标准") % {"name": criteria},
+        copying=True,
     )
 
 

@@ -413,6 +413,12 @@ class Register:
 
         return register_urls(self, views)
 
+    def step(self, form_class, save, message, title, **options):
+        """The view of a workflow step of this register's records (`views.step_view`)."""
+        from dangjian.core.registers.views import step_view
+
+        return step_view(self, form_class, save, message, title, **options)
+
 
 registry: dict[str, Register] = {}
 
