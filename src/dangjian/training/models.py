@@ -3,8 +3,8 @@ the targets of DESIGN 6: members >= 32 学时 a year, secretaries and committee 
 党务干部 rotation training once per three-year cycle, the 业余党校 for 入党积极分子 and
 发展对象, mentoring pairs (双培双带, 青蓝工程) and 党建研究 projects and papers.
 
-A cadre is a member holding a seat in their org's 班子 (orgs.Position) on the day; seats
-name their holder, so the match is the holder's name within the member's own org."""
+A cadre is a member holding a seat of a 班子 (orgs.Position) on the day, found by the seat's
+link to the member record (rules.py)."""
 
 from django.db import models
 from django.db.models import Q
