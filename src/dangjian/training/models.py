@@ -87,6 +87,10 @@ class Training(models.Model):
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
     place = models.CharField(_("地点"), max_length=100, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # Photos of the session (the class, the sign-in sheet) through the upload store.
+    photos = models.ManyToManyField(
+        "core.StoredFile", blank=True, related_name="+", verbose_name=_("照片")
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = TrainingQuerySet.as_manager()

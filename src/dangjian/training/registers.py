@@ -15,6 +15,7 @@ from dangjian.core.registers import Column, Register, TodoItem, register
 from dangjian.core.roles import Action
 from dangjian.core.scope import scope_paths
 from dangjian.orgs.models import Organization
+from dangjian.outreach.views import photo_context
 from dangjian.training import rules, services
 from dangjian.training.forms import CourseForm, MentorshipForm, ResearchForm, TrainingForm
 from dangjian.training.models import (
@@ -151,7 +152,7 @@ class TrainingRegister(OrgForms, Register):
             obj.attendance.select_related("member__org", "recruit__org").order_by("id")
         )
         may_change = self.queryset(request.user, Action.CHANGE).filter(pk=obj.pk).exists()
-        return {"attendance": attendance, "can_attend": may_change}
+        return {"attendance": attendance, "can_attend": may_change, **photo_context(obj)}
 
 
 class AttendanceFilterSet(django_filters.FilterSet):
