@@ -86,7 +86,7 @@ def _from_people(user_paths, today):
     return short
 
 
-def test_the_shortfall_rule_gives_what_the_people_give(world):
+def test_the_shortfall_rule_gives_what_the_people_give(world, login):
     ba, bb, gb, m = world.orgs["ba"], world.orgs["bb"], world.orgs["gb"], world.members
     today = D(2026, 11, 2)
     seat(ba, m["a1"])  # a cadre: 40 is short of 56
@@ -108,6 +108,11 @@ def test_the_shortfall_rule_gives_what_the_people_give(world):
     assert got == {paths[org_id]: n for org_id, n in expected.items()}
     # 张三 (a cadre) and 王五; 钱七 and 孙八 (赵六 sits on the 总支 committee with 56); 周九, 吴十
     assert got == {ba.path: 2, bb.path: 2, world.orgs["jb"].path: 2}
+    # The hours report (the page the item links to) lists the same people as short.
+    client = login(world, "county_admin")
+    for item in items:
+        page = client.get(item.url)
+        assert len(page.context["rows"]) == got[item.org_path], item.url
     attend(december, m["a3"], "32")
     items = shortfall_todo(world.users["county_admin"], today)
     assert [item.org_path for item in items] == [bb.path, world.orgs["jb"].path, ba.path]
