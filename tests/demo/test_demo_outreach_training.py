@@ -40,3 +40,27 @@ def test_it_gives_training_ratios_that_are_neither_empty_nor_perfect(city):
     now = statistics(city, today, (dt.date(today.year, 1, 1), today))["training"]
     for key in ("members_meeting_hours", "cadres_meeting_hours", "rotation_coverage"):
         assert 0.3 < now[key] < 1.0, key
+
+
+def test_it_keeps_the_leadership_of_2009_2010_so_the_cadre_figures_are_real(city):
+    """Every seat links to its holder's record; on 2009-01-01 the orgs founded before then
+    have their 班子 of that term, and the committees of 2009-2010 count besides the
+    secretaries, so the cadre ratios of the seed's period count the cadres of that time."""
+    from dangjian.orgs.models import OrgKind, Position
+    from dangjian.training import rules
+
+    assert not Position.objects.filter(member__isnull=True).exists()
+    start = CAMPAIGN[0]
+    older = Organization.objects.exclude(kind=OrgKind.GROUP).filter(founded_on__lt=start)
+    seated = set(Position.objects.current(start).values_list("org_id", flat=True))
+    assert len(seated & set(older.values_list("pk", flat=True))) >= 0.9 * older.count()
+    then = Position.objects.current(SEED_DAY)
+    assert then.exclude(title="secretary").count() > then.filter(title="secretary").count() / 2
+    people = rules.subtree_people(city.path, SEED_DAY, CAMPAIGN)
+    cadres = {p.member_id for p in people if p.cadre}
+    assert cadres == set(
+        then.filter(member_id__in={p.member_id for p in people}).values_list("member_id", flat=True)
+    )
+    figures = statistics(city, SEED_DAY, CAMPAIGN)["training"]
+    for key in ("cadres_meeting_hours", "rotation_coverage"):
+        assert 0.3 < figures[key] < 1.0, key

@@ -51,7 +51,7 @@ def imported(training, member, hours):
 
 def seat(org, member, start=SEATED, end=None, title="secretary"):
     return org_services.save_position(
-        CLI, Position(org=org, title=title, holder_name=member.name, start_on=start, end_on=end)
+        CLI, Position(org=org, title=title, member=member, start_on=start, end_on=end)
     )
 
 

@@ -43,6 +43,7 @@ from dangjian.demo.structure import City, OrgSpec, build_city, day_between
 from dangjian.members import services as members
 from dangjian.members.choices import PersonType
 from dangjian.members.models import Membership, spell_in_force
+from dangjian.orgs import rules as org_rules
 from dangjian.orgs import services as orgs
 from dangjian.orgs.models import (
     DEFAULT_TERM_YEARS,
@@ -425,11 +426,18 @@ def _choose(rng: random.Random, people: list[Person], taken: set[int]) -> Person
 
 
 def _write_positions(city: City, persons: list[Person], rng: random.Random, today) -> None:
-    """班子 history since 2009 (or the org's founding): a secretary for every term (the first
-    term of the seed's 学区 and 高中 党总支 by 考察任命), and the current 支委会 where the
-    branch is big enough (>= 7 full members) or the 总支/党委 committee. Written in bulk with
-    one audit row; demo.elections records the election behind each term."""
+    """班子 history from the term in force when the campaign began (2009-01-01) to today: a
+    secretary and, where the branch was big enough then (>= 7 full members), a 支委会 for
+    every term, or the 总支/党委 committee (the first term of the seed's 学区 and 高中 党总支
+    by 考察任命). Each seat links to its holder's member record, so the training figures of
+    2009-2010 count the cadres of that time. Written in bulk with one audit row;
+    demo.elections records the election behind each term.
+
+    The current terms draw from `rng` as they always have (the accounts and the current
+    pages keep their people); the earlier committees and the term before the first one draw
+    from a second generator."""
     rolls = _Rolls(city, persons)
+    history = random.Random(SEED + 55)
     rows = []
     for spec in city.orgs:
         holder = None
@@ -449,19 +457,12 @@ def _write_positions(city: City, persons: list[Person], rng: random.Random, toda
             seats = [(PositionTitle.SECRETARY, holder)]
             if end is None:
                 seats += _committee_seats(rng, spec, people, holder, rolls, today)
+            else:
+                seats += _past_committee(history, spec, people, holder, rolls, start)
             spec.term_seats.append((start, end, formed_by, seats))
-            rows += [
-                Position(
-                    org=spec.obj,
-                    title=title,
-                    holder_name=person.name,
-                    formed_by=formed_by,
-                    start_on=start,
-                    end_on=end,
-                )
-                for title, person in seats
-            ]
+            rows += _seat_rows(spec, seats, formed_by, start, end)
             spec.secretary = holder
+        rows += _term_before_history(spec, history, rolls)
     Position.objects.bulk_create(rows, batch_size=2000)
     audit.batch(
         CLI,
@@ -471,6 +472,57 @@ def _write_positions(city: City, persons: list[Person], rng: random.Random, toda
         count=len(rows),
     )
     return rolls
+
+
+def _seat_rows(spec, seats, formed_by, start, end) -> list[Position]:
+    return [
+        Position(
+            org=spec.obj,
+            title=title,
+            holder_name=person.name,
+            member=person.member,
+            formed_by=formed_by,
+            start_on=start,
+            end_on=end,
+        )
+        for title, person in seats
+    ]
+
+
+def _past_committee(rng, spec, people, secretary, rolls, day):
+    """An earlier term's committee, sized by the full members of its first day; none when
+    the roll then was too short for the 差额 an election of it needs."""
+    seats = _committee_seats(rng, spec, people, secretary, rolls, day)
+    size = len(seats) + 1
+    voters = len(rolls.full_members(spec, day))
+    if size >= org_rules.COMMITTEE_MIN_SEATS and voters < org_rules.margin_needed(size):
+        return []
+    return seats
+
+
+def _term_before_history(spec, rng, rolls) -> list[Position]:
+    """The term in force on 2009-01-01 of an org founded before then whose first recorded
+    换届 came later: its secretary (the next term's, re-elected, more often than not) and
+    committee, from the full members of its first day, a term's length before the next."""
+    years = DEFAULT_TERM_YEARS.get(spec.kind)
+    if not years or not spec.term_seats:
+        return []
+    first, _end, _formed_by, first_seats = min(spec.term_seats, key=lambda term: term[0])
+    if first <= HISTORY_FROM or spec.founded_on >= first:
+        return []
+    start = max(add_years(first, -years), spec.founded_on)
+    people = rolls.full_members(spec, start)
+    if not people:
+        return []
+    holder = first_seats[0][1]
+    if holder not in people or rng.random() < 0.45:
+        holder = _choose(rng, people, set())
+    if holder is None:
+        return []
+    seats = [(PositionTitle.SECRETARY, holder)]
+    seats += _past_committee(rng, spec, people, holder, rolls, start)
+    spec.term_seats.insert(0, (start, first, FormedBy.ELECTION, seats))
+    return _seat_rows(spec, seats, FormedBy.ELECTION, start, first)
 
 
 def _committee_seats(rng, spec, people, secretary, rolls, today):
@@ -513,7 +565,7 @@ def _write_accounts(city: City, persons: list[Person]) -> None:
             and p.converted_on
             and p.person_type == PersonType.TEACHER
             and p is not secretary
-            and not Position.objects.filter(org=branch.obj, holder_name=p.name).exists()
+            and not Position.objects.filter(member=p.member).exists()
         ),
         key=lambda p: p.id_number,
     )

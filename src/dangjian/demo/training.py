@@ -46,12 +46,13 @@ class Loaded:
     attendance: int
 
 
-def _cadre_spans(today: dt.date) -> dict[tuple[int, str], list[tuple[dt.date, dt.date]]]:
+def _cadre_spans(today: dt.date) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Member id -> the spans of the seats they held (the rules' cadres, by the link)."""
     spans = defaultdict(list)
-    for org_id, name, start, end in Position.objects.values_list(
-        "org_id", "holder_name", "start_on", "end_on"
+    for member_id, start, end in Position.objects.filter(member__isnull=False).values_list(
+        "member_id", "start_on", "end_on"
     ):
-        spans[(org_id, name)].append((start or dt.date(1900, 1, 1), end or today))
+        spans[member_id].append((start or dt.date(1900, 1, 1), end or today))
     return spans
 
 
@@ -116,7 +117,7 @@ def load(city, persons, today: dt.date) -> Loaded:
                 extra = 0 if winter is not None else 16
                 hours = rng.randint(16, 30) if high else rng.randint(4, 15)
                 attend(online, member, Decimal(hours + extra), Source.IMPORT)
-            if not _is_cadre(spans, (org.obj.pk, person.name), year):
+            if not _is_cadre(spans, member.pk, year):
                 continue
             secretaries = sessions.get((region, "secretaries", year))
             if secretaries is not None and rng.random() < (0.9 if diligent else 0.6):

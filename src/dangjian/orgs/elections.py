@@ -300,6 +300,7 @@ def approve_election(
             org=org,
             title=candidate.title,
             holder_name=candidate.name,
+            member_id=candidate.member_id,
             formed_by=election.formed_by,
             start_on=day,
         )

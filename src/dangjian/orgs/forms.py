@@ -111,9 +111,44 @@ class SchoolForm(BootstrapMixin, forms.ModelForm):
 
 
 class PositionForm(BootstrapMixin, forms.ModelForm):
+    """A 班子 seat: its holder picked from the org's members (the link other modules count,
+    e.g. the cadres' training hours) or, for someone not on the register, typed by name."""
+
+    member = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        label=_("党员"),
+        help_text=_("从本组织(含下级)党员中选择; 不在党员名册中的, 只填写姓名"),
+    )
+
     class Meta:
         model = Position
-        fields = ["title", "holder_name", "formed_by", "start_on", "end_on"]
+        fields = ["title", "member", "holder_name", "formed_by", "start_on", "end_on"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = self.instance.org
+        model = _member_model()
+        visible = model.objects.restrict(user, Action.VIEW).filter(org__path__startswith=org.path)
+        # A holder who has since moved away stays selectable on their seat.
+        keep = Q(pk=self.instance.member_id) if self.instance.member_id else Q(pk__in=[])
+        members = model.objects.filter(Q(pk__in=visible.values("pk")) | keep)
+        self.fields["member"].queryset = members.select_related("org").order_by("name", "pk")
+        self.fields["member"].label_from_instance = lambda m: (
+            _("%(name)s(%(org)s, 身份证号后4位%(suffix)s)")
+            % {"name": m.name, "org": m.org.name, "suffix": m.id_suffix}
+        )
+        self.fields["holder_name"].required = False
+
+    def clean(self):
+        data = super().clean()
+        member, name = data.get("member"), (data.get("holder_name") or "").strip()
+        if member is None and not name:
+            self.add_error("holder_name", _("请选择党员或填写姓名"))
+        elif member is not None and not name:
+            data["holder_name"] = member.name
+            self.instance.holder_name = member.name
+        return data
 
 
 class MassOrgForm(BootstrapMixin, forms.ModelForm):

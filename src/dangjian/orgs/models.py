@@ -324,6 +324,18 @@ class Position(models.Model):
     )
     title = models.CharField(_("职务"), max_length=20, choices=PositionTitle.choices)
     holder_name = models.CharField(_("姓名"), max_length=50)
+    # The holder's member record, when they are a party member on the register: modules that
+    # ask "who is a cadre" follow this link, never the name (two members may share a name).
+    # The model is named by string so that orgs does not import the members app; a member
+    # record deleted as entered by mistake leaves the seat with its name.
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name=_("党员"),
+    )
     formed_by = models.CharField(_("产生方式"), max_length=20, choices=FormedBy.choices, blank=True)
     start_on = models.DateField(_("任职日期"), null=True, blank=True)
     end_on = models.DateField(_("离任日期"), null=True, blank=True)

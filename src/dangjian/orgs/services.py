@@ -266,6 +266,13 @@ def save_position(actor, position: Position) -> Position:
         raise ValidationError({"end_on": [_("离任日期不能早于任职日期")]})
     if position.org.kind == OrgKind.GROUP:
         raise ValidationError({"org": [_("党小组不设班子, 只设组长")]})
+    if position.member_id is not None:
+        # The link is what other modules count; the name is kept for history and lists.
+        holder = position.member
+        if not position.holder_name:
+            position.holder_name = holder.name
+        elif position.holder_name != holder.name:
+            raise ValidationError({"holder_name": [_("姓名与所选党员不一致")]})
     position.full_clean()
     position.save()
     audit.changed(actor, position, before, org_path=position.org.path)

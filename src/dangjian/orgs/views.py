@@ -296,6 +296,11 @@ class _Part:
     save: Callable
     delete: Callable
     delete_action: Action
+    form_takes_user: bool = False  # the form narrows its choices to the viewer's scope
+
+    def _form(self, request, instance):
+        kwargs = {"user": request.user} if self.form_takes_user else {}
+        return self.form(request.POST or None, instance=instance, **kwargs)
 
     def _get(self, request, pk, action):
         queryset = self.model.objects.restrict(request.user, action).select_related(self.owner)
@@ -319,7 +324,7 @@ class _Part:
             self.owner_model.objects.restrict(request.user, Action.CHANGE),
             pk=kwargs[f"{self.owner}_pk"],
         )
-        form = self.form(request.POST or None, instance=self.model(**{self.owner: owner}))
+        form = self._form(request, self.model(**{self.owner: owner}))
         noun = {"part": self.noun}
         return self._page(
             request, form, owner, _("已新增%(part)s") % noun, _("新增%(part)s") % noun
@@ -327,7 +332,7 @@ class _Part:
 
     def edit(self, request, pk):
         part = self._get(request, pk, Action.CHANGE)
-        form = self.form(request.POST or None, instance=part)
+        form = self._form(request, part)
         noun = {"part": self.noun}
         owner = getattr(part, self.owner)
         return self._page(
@@ -358,6 +363,7 @@ position_create, position_edit, position_delete = _Part(
     services.save_position,
     services.delete_position,
     Action.DELETE,
+    form_takes_user=True,
 ).views()
 
 

@@ -114,6 +114,10 @@ class Assistance(models.Model):
         _("数量"), null=True, blank=True, help_text=_("图书册数、受助学生人数或培训人数")
     )
     description = models.CharField(_("内容"), max_length=200)
+    # Evidence (a handover, a visit) through the upload store, read by the pairing's viewers.
+    photos = models.ManyToManyField(
+        "core.StoredFile", blank=True, related_name="+", verbose_name=_("照片")
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = AssistanceQuerySet.as_manager()

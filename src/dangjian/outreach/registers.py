@@ -12,6 +12,7 @@ from dangjian.outreach import services
 from dangjian.outreach.forms import AssistanceForm, PairingForm
 from dangjian.outreach.models import Assistance, AssistanceKind, Pairing, PairingKind
 from dangjian.outreach.stats import ledger_totals
+from dangjian.outreach.views import photo_context
 
 
 class PairingFilterSet(django_filters.FilterSet):
@@ -114,6 +115,7 @@ class AssistanceRegister(Register):
     add_label = _("登记帮扶")
     empty_text = _("还没有帮扶记录")
     list_template = "outreach/assistance_list.html"
+    detail_template = "outreach/assistance_detail.html"
 
     def can_add(self, user) -> bool:
         return can(user, Action.CHANGE)
@@ -134,6 +136,9 @@ class AssistanceRegister(Register):
         if not form.fields["pairing"].queryset.exists():
             return gettext("您管理的党组织还没有结对, 请先登记结对")
         return None
+
+    def detail_context(self, request, obj) -> dict:
+        return photo_context(obj)
 
     def list_context(self, request, queryset) -> dict:
         totals = ledger_totals(queryset)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import audit
+from dangjian.core import audit, uploads
 from dangjian.core.audit import AuditAction
 from dangjian.core.batches import pks_in
 from dangjian.core.roles import Action
@@ -168,9 +168,48 @@ def update_assistance(actor, entry: Assistance, **data) -> Assistance:
 
 @transaction.atomic
 def delete_assistance(actor, entry: Assistance) -> None:
+    """The entry and its photos (their bytes go once the deletion commits)."""
     require(actor, Action.DELETE, entry)
+    photos = list(entry.photos.all())
     audit.deleted(actor, entry, exclude=("created_at",), org_path=entry.pairing.org.path)
     entry.delete()
+    for stored in photos:
+        uploads.delete(actor, stored)
+
+
+# -- evidence photos ----------------------------------------------------------------------
+
+PHOTO_KINDS = ("image",)
+PHOTOS_MAX = 12
+
+
+@transaction.atomic
+def add_photo(actor, entry: Assistance, uploaded):
+    """An evidence photo of a ledger entry through the upload store (type read from the
+    bytes, re-encoded without EXIF), readable by whoever may view the pairing's org."""
+    require(actor, Action.CHANGE, entry)
+    if entry.photos.count() >= PHOTOS_MAX:
+        raise ValidationError(_("每条帮扶记录最多上传%(n)d张照片") % {"n": PHOTOS_MAX})
+    path = entry.pairing.org.path
+    stored = uploads.save(actor, uploaded, org_path=path, kinds=PHOTO_KINDS)
+    entry.photos.add(stored)
+    audit.record(
+        actor, AuditAction.UPDATE, entry, changes={"photos": [None, stored.name]}, org_path=path
+    )
+    return stored
+
+
+@transaction.atomic
+def remove_photo(actor, entry: Assistance, stored) -> None:
+    require(actor, Action.CHANGE, entry)
+    if not entry.photos.filter(pk=stored.pk).exists():
+        raise ValidationError(_("该照片不属于这条帮扶记录"))
+    path = entry.pairing.org.path
+    entry.photos.remove(stored)
+    audit.record(
+        actor, AuditAction.UPDATE, entry, changes={"photos": [stored.name, None]}, org_path=path
+    )
+    uploads.delete(actor, stored)
 
 
 @transaction.atomic

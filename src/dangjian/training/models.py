@@ -3,8 +3,8 @@ the targets of DESIGN 6: members >= 32 学时 a year, secretaries and committee 
 党务干部 rotation training once per three-year cycle, the 业余党校 for 入党积极分子 and
 发展对象, mentoring pairs (双培双带, 青蓝工程) and 党建研究 projects and papers.
 
-A cadre is a member holding a seat in their org's 班子 (orgs.Position) on the day; seats
-name their holder, so the match is the holder's name within the member's own org."""
+A cadre is a member holding a seat of a 班子 (orgs.Position) on the day, found by the seat's
+link to the member record (rules.py)."""
 
 from django.db import models
 from django.db.models import Q
@@ -87,6 +87,10 @@ class Training(models.Model):
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
     place = models.CharField(_("地点"), max_length=100, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # Photos of the session (the class, the sign-in sheet) through the upload store.
+    photos = models.ManyToManyField(
+        "core.StoredFile", blank=True, related_name="+", verbose_name=_("照片")
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = TrainingQuerySet.as_manager()

@@ -15,6 +15,7 @@ from dangjian.core.registers import Column, Register, TodoItem, register
 from dangjian.core.roles import Action
 from dangjian.core.scope import scope_paths
 from dangjian.orgs.models import Organization
+from dangjian.outreach.views import photo_context
 from dangjian.training import rules, services
 from dangjian.training.forms import CourseForm, MentorshipForm, ResearchForm, TrainingForm
 from dangjian.training.models import (
@@ -151,7 +152,7 @@ class TrainingRegister(OrgForms, Register):
             obj.attendance.select_related("member__org", "recruit__org").order_by("id")
         )
         may_change = self.queryset(request.user, Action.CHANGE).filter(pk=obj.pk).exists()
-        return {"attendance": attendance, "can_attend": may_change}
+        return {"attendance": attendance, "can_attend": may_change, **photo_context(obj)}
 
 
 class AttendanceFilterSet(django_filters.FilterSet):
@@ -303,38 +304,26 @@ SHORTFALL_ITEMS = 20
 
 def shortfall_todo(user, today: dt.date) -> list[TodoItem]:
     """In the year's last quarter, one item per branch in the user's charge whose members
-    (or cadres) have not yet reached this year's hours."""
+    (or cadres) have not yet reached this year's hours: one aggregate query
+    (`rules.short_by_org`), whatever the number of people."""
     if today.month < SHORTFALL_FROM_MONTH:
         return []
     paths = scope_paths(user, Action.CHANGE)
     if getattr(user, "is_superuser", False):
         paths = list(Organization.objects.filter(depth=1).values_list("path", flat=True))
-    year = range(today.year, today.year + 1)
-    short: dict[int, int] = {}
-    for path in paths:
-        for person in rules.subtree_people(path, today, (dt.date(today.year, 1, 1), today)):
-            if person.meets(year) is False:
-                short[person.org_id] = short.get(person.org_id, 0) + 1
-    if not short:
-        return []
-    names = dict(Organization.objects.filter(pk__in=short).values_list("pk", "name"))
-    codes = dict(Organization.objects.filter(pk__in=short).values_list("pk", "code"))
-    paths_of = dict(Organization.objects.filter(pk__in=short).values_list("pk", "path"))
-    items = []
     end_of_year = dt.date(today.year, 12, 31)
-    for org_id, count in sorted(short.items(), key=lambda kv: -kv[1])[:SHORTFALL_ITEMS]:
-        items.append(
-            TodoItem(
-                "warning",
-                gettext("%(org)s有%(n)d名党员本年度学习培训学时未达标")
-                % {"org": names[org_id], "n": count},
-                reverse("training-hours") + f"?org={codes[org_id]}&year={today.year}&short=1",
-                end_of_year,
-                kind="training_hours",
-                org_path=paths_of[org_id],
-            )
+    return [
+        TodoItem(
+            "warning",
+            gettext("%(org)s有%(n)d名党员本年度学习培训学时未达标")
+            % {"org": row["org__name"], "n": row["short"]},
+            reverse("training-hours") + f"?org={row['org__code']}&year={today.year}&short=1",
+            end_of_year,
+            kind="training_hours",
+            org_path=row["org__path"],
         )
-    return items
+        for row in rules.short_by_org(paths, today)[:SHORTFALL_ITEMS]
+    ]
 
 
 def now_year() -> int:

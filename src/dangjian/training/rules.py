@@ -4,8 +4,10 @@ members of a subtree on a day, who of them is a cadre, their hours per calendar 
 
 - A member's year counts from the first 1 January they were already a member on (one who
   joined during a year could not be held to that year's full hours).
-- A cadre is a member whose name is on a seat of their own org's 班子 on the day (书记,
-  副书记 and 委员 alike: DESIGN 6's "secretaries and committee members").
+- A cadre is a member who holds a seat of a 班子 on the day (书记, 副书记 and 委员 alike:
+  DESIGN 6's "secretaries and committee members"), found by the seat's link to the member
+  record (`orgs.Position.member`) and never by name: a seat typed by name only makes no
+  one a cadre. The seats are dated, so the day asked decides who was a cadre then.
 - The rotation cycle runs `DANGJIAN_TRAINING_CYCLE_YEARS` calendar years from
   `DANGJIAN_TRAINING_CYCLE_START`; a cadre is covered by a 党务干部轮训 session attended on
   or after the current cycle's start and on or before the day, wherever they held their
@@ -17,10 +19,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 
 from dangjian.core.dates import add_years
+from dangjian.core.scope import path_q
 from dangjian.members.models import Membership, spell_in_force
 from dangjian.orgs.models import Position
 from dangjian.training.models import Attendance, CourseKind
@@ -75,12 +90,15 @@ class Person:
         return all(self.hours.get(year, 0) >= target for year in counted)
 
 
-def people(
-    spells_q: Q, positions_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date]
-) -> list[Person]:
-    """Members whose spell in force on `as_of` matches `spells_q`, with their cadre flag,
-    hours per calendar year of the period, hours within the period and rotation. Four
-    queries whatever the number of people."""
+def seated(day: dt.date):
+    """Seats in force on `day` that name a member record (the cadres of that day)."""
+    return Position.objects.order_by().current(day).filter(member__isnull=False)
+
+
+def people(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date]) -> list[Person]:
+    """Members whose spell in force on `as_of` matches `spells_q`, with their cadre flag
+    (a seat held on `as_of`), hours per calendar year of the period, hours within the period
+    and rotation. Four queries whatever the number of people."""
     start, end = period
     rows = (
         Membership.objects.order_by()
@@ -90,16 +108,11 @@ def people(
     found = {row[0]: Person(*row) for row in rows}
     if not found:
         return []
-    seats = set(
-        Position.objects.order_by()
-        .current(as_of)
-        .filter(positions_q)
-        .values_list("org_id", "holder_name")
-    )
-    for person in found.values():
-        person.cadre = (person.org_id, person.name) in seats
     member_ids = Membership.objects.order_by().filter(spell_in_force(as_of) & spells_q)
     member_ids = member_ids.values("member_id")
+    cadres = set(seated(as_of).filter(member_id__in=member_ids).values_list("member_id", flat=True))
+    for person in found.values():
+        person.cadre = person.member_id in cadres
     window = Q(
         training__on__gte=dt.date(start.year, 1, 1), training__on__lte=dt.date(end.year, 12, 31)
     )
@@ -137,7 +150,7 @@ def people(
 
 
 def subtree_people(path: str, as_of: dt.date, period) -> list[Person]:
-    return people(Q(org__path__startswith=path), Q(org__path__startswith=path), as_of, period)
+    return people(Q(org__path__startswith=path), as_of, period)
 
 
 def year_hours(member, year: int) -> Decimal:
@@ -151,9 +164,7 @@ def year_hours(member, year: int) -> Decimal:
 
 
 def is_cadre(member, day: dt.date) -> bool:
-    return (
-        Position.objects.current(day).filter(org_id=member.org_id, holder_name=member.name).exists()
-    )
+    return seated(day).filter(member=member).exists()
 
 
 def by_org(persons: list[Person]) -> dict[int, list[Person]]:
@@ -161,3 +172,38 @@ def by_org(persons: list[Person]) -> dict[int, list[Person]]:
     for person in persons:
         grouped[person.org_id].append(person)
     return grouped
+
+
+def short_by_org(paths: list[str], day: dt.date):
+    """Per org of the subtrees at `paths`: how many of its members on `day` are short of
+    this calendar year's target (the cadre target for a seat holder on `day`), those who
+    joined during the year not counted; the orgs with most first. One aggregate query, the
+    same figures as `people(...)` followed by `Person.meets` for the year, without loading
+    the people (it runs on every home page in the last quarter)."""
+    if not paths:
+        return Membership.objects.none().values()
+    first, last = dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    year_hours = (
+        Attendance.objects.order_by()
+        .filter(member_id=OuterRef("member_id"), training__on__gte=first, training__on__lte=last)
+        .values("member_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    decimal = DecimalField(max_digits=9, decimal_places=1)
+    seat = seated(day).filter(member_id=OuterRef("member_id"))
+    return (
+        Membership.objects.order_by()
+        .filter(spell_in_force(day), path_q("org__path", paths), member__joined_on__lte=first)
+        .annotate(
+            have=Coalesce(Subquery(year_hours, output_field=decimal), Value(0, decimal)),
+            target=Case(
+                When(Exists(seat), then=Value(cadre_target(), decimal)),
+                default=Value(member_target(), decimal),
+            ),
+        )
+        .filter(have__lt=F("target"))
+        .values("org_id", "org__name", "org__code", "org__path")
+        .annotate(short=Count("member_id", distinct=True))
+        .order_by("-short", "org__path")
+    )

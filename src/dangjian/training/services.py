@@ -12,7 +12,7 @@ from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import audit
+from dangjian.core import audit, uploads
 from dangjian.core.audit import AuditAction
 from dangjian.core.batches import chunks, pks_in
 from dangjian.core.roles import Action
@@ -157,8 +157,47 @@ def delete_training(actor, training: Training) -> None:
     require(actor, Action.DELETE, training)
     if training.attendance.exists():
         raise ValidationError(_("该培训已有参训记录, 请先删除参训记录"))
+    photos = list(training.photos.all())
     audit.deleted(actor, training, exclude=UNAUDITED, org_path=training.org.path)
     training.delete()
+    for stored in photos:
+        uploads.delete(actor, stored)
+
+
+# -- photos -------------------------------------------------------------------------------
+
+PHOTO_KINDS = ("image",)
+PHOTOS_MAX = 12
+
+
+@transaction.atomic
+def add_photo(actor, training: Training, uploaded):
+    """A photo of the session (the class, a signed attendance sheet) through the upload
+    store (type read from the bytes, re-encoded without EXIF), readable by whoever may view
+    the holding org."""
+    require(actor, Action.CHANGE, training)
+    if training.photos.count() >= PHOTOS_MAX:
+        raise ValidationError(_("每期培训最多上传%(n)d张照片") % {"n": PHOTOS_MAX})
+    path = training.org.path
+    stored = uploads.save(actor, uploaded, org_path=path, kinds=PHOTO_KINDS)
+    training.photos.add(stored)
+    audit.record(
+        actor, AuditAction.UPDATE, training, changes={"photos": [None, stored.name]}, org_path=path
+    )
+    return stored
+
+
+@transaction.atomic
+def remove_photo(actor, training: Training, stored) -> None:
+    require(actor, Action.CHANGE, training)
+    if not training.photos.filter(pk=stored.pk).exists():
+        raise ValidationError(_("该照片不属于这期培训"))
+    path = training.org.path
+    training.photos.remove(stored)
+    audit.record(
+        actor, AuditAction.UPDATE, training, changes={"photos": [stored.name, None]}, org_path=path
+    )
+    uploads.delete(actor, stored)
 
 
 # -- attendance ---------------------------------------------------------------------------

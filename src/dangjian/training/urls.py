@@ -13,6 +13,8 @@ urlpatterns = [
     path("sessions/", include(TrainingRegister.instance.urls())),
     path("sessions/<int:pk>/attend/", views.attend, name="training-attend"),
     path("sessions/<int:pk>/import/", views.import_attendance, name="training-import"),
+    path("sessions/<int:pk>/photos/", views.photo_add, name="training-photo-add"),
+    path("sessions/<int:pk>/photos/delete/", views.photo_delete, name="training-photo-delete"),
     path("courses/", include(CourseRegister.instance.urls())),
     path("attendance/", include(AttendanceRegister.instance.urls())),
     path("mentoring/", include(MentorshipRegister.instance.urls())),

@@ -22,9 +22,15 @@ from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted, scope_paths
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
+from dangjian.outreach.views import photo_views
 from dangjian.training import rules, services
 from dangjian.training.forms import AttendanceForm, AttendanceImportForm
 from dangjian.training.models import Attendance, CourseKind, Training
+
+# Photos of a session, through the same upload and delete pages as the ledger's evidence.
+photo_add, photo_delete = photo_views(
+    Training, "training-detail", services.add_photo, services.remove_photo
+)
 
 
 @login_required
