@@ -15,7 +15,7 @@ from dangjian.orgs.models import Position
 from tests.orgs.test_elections import HELD, ballot, branch, new_election, rows_of  # noqa: F401
 from tests.orgs.test_positions import POSITION_FORM
 
-link_by_name = importlib.import_module("dangjian.orgs.migrations.0003_position_member").link_by_name
+link_by_name = importlib.import_module("dangjian.orgs.migrations.0004_position_member").link_by_name
 
 
 def test_it_links_the_seat_chosen_on_the_form_and_fills_in_the_name(world, login):

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("members", "0007_lifecycle"),
-        ("orgs", "0002_elections_leadership_rooms"),
+        ("orgs", "0003_name_pinyin_keys"),
     ]
 
     operations = [
