@@ -28,6 +28,7 @@ def record_step(
     heading,
     detail: str,
     action: str = Action.CHANGE,
+    queryset: Callable | None = None,
     allowed: Callable | None = None,
     select_related: tuple = (),
     lead: Callable | None = None,
@@ -42,7 +43,7 @@ def record_step(
     `service_data()` when it has one); `message` is the text flashed once
     saved (or a callable of the service's result); `detail` the URL name of the record's
     page, where the save leads and the cancel button points. The record comes from
-    `restrict(user, action)` and must pass `allowed(user, obj)` when given (a state the
+    `restrict(user, action)` (or `queryset(user)` when given) and must pass `allowed(user, obj)` when given (a state the
     step needs, the other side's right): otherwise 404. `lead(obj)` is a line under the
     heading; `context(request, obj)` adds what a `template` extending the step page
     shows; `done(obj, result)` the URL to go to once saved instead of the record's page
@@ -51,10 +52,14 @@ def record_step(
     @login_required
     @never_cache
     def view(request, pk):
-        queryset = model._default_manager.all().restrict(request.user, action)
+        records = (
+            queryset(request.user)
+            if queryset is not None
+            else model._default_manager.all().restrict(request.user, action)
+        )
         if select_related:
-            queryset = queryset.select_related(*select_related)
-        obj = get_object_or_404(queryset, pk=pk)
+            records = records.select_related(*select_related)
+        obj = get_object_or_404(records, pk=pk)
         if allowed is not None and not allowed(request.user, obj):
             raise Http404
         bound = form(request, obj)

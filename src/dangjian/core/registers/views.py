@@ -378,30 +378,32 @@ def delete_view(request, reg: Register, pk: int):
 
 
 def step_view(reg: Register, form_class, save, message, title, *, objects=None, initial=None):
-    """The view of one workflow step of a register's record (验收, 评估, 复核, 公开, a photo's
-    upload): the record comes through `objects(user)` (by default what the user may change
-    in the register), so out of scope is 404; one small form (files too); a valid POST runs
-    one service, `save(user, record, cleaned_data)`, whose ValidationError lands on the
-    form's fields, then goes back to the record's detail page with `message`. `initial`:
-    callable(record) -> the form's initial values. Declared once per step instead of a view
-    function per step that repeats this shape (`Register.step`)."""
+    """One workflow step of a register's record (验收, 评估, 复核, 公开, a photo's upload), as
+    `steps.record_step` with the register's defaults: the record comes through
+    `objects(user)` (by default what the user may change in the register), the form is
+    `form_class` with `initial(record)`, the page carries the register's breadcrumbs and asks
+    before posting (`Register.step`)."""
+    from dangjian.core.registers.steps import record_step
 
-    def view(request, pk: int):
-        user = request.user
-        queryset = objects(user) if objects is not None else reg.queryset(user, Action.CHANGE)
-        obj = get_object_or_404(queryset, pk=pk)
-        form = form_class(
+    return record_step(
+        reg.model,
+        form=lambda request, obj: form_class(
             request.POST or None,
             request.FILES or None,
             initial=initial(obj) if initial is not None else None,
-        )
-        done, _result = submit(request, form, lambda data: save(user, obj, data), message)
-        if done:
-            return redirect(reg.detail_url(obj))
-        context = {"register": reg, "object": obj, "form": form, "title": title}
-        return render(request, "registers/step.html", context)
-
-    return login_required(never_cache(view))
+        ),
+        save=save,
+        message=message,
+        heading=title,
+        detail=reg.detail_url_name,
+        queryset=objects or (lambda user: reg.queryset(user, Action.CHANGE)),
+        template="registers/step.html",
+        context=lambda request, obj: {
+            "register": reg,
+            "submit_label": title,
+            "confirm": _("确定提交吗? 提交后将记入该记录的历史。"),
+        },
+    )
 
 
 VIEWS = {
