@@ -22,6 +22,7 @@ from dangjian.disclosure.models import (
     Publication,
     PublicationKind,
 )
+from dangjian.dues.attribution import in_subtree
 from dangjian.dues.models import DuesMonth, DuesPayment
 from dangjian.orgs.models import Organization
 
@@ -235,15 +236,16 @@ def withdraw(actor, publication: Publication) -> Publication:
 
 def dues_summary(org: Organization, first: dt.date, last: dt.date, per_person: bool) -> str:
     """The dues figures of the org's subtree for the months first..last, as the text that
-    is published (totals; the members' amounts only when chosen)."""
+    is published (totals; the members' amounts only when chosen). A month counts under the
+    org the member belonged to in it (dues.attribution)."""
     months = DuesMonth.objects.order_by().filter(
-        member__org__path__startswith=org.path, month__gte=first, month__lte=last
+        in_subtree(org.path), month__gte=first, month__lte=last
     )
     totals = months.aggregate(due=Sum("due"), paid=Sum("paid"))
     due, paid = totals["due"] or Decimal(0), totals["paid"] or Decimal(0)
     members = months.values("member_id").distinct().count()
     voluntary = DuesPayment.objects.order_by().filter(
-        member__org__path__startswith=org.path,
+        in_subtree(org.path),
         kind="voluntary",
         paid_on__gte=first,
         paid_on__lt=last.replace(day=28) + dt.timedelta(days=4),
