@@ -121,7 +121,7 @@ def publish_dues(request):
 
 @login_required
 @never_cache
-def publish_record(request, source, pk):
+def publish_record(request, pk, source):
     """Publish a 组织生活 meeting or a 先进典型 to 党务公开, from the record's own page (the
     section disclosure adds to it): the draft drawn from the record, edited, then the
     publish service (dated, audited, refused if it holds an ID number or phone)."""
@@ -175,7 +175,7 @@ def source_panel(source_key: str):
             return None
         return {
             "publications": publications,
-            "publish_url": reverse("publication-from", args=[source_key, record.pk])
+            "publish_url": reverse(f"publication-from-{source_key}", args=[record.pk])
             if may_publish
             else None,
             "today": _today(),
