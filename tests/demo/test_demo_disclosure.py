@@ -23,6 +23,10 @@ def test_the_portal_shows_a_publicity_and_notices_in_force_today(city, client):
     assert notices.filter(org__depth=1).exists()
     assert notices.filter(org__depth=2).count() >= 2
     assert notices.filter(org__name="示例区第三中学党支部").exists()
+    # Activities and exemplars fed from the modules' records, not typed by hand.
+    fed = Publication.objects.live(today).exclude(source_type="")
+    assert fed.filter(kind="activity", source_type="meeting", org__name="示例区第三中学党支部")
+    assert fed.filter(kind="exemplar", source_type="exemplar").exists()
 
 
 def test_every_level_keeps_documents(city):

@@ -7,8 +7,8 @@ committee, and in every 党支部 (联合党支部 too) the 制度 it adopted fr
 and its year's 工作计划 (a 党小组 keeps no library of its own). Written in one bulk load
 through disclosure.services (the upload store, the search index, one audit row).
 
-On the portal today: notices of the city, the counties and the demo branch, an activity, an
-exemplar, the counties' dues figures, and 发展对象公示 in progress: a few 发展对象 of the live
+On the portal today: notices of the city, the counties and the demo branch, activities and
+exemplars published from the life and excellence records, the counties' dues figures, and 发展对象公示 in progress: a few 发展对象 of the live
 pipeline (the demo branch's first) are taken through 政治审查, 短期培训 and 支委会审查 to a
 公示 that began two days ago, through recruitment.services, so the rules check every step."""
 
@@ -27,6 +27,9 @@ from dangjian.core.context import CLI
 from dangjian.core.dates import add_months
 from dangjian.disclosure import services
 from dangjian.disclosure.services import LibraryEntry
+from dangjian.disclosure.sources import SOURCES
+from dangjian.excellence.models import Exemplar
+from dangjian.life.models import Meeting, MeetingKind
 from dangjian.orgs.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization, OrgKind
 from dangjian.recruitment import services as recruitment
 from dangjian.recruitment.models import Recruit, Step
@@ -315,15 +318,16 @@ def _publications(root, speech, today, branch_name) -> None:
             published_on=today - dt.timedelta(days=3),
             expires_on=today + dt.timedelta(days=20),
         )
-        services.publish(
-            CLI,
-            org=branch,
-            kind="activity",
-            title=_("主题党日: 走进红色教育基地"),
-            body=_("支部组织党员参观红色教育基地, 重温入党誓词。"),
-            published_on=today - dt.timedelta(days=10),
-            expires_on=today + dt.timedelta(days=50),
-        )
+        if not _from_records(branch, today):
+            services.publish(
+                CLI,
+                org=branch,
+                kind="activity",
+                title=_("主题党日: 走进红色教育基地"),
+                body=_("支部组织党员参观红色教育基地, 重温入党誓词。"),
+                published_on=today - dt.timedelta(days=10),
+                expires_on=today + dt.timedelta(days=50),
+            )
         expired = services.publish(
             CLI,
             org=branch,
@@ -411,3 +415,35 @@ def _live_publicity(today: dt.date, branch_name: str) -> int:
             continue
         shown += 1
     return shown
+
+
+def _from_records(branch, today: dt.date) -> int:
+    """Feed the portal from the other modules, as a secretary does from the records' pages:
+    the demo branch's latest 主题党日 and 党课 (life) as 活动, and the latest exemplars that
+    excellence marked 公开 as 先进典型, each with the draft drawn from the record
+    (disclosure.sources) through services.publish_record. Returns how many."""
+    records = [
+        ("meeting", meeting)
+        for kind in (MeetingKind.THEME_DAY, MeetingKind.LECTURE)
+        for meeting in Meeting.objects.filter(org=branch, kind=kind, held_on__lte=today)
+        .select_related("org")
+        .order_by("-held_on")[:1]
+    ]
+    records += [
+        ("exemplar", exemplar)
+        for exemplar in Exemplar.objects.filter(published_on__isnull=False, published_on__lte=today)
+        .select_related("org")
+        .order_by("-published_on", "id")[:3]
+    ]
+    for key, record in records:
+        title, body = SOURCES[key].draft(record)
+        services.publish_record(
+            CLI,
+            key,
+            record,
+            title=title,
+            body=body,
+            published_on=today - dt.timedelta(days=2),
+            expires_on=today + dt.timedelta(days=45),
+        )
+    return len(records)
