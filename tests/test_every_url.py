@@ -558,6 +558,8 @@ ROUTES = {
     "publication-detail": Route(model="publication"),
     "publication-dues": Route(Action.ADD, needs=Action.ADD),
     "publication-withdraw": Route(Action.CHANGE, "publication", post_only=True),
+    "publication-from-meeting": Route(Action.ADD, "meeting"),
+    "publication-from-exemplar": Route(Action.ADD, "exemplar"),
     "portal": None,
     "portal-org": None,
     "portal-publication": None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Panel:
-    page: str  # "org" or "member"
+    page: str  # "org", "member", or a module's record page ("meeting", "exemplar")
     key: str
     template: str
     context: Callable

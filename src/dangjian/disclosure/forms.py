@@ -114,3 +114,24 @@ class DuesPublicationForm(OrgMixin, BootstrapMixin, forms.Form):
         self.fields["last_month"].initial = today.replace(day=1)
         self.fields["published_on"].initial = today
         self.fields["expires_on"].initial = today + dt.timedelta(days=30)
+
+
+class RecordPublicationForm(BootstrapMixin, forms.Form):
+    """Publishing a record of another module: its draft title and text, to be edited."""
+
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(
+        label=_("内容"),
+        required=False,
+        widget=forms.Textarea({"rows": 8}),
+        help_text=_("公开内容不得包含身份证号码、手机号码等个人信息"),
+    )
+    published_on = forms.DateField(label=_("公开日期"))
+    expires_on = forms.DateField(label=_("截止日期"))
+
+    def __init__(self, *args, draft: tuple[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["title"].initial, self.fields["body"].initial = draft
+        self.fields["published_on"].initial = today
+        self.fields["expires_on"].initial = today + dt.timedelta(days=30)

@@ -139,6 +139,10 @@ class Publication(models.Model):
         verbose_name=_("公开的文件"),
     )
     withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    # The record of another module it was published from (a 组织生活 meeting, an exemplar),
+    # by name and id: the modules do not know about disclosure (disclosure.sources).
+    source_type = models.CharField(_("来源"), max_length=20, blank=True, default="")
+    source_id = models.PositiveIntegerField(_("来源记录"), null=True, blank=True)
     published_by = models.CharField(_("发布人"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -148,6 +152,7 @@ class Publication(models.Model):
         verbose_name = _("公开事项")
         verbose_name_plural = _("党务公开")
         ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="publication_source")]
 
     def __str__(self) -> str:
         return self.title

@@ -53,6 +53,17 @@ def index_document(document) -> None:
         )
 
 
+def index_many(documents) -> None:
+    """The FTS rows of many new documents at once (a bulk load)."""
+    if connection.vendor != "sqlite" or not documents:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (%s, %s)",
+            [(document.pk, document.search_text) for document in documents],
+        )
+
+
 def unindex_document(pk: int) -> None:
     if connection.vendor != "sqlite":
         return

@@ -3,6 +3,7 @@ audited, in one transaction. Uploads go through the upload store (core.uploads).
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from dangjian.disclosure.models import (
     Publication,
     PublicationKind,
 )
+from dangjian.dues.attribution import in_subtree
 from dangjian.dues.models import DuesMonth, DuesPayment
 from dangjian.orgs.models import Organization
 
@@ -170,6 +172,87 @@ def delete_document(actor, document: Document) -> None:
     search.unindex_document(pk)
 
 
+@dataclass(frozen=True)
+class LibraryEntry:
+    """One document of a bulk load: its org, category, title and one file (.docx or PDF)."""
+
+    org: Organization
+    category: str
+    title: str
+    filename: str
+    content: bytes
+    description: str = ""
+    issued_on: dt.date | None = None
+
+
+@transaction.atomic
+def bulk_load_documents(actor, entries: list[LibraryEntry], *, org: Organization, note: str):
+    """Many documents at once (the demo's library, a migration from another system), each
+    with its first version: the same checks as one at a time (scope of every org, title and
+    category, the file's type read from its bytes), the files through the upload store in
+    one batch, the text of each distinct file extracted once, the rows and the search index
+    written in bulk, and one audit row for the batch (filed under `org`, which holds them
+    all). Returns the documents."""
+    problems = Problems()
+    for org_of_entry in {entry.org.pk: entry.org for entry in entries}.values():
+        require(actor, Action.ADD, org_of_entry)
+        if not org_of_entry.path.startswith(org.path):
+            problems.add("org", _("批量写入的文件不在%(org)s之下") % {"org": org.name})
+    for entry in entries:
+        _check_document(entry.title, entry.category, problems)
+    problems.raise_if_any()
+    stored = uploads.save_many(
+        actor,
+        [(entry.filename, entry.content, entry.org.path) for entry in entries],
+        org_path=org.path,
+        kinds=DOCUMENT_KINDS,
+        note=note,
+    )
+    texts: dict[str, str] = {}
+    for file in stored:
+        if file.sha256 not in texts:
+            with uploads.open_stored(file) as handle:
+                texts[file.sha256] = extract.text_of(file.kind, handle.read())
+    documents = Document.objects.bulk_create(
+        [
+            Document(
+                org=entry.org,
+                category=entry.category,
+                title=entry.title.strip(),
+                description=entry.description,
+                issued_on=entry.issued_on,
+                version_count=1,
+                search_text="\n".join(
+                    part
+                    for part in (entry.title.strip(), entry.description, texts[file.sha256])
+                    if part
+                ),
+            )
+            for entry, file in zip(entries, stored, strict=True)
+        ],
+        batch_size=500,
+    )
+    who = getattr(actor, "username", "") or ""
+    DocumentVersion.objects.bulk_create(
+        [
+            DocumentVersion(
+                document=document, number=1, file=file, text=texts[file.sha256], uploaded_by=who
+            )
+            for document, file in zip(documents, stored, strict=True)
+        ],
+        batch_size=500,
+    )
+    search.index_many(documents)
+    audit.batch(
+        actor,
+        audit.AuditAction.CREATE,
+        org_path=org.path,
+        object_repr=note,
+        documents=len(documents),
+    )
+    return documents
+
+
 # -- publications ----------------------------------------------------------------------------
 
 
@@ -184,9 +267,12 @@ def publish(
     published_on: dt.date,
     expires_on: dt.date,
     document: Document | None = None,
+    source_type: str = "",
+    source_id: int | None = None,
 ) -> Publication:
     """Put something on the org's public page from `published_on` to `expires_on` (both
-    included). The text is refused if it holds an ID number or a mobile number."""
+    included). The text is refused if it holds an ID number or a mobile number.
+    `source_type`/`source_id`: the record of another module it comes from (publish_record)."""
     require(actor, Action.ADD, org)
     problems = Problems()
     if kind not in PublicationKind.values:
@@ -215,10 +301,46 @@ def publish(
         published_on=published_on,
         expires_on=expires_on,
         document=document if kind == PublicationKind.DOCUMENT else None,
+        source_type=source_type,
+        source_id=source_id,
         published_by=getattr(actor, "username", "") or "",
     )
     audit.created(actor, publication, org_path=org.path, exclude=UNAUDITED)
     return publication
+
+
+@transaction.atomic
+def publish_record(
+    actor,
+    source_key: str,
+    record,
+    *,
+    title: str,
+    body: str = "",
+    published_on: dt.date,
+    expires_on: dt.date,
+) -> Publication:
+    """Publish a record of another module (a 组织生活 meeting as an 活动, a 先进典型) on its
+    org's public page: the publisher must see the record and may publish for its org; the
+    text (drafted from the record, edited by the publisher) passes the same checks as any
+    publication, and the publication remembers where it came from."""
+    from dangjian.disclosure.sources import SOURCES
+
+    source = SOURCES.get(source_key)
+    if source is None or not isinstance(record, source.model):
+        raise ValidationError(_("不能公开此类记录"))
+    require(actor, Action.VIEW, record)
+    return publish(
+        actor,
+        org=record.org,
+        kind=source.kind,
+        title=title,
+        body=body,
+        published_on=published_on,
+        expires_on=expires_on,
+        source_type=source.key,
+        source_id=record.pk,
+    )
 
 
 @transaction.atomic
@@ -235,15 +357,16 @@ def withdraw(actor, publication: Publication) -> Publication:
 
 def dues_summary(org: Organization, first: dt.date, last: dt.date, per_person: bool) -> str:
     """The dues figures of the org's subtree for the months first..last, as the text that
-    is published (totals; the members' amounts only when chosen)."""
+    is published (totals; the members' amounts only when chosen). A month counts under the
+    org the member belonged to in it (dues.attribution)."""
     months = DuesMonth.objects.order_by().filter(
-        member__org__path__startswith=org.path, month__gte=first, month__lte=last
+        in_subtree(org.path), month__gte=first, month__lte=last
     )
     totals = months.aggregate(due=Sum("due"), paid=Sum("paid"))
     due, paid = totals["due"] or Decimal(0), totals["paid"] or Decimal(0)
     members = months.values("member_id").distinct().count()
     voluntary = DuesPayment.objects.order_by().filter(
-        member__org__path__startswith=org.path,
+        in_subtree(org.path),
         kind="voluntary",
         paid_on__gte=first,
         paid_on__lt=last.replace(day=28) + dt.timedelta(days=4),

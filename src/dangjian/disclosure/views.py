@@ -22,7 +22,12 @@ from dangjian.core.forms import form_page
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
 from dangjian.disclosure import services
-from dangjian.disclosure.forms import DocumentForm, DuesPublicationForm, VersionForm
+from dangjian.disclosure.forms import (
+    DocumentForm,
+    DuesPublicationForm,
+    RecordPublicationForm,
+    VersionForm,
+)
 from dangjian.disclosure.models import (
     Document,
     DocumentVersion,
@@ -30,6 +35,7 @@ from dangjian.disclosure.models import (
     PublicationKind,
     live_q,
 )
+from dangjian.disclosure.sources import SOURCES
 from dangjian.orgs.models import Organization
 from dangjian.recruitment.models import Step
 
@@ -115,6 +121,71 @@ def publish_dues(request):
 
 @login_required
 @never_cache
+def publish_record(request, pk, source):
+    """Publish a 组织生活 meeting or a 先进典型 to 党务公开, from the record's own page (the
+    section disclosure adds to it): the draft drawn from the record, edited, then the
+    publish service (dated, audited, refused if it holds an ID number or phone)."""
+    found = SOURCES.get(source)
+    if found is None:
+        raise Http404
+    record = get_object_or_404(
+        found.model.objects.restrict(request.user, Action.VIEW).select_related("org"), pk=pk
+    )
+    if (
+        not Organization.objects.restrict(request.user, Action.ADD)
+        .filter(pk=record.org_id)
+        .exists()
+    ):
+        raise Http404
+    form = RecordPublicationForm(request.POST or None, draft=found.draft(record))
+    return form_page(
+        request,
+        form,
+        lambda data: services.publish_record(
+            request.user,
+            source,
+            record,
+            title=data["title"],
+            body=data.get("body") or "",
+            published_on=data["published_on"],
+            expires_on=data["expires_on"],
+        ),
+        _("已发布到党务公开"),
+        done=lambda pub: reverse("publication-detail", args=[pub.pk]),
+        template="disclosure/publish_record.html",
+        context={"title": _("发布到党务公开"), "record": record, "source": found},
+    )
+
+
+def source_panel(source_key: str):
+    """The section disclosure adds to a meeting's or an exemplar's page (core.panels): what
+    of it is published and a button to publish it, for those who may."""
+
+    def context(request, record):
+        user = request.user
+        may_publish = (
+            Organization.objects.restrict(user, Action.ADD).filter(pk=record.org_id).exists()
+        )
+        publications = list(
+            Publication.objects.restrict(user, Action.VIEW)
+            .filter(source_type=source_key, source_id=record.pk)
+            .order_by("-published_on", "-id")
+        )
+        if not may_publish and not publications:
+            return None
+        return {
+            "publications": publications,
+            "publish_url": reverse(f"publication-from-{source_key}", args=[record.pk])
+            if may_publish
+            else None,
+            "today": _today(),
+        }
+
+    return context
+
+
+@login_required
+@never_cache
 @require_POST
 def withdraw(request, pk):
     publication = get_object_or_404(
@@ -147,15 +218,16 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def publicity_steps(org: Organization, day: dt.date):
-    """发展对象公示 in force on `day` in the org's subtree: the pipeline's 公示 step, from its
-    first to its last day, while the person's pipeline is open."""
+def publicity_steps(org: Organization | None, day: dt.date):
+    """发展对象公示 in force on `day` in the org's subtree (everywhere for None): the
+    pipeline's 公示 step, from its first to its last day, while the person's pipeline is
+    open."""
     return (
         Step.objects.filter(
             key="publicity",
             on__lte=day,
             end_on__gte=day,
-            recruit__org__path__startswith=org.path,
+            recruit__org__path__startswith=org.path if org is not None else "",
             recruit__closed_on__isnull=True,
         )
         .select_related("recruit__org", "recruit__work_unit")
@@ -178,7 +250,12 @@ def portal_index(request):
     return render(
         request,
         "disclosure/portal/index.html",
-        {"orgs": orgs, "latest": latest, "today": day},
+        {
+            "orgs": orgs,
+            "latest": latest,
+            "publicity": list(publicity_steps(None, day)[:SHOWN]),
+            "today": day,
+        },
     )
 
 

@@ -83,7 +83,8 @@ def receipt(payments: list) -> bytes:
 
 
 def statement(member, year: int, months: list, payments: list) -> bytes:
-    """The member's yearly statement: month by month what was due and paid."""
+    """The member's yearly statement: month by month what was due and paid, and to which org
+    (a member transferred mid-year owed the first months to the old branch)."""
     doc = _document(_("%(year)d年度党费交纳明细") % {"year": year})
     _line(
         doc,
@@ -92,6 +93,7 @@ def statement(member, year: int, months: list, payments: list) -> bytes:
     rows = [
         [
             f"{m.month:%Y-%m}",
+            getattr(m, "org_name", None) or member.org.name,
             m.get_category_display(),
             f"{m.base:.2f}",
             f"{m.due:.2f}",
@@ -103,7 +105,16 @@ def statement(member, year: int, months: list, payments: list) -> bytes:
     ]
     _table(
         doc,
-        [_("月份"), _("类别"), _("基数"), _("应交"), _("已交"), _("欠交"), _("减免")],
+        [
+            _("月份"),
+            _("所在党组织"),
+            _("类别"),
+            _("基数"),
+            _("应交"),
+            _("已交"),
+            _("欠交"),
+            _("减免"),
+        ],
         rows,
     )
     due = sum((m.due for m in months), Decimal(0))

@@ -16,8 +16,8 @@ from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 
 from dangjian.dues import rules as R
+from dangjian.dues.attribution import in_subtree
 from dangjian.dues.models import DuesMonth, DuesPayment, PaymentKind
-from dangjian.orgs.models import Organization
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -56,10 +56,13 @@ def arrears_rows(subtree_q: Q, as_of):
 
 
 def over_warning(subtree_q: Q, as_of) -> int:
+    """Members whose window's last month belongs to the subtree and who paid nothing for
+    any month of the window (wherever those months were spent)."""
     first, last = R.warning_window(as_of)
+    members = DuesMonth.objects.order_by().filter(subtree_q, month=last).values("member_id")
     return (
         DuesMonth.objects.order_by()
-        .filter(subtree_q, month__gte=first, month__lte=last, due__gt=0)
+        .filter(member_id__in=members, month__gte=first, month__lte=last, due__gt=0)
         .annotate(paid_then=paid_by(as_of))
         .filter(paid_then=0)
         .values("member_id")
@@ -72,24 +75,23 @@ def over_warning(subtree_q: Q, as_of) -> int:
 def dues_section(scope, done: dict) -> dict:
     start, end = scope.period
     last = min(end, scope.as_of)
-    subtree = Organization.objects.order_by().filter(path__startswith=scope.path).values("pk")
-    in_subtree = Q(member__org__in=subtree)
+    subtree = in_subtree(scope.path)
     due = (
         DuesMonth.objects.order_by()
-        .filter(in_subtree, month__gte=R.month_of(start), month__lte=last)
+        .filter(subtree, month__gte=R.month_of(start), month__lte=last)
         .aggregate(total=Sum("due"))["total"]
     )
     paid = (
         DuesPayment.objects.order_by()
-        .filter(in_subtree, paid_on__gte=start, paid_on__lte=last)
+        .filter(subtree, paid_on__gte=start, paid_on__lte=last)
         .aggregate(total=Sum("amount"))["total"]
     )
-    in_arrears = arrears_rows(in_subtree, scope.as_of).values("member_id").distinct().count()
+    in_arrears = arrears_rows(subtree, scope.as_of).values("member_id").distinct().count()
     return {
         "dues": {
             "due": _money(due),
             "paid": _money(paid),
             "members_in_arrears": in_arrears,
-            "members_over_6_months": over_warning(in_subtree, scope.as_of),
+            "members_over_6_months": over_warning(subtree, scope.as_of),
         }
     }

@@ -25,6 +25,7 @@ from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted, scope_paths
 from dangjian.dues import documents, services
 from dangjian.dues import rules as R
+from dangjian.dues.attribution import in_subtree, month_org
 from dangjian.dues.excel import BASE_IMPORTER, BASE_TEMPLATE
 from dangjian.dues.forms import DecisionForm, VoluntaryForm, clamp_year
 from dangjian.dues.models import DuesMonth, DuesPayment, DuesReduction, PaymentKind
@@ -39,7 +40,13 @@ def _member(user, pk):
 
 
 def year_of(member, year: int):
-    months = list(DuesMonth.objects.filter(member=member, month__year=year).order_by("month"))
+    """A member's year; each month carries `org_name`, the org it was owed to (a member
+    transferred mid-year shows both branches)."""
+    months = list(
+        DuesMonth.objects.filter(member=member, month__year=year)
+        .annotate(org_name=month_org("name"))
+        .order_by("month")
+    )
     payments = list(
         DuesPayment.objects.filter(member=member)
         .filter(Q(month__year=year) | Q(paid_on__year=year))
@@ -180,7 +187,8 @@ def _roots(user):
 def totals_of(root, year: int) -> dict:
     """Monthly totals of the subtree and a row per direct child (or the root itself when it
     has none): due and paid from the ledger, voluntary and to-the-Centre from payments, and
-    what is handed up. One grouped query per table, rolled up by path prefix in Python."""
+    what is handed up. Each month counts under the org the member belonged to in it
+    (dues.attribution). One grouped query per table, rolled up by path prefix in Python."""
     children = list(
         Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by(
             "path"
@@ -188,18 +196,16 @@ def totals_of(root, year: int) -> dict:
     ) or [root]
     ledger = (
         DuesMonth.objects.order_by()
-        .filter(member__org__path__startswith=root.path, month__year=year)
-        .values("member__org__path", "month")
+        .filter(in_subtree(root.path), month__year=year)
+        .annotate(org_path=month_org("path"))
+        .values("org_path", "month")
         .annotate(due=Sum("due"), paid=Sum("paid"))
     )
     extra = (
         DuesPayment.objects.order_by()
-        .filter(
-            member__org__path__startswith=root.path,
-            paid_on__year=year,
-            kind=PaymentKind.VOLUNTARY,
-        )
-        .values("member__org__path", "to_centre")
+        .filter(in_subtree(root.path), paid_on__year=year, kind=PaymentKind.VOLUNTARY)
+        .annotate(org_path=month_org("path"))
+        .values("org_path", "to_centre")
         .annotate(amount=Sum("amount"))
     )
     zero = Decimal(0)
@@ -218,12 +224,12 @@ def totals_of(root, year: int) -> dict:
     for item in ledger:
         months[item["month"].month]["due"] += item["due"]
         months[item["month"].month]["paid"] += item["paid"]
-        row = row_of(item["member__org__path"])
+        row = row_of(item["org_path"])
         if row is not None:
             row["due"] += item["due"]
             row["paid"] += item["paid"]
     for item in extra:
-        row = row_of(item["member__org__path"])
+        row = row_of(item["org_path"])
         if row is not None:
             row["voluntary"] += item["amount"]
             if item["to_centre"]:
