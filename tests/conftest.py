@@ -124,6 +124,7 @@ def demo_server(tmp_path_factory):
         # A demo home built beforehand (`dangjian demo --no-serve`), copied so the tests'
         # writes (2FA enrolment, ...) never reach it: for re-running browser tests quickly.
         shutil.copytree(prebuilt, home, dirs_exist_ok=True)
+        run(home, "migrate")  # built by an older checkout: its schema catches up
     else:
         run(home, "demo", "--no-serve")
     with Server(home, "serve", "--workers", "1") as server:

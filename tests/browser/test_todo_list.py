@@ -14,7 +14,16 @@ def _count(text: str) -> int:
 
 
 def _fits(page, width: int) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    """No sideways scrolling; else the elements that stick out, to find the culprit."""
+    wide = page.evaluate(
+        """(width) => Array.from(document.querySelectorAll('body *'))
+            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .slice(0, 5)
+            .map(el => el.tagName + '#' + el.id + '.' + el.className + ' '
+                       + Math.round(el.getBoundingClientRect().right))""",
+        width,
+    )
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, wide
 
 
 @pytest.mark.parametrize("width", [1366, 390])
