@@ -171,6 +171,13 @@ def update_meeting(actor, meeting: Meeting, **fields) -> Meeting:
     for name in MEETING_FIELDS:
         if name in fields:
             setattr(meeting, name, fields[name])
+    if not meeting.roster_kept:
+        # A meeting entered from paper keeps the figures entered for it.
+        for name in ("expected_count", "present_count"):
+            if fields.get(name) is not None:
+                setattr(meeting, name, fields[name])
+        if meeting.present_count > meeting.expected_count:
+            raise ValidationError({"present_count": [_("实到人数不能多于应到人数")]})
     _check_meeting(meeting)
     meeting.full_clean(exclude=["org", "series_item"])
     meeting.save()
