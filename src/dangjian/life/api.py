@@ -47,6 +47,9 @@ class MeetingSerializer(RegisterSerializer):
         ]
 
 
+MAX_INT = 2**31 - 1  # what every database's integer column holds
+
+
 def _text(max_length=None):
     return serializers.CharField(
         required=False, allow_blank=True, **({"max_length": max_length} if max_length else {})
@@ -71,13 +74,17 @@ class MeetingWriteSerializer(serializers.Serializer):
     minutes = _text()
     decisions = _text()
     series_item = serializers.IntegerField(
-        required=False, allow_null=True, help_text="主题系列活动项目的id"
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_INT,
+        help_text="主题系列活动项目的id",
     )
     roster = serializers.BooleanField(
         required=False, default=True, help_text="按应到人员生成签到名单 (登记时); 否则填人数"
     )
-    expected_count = serializers.IntegerField(required=False, min_value=0)
-    present_count = serializers.IntegerField(required=False, min_value=0)
+    expected_count = serializers.IntegerField(required=False, min_value=0, max_value=MAX_INT)
+    present_count = serializers.IntegerField(required=False, min_value=0, max_value=MAX_INT)
 
 
 def _service_error(exc: ValidationError) -> ApiValidationError:
