@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from outreach.register_factories import FACTORIES as OUTREACH_FACTORIES
-from personas import PERSONAS, add_member, add_user
+from personas import PERSONAS, add_member, add_org, add_user
 from training.register_factories import FACTORIES as TRAINING_FACTORIES
 from uploadfiles import pdf_upload
 
@@ -47,9 +47,10 @@ from dangjian.excellence.models import (
 )
 from dangjian.integrity.models import Case, Education, Measure, Petition, Risk, Talk
 from dangjian.life import services as life_services
-from dangjian.life.models import Attendance, Meeting, Series
+from dangjian.life.models import Attendance, GroupMembership, Meeting, Series
 from dangjian.members import lifecycle
 from dangjian.members.models import Flowing, Letter, Member, StatusDecision, Transfer
+from dangjian.orgs import elections as org_elections
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import (
     BRANCH_KINDS,
@@ -142,6 +143,7 @@ ROUTES = {
     "election-delete": Route(Action.DELETE, "election", post_only=True),
     "election-ballots": Route(Action.CHANGE, "election"),
     "election-approve": Route(Action.CHANGE, "election"),
+    "election-correct": Route(Action.CHANGE, "election_correct"),
     "school-leader-list": Route(needs=Action.VIEW),
     "school-leader-create": Route(Action.ADD, needs=Action.ADD),
     "school-leader-detail": Route(model="school_leader"),
@@ -382,6 +384,11 @@ ROUTES = {
     "api-admonition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE, refused=403),
     "api-admonition-detail": Route(Action.DISCIPLINE, "talk"),
     "meeting-list": Route(needs=Action.VIEW),
+    "groupmember-list": Route(needs=Action.VIEW),
+    "groupmember-create": Route(Action.ADD, needs=Action.ADD),
+    "groupmember-detail": Route(model="groupmember"),
+    "groupmember-edit": Route(Action.CHANGE, "groupmember"),
+    "groupmember-delete": Route(Action.DELETE, "groupmember", post_only=True),
     "meeting-create": Route(Action.ADD, needs=Action.ADD),
     "meeting-detail": Route(model="meeting"),
     "meeting-edit": Route(Action.CHANGE, "meeting"),
@@ -599,6 +606,22 @@ MODELS = {
     "ruleset": (RuleSet, scoped(RuleSet)),
     "sanction": (Sanction, scoped(Sanction)),
     "election": (Election, scoped(Election)),
+    # Approved elections: seen by their viewers, corrected by the approving level only.
+    "election_correct": (
+        Election,
+        lambda user, action: (
+            Election.objects.restrict(user).filter(approved_on__isnull=False)
+            if action == Action.VIEW
+            else Election.objects.filter(
+                pk__in=[
+                    e.pk
+                    for e in Election.objects.filter(approved_on__isnull=False)
+                    if org_elections.may_correct(user, e)
+                ]
+            )
+        ),
+    ),
+    "groupmember": (GroupMembership, scoped(GroupMembership)),
     "school_leader": (SchoolLeader, scoped(SchoolLeader)),
     "activity_room": (ActivityRoom, scoped(ActivityRoom)),
     "pairing": (Pairing, scoped(Pairing)),
@@ -759,6 +782,25 @@ def extra_objects(world):
         )
     for key in ("ba", "bx"):
         election_factory(world, world.orgs[key], 0)
+        # An approved 考察任命, older than the open ones (which the election routes take first).
+        approved = org_elections.create_election(
+            CLI,
+            org=world.orgs[key],
+            formed_by="appointment",
+            committee=False,
+            seats=1,
+            held_on=dt.date(2023, 6, 1),
+        )
+        org_elections.record_appointees(
+            CLI, approved, [{"member": None, "name": "任命书记", "title": "secretary"}]
+        )
+        org_elections.approve_election(CLI, approved, approved_on=dt.date(2023, 6, 10))
+        life_services.assign_to_group(
+            CLI,
+            member=world.members["a2" if key == "ba" else "x2"],
+            group=add_org(world.orgs[key], f"T-{key.upper()}-GRP", f"{key}党小组", "group"),
+            start_on=dt.date(2024, 1, 1),
+        )
     for key in ("ba", "bx"):
         school_leader_factory(world, world.orgs[key], 0)
         activity_room_factory(world, world.orgs[key], 0)

@@ -345,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingLevelEnum": "dangjian.training.models.Level",
         "PaymentMethodEnum": "dangjian.dues.models.PaymentMethod",
         "RecommendationMethodEnum": "dangjian.recruitment.models.Recommendation",
+        "MeetingKindEnum": "dangjian.life.models.MeetingKind",
     },
     # Every operation's error answers (400/401/403/404, Chinese detail) are in the schema.
     "POSTPROCESSING_HOOKS": [

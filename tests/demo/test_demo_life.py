@@ -75,3 +75,16 @@ def test_it_keeps_excellent_within_the_cap(city):
     )
     assert per_review
     assert all(row["excellent"] * 3 <= row["total"] for row in per_review)
+
+
+def test_it_fills_the_years_between_mostly_green_with_gaps(city):
+    # Between the seed years and the recent months: every kind recorded (the monthly and
+    # quarterly ones as ledger lines), each branch with its own gaps.
+    life = statistics(
+        city, dt.date(2015, 12, 31), period=(dt.date(2015, 1, 1), dt.date(2015, 12, 31))
+    )
+    life = life["life"]
+    assert 0.8 < life["compliance"] < 0.99
+    assert all(life["by_kind"][kind] > 0 for kind in life["by_kind"])
+    ledger = Meeting.objects.filter(held_on__year=2015, kind="committee").first()
+    assert ledger.roster_kept is False and ledger.expected_count > 0

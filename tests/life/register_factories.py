@@ -1,6 +1,9 @@
 """Register factories of 组织生活 (merged into tests/registers/factories.py)."""
 
 import datetime as dt
+import itertools
+
+from personas import add_member, add_org
 
 from dangjian.core.context import CLI
 from dangjian.life import services
@@ -31,4 +34,14 @@ def series(world, org, i):
     )
 
 
-FACTORIES = {"meeting": meeting, "series": series}
+_seq = itertools.count(1)
+
+
+def groupmember(world, org, i):
+    """A member of the branch put into a new 党小组 of it."""
+    group = add_org(org, f"R-LG{next(_seq)}", f"第{i}党小组", "group")
+    person = add_member(org, f"小组{i}号")
+    return services.assign_to_group(CLI, member=person, group=group, start_on=dt.date(2024, 1, 1))
+
+
+FACTORIES = {"meeting": meeting, "series": series, "groupmember": groupmember}

@@ -146,9 +146,26 @@ def test_it_puts_missing_meetings_on_the_todo_list_before_and_after_the_deadline
     assert "支委会" not in april.text and "主题党日" in april.text
     assert all(i.org_path == ba.path for i in items)
     county = todo_items(world.users["county_admin"], D(2025, 4, 25))
-    # bb has recorded no meeting here yet: no reminders for it.
-    assert {i.org_path for i in county} == {ba.path}
+    # bb has recorded no meeting here yet: it is reminded all the same, of every kind.
+    assert {i.org_path for i in county} >= {ba.path, world.orgs["bb"].path}
+    bb_april = next(
+        i for i in county if i.org_path == world.orgs["bb"].path and i.due == D(2025, 4, 30)
+    )
+    assert "支委会" in bb_april.text and "主题党日" in bb_april.text
     assert todo_items(world.users["member"], D(2025, 4, 25)) == []
+
+
+def test_it_reminds_a_branch_that_never_recorded_a_meeting(world):
+    from dangjian.life.models import Meeting
+    from dangjian.life.registers import todo_items
+
+    assert not Meeting.objects.exists()
+    items = todo_items(world.users["secretary_a"], D(2025, 4, 25))
+    assert {(i.level, i.due) for i in items} == {
+        ("danger", D(2025, 3, 31)),
+        ("warning", D(2025, 4, 30)),
+    }
+    assert all(i.org_path == world.orgs["ba"].path for i in items)
 
 
 @pytest.mark.parametrize("day", [dt.date(2025, 4, 19), dt.date(2025, 4, 20)])

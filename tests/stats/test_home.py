@@ -84,6 +84,8 @@ def test_it_shows_a_probationary_member_their_own_todo(world, login, client):
 def test_it_shows_a_secretary_who_is_also_a_member_both(world, login, monkeypatch):
     # Outside the year's last quarter, when 培训学时 shortfalls are reminded.
     monkeypatch.setattr("dangjian.training.registers.SHORTFALL_FROM_MONTH", 13)
+    # and without every branch's 三会一课 reminders (tested in tests/life).
+    monkeypatch.setattr("dangjian.life.registers.todo_items", lambda user, today: [])
     accounts.grant_role(
         CLI, world.users["secretary_b"], world.orgs["bb"], "member_self", member=world.members["b1"]
     )
@@ -130,6 +132,8 @@ def test_it_shows_the_whole_tree_to_a_superuser(world, client):
 def test_it_says_so_when_there_is_nothing_to_do(world, login, monkeypatch):
     # Outside the year's last quarter, when 培训学时 shortfalls are reminded.
     monkeypatch.setattr("dangjian.training.registers.SHORTFALL_FROM_MONTH", 13)
+    # and without every branch's 三会一课 reminders (tested in tests/life).
+    monkeypatch.setattr("dangjian.life.registers.todo_items", lambda user, today: [])
     client = login(world, "secretary_b")
     html = client.get(reverse("home")).content.decode()
     assert "暂无待办事项" in html

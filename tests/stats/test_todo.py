@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 from personas import add_member, add_org, add_user
 
@@ -12,6 +13,12 @@ from dangjian.orgs import services as orgs
 from dangjian.stats.todo import Item, todo_items
 
 TODAY = dt.date(2025, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def no_meeting_reminders(monkeypatch):
+    """Every branch's 三会一课 reminders (tested in tests/life) would crowd these lists."""
+    monkeypatch.setattr("dangjian.life.registers.todo_items", lambda user, today: [])
 
 
 def org_url(world, key):

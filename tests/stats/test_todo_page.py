@@ -73,6 +73,8 @@ def test_the_full_list_pages_every_item(world, login, settings):
 def test_the_empty_list_says_so(world, login, monkeypatch):
     # Outside the year's last quarter, when 培训学时 shortfalls are reminded.
     monkeypatch.setattr("dangjian.training.registers.SHORTFALL_FROM_MONTH", 13)
+    # and without every branch's 三会一课 reminders (tested in tests/life).
+    monkeypatch.setattr("dangjian.life.registers.todo_items", lambda user, today: [])
     html = login(world, "secretary_b").get(reverse("todo-list")).content.decode()
     assert "暂无待办事项" in html
 

@@ -16,6 +16,7 @@ from dangjian.life.models import (
     MeetingKind,
     SeriesItem,
 )
+from dangjian.members.models import Member
 from dangjian.orgs.models import COMMITTEE_KINDS, Organization, OrgKind
 
 
@@ -72,6 +73,40 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
         from dangjian.life.models import Series
 
         return Series.objects.restrict(user, Action.VIEW).values("pk")
+
+
+class GroupMembershipForm(BootstrapMixin, forms.Form):
+    """编入党小组 (group, member, date) or, for a spell already recorded, 调出 (its end)."""
+
+    group = forms.ModelChoiceField(label=_("党小组"), queryset=Organization.objects.none())
+    member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none())
+    start_on = forms.DateField(label=_("编入日期"))
+    end_on = forms.DateField(label=_("调出日期"))
+
+    def __init__(self, *args, user, instance=None, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if instance is not None:
+            for name in ("group", "member", "start_on"):
+                del self.fields[name]
+            return
+        del self.fields["end_on"]
+        groups = Organization.objects.restrict(user, Action.CHANGE).filter(
+            kind=OrgKind.GROUP, dissolved_on__isnull=True
+        )
+        self.fields["group"].queryset = groups.order_by("path")
+        members = Member.objects.restrict(user, Action.VIEW)
+        if group is not None and groups.filter(pk=group.pk).exists():
+            # From a group's page: its branch's current members only.
+            self.fields["group"].initial = group.pk
+            branch_path = group.path[: -group.steplen]
+            members = members.filter(org__path=branch_path)
+        else:
+            # Members of the branches holding the groups the user may change.
+            paths = {
+                path[: -Organization.steplen] for path in groups.values_list("path", flat=True)
+            }
+            members = members.filter(org__path__in=paths)
+        self.fields["member"].queryset = members.order_by("name_pinyin", "pk")
 
 
 class MarkForm(BootstrapMixin, forms.Form):

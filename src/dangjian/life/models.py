@@ -305,3 +305,50 @@ class ReviewGrade(models.Model):
     @classmethod
     def self_q(cls, user):
         return Q(member__user_id=user.pk)
+
+
+class GroupMembershipQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    def in_force(self, day: dt.date):
+        """Spells in force on `day`: [start_on, end_on), like the members' branch spells."""
+        return self.filter(start_on__lte=day).filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
+
+
+class GroupMembership(models.Model):
+    """A member's spell in one 党小组 of their branch, [start_on, end_on): at most one group
+    at a date, dated so that a past 党小组会 keeps the roster of its day. A 党小组会 held by
+    the group expects the group's members then (services.expected_member_ids)."""
+
+    group = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="group_memberships",
+        verbose_name=_("党小组"),
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="group_memberships", verbose_name=_("党员")
+    )
+    start_on = models.DateField(_("编入日期"))
+    end_on = models.DateField(_("调出日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = GroupMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党小组成员")
+        verbose_name_plural = _("党小组成员")
+        ordering = ["group__path", "end_on", "member__name_pinyin", "pk"]
+        indexes = [models.Index(fields=["group", "start_on"], name="life_group_member_start")]
+
+    def __str__(self) -> str:
+        return f"{self.group.name} {self.member.name}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("group__path", paths)
+
+    @classmethod
+    def self_q(cls, user):
+        return Q(member__user_id=user.pk)
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.start_on <= day and (self.end_on is None or day < self.end_on)

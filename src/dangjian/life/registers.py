@@ -12,8 +12,8 @@ from dangjian.core.registers import Column, Register, TodoItem, register
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted
 from dangjian.life import rules, services
-from dangjian.life.forms import MeetingForm
-from dangjian.life.models import Meeting, MeetingKind, Series
+from dangjian.life.forms import GroupMembershipForm, MeetingForm
+from dangjian.life.models import GroupMembership, Meeting, MeetingKind, Series
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -117,9 +117,10 @@ class MeetingRegister(Register):
 
 
 def todo_items(user, today: dt.date) -> list[TodoItem]:
-    """Per branch the user may act for: the slots ending within the reminder days and not
-    yet held (warning), and those of the last month that passed their deadline unheld
-    (danger); one item per branch and state, naming the kinds."""
+    """Per branch the user may act for (every branch, recorded meetings or not): the slots
+    ending within the reminder days and not yet held (warning), and those of the last month
+    that passed their deadline unheld (danger); one item per branch and state, naming the
+    kinds."""
     if not can(user, Action.CHANGE):
         return []
     from dangjian.core.scope import scope_paths
@@ -135,18 +136,10 @@ def todo_items(user, today: dt.date) -> list[TodoItem]:
     book = None
     items = []
     for path in paths:
-        # Reminders start once a branch records its meetings here: a branch still on paper
-        # is not flooded with items for every kind.
-        using = set(
-            Meeting.objects.order_by()
-            .filter(org__path__startswith=path)
-            .values_list("org_id", flat=True)
-            .distinct()
-        )
-        if not using:
-            continue
+        # Every branch owes its meetings by the frequencies, whether or not it has recorded
+        # one here yet: a branch still on paper is reminded like the others.
         book = book or rules.RuleBook.load()
-        result = rules.compliance(path, start, end, end, book=book, org_ids=using, cells=True)
+        result = rules.compliance(path, start, end, end, book=book, cells=True)
         by_branch: dict = {}
         for branch, slot, state in result.cells:
             if state == rules.HELD:
@@ -221,3 +214,74 @@ class SeriesRegister(Register):
         from dangjian.life.views import series_progress
 
         return series_progress(request.user, obj)
+
+
+class GroupMembershipFilterSet(django_filters.FilterSet):
+    current = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[("yes", _("在组")), ("no", _("已调出"))],
+        empty_label=_("全部"),
+        method="filter_current",
+    )
+
+    class Meta:
+        model = GroupMembership
+        fields = []
+
+    def filter_current(self, queryset, name, value):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        if value == "yes":
+            return queryset.in_force(today)
+        return queryset.exclude(pk__in=queryset.in_force(today).values("pk"))
+
+
+@register
+class GroupMembershipRegister(Register):
+    """党小组成员: who is in which 党小组 of their branch, with dates (a 党小组会 expects the
+    group's members of its day)."""
+
+    model = GroupMembership
+    name = "groupmember"
+    title = _("党小组成员")
+    filterset = GroupMembershipFilterSet
+    search_fields = ("member__name", "member__name_pinyin", "group__name")
+    search_placeholder = _("党员姓名或党小组名称")
+    org_paths = ("group__path",)
+    ordering = ("group__path", "end_on", "member__name_pinyin", "pk")
+    select_related = ("group", "member")
+    list_needs_scope = True
+    columns = (
+        Column(_("党小组"), "group.name", link="detail"),
+        Column(_("党员"), "member.name", link_to=("member-detail", "member_id")),
+        Column(_("编入日期"), "start_on", css="text-nowrap"),
+        Column(_("调出日期"), "end_on", css="text-nowrap"),
+    )
+    detail_columns = (
+        Column(_("党小组"), "group.name"),
+        Column(_("党员"), "member.name"),
+        Column(_("编入日期"), "start_on"),
+        Column(_("调出日期"), "end_on"),
+    )
+    form_class = GroupMembershipForm
+    add_label = _("编入党小组")
+    empty_text = _("还没有党小组成员记录")
+
+    def form_kwargs(self, request, obj=None) -> dict:
+        from dangjian.orgs.models import Organization
+
+        group = None
+        code = (request.GET.get("group") or "").strip()[:32]
+        if obj is None and code:
+            group = Organization.objects.restrict(request.user).filter(code=code).first()
+        return {"user": request.user, "instance": obj, "group": group}
+
+    def create(self, actor, data):
+        return services.assign_to_group(actor, **data)
+
+    def update(self, actor, obj, data):
+        return services.leave_group(actor, obj, **data)
+
+    def delete(self, actor, obj):
+        services.delete_group_membership(actor, obj)

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from dangjian.life.models import Frequency, FrequencyRule, Meeting, MeetingKind
-from dangjian.orgs.models import BRANCH_KINDS, Organization
+from dangjian.orgs.models import BRANCH_KINDS, Organization, OrgKind
 
 # The kinds the statistics count (INTERFACES 6 `by_kind`), in their order.
 COUNTED_KINDS = (
@@ -123,18 +123,25 @@ def branches_in(path: str):
     )
 
 
-def held_slots(book: RuleBook, org_q: Q, start: dt.date, end: dt.date) -> set[tuple]:
+def held_slots(
+    book: RuleBook, org_q: Q, start: dt.date, end: dt.date, branch_by_path=None
+) -> set[tuple]:
     """(org id, kind, slot start) of every slot with a meeting, from one grouped query over
-    the meetings' (org, kind, year, month)."""
+    the meetings' (org, kind, year, month). A meeting of a 党小组 counts for its branch
+    (looked up in `branch_by_path`, path to branch id): the branch's 党小组会 is held when
+    one of its groups met."""
+    branch_by_path = branch_by_path or {}
     rows = (
         Meeting.objects.order_by()
         .filter(org_q, held_on__gte=start, held_on__lte=end, kind__in=list(book.by_kind))
         .annotate(y=ExtractYear("held_on"), m=ExtractMonth("held_on"))
-        .values_list("org_id", "kind", "y", "m")
+        .values_list("org_id", "org__kind", "org__path", "kind", "y", "m")
         .distinct()
     )
     held = set()
-    for org_id, kind, year, month in rows:
+    for org_id, org_kind, path, kind, year, month in rows:
+        if org_kind == OrgKind.GROUP:
+            org_id = branch_by_path.get(path[: -Organization.steplen], org_id)
         slot = book.slot_of(kind, month_end(year, month))
         if slot is not None:
             held.add((org_id, kind, slot.start))
@@ -172,7 +179,8 @@ def compliance(
         branches = [b for b in branches if b["pk"] in org_ids]
     first = min(slot.start for slot in slots)
     org_q = Q(org__path__startswith=path)
-    held = held_slots(book, org_q, first, end)
+    by_path = {b["path"]: b["pk"] for b in branches}
+    held = held_slots(book, org_q, first, end, by_path)
     required = done = 0
     found = []
     for branch in branches:

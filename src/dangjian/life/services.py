@@ -23,6 +23,7 @@ from dangjian.life.models import (
     Attendance,
     AttendanceStatus,
     Grade,
+    GroupMembership,
     Meeting,
     MeetingKind,
     ReviewGrade,
@@ -31,7 +32,7 @@ from dangjian.life.models import (
     SignedBy,
 )
 from dangjian.members.models import Member, Membership, spell_in_force
-from dangjian.orgs.models import OrgKind, Position
+from dangjian.orgs.models import BRANCH_KINDS, Organization, OrgKind, Position
 
 MEETING_FIELDS = (
     "kind",
@@ -53,10 +54,25 @@ SIGNIN_SALT = "dangjian.life.signin"
 # -- rosters ------------------------------------------------------------------------------
 
 
+def _branch_of(group) -> "Organization | None":
+    return Organization.objects.filter(path=group.path[: -group.steplen]).first()
+
+
 def expected_member_ids(org, kind: str, day: dt.date) -> list[int]:
-    """Who should attend: the org's members on the day; for a 支委会 the members of its
+    """Who should attend: the org's members on the day; for a 党小组会 held by a 党小组 the
+    group's members then (still members of its branch); for a 支委会 the members of its
     committee then (班子 seats matched to the org's members by name), or every member when
     no seat matches (a small branch has a secretary only)."""
+    if org.kind == OrgKind.GROUP:
+        branch = _branch_of(org)
+        in_branch = Membership.objects.filter(spell_in_force(day), org=branch).values("member_id")
+        return list(
+            GroupMembership.objects.in_force(day)
+            .filter(group=org, member_id__in=in_branch)
+            .order_by("member_id")
+            .values_list("member_id", flat=True)
+            .distinct()
+        )
     ids = list(
         Membership.objects.filter(spell_in_force(day), org=org)
         .order_by("member_id")
@@ -155,6 +171,13 @@ def update_meeting(actor, meeting: Meeting, **fields) -> Meeting:
     for name in MEETING_FIELDS:
         if name in fields:
             setattr(meeting, name, fields[name])
+    if not meeting.roster_kept:
+        # A meeting entered from paper keeps the figures entered for it.
+        for name in ("expected_count", "present_count"):
+            if fields.get(name) is not None:
+                setattr(meeting, name, fields[name])
+        if meeting.present_count > meeting.expected_count:
+            raise ValidationError({"present_count": [_("实到人数不能多于应到人数")]})
     _check_meeting(meeting)
     meeting.full_clean(exclude=["org", "series_item"])
     meeting.save()
@@ -425,6 +448,98 @@ def record_grades(actor, meeting: Meeting, grades: dict) -> list[ReviewGrade]:
         audit.changed(actor, row, before, org_path=meeting.org.path, object_repr=str(meeting))
         saved.append(row)
     return saved
+
+
+# -- 党小组 membership -------------------------------------------------------------------
+
+
+def _check_group(group) -> None:
+    if group.kind != OrgKind.GROUP:
+        raise ValidationError({"group": [_("只能编入党小组")]})
+
+
+@transaction.atomic
+def assign_to_group(actor, *, member: Member, group, start_on: dt.date) -> GroupMembership:
+    """编入党小组 from a date: the member must belong to the group's branch that day; a
+    member already in another group of the branch leaves it that day (one group at a
+    date), and the earlier spell stays as history."""
+    _check_group(group)
+    require(actor, Action.CHANGE, group)
+    require(actor, Action.VIEW, member)
+    branch = _branch_of(group)
+    errors: dict[str, list[str]] = {}
+    if group.founded_on and start_on < group.founded_on:
+        errors["start_on"] = [
+            _("编入日期不能早于%(org)s的成立日期%(day)s")
+            % {"org": group.name, "day": group.founded_on.isoformat()}
+        ]
+    if group.dissolved_on and start_on >= group.dissolved_on:
+        errors["start_on"] = [
+            _("%(org)s已于%(day)s撤销") % {"org": group.name, "day": group.dissolved_on}
+        ]
+    in_branch = (
+        branch is not None
+        and branch.kind in BRANCH_KINDS
+        and Membership.objects.filter(spell_in_force(start_on), org=branch, member=member).exists()
+    )
+    if not in_branch:
+        errors["member"] = [
+            _("%(name)s在%(day)s不是%(branch)s的党员, 不能编入该支部的党小组")
+            % {
+                "name": member.name,
+                "day": start_on.isoformat(),
+                "branch": branch.name if branch else group.name,
+            }
+        ]
+    spells = GroupMembership.objects.select_for_update().filter(member=member)
+    if spells.filter(start_on__gte=start_on).exists():
+        errors.setdefault("start_on", []).append(
+            _("%(name)s在%(day)s当天或之后已有党小组编组记录, 请选择更晚的日期")
+            % {"name": member.name, "day": start_on.isoformat()}
+        )
+    current = spells.in_force(start_on).select_related("group").first()
+    if current is not None and current.group_id == group.pk:
+        errors.setdefault("member", []).append(
+            _("%(name)s已在%(group)s") % {"name": member.name, "group": group.name}
+        )
+    if errors:
+        raise ValidationError(errors)
+    if current is not None:
+        before = audit.state(current)
+        current.end_on = start_on
+        current.save(update_fields=["end_on"])
+        audit.changed(actor, current, before, org_path=current.group.path, object_repr=str(current))
+    spell = GroupMembership.objects.create(group=group, member=member, start_on=start_on)
+    audit.created(actor, spell, org_path=group.path)
+    return spell
+
+
+@transaction.atomic
+def leave_group(actor, spell: GroupMembership, *, end_on: dt.date) -> GroupMembership:
+    """调出党小组 on a date (the spell is kept: the group's past meetings still show them)."""
+    require(actor, Action.CHANGE, spell.group)
+    spell = (
+        GroupMembership.objects.select_for_update()
+        .select_related("group", "member")
+        .get(pk=spell.pk)
+    )
+    if spell.end_on is not None:
+        raise ValidationError({"end_on": [_("该党员已于%(day)s调出") % {"day": spell.end_on}]})
+    if end_on <= spell.start_on:
+        raise ValidationError({"end_on": [_("调出日期须晚于编入日期")]})
+    before = audit.state(spell)
+    spell.end_on = end_on
+    spell.save(update_fields=["end_on"])
+    audit.changed(actor, spell, before, org_path=spell.group.path)
+    return spell
+
+
+@transaction.atomic
+def delete_group_membership(actor, spell: GroupMembership) -> None:
+    """Remove a spell entered by mistake (an ended spell is history: end it instead)."""
+    require(actor, Action.DELETE, spell.group)
+    audit.deleted(actor, spell, org_path=spell.group.path)
+    spell.delete()
 
 
 # -- themed series ------------------------------------------------------------------------

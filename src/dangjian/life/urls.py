@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from dangjian.life import views
-from dangjian.life.registers import MeetingRegister, SeriesRegister
+from dangjian.life.registers import GroupMembershipRegister, MeetingRegister, SeriesRegister
 
 urlpatterns = [
     path("meetings/", include(MeetingRegister.instance.urls())),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/<int:pk>/signin/qr/", views.meeting_signin_qr, name="meeting-signin-qr"),
     path("meetings/<int:pk>/review/", views.meeting_review, name="meeting-review"),
     path("attendance/<int:pk>/mark/", views.attendance_mark, name="attendance-mark"),
+    path("groups/", include(GroupMembershipRegister.instance.urls())),
     path("compliance/", views.compliance, name="life-compliance"),
     path("compliance/<int:pk>/", views.compliance_cell, name="life-compliance-cell"),
     path("series/", include(SeriesRegister.instance.urls("list", "detail", "delete"))),

@@ -403,8 +403,12 @@ def compliance_cell(request, pk: int):
     )
     slots = []
     for _branch, slot, state in result.cells:
+        # The branch's own meetings and its 党小组's (a group's 党小组会 is the branch's).
         meetings = Meeting.objects.restrict(request.user).filter(
-            org=branch, kind=slot.kind, held_on__gte=slot.start, held_on__lte=slot.end
+            org__path__startswith=branch.path,
+            kind=slot.kind,
+            held_on__gte=slot.start,
+            held_on__lte=slot.end,
         )
         slots.append(
             {

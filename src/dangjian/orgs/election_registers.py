@@ -126,6 +126,15 @@ class ElectionRegister(Register):
     def delete(self, actor, obj):
         services.delete_election(actor, obj)
 
+    def detail_context(self, request, obj) -> dict:
+        """The corrections of an approved 换届 with the seats each replaced, and whether this
+        viewer (the approving level) may correct it."""
+        corrections = list(obj.corrections.prefetch_related("replaced_positions"))
+        return {
+            "corrections": corrections,
+            "can_correct": bool(obj.approved_on) and services.may_correct(request.user, obj),
+        }
+
     def todo(self, user, today) -> list[TodoItem]:
         """Results entered but not yet approved: the 班子 does not change until then."""
         waiting = (

@@ -25,6 +25,7 @@ from dangjian.orgs import rules
 from dangjian.orgs.forms import (
     ApprovalForm,
     BallotForm,
+    CorrectionForm,
     candidate_formset,
     electable_members,
 )
@@ -123,6 +124,33 @@ def election_approve(request, pk):
             "org": election.org,
             "submit": _("登记批复"),
             "confirm": _("批复后, 该组织现任班子将于选举日离任, 当选人员自选举日起任职。确定吗?"),
+        },
+    )
+
+
+@login_required
+def election_correct(request, pk):
+    """更正已批复的换届, for the approving level (the superior org), with a reason."""
+    user = request.user
+    election = get_object_or_404(
+        Election.objects.restrict(user, Action.VIEW).select_related("org"), pk=pk
+    )
+    if not election.approved_on or not services.may_correct(user, election):
+        raise Http404
+    form = CorrectionForm(request.POST or None, election=election)
+    return form_page(
+        request,
+        form,
+        lambda data: services.correct_election(user, election, **form.service_data()),
+        _("已更正该次换届, 更正前的班子记录已保留"),
+        done=_detail(election),
+        template="orgs/form.html",
+        context={
+            "title": _("更正已批复的换届选举"),
+            "cancel_url": _detail(election),
+            "org": election.org,
+            "submit": _("保存更正"),
+            "confirm": _("更正后, 原批复产生的班子记录将标记为已更正, 按更正后的名单任职。确定吗?"),
         },
     )
 

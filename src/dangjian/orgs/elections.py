@@ -23,6 +23,7 @@ from dangjian.orgs.models import (
     ActivityRoom,
     Election,
     ElectionCandidate,
+    ElectionCorrection,
     ElectionRound,
     FormedBy,
     OrgKind,
@@ -322,6 +323,141 @@ def approve_election(
         org.save(update_fields=["term_start", "updated_at"])
         audit.changed(actor, org, org_before, org_path=org.path)
     return election
+
+
+def may_correct(actor, election: Election) -> bool:
+    """The level that approves a 换届 corrects it: the superior org's changers (the city's
+    own committee: an unrestricted administrator)."""
+    from dangjian.core.scope import is_unrestricted
+    from dangjian.orgs.models import Organization
+
+    if is_unrestricted(actor):
+        return True
+    org = election.org
+    if org.depth <= 1:
+        return False
+    return (
+        Organization.objects.restrict(actor, Action.CHANGE)
+        .filter(path=org.path[: -org.steplen])
+        .exists()
+    )
+
+
+@transaction.atomic
+def correct_election(
+    actor,
+    election: Election,
+    *,
+    reason: str,
+    titles: dict | None = None,
+    names: dict | None = None,
+    approved_on: dt.date | None = None,
+    approval_ref: str | None = None,
+) -> ElectionCorrection:
+    """Correct an approved 换届 (a 职务分工 or a name entered wrongly, the approval's date or
+    文号), by the approving level and with a reason. `titles` and `names` map an elected
+    candidate's id to the corrected value. The seats the approval wrote are kept, marked as
+    replaced by this correction, and new seats from the corrected list take their place
+    (a seat that had since ended keeps its end). Only the org's latest approved 换届 may be
+    corrected: a later one has already replaced its 班子."""
+    from dangjian.core.scope import NotInScope
+
+    election = Election.objects.select_for_update().select_related("org").get(pk=election.pk)
+    if not may_correct(actor, election):
+        raise NotInScope()
+    if not election.approved_on:
+        raise ValidationError(_("尚未批复的换届选举请直接修改, 无需更正"))
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("请填写更正理由")]
+    later = Election.objects.filter(
+        org=election.org, approved_on__isnull=False, held_on__gt=election.held_on
+    )
+    if later.exists():
+        errors.setdefault("reason", []).append(
+            _("该组织此后已有批复的换届选举, 只能更正最近一次换届")
+        )
+    elected = list(election.candidates.filter(elected=True).order_by("id"))
+    by_id = {c.pk: c for c in elected}
+    titles, names = titles or {}, names or {}
+    unknown = (set(titles) | set(names)) - set(by_id)
+    if unknown:
+        errors.setdefault("titles", []).append(_("只能更正当选(任命)人员的职务或姓名"))
+    changes: dict[str, list] = {}
+    for pk, candidate in by_id.items():
+        title = titles.get(pk, candidate.title)
+        name = (names.get(pk) or candidate.name).strip()
+        if title not in PositionTitle.values:
+            errors.setdefault("titles", []).append(_("职务无效"))
+            continue
+        if title != candidate.title:
+            changes[f"title:{candidate.name}"] = [candidate.title, title]
+        if name != candidate.name:
+            if candidate.member_id is not None:
+                errors.setdefault("names", []).append(
+                    _("%(name)s是本系统党员, 姓名以党员档案为准") % {"name": candidate.name}
+                )
+            changes[f"name:{candidate.name}"] = [candidate.name, name]
+        candidate.title, candidate.new_name = title, name
+    problems = title_problems(elected)
+    if problems:
+        errors.setdefault("titles", []).extend(problems)
+    if approved_on is not None and approved_on != election.approved_on:
+        if approved_on < election.held_on:
+            errors.setdefault("approved_on", []).append(_("批复日期不能早于选举日期"))
+        if approved_on > timezone.localdate():
+            errors.setdefault("approved_on", []).append(_("批复日期不能晚于今天"))
+        changes["approved_on"] = [election.approved_on.isoformat(), approved_on.isoformat()]
+    if approval_ref is not None and approval_ref != election.approval_ref:
+        changes["approval_ref"] = [election.approval_ref, approval_ref]
+    if errors:
+        raise ValidationError(errors)
+    if not changes:
+        raise ValidationError({"reason": [_("没有需要更正的内容")]})
+    correction = ElectionCorrection.objects.create(
+        election=election, corrected_on=timezone.localdate(), reason=reason, changes=changes
+    )
+    seats_changed = any(key.startswith(("title:", "name:")) for key in changes)
+    replaced_count = 0
+    if seats_changed:
+        org, day = election.org, election.held_on
+        written = Position.objects.filter(
+            org=org, start_on=day, formed_by=election.formed_by, corrected_by__isnull=True
+        )
+        ends = {p.holder_name: p.end_on for p in written}
+        replaced_count = written.update(corrected_by=correction)
+        Position.objects.bulk_create(
+            Position(
+                org=org,
+                title=c.title,
+                holder_name=c.new_name,
+                formed_by=election.formed_by,
+                start_on=day,
+                end_on=ends.get(c.name),
+            )
+            for c in elected
+        )
+        for c in elected:
+            c.name = c.new_name
+        ElectionCandidate.objects.bulk_update(elected, ["title", "name"])
+    if "approved_on" in changes:
+        election.approved_on = approved_on
+    if "approval_ref" in changes:
+        election.approval_ref = approval_ref
+    election.save(update_fields=["approved_on", "approval_ref"])
+    audit.record(
+        actor,
+        audit.AuditAction.UPDATE,
+        election,
+        changes={
+            **changes,
+            "correction_reason": [None, reason],
+            "positions_replaced": [None, replaced_count],
+        },
+        org_path=election.org.path,
+    )
+    return correction
 
 
 # -- 学校领导班子 --------------------------------------------------------------------------

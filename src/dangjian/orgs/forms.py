@@ -262,6 +262,44 @@ class ApprovalForm(BootstrapMixin, forms.Form):
     approval_ref = forms.CharField(max_length=100, required=False, label=_("批复文号"))
 
 
+class CorrectionForm(BootstrapMixin, forms.Form):
+    """更正已批复的换届: each elected's 职务 (and the name of an appointee from outside the
+    system), the approval's date and 文号, and the reason, which is required."""
+
+    reason = forms.CharField(
+        label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+    approved_on = forms.DateField(label=_("上级批复日期"))
+    approval_ref = forms.CharField(max_length=100, required=False, label=_("批复文号"))
+
+    def __init__(self, *args, election, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.elected = list(election.candidates.filter(elected=True).order_by("id"))
+        self.fields["approved_on"].initial = election.approved_on
+        self.fields["approval_ref"].initial = election.approval_ref
+        for candidate in self.elected:
+            self.fields[f"title_{candidate.pk}"] = forms.ChoiceField(
+                label=_("%(name)s的职务") % {"name": candidate.name},
+                choices=PositionTitle.choices,
+                initial=candidate.title,
+            )
+            if candidate.member_id is None:
+                self.fields[f"name_{candidate.pk}"] = forms.CharField(
+                    label=_("任命人选姓名"), max_length=50, initial=candidate.name
+                )
+        self.order_fields(["reason"])
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reason": data["reason"],
+            "approved_on": data["approved_on"],
+            "approval_ref": data.get("approval_ref") or "",
+            "titles": {c.pk: data[f"title_{c.pk}"] for c in self.elected},
+            "names": {c.pk: data[f"name_{c.pk}"] for c in self.elected if f"name_{c.pk}" in data},
+        }
+
+
 def scoped_schools(user, action: str, keep_pk: int | None = None):
     qs = School.objects.restrict(user, action)
     if keep_pk is not None:

@@ -312,7 +312,7 @@ class PositionQuerySet(RestrictedQuerySetMixin, models.QuerySet):
     def current(self, on: dt.date | None = None):
         on = on or timezone.localdate()
         return self.filter(Q(start_on__lte=on) | Q(start_on__isnull=True)).filter(
-            Q(end_on__isnull=True) | Q(end_on__gt=on)
+            Q(end_on__isnull=True) | Q(end_on__gt=on), corrected_by__isnull=True
         )
 
 
@@ -339,6 +339,16 @@ class Position(models.Model):
     formed_by = models.CharField(_("产生方式"), max_length=20, choices=FormedBy.choices, blank=True)
     start_on = models.DateField(_("任职日期"), null=True, blank=True)
     end_on = models.DateField(_("离任日期"), null=True, blank=True)
+    # A seat written by an approved election and replaced by its correction: kept as the
+    # record of what was first approved, never in force (`current` leaves it out).
+    corrected_by = models.ForeignKey(
+        "ElectionCorrection",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_positions",
+        verbose_name=_("被更正"),
+    )
 
     objects = PositionQuerySet.as_manager()
 
@@ -443,6 +453,28 @@ class Election(models.Model):
     def majority_needed(self) -> int:
         """The fewest yes votes to be elected: more than half of those who should attend."""
         return self.should_attend // 2 + 1
+
+
+class ElectionCorrection(models.Model):
+    """A correction of an approved 换届 by the level that approves it (the superior org),
+    with its reason: the elected's 职务分工 or names, the approval's date or 文号. The seats
+    the approval wrote are kept, marked as replaced by it; new ones take their place."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("换届选举")
+    )
+    corrected_on = models.DateField(_("更正日期"))
+    reason = models.TextField(_("更正理由"))
+    changes = models.JSONField(_("更正内容"), default=dict)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("换届选举更正")
+        verbose_name_plural = _("换届选举更正")
+        ordering = ["election", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.election} {self.corrected_on}"
 
 
 ELECTION_STATUS_LABELS = {

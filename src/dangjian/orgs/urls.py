@@ -28,6 +28,7 @@ urlpatterns = [
     path("elections/", include(ElectionRegister.instance.urls())),
     path("elections/<int:pk>/ballots/", election_views.election_ballots, name="election-ballots"),
     path("elections/<int:pk>/approve/", election_views.election_approve, name="election-approve"),
+    path("elections/<int:pk>/correct/", election_views.election_correct, name="election-correct"),
     path("leaders/", include(SchoolLeaderRegister.instance.urls())),
     path("leadership/", election_views.school_leadership, name="school-leadership"),
     path("rooms/", include(ActivityRoomRegister.instance.urls())),
