@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0002_elections_leadership_rooms'),
+        ('orgs', '0004_position_member'),
     ]
 
     operations = [
