@@ -315,7 +315,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, server: subprocess.Popen, timeout: float = 300) -> None:
+def wait_healthy(url: str, server: subprocess.Popen, timeout: float = 1200) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -371,6 +371,14 @@ def run_load(args, home: Path, config: dict, folder: Path) -> dict:
         wait_healthy(host, server)
         startup = time.perf_counter() - started
         config_path = folder / "locust.json"
+        signed_in_file = folder / "signed_in.json"
+        signed_in_file.unlink(missing_ok=True)
+        config = {
+            **config,
+            "users": args.users,
+            "seconds": args.seconds,
+            "signed_in_file": str(signed_in_file),
+        }
         config_path.write_text(json.dumps(config), encoding="utf-8")
         prefix = folder / "locust"
         command = [
@@ -384,8 +392,10 @@ def run_load(args, home: Path, config: dict, folder: Path) -> dict:
             str(args.users),
             "--spawn-rate",
             str(args.users),
+            # The locustfile stops the run `--seconds` after the last user signed in; this
+            # bounds it if sign-in never completes.
             "--run-time",
-            f"{args.seconds}s",
+            f"{args.seconds + 600}s",
             "--stop-timeout",
             "10",
             "--host",
@@ -402,9 +412,12 @@ def run_load(args, home: Path, config: dict, folder: Path) -> dict:
             env={**env, "SCALE_BENCH_CONFIG": str(config_path)},
             capture_output=True,
             text=True,
-            timeout=args.seconds + 600,
+            timeout=args.seconds + 900,
         )
         load_after = load()
+        if not signed_in_file.exists():
+            sys.stderr.write(done.stdout[-3000:] + done.stderr[-6000:])
+            raise SystemExit("not every locust user signed in")
         if not (prefix.parent / f"{prefix.name}_stats.csv").exists():
             sys.stderr.write(done.stdout[-3000:] + done.stderr[-6000:])
             raise SystemExit("locust wrote no figures")
@@ -418,6 +431,7 @@ def run_load(args, home: Path, config: dict, folder: Path) -> dict:
             "failures": failures.strip().splitlines()[1:],
             "load": (load_before, load_after),
             "startup": startup,
+            "sign_in": json.loads(signed_in_file.read_text(encoding="utf-8"))["seconds"],
             "stderr": done.stderr,
         }
     finally:
@@ -654,14 +668,15 @@ def main() -> None:
     rows = load_run["rows"]
     print(
         f"\nload: {args.users} users, {args.seconds} s, `dangjian serve --workers {args.workers}`"
-        f" (DEBUG off, stats cache {args.stats_cache}, ready in {load_run['startup']:.0f} s);"
+        f" (DEBUG off, stats cache {args.stats_cache}, ready in {load_run['startup']:.0f} s;"
+        f" all users signed in after {load_run['sign_in']:.0f} s, measured from then on);"
         f" load average {load_run['load'][0]}"
         f" before, {load_run['load'][1]} after"
     )
     print(
         f"  {'page':<18}{'requests':>9}{'failures':>9}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>8}  target"
     )
-    pages = ("member list", "member detail", "dashboard", "statistics API", "sign-in")
+    pages = ("member list", "member detail", "dashboard", "statistics API")
     for name in pages:
         row = rows.get(name)
         if row is None:
@@ -669,8 +684,6 @@ def main() -> None:
             continue
         p95 = float(row["95%"])
         target = ""
-        if name == "sign-in":
-            target = "(password + second factor, once per user; not a page)"
         if name == "member list":
             verdict = "met" if p95 <= LIST_P95_TARGET_MS else "NOT met"
             target = f"p95 <= {LIST_P95_TARGET_MS} ms: {verdict}"
@@ -680,9 +693,6 @@ def main() -> None:
         )
     if load_run["failures"]:
         print("  failures: " + " | ".join(load_run["failures"][:5]))
-    sign_in = rows.get("sign-in")
-    if sign_in is not None and int(sign_in["Failure Count"]):
-        print(f"  sign-in failures: {sign_in['Failure Count']}\n{load_run['stderr'][-2000:]}")
 
     # Statistics afresh (this process: DANGJIAN_STATS_CACHE=false) beside the floor.
     branch = school.covering_org
