@@ -613,7 +613,14 @@ def main() -> None:
     day = dt.date.today()
     root = Organization.objects.get(depth=1)
     city = Organization.objects.filter(depth=2).order_by("path").first()
-    school = School.objects.filter(covering_org__isnull=False).order_by("pk").first()
+    # The first school that is some member's work unit (a branch may be left empty when
+    # a small build spreads few members over many branches).
+    school = School.objects.get(
+        pk=Member.objects.filter(work_unit__isnull=False)
+        .order_by("pk")
+        .values_list("work_unit", flat=True)
+        .first()
+    )
     accounts = city_admins(city, args.users)
     in_city = Member.objects.filter(org__path__startswith=city.path)
     rng = random.Random(SEED)
