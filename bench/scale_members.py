@@ -72,6 +72,9 @@ def parse_args():
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per statistics figure")
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier build")
     parser.add_argument(
+        "--skip-explain", action="store_true", help="leave out the query plans (a rerun)"
+    )
+    parser.add_argument(
         "--explain",
         type=Path,
         default=Path(tempfile.gettempdir()) / "scale_members_explain.txt",
@@ -650,17 +653,22 @@ def main() -> None:
     )
 
     # Query plans first, on a quiet database (the load run would skew their timings).
-    summary = explain_pages(
-        get_user_model().objects.get(username=accounts[0]["username"]),
-        config,
-        args.explain,
-        day,
-        root,
+    summary = (
+        []
+        if args.skip_explain
+        else explain_pages(
+            get_user_model().objects.get(username=accounts[0]["username"]),
+            config,
+            args.explain,
+            day,
+            root,
+        )
     )
-    print(
-        f"\nquery plans written to {args.explain}; per page the slowest statement, the"
-        " execution time of all its statements, the indexes the slowest one uses:"
-    )
+    if summary:
+        print(
+            f"\nquery plans written to {args.explain}; per page the slowest statement, the"
+            " execution time of all its statements, the indexes the slowest one uses:"
+        )
     seen = set()
     for label, ms, total, indexes, _sql in summary:
         if label in seen:
