@@ -238,7 +238,7 @@ def stage_insert(path: Path) -> None:
     from dangjian.core.excel import read_sheet
     from dangjian.members import services
     from dangjian.members.excel import MEMBER_TEMPLATE
-    from dangjian.members.models import Member, MemberEvent, Membership
+    from dangjian.members.models import MIRRORED, Member, MemberEvent, Membership, mirrored_values
     from dangjian.orgs.models import Organization, School
 
     truncate_members()
@@ -275,9 +275,10 @@ def stage_insert(path: Path) -> None:
             events.append((m.pk, "joined", m.joined_on, m.org_id))
             if m.converted_on:
                 events.append((m.pk, "converted", m.converted_on, m.org_id))
-            spells.append((m.pk, m.org_id, m.joined_on))
+            # Spells carry the member's mirrored attributes, as the import writes them.
+            spells.append((m.pk, m.org_id, m.joined_on, *mirrored_values(m)))
         services._insert_values(MemberEvent, ("member_id", "kind", "on", "org_id"), events)
-        services._insert_values(Membership, ("member_id", "org_id", "start_on"), spells)
+        services._insert_values(Membership, ("member_id", "org_id", "start_on", *MIRRORED), spells)
     copy_seconds = time.perf_counter() - started
     count = Member.objects.count()
     truncate_members()
