@@ -2,8 +2,6 @@
 takes an id from the URL: every page works on the signed-in user's own record, so another
 member's data cannot be reached by changing a number."""
 
-import datetime as dt
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -87,15 +85,9 @@ def me_home(request):
             writes_reports=True,
             report_due=services.report_due(user, today),
             reports=ThoughtReport.objects.filter(user=user).select_related("file")[:8],
-            quarter_end=_quarter_end(today),
+            quarter_end=services.quarter_end(today),
         )
     return render(request, "selfservice/home.html", context)
-
-
-def _quarter_end(day: dt.date) -> dt.date:
-    month = ((day.month - 1) // 3 + 1) * 3
-    nxt = dt.date(day.year + (month == 12), month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 def _member_or_404(request):
