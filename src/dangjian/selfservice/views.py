@@ -115,12 +115,26 @@ def me_correction(request):
 @login_required
 def me_transfer(request):
     member = _member_or_404(request)
-    form = OwnTransferForm(request.POST or None)
+    form = OwnTransferForm(request.POST or None, member=member)
+
+    def save(data):
+        if data["out_org_name"]:
+            return lifecycle.request_letter(
+                request.user, member, other_org_name=data["out_org_name"], reason=data["reason"]
+            )
+        return lifecycle.request_transfer(
+            request.user, member, to_org=data["to_org"], reason=data["reason"]
+        )
+
     return form_page(
         request,
         form,
-        lambda data: lifecycle.request_transfer(request.user, member, **data),
-        _("转接申请已提交, 等待转出方审批"),
+        save,
+        lambda made: (
+            _("转接申请已提交, 等待转出方审批")
+            if isinstance(made, Transfer)
+            else _("已通知党支部为您开具介绍信")
+        ),
         done=reverse("me-home"),
         template="selfservice/form.html",
         context={"title": _("申请转接组织关系")},
