@@ -1,7 +1,9 @@
 """廉政教育 attendance person by person: the typed 参加人数 goes (it is counted from the
 records), the attendance table comes, with the statistics' change-counting triggers like
-every integrity table (stats.triggers: COUNTED_APPS; dropped first, as stats.0001 may
-already have put them there on a fresh database)."""
+every integrity table (stats.triggers: COUNTED_APPS). The triggers are dropped and put back
+on every counted table there is at this point, not only the new one: depending on
+stats.0001 moves it earlier in a fresh database's plan, before tables (recruitment's
+ballots) that it would otherwise have found, so this migration counts them instead."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -12,8 +14,9 @@ TABLES = ["integrity_educationattendance"]
 
 
 def install(apps, schema_editor):
-    triggers.uninstall(schema_editor, TABLES)
-    triggers.install(schema_editor, TABLES)
+    tables = sorted(set(triggers.counted_tables(apps)) | set(TABLES))
+    triggers.uninstall(schema_editor, tables)
+    triggers.install(schema_editor, tables)
 
 
 def uninstall(apps, schema_editor):
@@ -25,6 +28,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('integrity', '0001_initial'),
         ('members', '0007_lifecycle'),
+        ('recruitment', '0003_vote_outcome_reason_and_observers'),
         ('stats', '0001_change_counter'),
     ]
 
