@@ -120,9 +120,9 @@ class _Made:
 
     def reset(self) -> None:
         self.rows = {model: [] for model in self.ORDER}
-        # Education -> how many attended (members drawn once the records exist); cases
+        # (education, how many attended): members drawn once the records exist; cases
         # whose 党纪处分 lands on a member's record (written one by one: `create_case`).
-        self.attending: dict = {}
+        self.attending: list = []
         self.sanctioning: list[dict] = []
 
     def add(self, model, **fields):
@@ -288,7 +288,7 @@ def _education(rng, today) -> None:
                     speaker=_("县纪委"),
                     place=_("县教体局会议室"),
                 )
-                _made.attending[education] = rng.randint(80, 200)
+                _made.attending.append((education, rng.randint(80, 200)))
         year += 1
     # 2010: the six speakers of the 师德师风 lecture group tour the schools.
     tour = [unit for _county, units in counties for unit in units]
@@ -303,7 +303,7 @@ def _education(rng, today) -> None:
             speaker=SPEAKERS[i % len(SPEAKERS)],
             place=_("学校会议室"),
         )
-        _made.attending[education] = rng.randint(20, 90)
+        _made.attending.append((education, rng.randint(20, 90)))
 
 
 def _petition(rng, names, org, received_on, resolved_on):
@@ -429,7 +429,7 @@ def _attendance(rng) -> int:
     )
     paths = [row[0] for row in rows]
     pairs = []
-    for education, wanted in _made.attending.items():
+    for education, wanted in _made.attending:
         day, path = education.held_on, education.org.path
         # The subtree's members are one run of the rows sorted by path.
         first, last = bisect.bisect_left(paths, path), bisect.bisect_left(paths, path + "~")
