@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from dangjian.core.context import CLI
 from dangjian.core.excel import Sheet, write_workbook
+from dangjian.core.scope import NotInScope
 from dangjian.integrity import services
 from dangjian.integrity.forms import EducationForm
 from dangjian.integrity.models import EducationAttendance
@@ -143,3 +144,16 @@ def test_it_shows_a_cases_sanction_on_the_members_record(world, login):
     body = body.decode()
     assert "严重警告" in body and "2024-03-10" in body
     assert "秘密线索" not in body  # the sanction, never the case's matter
+
+
+def test_it_writes_many_with_the_same_rules(world, education):
+    m = world.members
+    assert services.bulk_attendance(CLI, [(education, m["a1"].pk), (education, m["a2"].pk)], "演示")
+    rows = EducationAttendance.objects.filter(education=education)
+    assert {row.member_id for row in rows} == {m["a1"].pk, m["a2"].pk}
+    assert all(row.created_at is not None for row in rows)
+    with pytest.raises(Exception, match="当时的党员"):
+        services.bulk_attendance(CLI, [(education, m["b1"].pk)], "演示")
+    with pytest.raises(NotInScope):
+        services.bulk_attendance(world.users["secretary_b"], [(education, m["a3"].pk)], "演示")
+    assert rows.count() == 2
