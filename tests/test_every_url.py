@@ -360,6 +360,10 @@ ROUTES = {
     "integrity-education-create": Route(Action.ADD, needs=Action.ADD),
     "integrity-education-edit": Route(Action.CHANGE, "education"),
     "integrity-education-delete": Route(Action.DELETE, "education", post_only=True),
+    "integrity-education-attend": Route(Action.CHANGE, "education"),
+    "integrity-education-import": Route(Action.CHANGE, "education"),
+    # Two ids (the activity, the member): tests/integrity/test_education_attendance.py.
+    "integrity-education-attendee-remove": None,
     "api-integrity-education-list": Route(),
     "api-integrity-education-detail": Route(model="education"),
     "petition-list": Route(Action.DISCIPLINE, needs=Action.DISCIPLINE),

@@ -70,3 +70,32 @@ def test_it_lets_jijian_read_the_cases_and_not_the_administrator(demo_output, ci
     assert api.get(reverse("api-case-detail", args=[case.pk])).status_code == 404
     assert api.get("/api/petitions/").status_code == 403
     assert api.get("/api/risks/").status_code == 200
+
+
+def test_it_links_the_sanctioned_cases_to_members_of_the_city(city):
+    """Every sanctioned case names a real member of the handling org; a 党纪处分 is that
+    member's sanction record (shown on their record), and the figures above still hold."""
+    from dangjian.recruitment.models import Sanction
+
+    sanctioned = Case.objects.exclude(party_outcome="", government_outcome="")
+    assert sanctioned.exists()
+    for case in sanctioned.select_related("member__org", "org"):
+        assert case.member is not None, case.pk
+        assert case.member.name == case.subject_name
+        assert case.member.org.path.startswith(case.org.path)
+        if case.party_outcome:
+            assert case.sanction is not None and case.sanction.member_id == case.member_id
+    party = sanctioned.exclude(party_outcome="")
+    assert Sanction.objects.filter(pk__in=party.values("sanction")).count() == party.count()
+
+
+def test_it_counts_education_attendance_from_members(city, client):
+    from django.db.models import Count
+
+    from dangjian.integrity.models import Education, EducationAttendance
+
+    counted = Education.objects.annotate(n=Count("attendees"))
+    assert counted.filter(n__gt=0).count() == counted.count()
+    row = EducationAttendance.objects.select_related("education__org", "member__org").first()
+    assert row.member.org.path.startswith(row.education.org.path)
+    assert row.member.joined_on <= row.education.held_on

@@ -45,7 +45,6 @@ def education(world, org, i):
         held_on=DAY + dt.timedelta(days=i),
         title=f"警示教育大会{i}",
         speaker="县纪委",
-        attendance=40,
     )
 
 

@@ -46,7 +46,10 @@ def test_it_hides_a_confidential_register_from_those_without_its_action(world, l
     api.force_authenticate(world.users["secretary_a"])
     assert api.get(reverse("api-kit-secret-list")).status_code == 403
     assert api.get(reverse("api-kit-secret-detail", args=[pk])).status_code == 404
-    assert not reads().exists()
+    # Each refusal leaves a trace (INTERFACES 8), marked as refused, and nothing else.
+    refused = list(reads().order_by("pk"))
+    assert len(refused) == 4 and all(r.changes == {"refused": [None, True]} for r in refused)
+    assert [r.object_id for r in refused] == ["", str(pk), "", str(pk)]
 
 
 def test_it_audits_every_read_of_a_confidential_register(world, login, positions):
@@ -57,14 +60,16 @@ def test_it_audits_every_read_of_a_confidential_register(world, login, positions
     assert listing.changes["count"] == [None, 1] and listing.actor_name == "county_admin"
     assert client.get(reverse(SECRET.detail_url_name, args=[positions["ba"].pk])).status_code == 200
     assert client.get(reverse(SECRET.detail_url_name, args=[positions["bx"].pk])).status_code == 404
-    detail = reads().exclude(pk=listing.pk).get()
+    detail = reads().exclude(pk=listing.pk).exclude(changes__has_key="refused").get()
     assert detail.object_id == str(positions["ba"].pk)
+    outside = reads().filter(changes__has_key="refused").get()  # the other county's: refused
+    assert outside.object_id == str(positions["bx"].pk)
     assert detail.org_path == world.orgs["ba"].path
     api = APIClient()
     api.force_authenticate(world.users["county_admin"])
     assert api.get(reverse("api-kit-secret-list")).json()["count"] == 1
     assert api.get(reverse("api-kit-secret-detail", args=[positions["ba"].pk])).status_code == 200
-    assert reads().count() == 4
+    assert reads().count() == 5
 
 
 def test_it_shows_the_record_history_linking_to_the_audit_entries(world, login, positions):

@@ -6,7 +6,10 @@ A backend is a dotted path to a callable(user, text, url); it runs after the tra
 commits, so a rolled-back write sends nothing, and a failing backend never undoes the
 in-app reminder."""
 
+import datetime as dt
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +30,17 @@ def notify(user, text: str, url: str = "") -> Notification | None:
     if backend:
         transaction.on_commit(lambda: _send(backend, user, note.text, url))
     return note
+
+
+def notify_once(user, text: str, url: str = "") -> Notification | None:
+    """`notify` unless the user already has this very reminder (read or not): a periodic
+    reminder whose text names its period ("2026年第4季度") is sent once per period however
+    often the reminders run."""
+    if user is None or getattr(user, "pk", None) is None:
+        return None
+    if Notification.objects.filter(user_id=user.pk, text=str(text)[:300]).exists():
+        return None
+    return notify(user, text, url)
 
 
 def notify_many(users, text: str, url: str = "") -> int:
@@ -69,3 +83,31 @@ def mark_read(user, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+# -- periodic reminders ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder sent on a schedule rather than on an event (a 思想汇报 due this quarter):
+    `run(actor, today)` notifies (through `notify_once`, so a rerun sends nothing new) the
+    people in the actor's scope it concerns and returns how many it reminded."""
+
+    key: str
+    label: object
+    run: Callable[[object, dt.date], int]
+
+
+reminders: dict[str, Reminder] = {}
+
+
+def add_reminder(key: str, label, run: Callable[[object, dt.date], int]) -> None:
+    """Declared by an app in `ready()`; `dangjian remind` runs them all (or those named)."""
+    reminders[key] = Reminder(key, label, run)
+
+
+def send_reminders(actor, today: dt.date, keys=()) -> dict[str, int]:
+    """Run the declared reminders (all, or the named ones) as of `today`: key -> reminded."""
+    chosen = [reminders[key] for key in keys] if keys else list(reminders.values())
+    return {reminder.key: reminder.run(actor, today) for reminder in chosen}

@@ -6,6 +6,7 @@ these records through the statistics' `integrity` key, over 2009-01-01..2010-12-
 history then goes on to today, with petitions still open (and a few overdue), cases in
 progress and risk points due for their yearly review."""
 
+import bisect
 import datetime as dt
 import random
 import time
@@ -33,6 +34,8 @@ from dangjian.integrity.models import (
     Talk,
     TalkKind,
 )
+from dangjian.members.choices import Status
+from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind
 
 SEED = 20101231 + 16
@@ -117,6 +120,10 @@ class _Made:
 
     def reset(self) -> None:
         self.rows = {model: [] for model in self.ORDER}
+        # (education, how many attended): members drawn once the records exist; cases
+        # whose 党纪处分 lands on a member's record (written one by one: `create_case`).
+        self.attending: list = []
+        self.sanctioning: list[dict] = []
 
     def add(self, model, **fields):
         obj = model(**fields)
@@ -272,7 +279,7 @@ def _education(rng, today) -> None:
                 held_on = dt.date(year, month, rng.randint(5, 25))
                 if held_on > today:
                     continue
-                _made.add(
+                education = _made.add(
                     Education,
                     org=county,
                     kind=kind,
@@ -280,14 +287,14 @@ def _education(rng, today) -> None:
                     title=title % {"y": year} if "%" in title else title,
                     speaker=_("县纪委"),
                     place=_("县教体局会议室"),
-                    attendance=rng.randint(80, 200),
                 )
+                _made.attending.append((education, rng.randint(80, 200)))
         year += 1
     # 2010: the six speakers of the 师德师风 lecture group tour the schools.
     tour = [unit for _county, units in counties for unit in units]
     rng.shuffle(tour)
     for i, unit in enumerate(tour[:48]):
-        _made.add(
+        education = _made.add(
             Education,
             org=unit,
             kind=EducationKind.ETHICS,
@@ -295,8 +302,8 @@ def _education(rng, today) -> None:
             title=_("师德师风巡回宣讲"),
             speaker=SPEAKERS[i % len(SPEAKERS)],
             place=_("学校会议室"),
-            attendance=rng.randint(20, 90),
         )
+        _made.attending.append((education, rng.randint(20, 90)))
 
 
 def _petition(rng, names, org, received_on, resolved_on):
@@ -355,16 +362,85 @@ def _petitions(rng, names, handlers, today) -> int:
 
 
 def _case(rng, names, org, received_on, **stages):
-    return _made.add(
-        Case,
-        org=org,
-        subject_name=names(),
-        post=rng.choice(("校长", "副校长", "总务主任", "教师", "会计")),
-        source=rng.choice((_("群众来信"), _("上级交办"), _("审计移送"), _("巡查发现"))),
-        matter=rng.choice(CASE_MATTERS),
-        received_on=received_on,
+    fields = {
+        "org": org,
+        "subject_name": names(),
+        "post": rng.choice(("校长", "副校长", "总务主任", "教师", "会计")),
+        "source": rng.choice((_("群众来信"), _("上级交办"), _("审计移送"), _("巡查发现"))),
+        "matter": rng.choice(CASE_MATTERS),
+        "received_on": received_on,
         **stages,
+    }
+    if stages.get("party_outcome") or stages.get("government_outcome"):
+        # A sanctioned person is a member of the city (linked below, `_link_members`).
+        _made.sanctioning.append(fields)
+        return None
+    return _made.add(Case, **fields)
+
+
+class _Members:
+    """Demo members a sanctioned case names: active, without a demo account, a member
+    when the lead came in, within the handling org; each named once (a separate random
+    stream, so the other records stay as they were)."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.rows = list(
+            Member.objects.filter(status=Status.ACTIVE, user__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "name", "org__path", "joined_on")
+        )
+        self.taken: set[int] = set()
+
+    def pick(self, org, day):
+        fits = [
+            row
+            for row in self.rows
+            if row[0] not in self.taken and row[2].startswith(org.path) and row[3] <= day
+        ]
+        if not fits:
+            return None
+        row = self.rng.choice(fits)
+        self.taken.add(row[0])
+        return row
+
+
+def _link_members(rng) -> None:
+    """The sanctioned cases name real members: a 政务处分 alone goes with the others in
+    bulk; a 党纪处分 is created one by one, so it becomes the member's sanction record."""
+    people = _Members(rng)
+    for fields in _made.sanctioning:
+        row = people.pick(fields["org"], fields["received_on"])
+        if row is not None:
+            fields |= {"member_id": row[0], "subject_name": row[1]}
+        if fields.get("party_outcome") and row is not None:
+            fields["member"] = Member.objects.select_related("org").get(pk=row[0])
+            del fields["member_id"]
+            services.create_case(CLI, **fields)
+        else:
+            _made.add(Case, **fields)
+
+
+def _attendance(rng) -> int:
+    """Who attended each education record: members of its org on its day, as many as the
+    activity drew (or all there were), in one bulk write."""
+    rows = sorted(
+        Member.objects.values_list("org__path", "pk", "joined_on", "left_on"),
     )
+    paths = [row[0] for row in rows]
+    pairs = []
+    for education, wanted in _made.attending:
+        day, path = education.held_on, education.org.path
+        # The subtree's members are one run of the rows sorted by path.
+        first, last = bisect.bisect_left(paths, path), bisect.bisect_left(paths, path + "~")
+        fits = [
+            pk
+            for _path, pk, joined_on, left_on in rows[first:last]
+            if joined_on <= day and (left_on is None or left_on >= day)
+        ]
+        chosen = rng.sample(fits, min(wanted, len(fits)))
+        pairs.extend((education, pk) for pk in sorted(chosen))
+    return services.bulk_attendance(CLI, pairs, _("示例市演示数据: 廉政教育参加人员"))
 
 
 def _cases(rng, names, handlers, today) -> int:
@@ -484,5 +560,8 @@ def load(today: dt.date) -> Loaded:
     petitions = _petitions(rng, names, handlers, today)
     cases = _cases(rng, names, handlers, today)
     _talks(rng, names, handlers, today)
+    linking = random.Random(SEED + 1)
+    _link_members(linking)
     _made.write()
+    _attendance(linking)
     return Loaded(risks, petitions, cases, time.perf_counter() - started)

@@ -61,6 +61,8 @@ class MeasureViewSet(RegisterViewSet):
 
 
 class EducationSerializer(RegisterSerializer):
+    attendance = serializers.IntegerField(read_only=True, help_text="参加人数(按登记的参加人员计)")
+
     class Meta:
         model = Education
         fields = [

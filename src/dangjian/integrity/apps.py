@@ -23,4 +23,8 @@ class IntegrityConfig(AppConfig):
         menu.add("integrity", _("信访"), "petition-list", order=40, needs=discipline)
         menu.add("integrity", _("线索和案件"), "case-list", order=50, needs=discipline)
         menu.add("integrity", _("诫勉和提醒谈话"), "admonition-list", order=60, needs=discipline)
+        from dangjian.core import panels
         from dangjian.integrity import registers  # noqa: F401
+        from dangjian.integrity.panels import member_panel
+
+        panels.add("member", "integrity", "integrity/member_panel.html", member_panel, order=80)

@@ -9,6 +9,7 @@ from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
 from dangjian.core.scope import is_unrestricted, scope_paths
 from dangjian.integrity.models import Case, Education, Measure, Petition, Risk, Talk
+from dangjian.members.models import Member
 from dangjian.members.services import existing_id_numbers
 from dangjian.orgs.forms import OrgChoiceField
 from dangjian.orgs.models import Organization
@@ -73,7 +74,35 @@ class MeasureForm(BootstrapMixin, forms.ModelForm):
 class EducationForm(_OrgForm):
     class Meta:
         model = Education
-        fields = ["org", "kind", "held_on", "title", "speaker", "place", "attendance", "note"]
+        fields = ["org", "kind", "held_on", "title", "speaker", "place", "note"]
+
+
+class AttendanceMemberField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.org.name})"
+
+
+class EducationAttendanceForm(BootstrapMixin, forms.Form):
+    """Who attended: the members of the activity's org and below it (as of its day) not
+    recorded yet, ticked from a list."""
+
+    members = AttendanceMemberField(
+        label=_("参加人员"),
+        queryset=Member.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("按住Ctrl(手机上直接点选)可选多人"),
+        error_messages={"required": _("请选择参加人员")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = candidates
+
+
+class AttendanceImportForm(BootstrapMixin, forms.Form):
+    upload = forms.FileField(
+        label=_("Excel文件(.xlsx)"), error_messages={"required": _("请选择要导入的文件")}
+    )
 
 
 class _ConfidentialForm(_OrgForm):

@@ -199,14 +199,15 @@ class Measure(models.Model):
 
 class Education(OrgScoped):
     """警示教育, the “3+6”廉政教育工程 and 师德师风 activities (a speaker touring schools is one
-    record per school visited)."""
+    record per school visited). Who attended is recorded person by person
+    (`EducationAttendance`); the number of attendees is counted from those records, never
+    typed."""
 
     kind = models.CharField(_("类别"), max_length=20, choices=EducationKind.choices)
     held_on = models.DateField(_("日期"))
     title = models.CharField(_("主题"), max_length=200)
     speaker = models.CharField(_("主讲人"), max_length=100, blank=True)
     place = models.CharField(_("地点"), max_length=100, blank=True)
-    attendance = models.PositiveIntegerField(_("参加人数"), default=0)
     note = models.CharField(_("备注"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -217,6 +218,51 @@ class Education(OrgScoped):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.title}"
+
+
+class AttendanceSource(models.TextChoices):
+    LIST = "list", _("名单登记")
+    IMPORT = "import", _("Excel导入")
+
+
+class EducationAttendance(models.Model):
+    """One member at one 廉政教育 activity: a member of the activity's org or below it."""
+
+    education = models.ForeignKey(
+        Education, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("廉政教育")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("党员")
+    )
+    source = models.CharField(
+        _("登记方式"),
+        max_length=10,
+        choices=AttendanceSource.choices,
+        default=AttendanceSource.LIST,
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("廉政教育参加人员")
+        verbose_name_plural = _("廉政教育参加人员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["education", "member"], name="integrity_attendance_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} · {self.education}"
+
+    @classmethod
+    def scope_q(cls, paths):
+        return path_q("education__org__path", paths)
+
+    @classmethod
+    def self_q(cls, user):
+        return Q(member__user_id=user.pk)
 
 
 # -- confidential -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Action.DISCIPLINE`, `audit_reads`): only the 纪检 role of a subtree reads or w
 every list, detail and export leaves an audit row."""
 
 import django_filters
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -274,6 +275,21 @@ class EducationRegister(
     form_class = EducationForm
     add_label = _("登记教育活动")
     empty_text = _("还没有廉政教育记录")
+    detail_template = "integrity/education_detail.html"
+
+    def list_queryset(self, user):
+        """参加人数 counted from the attendance records (one aggregate for the page, the
+        export and the API alike), never typed."""
+        return super().list_queryset(user).annotate(attendance=Count("attendees"))
+
+    def detail_context(self, request, obj) -> dict:
+        return {
+            "attendees": list(
+                obj.attendees.select_related("member__org").order_by(
+                    "member__org__path", "member__name", "pk"
+                )
+            )
+        }
 
 
 # -- confidential -------------------------------------------------------------------------

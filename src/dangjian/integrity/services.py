@@ -12,19 +12,24 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.core import audit
 from dangjian.core.dates import add_years
+from dangjian.core.excel import Column, FileProblem, Template, text
 from dangjian.core.models import AuditAction
 from dangjian.core.roles import Action
 from dangjian.core.scope import NotInScope, require
 from dangjian.integrity.models import (
+    AttendanceSource,
     Case,
     CaseKind,
     Education,
+    EducationAttendance,
     Measure,
     PartyOutcome,
     Petition,
@@ -33,6 +38,7 @@ from dangjian.integrity.models import (
 )
 from dangjian.members import services as members
 from dangjian.members.choices import EventKind, Status
+from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import services as recruitment
 
@@ -57,7 +63,6 @@ EDUCATION_FIELDS = (
     "title",
     "speaker",
     "place",
-    "attendance",
     "note",
 )
 PETITION_FIELDS = (
@@ -267,6 +272,226 @@ def update_education(actor, record: Education, **data) -> Education:
 @transaction.atomic
 def delete_education(actor, record: Education) -> None:
     _delete(actor, record)
+
+
+def attendance_candidates(actor, education: Education):
+    """Who may be recorded at an activity: members of its org or an org below it whom the
+    actor may see, who were members on its day (joined by then, not left before)."""
+    return (
+        Member.objects.restrict(actor, Action.VIEW)
+        .filter(org__path__startswith=education.org.path, joined_on__lte=education.held_on)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=education.held_on))
+        .exclude(pk__in=education.attendees.values("member_id"))
+        .select_related("org")
+        .order_by("org__path", "name", "pk")
+    )
+
+
+def _write_attendance(actor, education: Education, member_ids: list[int], source: str) -> int:
+    EducationAttendance.objects.bulk_create(
+        [
+            EducationAttendance(education=education, member_id=pk, source=source)
+            for pk in member_ids
+        ],
+        batch_size=1000,
+    )
+    audit.record(
+        actor,
+        AuditAction.CREATE,
+        education,
+        changes={"attendees": [None, len(member_ids)], "source": [None, source]},
+        org_path=education.org.path,
+        object_repr=_("登记廉政教育参加人员: %(e)s %(n)d人")
+        % {"e": education, "n": len(member_ids)},
+    )
+    return len(member_ids)
+
+
+@transaction.atomic
+def record_attendance(actor, education: Education, members, *, source=AttendanceSource.LIST) -> int:
+    """Members who attended, checked together: all of them members of the activity's org
+    (or below) on its day, in the actor's view, and not recorded yet; else nothing is
+    written and every problem is named."""
+    require(actor, Action.CHANGE, education)
+    members = list(members)
+    if not members:
+        raise ValidationError({"members": [_("请选择参加人员")]})
+    allowed = set(
+        attendance_candidates(actor, education)
+        .filter(pk__in=[m.pk for m in members])
+        .values_list("pk", flat=True)
+    )
+    taken = set(education.attendees.values_list("member_id", flat=True))
+    problems = Problems()
+    again = sorted(m.name for m in members if m.pk in taken)
+    if again:
+        problems.add("members", _("已登记过: %(names)s") % {"names": "、".join(again)})
+    outside = sorted(m.name for m in members if m.pk not in allowed and m.pk not in taken)
+    if outside:
+        problems.add(
+            "members",
+            _("不是%(org)s及下级党组织当时的党员(或不在您的管理范围内): %(names)s")
+            % {"org": education.org.name, "names": "、".join(outside)},
+        )
+    problems.raise_if_any()
+    return _write_attendance(actor, education, sorted({m.pk for m in members}), source)
+
+
+@transaction.atomic
+def remove_attendance(actor, education: Education, member: Member) -> None:
+    """A member recorded by mistake: taken off the activity's list (audited)."""
+    require(actor, Action.CHANGE, education)
+    deleted, _rows = education.attendees.filter(member=member).delete()
+    if not deleted:
+        raise ValidationError(_("该党员不在本次活动的参加人员中"))
+    audit.record(
+        actor,
+        AuditAction.DELETE,
+        education,
+        changes={"attendees": [member.pk, None]},
+        org_path=education.org.path,
+        object_repr=_("删除廉政教育参加人员: %(e)s %(name)s")
+        % {"e": education, "name": member.name},
+    )
+
+
+@transaction.atomic
+def bulk_attendance(actor, pairs: list[tuple[Education, int]], note: str) -> int:
+    """Many attendance records at once (the demo's years of activities): the same rules as
+    `record_attendance` (the activity in the actor's CHANGE scope; each member within its
+    org on its day; once per activity) checked with one query per table, then one INSERT
+    in batches and one audit row."""
+    if not pairs:
+        return 0
+    educations = {education.pk: education for education, _pk in pairs}
+    allowed = set(
+        Education.objects.restrict(actor, Action.CHANGE)
+        .filter(pk__in=educations)
+        .values_list("pk", flat=True)
+    )
+    if allowed != set(educations):
+        raise NotInScope()
+    facts = {
+        pk: (path, joined_on, left_on)
+        for pk, path, joined_on, left_on in Member.objects.filter(
+            pk__in={pk for _e, pk in pairs}
+        ).values_list("pk", "org__path", "joined_on", "left_on")
+    }
+    seen = set()
+    for education, pk in pairs:
+        path, joined_on, left_on = facts.get(pk, ("", None, None))
+        if (
+            not path.startswith(education.org.path)
+            or joined_on is None
+            or joined_on > education.held_on
+            or (left_on is not None and left_on < education.held_on)
+            or (education.pk, pk) in seen
+        ):
+            raise ValidationError(_("参加人员须为活动所属党组织及下级党组织当时的党员, 且不重复"))
+        seen.add((education.pk, pk))
+    # Plain INSERTs in chunks, no model instance per row (a city's years of activities are
+    # tens of thousands of rows), as training's attendance batch does.
+    db = connections[router.db_for_write(EducationAttendance)]
+    ops, meta = db.ops, EducationAttendance._meta
+    columns = ", ".join(
+        ops.quote_name(meta.get_field(name).column)
+        for name in ("education", "member", "source", "created_at")
+    )
+    sql = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"
+    now = ops.adapt_datetimefield_value(timezone.now())
+    source = AttendanceSource.LIST
+    with db.cursor() as cursor:
+        for start in range(0, len(pairs), 5000):
+            cursor.executemany(
+                sql,
+                [(education.pk, pk, source, now) for education, pk in pairs[start : start + 5000]],
+            )
+    audit.batch(
+        actor,
+        AuditAction.CREATE,
+        org_path=_common_path({education.org.path for education in educations.values()}),
+        object_repr=note,
+        model=EducationAttendance._meta.label_lower,
+        count=len(pairs),
+    )
+    return len(pairs)
+
+
+# The attendance sheet: one declarative column spec for the template, the parsing and the
+# Chinese messages (core.excel).
+ATTENDANCE_TEMPLATE = Template(
+    "integrity_attendance",
+    gettext_lazy("廉政教育参加人员"),
+    [
+        Column(
+            "name",
+            gettext_lazy("姓名"),
+            required=True,
+            parse=text(50),
+            sample=gettext_lazy("张三"),
+        ),
+        Column(
+            "suffix",
+            gettext_lazy("身份证号后4位"),
+            parse=text(4),
+            note=gettext_lazy("同一党组织中有重名时填写, 用于区分"),
+            sample="002X",
+            as_text=True,
+        ),
+    ],
+    description=gettext_lazy("每行一人; 须为本次活动所属党组织及下级党组织当时的党员"),
+)
+
+
+@transaction.atomic
+def import_attendance(actor, education: Education, sheet) -> int:
+    """Attendees from a sheet in `ATTENDANCE_TEMPLATE` (read by `core.excel.read_sheet`):
+    each row matched by name (and the ID number's last four where two share a name) among
+    `attendance_candidates`; every bad row is reported with its number, and nothing is
+    written unless every row is good."""
+    require(actor, Action.CHANGE, education)
+    try:
+        parsed = ATTENDANCE_TEMPLATE.parse(sheet)
+    except FileProblem as problem:
+        raise ValidationError([str(problem)]) from None
+    problems = [str(problem) for problem in parsed.problems]
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, suffix in attendance_candidates(actor, education).values_list(
+        "pk", "name", "id_suffix"
+    ):
+        by_name.setdefault(name, []).append((pk, (suffix or "").upper()))
+    taken = set(education.attendees.values_list("member_id", flat=True))
+    names = dict(Member.objects.filter(pk__in=taken).values_list("pk", "name"))
+    recorded = {name for name in names.values()}
+    chosen: dict[int, int] = {}
+    for row in parsed.rows:
+        if row.bad:
+            continue
+        name, suffix = row.get("name"), (row.get("suffix") or "").upper()
+
+        def bad(message, row=row):
+            problems.append(str(ATTENDANCE_TEMPLATE.problem(row.number, "name", message)))
+
+        found = [pk for pk, own in by_name.get(name, ()) if not suffix or own == suffix]
+        if not found:
+            if name in recorded:
+                bad(_("“%(name)s”已登记过") % {"name": name})
+            else:
+                bad(
+                    _("在%(org)s及下级党组织中没有当时的党员“%(name)s”")
+                    % {"org": education.org.name, "name": name}
+                )
+        elif len(found) > 1:
+            bad(_("有多名党员叫“%(name)s”, 请填写身份证号后4位") % {"name": name})
+        elif found[0] in chosen:
+            bad(_("与第%(n)d行是同一人") % {"n": chosen[found[0]]})
+        else:
+            chosen[found[0]] = row.number
+    if not parsed.rows and not problems:
+        problems.append(_("文件中没有参加人员"))
+    if problems:
+        raise ValidationError(problems)
+    return _write_attendance(actor, education, sorted(chosen), AttendanceSource.IMPORT)
 
 
 # -- 信访 (confidential) ------------------------------------------------------------------

@@ -369,6 +369,45 @@ def transfer_branch(
 # -- 介绍信 to and from outside the system ---------------------------------------------------
 
 
+@transaction.atomic
+def request_letter(actor, member: Member, *, other_org_name: str, reason: str = "") -> int:
+    """A move out of the system (外市, 教育系统以外), asked for by the member on their own
+    page: the branch's managers are reminded to issue the 介绍信, with a link to its form
+    filled in; nothing about the member changes until the letter is issued. Returns how
+    many were reminded (never none: then the request would be lost)."""
+    from urllib.parse import urlencode
+
+    if not _is_self(actor, member):
+        require(actor, Action.CHANGE, member)
+    name = (other_org_name or "").strip()
+    if not name:
+        raise ValidationError({"out_org_name": [_("请填写系统外接收单位")]})
+    if member.status != Status.ACTIVE:
+        raise ValidationError({"out_org_name": [_("党籍状态不是“正常”, 不能转接")]})
+    if member.transfers.open().exists():
+        raise ValidationError({"out_org_name": [_("已有一项未办结的组织关系转接")]})
+    query = urlencode({"member": member.pk, "other_org_name": name, "note": reason[:200]})
+    reminded = notify_many(
+        managers_of(member.org),
+        _("%(name)s申请将组织关系转往系统外的%(to)s, 请开具介绍信")
+        % {"name": member.name, "to": name},
+        f"{reverse('letter-issue')}?{query}",
+    )
+    if not reminded:
+        raise ValidationError(
+            {"out_org_name": [_("您所在的党组织暂无管理人员可以开具介绍信, 请直接联系党组织")]}
+        )
+    audit.record(
+        actor,
+        audit.AuditAction.CREATE,
+        member,
+        changes={"letter_request": [None, name]},
+        org_path=member.org.path,
+        object_repr=_("申请开具介绍信: %(name)s转往%(to)s") % {"name": member.name, "to": name},
+    )
+    return reminded
+
+
 def _check_number(direction: str, number: str) -> str:
     number = (number or "").strip()
     if not number:

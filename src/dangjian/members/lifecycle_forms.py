@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import BootstrapMixin
@@ -11,30 +12,101 @@ from dangjian.members.models import DecisionKind, Flowing, Member
 from dangjian.orgs.models import MEMBER_ORG_KINDS, Organization
 
 
-class OrgCodeField(forms.CharField):
-    """A receiving org anywhere in the system (a transfer may leave the sender's scope),
-    given by its 组织代码 or its exact name: org names are no secret, but the whole tree is
-    too long for a select on a phone."""
+class OrgSearchInput(forms.TextInput):
+    """A text input offering the orgs as a `<datalist>`: the browser filters them by code
+    or name as one types (a searchable select, on a phone too, without a script); the
+    value posted is the org's code, or a name typed out in full."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.options: list[tuple[str, str]] = []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or 'id_' + name}-orgs"
+        attrs.update(list=list_id, autocomplete="off")
+        attrs.setdefault("placeholder", _("输入名称或组织代码搜索"))
+        html = super().render(name, value, attrs, renderer)
+        options = format_html_join("", '<option value="{}">{}</option>', self.options)
+        return html + format_html('<datalist id="{}">{}</datalist>', list_id, options)
+
+
+def receiving_orgs(exclude=()):
+    """Where a transfer may go: any open 党支部-level org in the system (a transfer may
+    leave the sender's scope; org names are no secret), less the sender's own branch."""
+    orgs = Organization.objects.filter(kind__in=MEMBER_ORG_KINDS, dissolved_on__isnull=True)
+    return orgs.exclude(pk__in=[org.pk for org in exclude]).order_by("path")
+
+
+class OrgPickField(forms.CharField):
+    """A receiving org picked from the orgs in the system (`receiving_orgs`): its 组织代码
+    as the list offers it, or its exact name."""
+
+    widget = OrgSearchInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 100)
-        kwargs.setdefault("help_text", _("填写转入党组织的组织代码或全称"))
         super().__init__(**kwargs)
+        self.excluded: tuple = ()
+
+    def offer(self, exclude=()) -> None:
+        """Fill the list, less the sender's branch (`exclude`)."""
+        self.excluded = tuple(exclude)
+        rows = receiving_orgs(self.excluded).values_list("code", "name")
+        self.widget.options = [(code, f"{name} ({code})") for code, name in rows]
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
         text = value.strip()
-        orgs = Organization.objects.filter(kind__in=MEMBER_ORG_KINDS, dissolved_on__isnull=True)
+        orgs = Organization.objects.filter(kind__in=MEMBER_ORG_KINDS)
         found = list(orgs.filter(code=text)[:1]) or list(orgs.filter(name=text)[:2])
-        if len(found) != 1:
+        if not found:
             raise forms.ValidationError(
-                _("没有找到该党支部, 请核对组织代码")
-                if not found
-                else _("名称重复, 请填写组织代码")
+                _("系统中没有该党组织, 请从列表中选择, 或填写系统外接收单位")
             )
-        return found[0]
+        if len(found) > 1:
+            raise forms.ValidationError(_("有多个党组织叫这个名称, 请从列表中选择"))
+        org = found[0]
+        if org.dissolved_on:
+            raise forms.ValidationError(_("“%(name)s”已撤销, 不能转入") % {"name": org.name})
+        if org in self.excluded:
+            raise forms.ValidationError(_("转入党组织不能是现在所在的党支部"))
+        return org
+
+
+class TransferTargetMixin:
+    """Where to: an org in the system (a 系统内转接), or, typed, a receiving org outside it
+    (外市, 教育系统以外: a 介绍信), one of the two."""
+
+    def clean(self):
+        data = super().clean()
+        to_org, outside = data.get("to_org"), (data.get("out_org_name") or "").strip()
+        data["out_org_name"] = outside
+        if "to_org" in self.errors:
+            return data
+        if to_org and outside:
+            self.add_error(
+                "out_org_name", _("已选择系统内的转入党组织, 系统外接收单位请留空(二者只填其一)")
+            )
+        elif not to_org and not outside:
+            self.add_error("to_org", _("请选择转入党组织; 转往系统外的, 请填写系统外接收单位"))
+        return data
+
+
+def _to_org_field():
+    return OrgPickField(
+        label=_("转入党组织(系统内)"),
+        required=False,
+        help_text=_("输入名称或组织代码, 从列表中选择本系统内任一党组织"),
+    )
+
+
+def _out_org_field(help_text):
+    return forms.CharField(
+        label=_("系统外接收单位"), max_length=100, required=False, help_text=help_text
+    )
 
 
 def _members(user, action=Action.CHANGE):
@@ -51,21 +123,52 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.org.name})"
 
 
-class TransferForm(BootstrapMixin, forms.Form):
+class TransferForm(TransferTargetMixin, BootstrapMixin, forms.Form):
+    """A transfer started by the branch: within the system (approved, then accepted), or
+    out of it with a 介绍信 issued at once (the member's 转出 today)."""
+
     member = MemberChoiceField(label=_("党员"), queryset=Member.objects.none(), empty_label=CHOOSE)
-    to_org = OrgCodeField(label=_("转入党组织"))
+    to_org = _to_org_field()
+    out_org_name = _out_org_field(
+        _("转往外市或教育系统以外时填写对方党组织全称, 将开具介绍信, 上面的转入党组织留空")
+    )
+    letter_number = forms.CharField(
+        label=_("介绍信编号"), max_length=40, required=False, help_text=_("转往系统外时填写")
+    )
     reason = forms.CharField(label=_("转接原因"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = _members(user)
+        # A branch's own secretary sends from that branch: it is left out of the list.
+        own = list(
+            Organization.objects.restrict(user, Action.CHANGE).filter(kind__in=MEMBER_ORG_KINDS)[:2]
+        )
+        self.fields["to_org"].offer(own if len(own) == 1 else ())
+
+    def clean(self):
+        data = super().clean()
+        member, to_org = data.get("member"), data.get("to_org")
+        if member is not None and to_org is not None and to_org.pk == member.org_id:
+            self.add_error("to_org", _("转入党组织不能是该党员现在所在的党支部"))
+        if data.get("out_org_name") and not (data.get("letter_number") or "").strip():
+            self.add_error("letter_number", _("转往系统外须填写介绍信编号"))
+        return data
 
 
-class OwnTransferForm(BootstrapMixin, forms.Form):
-    """The member's own request, on their phone."""
+class OwnTransferForm(TransferTargetMixin, BootstrapMixin, forms.Form):
+    """The member's own request, on their phone: to a branch in the system, or (typed) to
+    one outside it, which asks the branch for a 介绍信."""
 
-    to_org = OrgCodeField(label=_("转入党组织"))
+    to_org = _to_org_field()
+    out_org_name = _out_org_field(
+        _("转往外市或教育系统以外时填写对方党组织全称, 党支部将为您开具介绍信")
+    )
     reason = forms.CharField(label=_("转接原因"), max_length=200, required=False)
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].offer([member.org])
 
 
 class DayForm(BootstrapMixin, forms.Form):

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from dangjian.members.lifecycle_forms import (
     InLetterForm,
     OutLetterForm,
     ReturnForm,
+    TransferForm,
 )
 from dangjian.members.models import Flowing, Letter, LetterDirection, Transfer, TransferStatus
 
@@ -92,6 +94,50 @@ class _NoFields(DayForm):
 
 
 @login_required
+def transfer_create(request):
+    """发起转接 (the transfer register's add page): to an org picked from the system, a
+    transfer to approve and accept; to one typed outside it, the 介绍信 issued at once."""
+    from dangjian.members.lifecycle_registers import TransferRegister
+
+    reg = TransferRegister.instance
+    user = request.user
+    if not reg.can_add(user):
+        raise Http404
+    form = TransferForm(request.POST or None, user=user)
+
+    def save(data):
+        if data["out_org_name"]:
+            return lifecycle.issue_letter(
+                user,
+                data["member"],
+                number=data["letter_number"],
+                other_org_name=data["out_org_name"],
+                issued_on=timezone.localdate(),
+                note=data.get("reason") or "",
+            )
+        return lifecycle.request_transfer(
+            user, data["member"], to_org=data["to_org"], reason=data.get("reason") or ""
+        )
+
+    def message(made):
+        if isinstance(made, Letter):
+            return _("已开具介绍信, 该党员自开具日期起转出")
+        return _("已发起转接, 等待转出方审批")
+
+    return form_page(
+        request,
+        form,
+        save,
+        message,
+        done=lambda made: reverse(
+            "letter-detail" if isinstance(made, Letter) else "transfer-detail", args=[made.pk]
+        ),
+        template=reg.form_template,
+        context={"register": reg, "object": None, "notice": reg.form_notice(request, form)},
+    )
+
+
+@login_required
 def transfer_branch(request):
     if not can(request.user, Action.CHANGE):
         raise Http404
@@ -117,7 +163,13 @@ def transfer_branch(request):
 def letter_issue(request):
     if not can(request.user, Action.CHANGE):
         raise Http404
-    form = OutLetterForm(request.POST or None, user=request.user)
+    # A member's request from `/me/` links here with the member and the other side filled in.
+    initial = {
+        key: request.GET[key][:200]
+        for key in ("member", "other_org_name", "note")
+        if request.GET.get(key)
+    }
+    form = OutLetterForm(request.POST or None, user=request.user, initial=initial)
 
     def save(data):
         data = dict(data)

@@ -19,7 +19,8 @@ urlpatterns = [
     path("<int:pk>/leave/", views.member_leave, name="member-leave"),
     path("<int:pk>/restore/", views.member_restore, name="member-restore"),
     path("<int:pk>/delete/", views.member_delete, name="member-delete"),
-    path("transfers/", include(TransferRegister.instance.urls())),
+    path("transfers/", include(TransferRegister.instance.urls("list", "detail"))),
+    path("transfers/add/", lv.transfer_create, name="transfer-create"),
     path("transfers/branch/", lv.transfer_branch, name="transfer-branch"),
     *(
         path(

@@ -13,4 +13,8 @@ class SelfserviceConfig(AppConfig):
 
         menu.add("members", _("信息更正申请"), "me-corrections-list", order=60)
         menu.add("members", _("思想汇报"), "me-thought-reports-list", order=70)
+        from dangjian.core import notifications
         from dangjian.selfservice import registers  # noqa: F401
+        from dangjian.selfservice.services import remind_thought_reports
+
+        notifications.add_reminder("thought-report", _("思想汇报季度提醒"), remind_thought_reports)

@@ -6,12 +6,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit, uploads
-from dangjian.core.notifications import notify, notify_many
+from dangjian.core.notifications import notify, notify_many, notify_once
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
 from dangjian.members.lifecycle import managers_of
@@ -154,3 +155,73 @@ def submit_thought_report(actor, *, title: str, upload, today: dt.date | None = 
     )
     audit.created(actor, report, org_path=org.path)
     return report
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    month = ((day.month - 1) // 3 + 1) * 3
+    following = dt.date(day.year + (month == 12), month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def report_reminder_text(today: dt.date) -> str:
+    """Names the quarter, so `notify_once` sends it once per person and quarter."""
+    return _("请在%(end)s前提交%(y)d年第%(q)d季度思想汇报") % {
+        "end": quarter_end(today).isoformat(),
+        "y": today.year,
+        "q": (today.month - 1) // 3 + 1,
+    }
+
+
+def report_writers(actor, today: dt.date) -> set[int]:
+    """The accounts (user ids) of people in the actor's scope who write 思想汇报 today, as
+    `writes_reports` decides for one person: 预备党员 (active, not yet 转正) and people in
+    the pipeline up to 转正, through their member record or their applicant account."""
+    members = Member.objects.restrict(actor, Action.VIEW).filter(
+        user__isnull=False, user__is_active=True
+    )
+    users = set(
+        members.current()
+        .filter(Q(converted_on__isnull=True) | Q(converted_on__gt=today))
+        .values_list("user_id", flat=True)
+    )
+    recruits = Recruit.objects.restrict(actor, Action.VIEW).filter(stage__in=OPEN_STAGES)
+    users |= set(
+        members.filter(
+            pk__in=recruits.filter(member__isnull=False).values("member_id")
+        ).values_list("user_id", flat=True)
+    )
+    users |= set(
+        ApplicantAccount.objects.filter(recruit__in=recruits, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    return users
+
+
+@transaction.atomic
+def remind_thought_reports(actor, today: dt.date) -> int:
+    """The quarterly 思想汇报 reminder as a notification (the `/me/` page shows it too): to
+    each writer in the actor's scope with nothing submitted this quarter, once per quarter
+    (`notify_once`); one audit row for the run when anyone was reminded."""
+    from django.contrib.auth import get_user_model
+
+    writers = report_writers(actor, today)
+    done = set(
+        ThoughtReport.objects.filter(user_id__in=writers, quarter=quarter_of(today)).values_list(
+            "user_id", flat=True
+        )
+    )
+    text, url = report_reminder_text(today), reverse("me-report")
+    count = 0
+    for user in get_user_model().objects.filter(pk__in=writers - done).order_by("pk"):
+        count += notify_once(user, text, url) is not None
+    if count:
+        audit.batch(
+            actor,
+            audit.AuditAction.CREATE,
+            org_path="",
+            object_repr=_("思想汇报季度提醒 %(n)d人") % {"n": count},
+            quarter=quarter_of(today),
+            reminded=count,
+        )
+    return count

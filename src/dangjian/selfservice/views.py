@@ -2,8 +2,6 @@
 takes an id from the URL: every page works on the signed-in user's own record, so another
 member's data cannot be reached by changing a number."""
 
-import datetime as dt
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -87,15 +85,9 @@ def me_home(request):
             writes_reports=True,
             report_due=services.report_due(user, today),
             reports=ThoughtReport.objects.filter(user=user).select_related("file")[:8],
-            quarter_end=_quarter_end(today),
+            quarter_end=services.quarter_end(today),
         )
     return render(request, "selfservice/home.html", context)
-
-
-def _quarter_end(day: dt.date) -> dt.date:
-    month = ((day.month - 1) // 3 + 1) * 3
-    nxt = dt.date(day.year + (month == 12), month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 def _member_or_404(request):
@@ -123,12 +115,26 @@ def me_correction(request):
 @login_required
 def me_transfer(request):
     member = _member_or_404(request)
-    form = OwnTransferForm(request.POST or None)
+    form = OwnTransferForm(request.POST or None, member=member)
+
+    def save(data):
+        if data["out_org_name"]:
+            return lifecycle.request_letter(
+                request.user, member, other_org_name=data["out_org_name"], reason=data["reason"]
+            )
+        return lifecycle.request_transfer(
+            request.user, member, to_org=data["to_org"], reason=data["reason"]
+        )
+
     return form_page(
         request,
         form,
-        lambda data: lifecycle.request_transfer(request.user, member, **data),
-        _("转接申请已提交, 等待转出方审批"),
+        save,
+        lambda made: (
+            _("转接申请已提交, 等待转出方审批")
+            if isinstance(made, Transfer)
+            else _("已通知党支部为您开具介绍信")
+        ),
         done=reverse("me-home"),
         template="selfservice/form.html",
         context={"title": _("申请转接组织关系")},

@@ -4,6 +4,7 @@ a confidential register answers 403 on the list to anyone without its action and
 audit row per read (INTERFACES 8)."""
 
 import django_filters
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 
 from dangjian.core.registers.base import Register
-from dangjian.core.registers.views import audit_read
+from dangjian.core.registers.views import audit_read, audit_refused
 
 
 # A register's record as the API shows it. Named in Meta.fields, `<field>_display` is the
@@ -89,12 +90,17 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         if not self.register.may_read(request.user):
+            audit_refused(self.register, request.user)
             raise PermissionDenied(_("您没有查阅%(what)s的权限") % {"what": self.register.label})
         response = super().list(request, *args, **kwargs)
         audit_read(self.register, request.user, count=response.data.get("count"))
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        obj = self.get_object()
+        try:
+            obj = self.get_object()
+        except Http404:
+            audit_refused(self.register, request.user, self.kwargs.get(self.lookup_field))
+            raise
         audit_read(self.register, request.user, obj)
         return Response(self.get_serializer(obj).data)

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,8 +40,9 @@ def query_string(request, *drop: str) -> str:
     return params.urlencode()
 
 
-def _require_read(reg: Register, user) -> None:
+def _require_read(reg: Register, user, pk=None) -> None:
     if not reg.may_read(user):
+        audit_refused(reg, user, pk)
         raise Http404
 
 
@@ -57,6 +58,34 @@ def audit_read(reg: Register, user, obj=None, *, count: int | None = None) -> No
         changes=changes,
         org_path=reg.org_path_of(obj) if obj is not None else "",
         object_repr=str(obj) if obj is not None else _("查阅%(what)s列表") % {"what": reg.label},
+    )
+
+
+def audit_refused(reg: Register, user, pk=None) -> None:
+    """A refused attempt at a confidential register (its list, search, export, a record's
+    page or its API) leaves a trace like a read does (INTERFACES 8): who tried, which
+    register and which record id, marked `refused`; the answer stays 404 (403 on the API
+    list). Every refusal of the kit's pages and API comes through here, never per view.
+    The row names the record's org (so the subtree's auditor sees it) and nothing else."""
+    if not reg.audit_reads:
+        return
+    target = None
+    org_path = ""
+    pk = int(pk) if str(pk).isdigit() and int(pk) < 2**63 else None
+    if pk is not None:
+        target = reg.model._base_manager.filter(pk=pk).first()
+        if target is not None:
+            org_path = reg.org_path_of(target)
+        else:
+            target = reg.model(pk=pk)  # a missing id is recorded as asked for
+    what = reg.label if target is None else f"{reg.label} #{pk}"
+    record(
+        user,
+        AuditAction.READ,
+        target,
+        changes={"refused": [None, True]},
+        org_path=org_path,
+        object_repr=_("拒绝查阅%(what)s") % {"what": what},
     )
 
 
@@ -242,6 +271,7 @@ def filter_context(reg: Register, request, filterset) -> dict:
 def list_view(request, reg: Register):
     user = request.user
     if not reg.may_list(user):
+        audit_refused(reg, user)
         raise Http404
     queryset, filterset = reg.filter(reg.list_queryset(user), request.GET, request)
     queryset = reg.ordered(queryset)
@@ -293,14 +323,23 @@ def audit_history(user, obj, limit: int = HISTORY_SHOWN) -> History | None:
     return History(entries, object_type, object_id)
 
 
+def _get_or_refuse(reg: Register, user, queryset, pk):
+    """The record from the user's queryset, else 404 after `audit_refused`."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        audit_refused(reg, user, pk)
+        raise Http404
+    return obj
+
+
 def _allowed(reg: Register, user, obj, action: str) -> bool:
     return reg.queryset(user, action).filter(pk=obj.pk).exists()
 
 
 def detail_view(request, reg: Register, pk: int):
     user = request.user
-    _require_read(reg, user)
-    obj = get_object_or_404(reg.list_queryset(user), pk=pk)
+    _require_read(reg, user, pk)
+    obj = _get_or_refuse(reg, user, reg.list_queryset(user), pk)
     audit_read(reg, user, obj)
     fields = [(column.label, column.get(obj)) for column in reg.detail_columns or reg.columns]
     return render(
@@ -348,7 +387,7 @@ def create_view(request, reg: Register):
 
 def edit_view(request, reg: Register, pk: int):
     user = request.user
-    obj = get_object_or_404(reg.queryset(user, Action.CHANGE), pk=pk)
+    obj = _get_or_refuse(reg, user, reg.queryset(user, Action.CHANGE), pk)
     form = reg.form_class(request.POST or None, **reg.form_kwargs(request, obj))
     notice = reg.edit_notice(request, obj)
     if notice is None:
@@ -360,7 +399,7 @@ def edit_view(request, reg: Register, pk: int):
 
 def delete_view(request, reg: Register, pk: int):
     user = request.user
-    obj = get_object_or_404(reg.queryset(user, Action.DELETE), pk=pk)
+    obj = _get_or_refuse(reg, user, reg.queryset(user, Action.DELETE), pk)
     if request.method == "POST":
         name = str(obj)
         try:
