@@ -73,7 +73,9 @@ def pytest_runtest_teardown(item, nextitem):
             # The rows come back with their ids; PostgreSQL's sequences must move past
             # them, or the next test's first insert into such a table collides.
             with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                # Managed models only: django_rq's Dashboard has no table.
+                models = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
+                for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
 
 
