@@ -15,8 +15,18 @@ def install(apps, schema_editor):
     triggers.install(schema_editor, tables)
 
 
+# The tables this release adds: their triggers go on the way back, before the tables (and,
+# further back, stats_dataversion, which a trigger left behind would name) are dropped.
+NEW_TABLES = [
+    "life_groupmembership",
+    "orgs_electioncorrection",
+    "outreach_assistance_photos",
+    "training_training_photos",
+]
+
+
 def uninstall(apps, schema_editor):
-    """Back to 0010: the triggers stay on the tables that remain."""
+    triggers.uninstall(schema_editor, NEW_TABLES)
 
 
 class Migration(migrations.Migration):
