@@ -61,8 +61,10 @@ def _branch_of(group) -> "Organization | None":
 def expected_member_ids(org, kind: str, day: dt.date) -> list[int]:
     """Who should attend: the org's members on the day; for a 党小组会 held by a 党小组 the
     group's members then (still members of its branch); for a 支委会 the members of its
-    committee then (班子 seats matched to the org's members by name), or every member when
-    no seat matches (a small branch has a secretary only)."""
+    committee then (the 班子 seats' links to member records, `Position.member`), or every
+    member when no seat is linked to one of them (a small branch has a secretary only, or
+    its seats were typed by name: `unlinked_seats` names those for the secretary to link).
+    Names are never matched: two members may share one."""
     if org.kind == OrgKind.GROUP:
         branch = _branch_of(org)
         in_branch = Membership.objects.filter(spell_in_force(day), org=branch).values("member_id")
@@ -81,9 +83,22 @@ def expected_member_ids(org, kind: str, day: dt.date) -> list[int]:
     )
     if kind != MeetingKind.COMMITTEE:
         return ids
-    names = set(Position.objects.current(day).filter(org=org).values_list("holder_name", flat=True))
-    seated = list(Member.objects.filter(pk__in=ids, name__in=names).values_list("pk", flat=True))
-    return sorted(seated) or ids
+    linked = set(
+        Position.objects.current(day)
+        .filter(org=org, member__isnull=False)
+        .values_list("member_id", flat=True)
+    )
+    return sorted(linked.intersection(ids)) or ids
+
+
+def unlinked_seats(org, day: dt.date) -> list[str]:
+    """Holders of the org's 班子 seats on the day not linked to a member record: a 支委会
+    cannot expect them, so its page names them (link them on the seat's form)."""
+    return sorted(
+        Position.objects.current(day)
+        .filter(org=org, member__isnull=True)
+        .values_list("holder_name", flat=True)
+    )
 
 
 def recount(meeting: Meeting) -> None:

@@ -71,6 +71,11 @@ def roster_context(request, meeting: Meeting) -> dict:
         "is_review": meeting.kind == MeetingKind.REVIEW,
         "files": list(meeting.files.order_by("created_at")),
         "file_form": FileForm(),
+        "unlinked_seats": (
+            services.unlinked_seats(meeting.org, meeting.held_on)
+            if meeting.kind == MeetingKind.COMMITTEE
+            else []
+        ),
     }
 
 
