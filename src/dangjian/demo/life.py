@@ -42,7 +42,7 @@ from dangjian.life.models import (
     SeriesItem,
     SignedBy,
 )
-from dangjian.members.models import Member, Membership
+from dangjian.members.models import Membership
 from dangjian.orgs.models import BRANCH_KINDS, Organization, Position
 
 SEED = 20101231 + 13
