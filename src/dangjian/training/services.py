@@ -12,7 +12,7 @@ from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import audit, uploads
+from dangjian.core import audit, signin, uploads
 from dangjian.core.audit import AuditAction
 from dangjian.core.batches import chunks, pks_in
 from dangjian.core.roles import Action
@@ -300,6 +300,101 @@ def delete_attendance(actor, entry: Attendance) -> None:
         recruitment.delete_step(actor, entry.step)
     audit.deleted(actor, entry, org_path=entry.training.org.path)
     entry.delete()
+
+
+# -- QR sign-in ---------------------------------------------------------------------------
+
+# The meetings' mechanism (core.signin): a signed token naming the session with a fresh
+# nonce, valid DANGJIAN_SIGNIN_TOKEN_SECONDS; its own salt, so a meeting's code is refused.
+TOKENS = signin.SigninTokens("dangjian.training.signin", "s")
+SignInRefused = signin.SignInRefused
+
+
+def make_token(training: Training) -> str:
+    return TOKENS.make(training.pk)
+
+
+@transaction.atomic
+def open_signin(actor, training: Training) -> Training:
+    """The organiser opens QR sign-in, on the session's day only (a past session's
+    attendance is entered from the list or a sheet) and not again once closed."""
+    require(actor, Action.CHANGE, training)
+    state = training.signin_state(_today())
+    if state == "open":
+        return training
+    if training.signin_closed_at is not None:
+        raise ValidationError(_("本期培训已结束签到, 不能再次开启"))
+    if training.on != _today():
+        raise ValidationError(_("只能在培训当天开启扫码签到"))
+    before = audit.state(training, exclude=UNAUDITED)
+    training.signin_opened_at = timezone.now()
+    training.save(update_fields=["signin_opened_at"])
+    audit.changed(actor, training, before, exclude=UNAUDITED, org_path=training.org.path)
+    return training
+
+
+@transaction.atomic
+def close_signin(actor, training: Training) -> Training:
+    """End QR sign-in; later attendance is entered from the list or a sheet."""
+    require(actor, Action.CHANGE, training)
+    if training.signin_closed_at is None:
+        before = audit.state(training, exclude=UNAUDITED)
+        training.signin_closed_at = timezone.now()
+        training.save(update_fields=["signin_closed_at"])
+        audit.changed(actor, training, before, exclude=UNAUDITED, org_path=training.org.path)
+    return training
+
+
+def token_training(token: str) -> Training:
+    """The session a token names, if the token is good (expiry checked)."""
+    pk, _nonce = TOKENS.read(token)
+    training = Training.objects.select_related("org", "course").filter(pk=pk).first()
+    if training is None:
+        raise SignInRefused(_("该培训已不存在"))
+    return training
+
+
+@transaction.atomic
+def sign_in(user, token: str) -> tuple[Attendance, bool]:
+    """The member scanning the session's code gets the session's hours (source 扫码签到),
+    counted like any other attendance. Expected are the current members of the session's
+    org and the orgs under it; refused with the reason, nothing written, outside the open
+    window or for anyone else. A second scan (the same code re-sent, or a fresh one) writes
+    nothing and answers with the first record: (attendance, created)."""
+    pk, _nonce = TOKENS.read(token)
+    training = (
+        Training.objects.select_for_update().select_related("org", "course").filter(pk=pk).first()
+    )
+    if training is None:
+        raise SignInRefused(_("该培训已不存在"))
+    state = training.signin_state(_today())
+    if state == "pending":
+        raise SignInRefused(_("本期培训尚未开启扫码签到, 请等待主办方开启后再扫码"))
+    if state == "closed":
+        raise SignInRefused(_("本期培训已结束签到, 如需补登请联系主办党组织"))
+    member = Member.objects.filter(user_id=user.pk).first()
+    if member is None:
+        raise SignInRefused(_("您的账号没有关联党员档案, 不能签到"))
+    entry = training.attendance.filter(member=member).first()
+    if entry is not None:
+        return entry, False
+    expected = Member.objects.current().filter(
+        pk=member.pk, org__path__startswith=training.org.path
+    )
+    if not expected.exists():
+        raise SignInRefused(
+            _("您不是%(org)s及下级党组织的党员, 不在本期培训的参训范围内")
+            % {"org": training.org.name}
+        )
+    entry = Attendance.objects.create(
+        training=training,
+        member=member,
+        hours=training.hours,
+        source=Source.QR,
+        signed_at=timezone.now(),
+    )
+    audit.created(user, entry, org_path=training.org.path, object_repr=f"{training} {member.name}")
+    return entry, True
 
 
 @dataclass(frozen=True)
