@@ -3,7 +3,6 @@ reports (hours per person and per branch against the targets; 党务干部 rotat
 and who is due), each with its Excel export."""
 
 import datetime as dt
-import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,15 +17,16 @@ from django.views.decorators.http import require_POST, require_safe
 
 from dangjian.core import audit, signin
 from dangjian.core.audit import AuditAction
-from dangjian.core.excel import FileProblem, Sheet, read_sheet, write_workbook, xlsx_response
+from dangjian.core.excel import Sheet, write_workbook, xlsx_response
 from dangjian.core.forms import form_page
+from dangjian.core.registers.imports import import_page
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted, scope_paths
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.outreach.views import photo_views
-from dangjian.training import rules, services
-from dangjian.training.forms import AttendanceForm, AttendanceImportForm
+from dangjian.training import excel, rules, services
+from dangjian.training.forms import AttendanceForm
 from dangjian.training.models import Attendance, CourseKind, Source, Training
 
 # Photos of a session, through the same upload and delete pages as the ledger's evidence.
@@ -65,38 +65,25 @@ def attend(request, pk: int):
     )
 
 
+@never_cache
 @login_required
 def import_attendance(request, pk: int):
-    """参训记录 from an Excel sheet: every row checked, nothing written unless all pass."""
+    """参训记录 from an Excel sheet on the register kit's import page: every row checked,
+    nothing written unless all pass."""
     training = get_object_or_404(
         Training.objects.restrict(request.user, Action.CHANGE).select_related("course", "org"),
         pk=pk,
     )
-    form = AttendanceImportForm(request.POST or None, request.FILES or None)
-
-    def save(data):
-        upload = data["upload"]
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-            handle.flush()
-            try:
-                sheet = read_sheet(handle.name)
-            except FileProblem as problem:
-                raise ValidationError({"upload": [str(problem)]}) from None
-        try:
-            return services.import_attendance(request.user, training, sheet)
-        except ValidationError as exc:
-            raise ValidationError({"upload": exc.messages}) from None
-
-    return form_page(
+    detail = reverse("training-detail", args=[training.pk])
+    return import_page(
         request,
-        form,
-        save,
-        lambda count: _("已导入%(n)d条参训记录") % {"n": count},
-        done=reverse("training-detail", args=[training.pk]),
-        template="training/import.html",
-        context={"training": training},
+        excel.attendance_importer(training),
+        heading=_("导入参训记录"),
+        intro=_("每行一名参训党员, 须是%(org)s及下级党组织的党员; 学时不填则取本期学时%(h)s。")
+        % {"org": training.org.name, "h": training.hours},
+        filename="参训记录导入模板.xlsx",
+        done=detail,
+        context={"lead": str(training), "back_url": detail},
     )
 
 
