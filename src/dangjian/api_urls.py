@@ -32,6 +32,7 @@ from dangjian.orgs.api import (
     ActivityRoomViewSet,
     ElectionViewSet,
     OrganizationViewSet,
+    PositionViewSet,
     SchoolLeaderViewSet,
     SchoolViewSet,
 )
@@ -54,6 +55,7 @@ router.register("members", MemberViewSet, basename="api-member")
 router.register("recruits", RecruitViewSet, basename="api-recruit")
 router.register("sanctions", SanctionViewSet, basename="api-sanction")
 router.register("elections", ElectionViewSet, basename="api-election")
+router.register("positions", PositionViewSet, basename="api-position")
 router.register("school-leaders", SchoolLeaderViewSet, basename="api-school-leader")
 router.register("activity-rooms", ActivityRoomViewSet, basename="api-activity-room")
 router.register("responsibility-letters", LetterViewSet, basename="api-dutyletter")

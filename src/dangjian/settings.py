@@ -346,6 +346,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentMethodEnum": "dangjian.dues.models.PaymentMethod",
         "RecommendationMethodEnum": "dangjian.recruitment.models.Recommendation",
         "MeetingKindEnum": "dangjian.life.models.MeetingKind",
+        "PositionTitleEnum": "dangjian.orgs.models.PositionTitle",
     },
     # Every operation's error answers (400/401/403/404, Chinese detail) are in the schema.
     "POSTPROCESSING_HOOKS": [

@@ -42,18 +42,50 @@ def test_it_asks_a_lecture_for_speaker_and_topic(world, login):
     assert response.status_code == 200 and "党课须填写主讲人和题目" in response.content.decode()
 
 
-def test_it_expects_the_committee_at_a_committee_meeting(world):
+def _seat(org, *, member=None, holder_name="", title="secretary"):
     from dangjian.orgs import services as orgs
     from dangjian.orgs.models import Position
 
-    orgs.save_position(
+    return orgs.save_position(
         CLI,
         Position(
-            org=world.orgs["ba"], title="secretary", holder_name="李四", start_on=D(2024, 1, 1)
+            org=org,
+            title=title,
+            member=member,
+            holder_name=holder_name or member.name,
+            start_on=D(2024, 1, 1),
         ),
     )
+
+
+def test_it_expects_the_committee_at_a_committee_meeting(world):
+    _seat(world.orgs["ba"], member=world.members["a2"])
     committee = meeting(world.orgs["ba"], "committee", D(2025, 3, 5))
     assert list(committee.attendances.values_list("member__name", flat=True)) == ["李四"]
+
+
+def test_it_finds_the_committee_by_the_seat_s_member_link_never_by_name(world, login):
+    """A seat typed by name only (no member link) is not matched to the member of that
+    name: the 支委会 expects the linked seat holders and its page names the unlinked one."""
+    ba = world.orgs["ba"]
+    _seat(ba, member=world.members["a1"])
+    _seat(ba, holder_name="李四", title="organisation")  # 李四 is a2's name: not matched
+    committee = meeting(ba, "committee", D(2025, 3, 5))
+    assert list(committee.attendances.values_list("member__name", flat=True)) == ["张三"]
+    assert services.unlinked_seats(ba, D(2025, 3, 5)) == ["李四"]
+    page = login(world, "secretary_a").get(reverse("meeting-detail", args=[committee.pk]))
+    assert "未关联党员档案, 未列入应到名单: 李四" in page.content.decode()
+    general = login(world, "secretary_a").get(
+        reverse("meeting-detail", args=[meeting(ba, "general", D(2025, 3, 6)).pk])
+    )
+    assert "未关联党员档案" not in general.content.decode()
+
+
+def test_it_expects_every_member_when_no_seat_is_linked(world):
+    ba = world.orgs["ba"]
+    _seat(ba, holder_name="外来书记")
+    committee = meeting(ba, "committee", D(2025, 3, 5))
+    assert committee.expected_count == 3
 
 
 def test_it_marks_by_hand_and_records_an_observer(world, login):

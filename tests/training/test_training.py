@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from personas import add_member
 
 from dangjian.core.context import CLI
 from dangjian.core.scope import NotInScope
@@ -248,11 +249,61 @@ def test_it_imports_attendance_from_excel_reporting_every_bad_row(world, login):
     client = login(world, "secretary_a")
     url = reverse("training-import", args=[winter.pk])
     answer = client.post(url, {"upload": _xlsx([["张三", 16], ["赵六", 8], ["李四", 20]])})
-    errors = answer.context["form"].errors["upload"]
+    errors = [str(p) for p in answer.context["problems"]]  # the register kit's import page
     assert any("第3行" in e and "赵六" in e for e in errors)  # bb's member: not in ba
     assert any("第4行" in e and "不超过本期学时" in e for e in errors)
     assert not Attendance.objects.filter(training=winter).exists()
     answer = client.post(url, {"upload": _xlsx([["张三", 16], ["李四", None]])})
     assert answer.status_code == 302
+    assert answer["Location"] == reverse("training-detail", args=[winter.pk])
     hours = dict(Attendance.objects.filter(training=winter).values_list("member__name", "hours"))
     assert hours == {"张三": Decimal(16), "李四": Decimal(16)}
+
+
+def test_the_import_lists_every_kind_of_bad_row_and_offers_its_template(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.core.excel import Sheet, write_workbook
+    from dangjian.training.excel import ATTENDANCE_TEMPLATE
+
+    ba = world.orgs["ba"]
+    twin = add_member(ba, "张三")  # a second 张三 in ba: the ID suffix tells them apart
+    winter = session(ba, hours="16")
+    attend(winter, world.members["a2"], "8")
+    client = login(world, "secretary_a")
+    url = reverse("training-import", args=[winter.pk])
+    download = client.get(url + "?template=1")
+    assert download.status_code == 200 and download["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    headers = ["姓名", "身份证号后4位", "学时"]
+    rows = [
+        ["张三", None, 4],  # 2: two 张三
+        ["李四", None, 4],  # 3: already recorded
+        [None, None, 4],  # 4: no name
+        ["王五", None, "四"],  # 5: not a number
+        ["王五", None, 2],  # 6: fine
+        ["王五", None, 2],  # 7: twice in the file
+    ]
+    content = write_workbook([Sheet(title="参训", headers=headers, rows=rows)])
+    answer = client.post(url, {"upload": SimpleUploadedFile("参训.xlsx", content)})
+    problems = {p.row: str(p) for p in answer.context["problems"]}
+    assert set(problems) == {2, 3, 4, 5, 7}
+    assert "请填写身份证号后4位" in problems[2] and "已登记过" in problems[3]
+    assert "不能为空" in problems[4] and "应为数字" in problems[5] and "已登记过" in problems[7]
+    assert list(Attendance.objects.filter(training=winter).values_list("member", flat=True)) == [
+        world.members["a2"].pk
+    ]
+    suffix = twin.id_suffix
+    content = write_workbook(
+        [Sheet(title="参训", headers=headers, rows=[["张三", suffix, 4], ["王五", None, None]])]
+    )
+    answer = client.post(url, {"upload": SimpleUploadedFile("参训.xlsx", content)})
+    assert answer.status_code == 302
+    hours = dict(Attendance.objects.filter(training=winter).values_list("member", "hours"))
+    assert hours == {
+        world.members["a2"].pk: Decimal(8),
+        twin.pk: Decimal(4),
+        world.members["a3"].pk: Decimal(16),
+    }
+    assert ATTENDANCE_TEMPLATE.headers == headers

@@ -42,7 +42,7 @@ from dangjian.life.models import (
     SeriesItem,
     SignedBy,
 )
-from dangjian.members.models import Member, Membership
+from dangjian.members.models import Membership
 from dangjian.orgs.models import BRANCH_KINDS, Organization, Position
 
 SEED = 20101231 + 13
@@ -90,11 +90,10 @@ class _Roll:
         ).values_list("org_id", "member_id", "start_on", "end_on"):
             self.spells[org_id].append((member_id, start, end))
         self.seats = defaultdict(list)
-        for org_id, name, start, end in Position.objects.filter(
+        for org_id, name, member_id, start, end in Position.objects.filter(
             org__kind__in=BRANCH_KINDS
-        ).values_list("org_id", "holder_name", "start_on", "end_on"):
-            self.seats[org_id].append((name, start, end))
-        self.names = dict(Member.objects.values_list("pk", "name"))
+        ).values_list("org_id", "holder_name", "member_id", "start_on", "end_on"):
+            self.seats[org_id].append((name, member_id, start, end))
         self.cache = {}
 
     def expected(self, org_id: int, kind: str, day: dt.date) -> list[int]:
@@ -114,15 +113,15 @@ class _Roll:
         )
         if kind != MeetingKind.COMMITTEE:
             return ids
-        names = {
-            name
-            for name, start, end in self.seats[org_id]
+        linked = {
+            member_id
+            for _name, member_id, start, end in self.seats[org_id]
             if (start is None or start <= day) and (end is None or end > day)
         }
-        return [pk for pk in ids if self.names[pk] in names] or ids
+        return [pk for pk in ids if pk in linked] or ids
 
     def secretary(self, org_id: int, day: dt.date) -> str:
-        for name, start, end in self.seats[org_id]:
+        for name, _member_id, start, end in self.seats[org_id]:
             if (start is None or start <= day) and (end is None or end > day):
                 return name
         return ""

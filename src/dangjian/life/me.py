@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from dangjian.core.dates import add_months
+from dangjian.core.signin import token_from
 from dangjian.life import services
 from dangjian.life.models import Attendance, AttendanceStatus
 
@@ -17,7 +18,7 @@ from dangjian.life.models import Attendance, AttendanceStatus
 def signin(request):
     """GET shows the meeting and a confirm button (a link preview or a prefetch must not
     sign anyone in); POST signs in. Refusals are shown with their Chinese reason."""
-    token = (request.POST.get("t") or request.GET.get("t") or "")[:500]
+    token = token_from(request)
     context = {"token": token}
     try:
         meeting = services.token_meeting(request.user, token)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core import signin
 from dangjian.core.scope import RestrictedQuerySetMixin, path_q
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -192,7 +193,7 @@ class Meeting(models.Model):
 
     def is_closed(self, today: dt.date) -> bool:
         """Sign-in by QR ends when the secretary closes it or the meeting's day is over."""
-        return self.closed_at is not None or today > self.held_on
+        return signin.closed(self.held_on, today, self.closed_at)
 
 
 class AttendanceStatus(models.TextChoices):

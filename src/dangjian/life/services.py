@@ -3,18 +3,16 @@
 messages and writes its audit row in one transaction."""
 
 import datetime as dt
-import secrets
 from fractions import Fraction
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import audit
+from dangjian.core import audit, signin
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
@@ -61,8 +59,10 @@ def _branch_of(group) -> "Organization | None":
 def expected_member_ids(org, kind: str, day: dt.date) -> list[int]:
     """Who should attend: the org's members on the day; for a 党小组会 held by a 党小组 the
     group's members then (still members of its branch); for a 支委会 the members of its
-    committee then (班子 seats matched to the org's members by name), or every member when
-    no seat matches (a small branch has a secretary only)."""
+    committee then (the 班子 seats' links to member records, `Position.member`), or every
+    member when no seat is linked to one of them (a small branch has a secretary only, or
+    its seats were typed by name: `unlinked_seats` names those for the secretary to link).
+    Names are never matched: two members may share one."""
     if org.kind == OrgKind.GROUP:
         branch = _branch_of(org)
         in_branch = Membership.objects.filter(spell_in_force(day), org=branch).values("member_id")
@@ -81,9 +81,22 @@ def expected_member_ids(org, kind: str, day: dt.date) -> list[int]:
     )
     if kind != MeetingKind.COMMITTEE:
         return ids
-    names = set(Position.objects.current(day).filter(org=org).values_list("holder_name", flat=True))
-    seated = list(Member.objects.filter(pk__in=ids, name__in=names).values_list("pk", flat=True))
-    return sorted(seated) or ids
+    linked = set(
+        Position.objects.current(day)
+        .filter(org=org, member__isnull=False)
+        .values_list("member_id", flat=True)
+    )
+    return sorted(linked.intersection(ids)) or ids
+
+
+def unlinked_seats(org, day: dt.date) -> list[str]:
+    """Holders of the org's 班子 seats on the day not linked to a member record: a 支委会
+    cannot expect them, so its page names them (link them on the seat's form)."""
+    return sorted(
+        Position.objects.current(day)
+        .filter(org=org, member__isnull=True)
+        .values_list("holder_name", flat=True)
+    )
 
 
 def recount(meeting: Meeting) -> None:
@@ -316,34 +329,21 @@ def add_observer(actor, meeting: Meeting, member: Member, note: str = "") -> Att
 
 # -- QR sign-in ---------------------------------------------------------------------------
 
-
-def token_seconds() -> int:
-    return settings.DANGJIAN_SIGNIN_TOKEN_SECONDS
+# The token, its expiry and the refusal type are core's (`core.signin`, shared with the
+# training sessions); who is expected and what signing in writes are the meeting's.
+TOKENS = signin.SigninTokens(SIGNIN_SALT, "m")
+SignInRefused = signin.SignInRefused
+token_seconds = signin.token_seconds
 
 
 def make_token(meeting: Meeting) -> str:
-    """A signed, timestamped token naming the meeting and a fresh nonce; the sign-in page
-    draws a new one every half validity, so a photo of the screen is soon useless."""
-    return signing.dumps({"m": meeting.pk, "n": secrets.token_hex(8)}, salt=SIGNIN_SALT)
-
-
-class SignInRefused(ValidationError):
-    """A QR sign-in that cannot be accepted, with the Chinese reason to show."""
-
-
-def read_token(token: str) -> dict:
-    try:
-        return signing.loads(token, salt=SIGNIN_SALT, max_age=token_seconds())
-    except signing.SignatureExpired:
-        raise SignInRefused(_("签到二维码已过期, 请扫描屏幕上最新的二维码")) from None
-    except signing.BadSignature:
-        raise SignInRefused(_("签到二维码无效")) from None
+    return TOKENS.make(meeting.pk)
 
 
 def token_meeting(user, token: str) -> Meeting:
     """The meeting a token names, if the token is good (expiry checked here too)."""
-    data = read_token(token)
-    meeting = Meeting.objects.select_related("org").filter(pk=data.get("m")).first()
+    pk, _nonce = TOKENS.read(token)
+    meeting = Meeting.objects.select_related("org").filter(pk=pk).first()
     if meeting is None:
         raise SignInRefused(_("该会议已不存在"))
     return meeting
@@ -353,10 +353,8 @@ def token_meeting(user, token: str) -> Meeting:
 def sign_in(user, token: str) -> Attendance:
     """The member scanning the code is marked present, once per code: a token already used
     by this person (a page re-sent from the phone's history) is refused as a replay."""
-    data = read_token(token)
-    meeting = (
-        Meeting.objects.select_for_update().select_related("org").filter(pk=data.get("m")).first()
-    )
+    pk, nonce = TOKENS.read(token)
+    meeting = Meeting.objects.select_for_update().select_related("org").filter(pk=pk).first()
     if meeting is None:
         raise SignInRefused(_("该会议已不存在"))
     if meeting.is_closed(timezone.localdate()):
@@ -367,14 +365,14 @@ def sign_in(user, token: str) -> Attendance:
     attendance = meeting.attendances.filter(member=member).first()
     if attendance is None or attendance.status == AttendanceStatus.OBSERVER:
         raise SignInRefused(_("您不在本次会议的应到人员名单中, 不能签到"))
-    if attendance.signin_nonce == data["n"]:
+    if attendance.signin_nonce == nonce:
         raise SignInRefused(_("该签到二维码已使用过, 请扫描屏幕上最新的二维码"))
     if attendance.status == AttendanceStatus.PRESENT:
         return attendance
     before = audit.state(attendance)
     attendance.status, attendance.reason = AttendanceStatus.PRESENT, ""
     attendance.signed_by, attendance.signed_at = SignedBy.QR, timezone.now()
-    attendance.signin_nonce = data["n"]
+    attendance.signin_nonce = nonce
     attendance.save()
     recount(meeting)
     audit.changed(

@@ -3,11 +3,7 @@ sign-in screen (a fresh code every half validity, by htmx polling), 民主评议
 compliance grid per committee with its drill-down and export, and themed series."""
 
 import datetime as dt
-import io
-from urllib.parse import urlencode
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,11 +11,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from dangjian.core import signin
 from dangjian.core.excel import Sheet, write_workbook, xlsx_response
 from dangjian.core.forms import apply_service_errors
 from dangjian.core.roles import Action
@@ -36,16 +32,6 @@ from dangjian.life.models import (
 )
 from dangjian.members.models import Member
 from dangjian.orgs.models import BRANCH_KINDS, Organization
-
-
-def qr_svg(text: str) -> str:
-    """Inline SVG drawn here (no outside service sees the code); path only, no style
-    attribute, so the page's CSP needs nothing extra."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=12)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    svg = buffer.getvalue().decode()
-    return mark_safe(svg[svg.index("<svg") :])  # drawn here from our own URL
 
 
 def _meeting(user, pk: int, action: str = Action.VIEW) -> Meeting:
@@ -71,6 +57,11 @@ def roster_context(request, meeting: Meeting) -> dict:
         "is_review": meeting.kind == MeetingKind.REVIEW,
         "files": list(meeting.files.order_by("created_at")),
         "file_form": FileForm(),
+        "unlinked_seats": (
+            services.unlinked_seats(meeting.org, meeting.held_on)
+            if meeting.kind == MeetingKind.COMMITTEE
+            else []
+        ),
     }
 
 
@@ -164,13 +155,9 @@ def meeting_file_delete(request, pk: int):
 
 
 def _qr_context(request, meeting: Meeting) -> dict:
-    token = services.make_token(meeting)
-    url = request.build_absolute_uri(reverse("me-meeting-signin") + "?" + urlencode({"t": token}))
     return {
         "meeting": meeting,
-        "qr": qr_svg(url),
-        "signin_url": url,
-        "refresh": max(services.token_seconds() // 2, 5),
+        **signin.screen_context(request, services.make_token(meeting), "me-meeting-signin"),
         "closed": meeting.is_closed(timezone.localdate()),
         "present": meeting.present_count,
         "expected": meeting.expected_count,

@@ -269,6 +269,9 @@ def save_position(actor, position: Position) -> Position:
     if position.member_id is not None:
         # The link is what other modules count; the name is kept for history and lists.
         holder = position.member
+        linked_before = before.get("member") if before else None
+        if position.member_id != linked_before:
+            _check_holder(actor, position)
         if not position.holder_name:
             position.holder_name = holder.name
         elif position.holder_name != holder.name:
@@ -277,6 +280,19 @@ def save_position(actor, position: Position) -> Position:
     position.save()
     audit.changed(actor, position, before, org_path=position.org.path)
     return position
+
+
+def _check_holder(actor, position: Position) -> None:
+    """A newly linked holder must be a member the actor may see, of the seat's org or an
+    org under it (what the seat form offers): an API client cannot link anyone else."""
+    members = Position._meta.get_field("member").related_model.objects
+    visible = members.restrict(actor, Action.VIEW).filter(pk=position.member_id)
+    if not visible.exists():
+        raise ValidationError({"member": [_("所选党员不存在或不在您的管理范围内")]})
+    if not visible.filter(org__path__startswith=position.org.path).exists():
+        raise ValidationError(
+            {"member": [_("所选党员不是%(org)s(含下级)的党员") % {"org": position.org.name}]}
+        )
 
 
 @transaction.atomic

@@ -162,10 +162,3 @@ class ResearchForm(ParseOnly, BootstrapMixin, forms.ModelForm):
         self.fields["org"].queryset = _orgs(user)
         self.fields["kind"].choices = [("", CHOOSE), *ResearchKind.choices]
         self.fields["level"].choices = [("", CHOOSE), *Level.choices]
-
-
-class AttendanceImportForm(BootstrapMixin, forms.Form):
-    upload = forms.FileField(
-        label=_("Excel文件(.xlsx)"),
-        help_text=_("第一行为表头: 姓名(必填)、身份证号后4位(重名时必填)、学时(不填则取本期学时)"),
-    )

@@ -6,10 +6,13 @@ the targets of DESIGN 6: members >= 32 学时 a year, secretaries and committee 
 A cadre is a member holding a seat of a 班子 (orgs.Position) on the day, found by the seat's
 link to the member record (rules.py)."""
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core import signin
 from dangjian.core.scope import RestrictedQuerySetMixin, path_q
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -91,6 +94,14 @@ class Training(models.Model):
     photos = models.ManyToManyField(
         "core.StoredFile", blank=True, related_name="+", verbose_name=_("照片")
     )
+    # QR sign-in (core.signin, as the meetings have it): opened by the organiser on the
+    # session's day, ended when they close it or the day is over.
+    signin_opened_at = models.DateTimeField(
+        _("开启签到时间"), null=True, blank=True, editable=False
+    )
+    signin_closed_at = models.DateTimeField(
+        _("结束签到时间"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = TrainingQuerySet.as_manager()
@@ -107,6 +118,13 @@ class Training(models.Model):
     @classmethod
     def scope_q(cls, paths):
         return path_q("org__path", paths)
+
+    def signin_state(self, today: dt.date) -> str:
+        """ "pending" until the organiser opens QR sign-in, then "open" until they close it
+        or the session's day is over ("closed")."""
+        if signin.closed(self.on, today, self.signin_closed_at):
+            return "closed"
+        return "pending" if self.signin_opened_at is None else "open"
 
 
 class AttendanceQuerySet(RestrictedQuerySetMixin, models.QuerySet):
@@ -147,6 +165,8 @@ class Attendance(models.Model):
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
     source = models.CharField(_("登记方式"), max_length=20, choices=Source.choices)
     certificate = models.CharField(_("证书编号"), max_length=100, blank=True)
+    # When the member signed in by QR (empty for the other sources).
+    signed_at = models.DateTimeField(_("签到时间"), null=True, blank=True, editable=False)
     # The 集中培训 step this 业余党校 attendance wrote into the recruit's pipeline.
     step = models.ForeignKey(
         Step,

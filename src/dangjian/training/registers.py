@@ -152,7 +152,12 @@ class TrainingRegister(OrgForms, Register):
             obj.attendance.select_related("member__org", "recruit__org").order_by("id")
         )
         may_change = self.queryset(request.user, Action.CHANGE).filter(pk=obj.pk).exists()
-        return {"attendance": attendance, "can_attend": may_change, **photo_context(obj)}
+        return {
+            "attendance": attendance,
+            "can_attend": may_change,
+            "signin_state": obj.signin_state(timezone.localdate()),
+            **photo_context(obj),
+        }
 
 
 class AttendanceFilterSet(django_filters.FilterSet):

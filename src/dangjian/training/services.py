@@ -12,7 +12,7 @@ from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import audit, uploads
+from dangjian.core import audit, signin, uploads
 from dangjian.core.audit import AuditAction
 from dangjian.core.batches import chunks, pks_in
 from dangjian.core.roles import Action
@@ -302,6 +302,101 @@ def delete_attendance(actor, entry: Attendance) -> None:
     entry.delete()
 
 
+# -- QR sign-in ---------------------------------------------------------------------------
+
+# The meetings' mechanism (core.signin): a signed token naming the session with a fresh
+# nonce, valid DANGJIAN_SIGNIN_TOKEN_SECONDS; its own salt, so a meeting's code is refused.
+TOKENS = signin.SigninTokens("dangjian.training.signin", "s")
+SignInRefused = signin.SignInRefused
+
+
+def make_token(training: Training) -> str:
+    return TOKENS.make(training.pk)
+
+
+@transaction.atomic
+def open_signin(actor, training: Training) -> Training:
+    """The organiser opens QR sign-in, on the session's day only (a past session's
+    attendance is entered from the list or a sheet) and not again once closed."""
+    require(actor, Action.CHANGE, training)
+    state = training.signin_state(_today())
+    if state == "open":
+        return training
+    if training.signin_closed_at is not None:
+        raise ValidationError(_("本期培训已结束签到, 不能再次开启"))
+    if training.on != _today():
+        raise ValidationError(_("只能在培训当天开启扫码签到"))
+    before = audit.state(training, exclude=UNAUDITED)
+    training.signin_opened_at = timezone.now()
+    training.save(update_fields=["signin_opened_at"])
+    audit.changed(actor, training, before, exclude=UNAUDITED, org_path=training.org.path)
+    return training
+
+
+@transaction.atomic
+def close_signin(actor, training: Training) -> Training:
+    """End QR sign-in; later attendance is entered from the list or a sheet."""
+    require(actor, Action.CHANGE, training)
+    if training.signin_closed_at is None:
+        before = audit.state(training, exclude=UNAUDITED)
+        training.signin_closed_at = timezone.now()
+        training.save(update_fields=["signin_closed_at"])
+        audit.changed(actor, training, before, exclude=UNAUDITED, org_path=training.org.path)
+    return training
+
+
+def token_training(token: str) -> Training:
+    """The session a token names, if the token is good (expiry checked)."""
+    pk, _nonce = TOKENS.read(token)
+    training = Training.objects.select_related("org", "course").filter(pk=pk).first()
+    if training is None:
+        raise SignInRefused(_("该培训已不存在"))
+    return training
+
+
+@transaction.atomic
+def sign_in(user, token: str) -> tuple[Attendance, bool]:
+    """The member scanning the session's code gets the session's hours (source 扫码签到),
+    counted like any other attendance. Expected are the current members of the session's
+    org and the orgs under it; refused with the reason, nothing written, outside the open
+    window or for anyone else. A second scan (the same code re-sent, or a fresh one) writes
+    nothing and answers with the first record: (attendance, created)."""
+    pk, _nonce = TOKENS.read(token)
+    training = (
+        Training.objects.select_for_update().select_related("org", "course").filter(pk=pk).first()
+    )
+    if training is None:
+        raise SignInRefused(_("该培训已不存在"))
+    state = training.signin_state(_today())
+    if state == "pending":
+        raise SignInRefused(_("本期培训尚未开启扫码签到, 请等待主办方开启后再扫码"))
+    if state == "closed":
+        raise SignInRefused(_("本期培训已结束签到, 如需补登请联系主办党组织"))
+    member = Member.objects.filter(user_id=user.pk).first()
+    if member is None:
+        raise SignInRefused(_("您的账号没有关联党员档案, 不能签到"))
+    entry = training.attendance.filter(member=member).first()
+    if entry is not None:
+        return entry, False
+    expected = Member.objects.current().filter(
+        pk=member.pk, org__path__startswith=training.org.path
+    )
+    if not expected.exists():
+        raise SignInRefused(
+            _("您不是%(org)s及下级党组织的党员, 不在本期培训的参训范围内")
+            % {"org": training.org.name}
+        )
+    entry = Attendance.objects.create(
+        training=training,
+        member=member,
+        hours=training.hours,
+        source=Source.QR,
+        signed_at=timezone.now(),
+    )
+    audit.created(user, entry, org_path=training.org.path, object_repr=f"{training} {member.name}")
+    return entry, True
+
+
 @dataclass(frozen=True)
 class AttendanceRow:
     """One member's hours at a session, for `record_attendance_batch`."""
@@ -466,93 +561,4 @@ def visible_recruits(actor):
         Recruit.objects.all()
         .restrict(actor, Action.CHANGE)
         .filter(stage__in=(Stage.ACTIVIST, Stage.CANDIDATE))
-    )
-
-
-# -- attendance from an Excel sheet -------------------------------------------------------
-
-NAME_HEADER = "姓名"
-SUFFIX_HEADER = "身份证号后4位"
-HOURS_HEADER = "学时"
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip() if value not in (None, "") else ""
-
-
-@transaction.atomic
-def import_attendance(actor, training: Training, sheet) -> int:
-    """Attendance of one session from a sheet (`core.excel.read_sheet`) with the columns
-    姓名, 身份证号后4位 (needed only when two members share a name) and 学时 (the session's by
-    default). Members are looked up among the current members of the session's subtree the
-    actor may see; every row's problem is reported (with its row number) before anything is
-    written."""
-    require(actor, Action.CHANGE, training)
-    headers = sheet.headers
-    if NAME_HEADER not in headers:
-        raise ValidationError(_("缺少“%(h)s”列") % {"h": NAME_HEADER})
-    at = {
-        name: headers.index(name)
-        for name in (NAME_HEADER, SUFFIX_HEADER, HOURS_HEADER)
-        if name in headers
-    }
-    candidates = (
-        Member.objects.restrict(actor, Action.VIEW)
-        .current()
-        .filter(org__path__startswith=training.org.path)
-        .values_list("pk", "name", "id_suffix")
-    )
-    by_name: dict[str, list[tuple[int, str]]] = {}
-    for pk, name, suffix in candidates:
-        by_name.setdefault(name, []).append((pk, suffix))
-    taken = set(training.attendance.exclude(member=None).values_list("member_id", flat=True))
-    problems, rows, seen = [], [], set()
-
-    def cell(cells, header):
-        index = at.get(header)
-        return _cell_text(cells[index]) if index is not None and index < len(cells) else ""
-
-    for number, cells in sheet.rows:
-        name = cell(cells, NAME_HEADER)
-        suffix = cell(cells, SUFFIX_HEADER).upper()
-        found = [pk for pk, own in by_name.get(name, ()) if not suffix or own == suffix]
-        where = _("第%(n)d行") % {"n": number}
-        if not name:
-            problems.append(_("%(row)s: 姓名为空") % {"row": where})
-            continue
-        if not found:
-            problems.append(
-                _("%(row)s: 在%(org)s及下级党组织中没有党员“%(name)s”")
-                % {"row": where, "org": training.org.name, "name": name}
-            )
-            continue
-        if len(found) > 1:
-            problems.append(
-                _("%(row)s: 有多名党员叫“%(name)s”, 请填写身份证号后4位")
-                % {"row": where, "name": name}
-            )
-            continue
-        text = cell(cells, HOURS_HEADER)
-        try:
-            hours = Decimal(text) if text else training.hours
-        except ArithmeticError:
-            problems.append(_("%(row)s: 学时“%(v)s”不是数字") % {"row": where, "v": text})
-            continue
-        if hours <= 0 or hours > training.hours:
-            problems.append(
-                _("%(row)s: 学时应大于0且不超过本期学时%(h)s") % {"row": where, "h": training.hours}
-            )
-            continue
-        member_id = found[0]
-        if member_id in taken or member_id in seen:
-            problems.append(_("%(row)s: “%(name)s”已登记过") % {"row": where, "name": name})
-            continue
-        seen.add(member_id)
-        rows.append(AttendanceRow(training.pk, member_id, hours, Source.IMPORT))
-    if problems:
-        raise ValidationError(problems)
-    return record_attendance_batch(
-        actor, rows, note=_("导入参训记录: %(t)s") % {"t": str(training)}
     )

@@ -3,29 +3,31 @@ reports (hours per person and per branch against the targets; 党务干部 rotat
 and who is due), each with its Excel export."""
 
 import datetime as dt
-import tempfile
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
-from dangjian.core import audit
+from dangjian.core import audit, signin
 from dangjian.core.audit import AuditAction
-from dangjian.core.excel import FileProblem, Sheet, read_sheet, write_workbook, xlsx_response
+from dangjian.core.excel import Sheet, write_workbook, xlsx_response
 from dangjian.core.forms import form_page
+from dangjian.core.registers.imports import import_page
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted, scope_paths
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.outreach.views import photo_views
-from dangjian.training import rules, services
-from dangjian.training.forms import AttendanceForm, AttendanceImportForm
-from dangjian.training.models import Attendance, CourseKind, Training
+from dangjian.training import excel, rules, services
+from dangjian.training.forms import AttendanceForm
+from dangjian.training.models import Attendance, CourseKind, Source, Training
 
 # Photos of a session, through the same upload and delete pages as the ledger's evidence.
 photo_add, photo_delete = photo_views(
@@ -63,39 +65,109 @@ def attend(request, pk: int):
     )
 
 
+@never_cache
 @login_required
 def import_attendance(request, pk: int):
-    """参训记录 from an Excel sheet: every row checked, nothing written unless all pass."""
+    """参训记录 from an Excel sheet on the register kit's import page: every row checked,
+    nothing written unless all pass."""
     training = get_object_or_404(
         Training.objects.restrict(request.user, Action.CHANGE).select_related("course", "org"),
         pk=pk,
     )
-    form = AttendanceImportForm(request.POST or None, request.FILES or None)
-
-    def save(data):
-        upload = data["upload"]
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-            handle.flush()
-            try:
-                sheet = read_sheet(handle.name)
-            except FileProblem as problem:
-                raise ValidationError({"upload": [str(problem)]}) from None
-        try:
-            return services.import_attendance(request.user, training, sheet)
-        except ValidationError as exc:
-            raise ValidationError({"upload": exc.messages}) from None
-
-    return form_page(
+    detail = reverse("training-detail", args=[training.pk])
+    return import_page(
         request,
-        form,
-        save,
-        lambda count: _("已导入%(n)d条参训记录") % {"n": count},
-        done=reverse("training-detail", args=[training.pk]),
-        template="training/import.html",
-        context={"training": training},
+        excel.attendance_importer(training),
+        heading=_("导入参训记录"),
+        intro=_("每行一名参训党员, 须是%(org)s及下级党组织的党员; 学时不填则取本期学时%(h)s。")
+        % {"org": training.org.name, "h": training.hours},
+        filename="参训记录导入模板.xlsx",
+        done=detail,
+        context={"lead": str(training), "back_url": detail},
     )
+
+
+# -- QR sign-in (the meetings' mechanism, core.signin) ------------------------------------
+
+
+def _session(request, pk: int) -> Training:
+    return get_object_or_404(
+        Training.objects.restrict(request.user, Action.CHANGE).select_related("course", "org"),
+        pk=pk,
+    )
+
+
+def _signin_context(request, training: Training) -> dict:
+    state = training.signin_state(timezone.localdate())
+    context = {
+        "training": training,
+        "state": state,
+        "closed": state != "open",
+        "signed": training.attendance.filter(source=Source.QR).count(),
+    }
+    if state == "open":
+        context.update(
+            signin.screen_context(request, services.make_token(training), "training-me-signin")
+        )
+    return context
+
+
+@login_required
+@never_cache
+@require_safe
+def signin_screen(request, pk: int):
+    """The organiser's screen: open sign-in, then the code, redrawn every half validity."""
+    training = _session(request, pk)
+    return render(request, "training/signin.html", _signin_context(request, training))
+
+
+@login_required
+@never_cache
+@require_safe
+def signin_qr(request, pk: int):
+    training = _session(request, pk)
+    return render(request, "training/_signin_qr.html", _signin_context(request, training))
+
+
+@login_required
+@never_cache
+@require_POST
+def signin_open(request, pk: int):
+    training = _session(request, pk)
+    try:
+        services.open_signin(request.user, training)
+        messages.success(request, _("已开启扫码签到"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("training-detail", pk=training.pk)
+    return redirect("training-signin", pk=training.pk)
+
+
+@login_required
+@never_cache
+@require_POST
+def signin_close(request, pk: int):
+    training = _session(request, pk)
+    services.close_signin(request.user, training)
+    messages.success(request, _("已结束扫码签到; 之后的参训请登记或导入"))
+    return redirect("training-detail", pk=training.pk)
+
+
+@login_required
+@never_cache
+def me_signin(request):
+    """The member's phone: GET shows the session and a confirm button (a link preview must
+    not sign anyone in), POST signs in; refusals shown with their Chinese reason."""
+    token = signin.token_from(request)
+    context = {"token": token}
+    try:
+        context["training"] = services.token_training(token)
+        if request.method == "POST":
+            context["attendance"], context["created"] = services.sign_in(request.user, token)
+    except services.SignInRefused as exc:
+        context["error"] = " ".join(exc.messages)
+    status = 400 if "error" in context and request.method == "POST" else 200
+    return render(request, "training/me_signin.html", context, status=status)
 
 
 def _roots(user) -> list[Organization]:
