@@ -331,6 +331,18 @@ class Fulfilment(models.TextChoices):
     UNFULFILLED = "unfulfilled", _("未兑现")
 
 
+class CommitmentQuerySet(ScopedQuerySet):
+    def public(self, day: dt.date):
+        """What the 党务公开 portal may show on `day`: published by then, and both the member
+        and the branch still agreeing (withdrawing either takes it off at once)."""
+        return self.filter(
+            published_on__isnull=False,
+            published_on__lte=day,
+            member_agreed=True,
+            branch_agreed=True,
+        )
+
+
 class Commitment(models.Model):
     """A member's public commitment for the year: published (on the 党务公开 portal) once
     the member and the branch both agree; reviewed mid-year and at year end."""
@@ -356,7 +368,7 @@ class Commitment(models.Model):
     final_reviewed_on = models.DateField(_("年终评议日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("党员公开承诺")

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from dangjian.core import audit, uploads
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.roles import Action
-from dangjian.core.scope import is_unrestricted, require, scope_paths
+from dangjian.core.scope import NotInScope, is_unrestricted, require, scope_paths
+from dangjian.core.validators import personal_data_in
 from dangjian.excellence.models import (
     FIVE_GOOD_CRITERIA,
     Campaign,
@@ -696,8 +697,14 @@ def distribution(ratings) -> dict[str, int]:
 
 
 def _publish_if_agreed(commitment: Commitment, day: dt.date) -> None:
-    """Public once both the member and the branch agree; withdrawn if either stops."""
+    """Public once both the member and the branch agree; withdrawn if either stops. A text
+    holding an ID number or a mobile number is never published (the portal shows it as
+    written)."""
     if commitment.member_agreed and commitment.branch_agreed:
+        if personal_data_in(commitment.text):
+            raise ValidationError(
+                {"text": [_("承诺内容含有身份证号或手机号, 不能公开; 请删去后再同意公开")]}
+            )
         commitment.published_on = commitment.published_on or day
     else:
         commitment.published_on = None
@@ -738,11 +745,35 @@ def make_commitment(
 
 @transaction.atomic
 def update_commitment(actor, commitment: Commitment, **data) -> Commitment:
+    """The branch's edit: the text, its own consent, and the member's consent when the
+    member gave or withdrew it to the branch (on paper); the member may also give or
+    withdraw it themself (`set_member_consent`)."""
     require(actor, Action.CHANGE, commitment)
     before = audit.state(commitment, UNAUDITED)
     _update_fields(commitment, data, ("text", "member_agreed", "branch_agreed"))
     if not commitment.text.strip():
         raise ValidationError({"text": [_("请填写承诺内容")]})
+    _publish_if_agreed(commitment, max(commitment.made_on, _today()))
+    return _changed(actor, commitment, before, commitment.org)
+
+
+def commitment_of(user, pk: int) -> Commitment | None:
+    """The user's own commitment `pk` (as the member it names), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Commitment.objects.filter(pk=pk, member__user_id=user.pk).first()
+
+
+@transaction.atomic
+def set_member_consent(actor, commitment: Commitment, *, agreed: bool) -> Commitment:
+    """The member's own say on publishing their commitment (from /me/): only the member the
+    commitment names; with the branch's consent it goes on the portal, withdrawing takes it
+    off at once. Audited like every write."""
+    if commitment.member.user_id is None or commitment.member.user_id != actor.pk:
+        raise NotInScope()
+    require(actor, Action.VIEW, commitment)
+    before = audit.state(commitment, UNAUDITED)
+    commitment.member_agreed = agreed
     _publish_if_agreed(commitment, max(commitment.made_on, _today()))
     return _changed(actor, commitment, before, commitment.org)
 

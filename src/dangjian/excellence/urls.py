@@ -24,6 +24,7 @@ urlpatterns = [
     path("stars/", include(StarRatingRegister.instance.urls())),
     path("commitments/", include(CommitmentRegister.instance.urls())),
     path("commitments/<int:pk>/review/", views.commitment_review, name="commitment-review"),
+    path("commitments/<int:pk>/consent/", views.commitment_consent, name="commitment-consent"),
     path("posts/", include(PostRegister.instance.urls())),
     path("exemplars/", include(ExemplarRegister.instance.urls())),
     path("exemplars/<int:pk>/publish/", views.exemplar_publish, name="exemplar-publish"),

@@ -9,6 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -113,6 +114,30 @@ commitment_review = CommitmentRegister.instance.step(
     gettext_lazy("已记录评议"),
     gettext_lazy("承诺评议"),
 )
+
+
+@login_required
+@require_POST
+def commitment_consent(request, pk: int):
+    """The member's own consent to publishing their commitment, given or withdrawn from the
+    /me/ card (`agree=1|0`); anyone else's commitment is 404."""
+    commitment = services.commitment_of(request.user, pk)
+    if commitment is None:
+        raise Http404
+    agreed = request.POST.get("agree") == "1"
+    try:
+        services.set_member_consent(request.user, commitment, agreed=agreed)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if commitment.published_on:
+            messages.success(request, _("已同意公开, 承诺已在党务公开网页公开"))
+        elif agreed:
+            messages.success(request, _("已同意公开, 待支部同意后公开"))
+        else:
+            messages.success(request, _("已撤回公开同意, 承诺不再公开"))
+    return redirect("me-home")
+
 
 exemplar_publish = ExemplarRegister.instance.step(
     F.PublishForm,
