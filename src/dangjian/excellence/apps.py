@@ -29,4 +29,9 @@ class ExcellenceConfig(AppConfig):
             "member", "excellence", "excellence/member_panel.html", excellence_panels.member_panel
         )
 
+        # On the 表彰 page (assessment, a sibling app that does not import this one).
+        panels.add(
+            "honour", "excellence", "excellence/honour_panel.html", excellence_panels.honour_panel
+        )
+
         selfservice.add("excellence", "excellence/me_card.html", views.me_card, order=60)

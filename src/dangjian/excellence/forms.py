@@ -4,12 +4,14 @@ user may act on (`restrict`)."""
 import datetime as dt
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import uploads
 from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
+from dangjian.excellence import services
 from dangjian.excellence.models import (
     STAR_CHOICES,
     FiveGoodCheck,
@@ -317,8 +319,29 @@ class PostForm(_Initial, OrgForm):
         return data
 
 
+def _honours(user):
+    """Approved 表彰 the user may see, for the exemplar's picker (assessment.Honour by its
+    app label: assessment is a sibling app, not imported)."""
+    honour = apps.get_model("assessment", "Honour")
+    return (
+        honour.objects.restrict(user, Action.VIEW)
+        .filter(status=services.HONOUR_APPROVED)
+        .select_related("org", "member")
+        .order_by("-year", "org__path", "id")
+    )
+
+
 class ExemplarForm(_Initial, OrgForm):
-    fields_from_obj = ("member", "name", "title", "level", "recognised_on", "story", "honour")
+    fields_from_obj = (
+        "member",
+        "name",
+        "title",
+        "level",
+        "recognised_on",
+        "story",
+        "honour",
+        "honour_note",
+    )
     member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none(), required=False)
     name = forms.CharField(
         label=_("典型名称"),
@@ -332,12 +355,28 @@ class ExemplarForm(_Initial, OrgForm):
     story = forms.CharField(
         label=_("先进事迹"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
-    honour = forms.CharField(label=_("对应表彰"), max_length=100, required=False)
+    honour = forms.ModelChoiceField(
+        label=_("对应表彰"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("已批准的表彰记录; 个人典型选授予该党员的表彰, 集体典型选授予本组织的表彰"),
+    )
+    honour_note = forms.CharField(
+        label=_("表彰说明"),
+        max_length=100,
+        required=False,
+        help_text=_("系统中没有记录的表彰, 用文字说明"),
+    )
 
     def __init__(self, *args, user, obj=None, **kwargs):
         super().__init__(*args, user=user, obj=obj, **kwargs)
         self.fields["member"].queryset = _members(user)
         self.fields["member"].label_from_instance = _member_label
+        honours = _honours(user)
+        if obj is not None and obj.honour_id:
+            # The record's own link stays choosable even if made by someone who sees more.
+            honours = honours | type(obj.honour).objects.filter(pk=obj.honour_id)
+        self.fields["honour"].queryset = honours
         self.fill(obj)
 
     def clean(self):

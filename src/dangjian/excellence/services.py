@@ -868,15 +868,57 @@ def delete_post(actor, post: Post) -> None:
     _deleted(actor, post, post.org)
 
 
-EXEMPLAR_FIELDS = ("member", "name", "title", "level", "recognised_on", "story", "honour")
+EXEMPLAR_FIELDS = (
+    "member",
+    "name",
+    "title",
+    "level",
+    "recognised_on",
+    "story",
+    "honour",
+    "honour_note",
+)
+# assessment.HonourStatus.APPROVED, by value: assessment is a sibling app (not imported).
+HONOUR_APPROVED = "approved"
 
 
-def _exemplar_problems(problems, exemplar: Exemplar):
+def honour_mismatch(exemplar: Exemplar, honour) -> str | None:
+    """Why `honour` (an assessment.Honour) cannot be the 表彰 this exemplar came from: it is
+    not approved, or it names another member (a person's honour) or another org (an org's
+    honour); None when it fits."""
+    if honour.status != HONOUR_APPROVED:
+        return _("所选表彰尚未批准, 不能作为先进典型的依据")
+    if honour.member_id is not None:
+        if exemplar.member_id != honour.member_id:
+            return _("所选表彰授予党员%(name)s, 先进典型应为同一名党员") % {
+                "name": honour.member.name
+            }
+    elif exemplar.member_id is not None:
+        return _("所选表彰授予党组织%(org)s, 应登记为集体典型(不选党员)") % {"org": honour.org.name}
+    elif exemplar.org_id != honour.org_id:
+        return _("所选表彰授予%(org)s, 与先进典型所在党组织不同") % {"org": honour.org.name}
+    return None
+
+
+def _exemplar_problems(problems, exemplar: Exemplar, actor=None, before_honour=None):
     _not_future(problems, "recognised_on", exemplar.recognised_on)
     if exemplar.member is not None and not exemplar.member.org.path.startswith(exemplar.org.path):
         problems.add("member", _("该党员不在本党组织"))
     if exemplar.published_on and exemplar.published_on < exemplar.recognised_on:
         problems.add("published_on", _("公开日期不能早于表彰日期"))
+    honour = exemplar.honour
+    if honour is None:
+        return
+    # A newly chosen 表彰 must be one the actor may see (a link kept as it was is not
+    # re-checked: another user may have made it).
+    if actor is not None and honour.pk != before_honour:
+        visible = type(honour).objects.restrict(actor, Action.VIEW).filter(pk=honour.pk)
+        if not visible.exists():
+            problems.add("honour", _("所选表彰不存在或不在您的权限范围内"))
+            return
+    mismatch = honour_mismatch(exemplar, honour)
+    if mismatch:
+        problems.add("honour", mismatch)
 
 
 @transaction.atomic
@@ -887,7 +929,7 @@ def create_exemplar(actor, org: Organization, **data) -> Exemplar:
     if exemplar.member and not exemplar.name:
         exemplar.name = exemplar.member.name
     problems = Problems()
-    _exemplar_problems(problems, exemplar)
+    _exemplar_problems(problems, exemplar, actor)
     problems.raise_if_any()
     exemplar.save()
     return _created(actor, exemplar, org)
@@ -897,9 +939,10 @@ def create_exemplar(actor, org: Organization, **data) -> Exemplar:
 def update_exemplar(actor, exemplar: Exemplar, **data) -> Exemplar:
     require(actor, Action.CHANGE, exemplar)
     before = audit.state(exemplar, UNAUDITED)
+    before_honour = exemplar.honour_id
     _update_fields(exemplar, data, EXEMPLAR_FIELDS)
     problems = Problems()
-    _exemplar_problems(problems, exemplar)
+    _exemplar_problems(problems, exemplar, actor, before_honour)
     problems.raise_if_any()
     return _changed(actor, exemplar, before, exemplar.org)
 
@@ -1084,6 +1127,18 @@ def load_history(actor, root: Organization, records: dict, note: str) -> dict[st
     per_year = Counter((p.bureau_id, p.city_on.year) for p in points if p.city_on)
     if any(n > settings.DANGJIAN_DEMO_POINT_CITY_MAX for n in per_year.values()):
         problems.add("city_on", _("市级示范点超过每年上限"))
+    exemplars = [e for e in records.get(Exemplar, []) if getattr(e, "honour_id", None)]
+    if exemplars:
+        honours = Exemplar._meta.get_field("honour").related_model.objects.select_related(
+            "org", "member"
+        )
+        found = honours.in_bulk({e.honour_id for e in exemplars})
+        for exemplar in exemplars:
+            honour = found.get(exemplar.honour_id)
+            mismatch = _("表彰不存在") if honour is None else honour_mismatch(exemplar, honour)
+            if mismatch:
+                problems.add("honour", mismatch)
+                break
     problems.raise_if_any()
     written = {}
     # Points get their ids back (the reviews point at them); nothing points at the others,
