@@ -13,6 +13,7 @@ class ExcellenceConfig(AppConfig):
 
         menu.group("excellence", _("创先争优"), order=50)
         menu.add("excellence", _("“五个好”检查"), "fivegood-list", order=10)
+        menu.add("excellence", _("“五个好”检查标准"), "fivegood-checklists", order=15)
         menu.add("excellence", _("党建示范点"), "demopoint-list", order=20)
         menu.add("excellence", _("示范点三年计划"), "demopoint-tracker", order=25)
         menu.add("excellence", _("党员评星定格"), "starrating-list", order=30)

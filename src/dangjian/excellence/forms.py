@@ -13,6 +13,7 @@ from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
 from dangjian.excellence import services
 from dangjian.excellence.models import (
+    FIVE_GOOD_CRITERIA,
     STAR_CHOICES,
     FiveGoodCheck,
     FiveGoodChecklist,
@@ -247,6 +248,50 @@ class StarCriteriaForm(BootstrapMixin, forms.Form):
             "caps": {
                 str(n): data[f"cap_{n}"] for n in range(1, 6) if data.get(f"cap_{n}") is not None
             },
+        }
+
+
+class FiveGoodChecklistForm(BootstrapMixin, forms.Form):
+    """A version of the "五个好" checklist: its name, the day it takes effect, and the
+    sub-items of each of the five criteria as text, one item a line. A new version or a
+    copy starts from an earlier one (`start_from`); the day of a copy is left to choose."""
+
+    name = forms.CharField(label=_("标准名称"), max_length=100)
+    effective_from = forms.DateField(
+        label=_("施行日期"), help_text=_("此日及以后的自查按本标准进行")
+    )
+
+    def __init__(self, *args, obj: FiveGoodChecklist | None = None, start_from=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in FIVE_GOOD_CRITERIA:
+            self.fields[f"items_{key}"] = forms.CharField(
+                label=label,
+                widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+                help_text=_("检查细目, 每行一项"),
+                max_length=4000,
+                required=False,  # the service says which criterion lacks an item
+            )
+        source = obj or start_from
+        if source is not None:
+            self.initial.update(
+                {f"items_{key}": text for key, text in services.checklist_lines(source).items()}
+            )
+        else:
+            self.initial.update(
+                {
+                    f"items_{key}": "\n".join(t for k, t in services.DEFAULT_CHECKLIST if k == key)
+                    for key, _label in FIVE_GOOD_CRITERIA
+                }
+            )
+        if obj is not None:
+            self.initial.update(name=obj.name, effective_from=obj.effective_from)
+
+    def content(self, data) -> dict:
+        """The service's arguments from the cleaned data."""
+        return {
+            "name": data["name"],
+            "effective_from": data["effective_from"],
+            "items": {key: data.get(f"items_{key}") or "" for key, _label in FIVE_GOOD_CRITERIA},
         }
 
 

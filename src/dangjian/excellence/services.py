@@ -161,6 +161,130 @@ def _check_answers(problems: Problems, checklist: FiveGoodChecklist, answers: di
     return clean
 
 
+# The checklist's versions: city-wide reference data, set like the 评星定格 criteria.
+
+CHECKLIST_ITEM_MAX = 200
+
+
+def checklist_used(checklist: FiveGoodChecklist) -> int:
+    """How many checks were made against this version (which then stays as they saw it)."""
+    return FiveGoodCheck.objects.filter(checklist=checklist).count()
+
+
+def _checklist_problems(
+    problems: Problems, *, name: str, effective_from: dt.date, items: dict, exclude_pk=None
+) -> list[dict]:
+    """Check a version's content; `items`: criterion key -> its sub-items (a list, or text
+    with one item a line). Returns the stored form, [{"criterion", "text"}] in the five
+    criteria's order."""
+    if not (name or "").strip():
+        problems.add("name", _("请填写标准名称"))
+    if effective_from is None:
+        problems.add("effective_from", _("请填写施行日期"))
+    else:
+        if (
+            FiveGoodChecklist.objects.filter(effective_from=effective_from)
+            .exclude(pk=exclude_pk)
+            .exists()
+        ):
+            problems.add("effective_from", _("该日已有施行的检查标准, 请换一个施行日期"))
+        # A check already made on or after the day was made against the version then in
+        # force: a new version may not reach back under it.
+        later = (
+            FiveGoodCheck.objects.filter(self_checked_on__gte=effective_from)
+            .order_by("-self_checked_on")
+            .values_list("self_checked_on", flat=True)
+            .first()
+        )
+        if later is not None:
+            problems.add(
+                "effective_from",
+                _("%(d)s已有党组织按原标准自查, 新标准的施行日期应晚于该日")
+                % {"d": later.isoformat()},
+            )
+    unknown = set(items) - {key for key, _label in FIVE_GOOD_CRITERIA}
+    if unknown:
+        problems.add("items", _("检查细目只能属于“五个好”的五项标准"))
+    clean = []
+    for key, label in FIVE_GOOD_CRITERIA:
+        given = items.get(key) or []
+        lines = given.splitlines() if isinstance(given, str) else list(given)
+        texts = [str(line).strip() for line in lines if str(line).strip()]
+        if not texts:
+            problems.add(f"items_{key}", _("“%(c)s”至少要有一项检查细目") % {"c": label})
+        if any(len(text) > CHECKLIST_ITEM_MAX for text in texts):
+            problems.add(
+                f"items_{key}",
+                _("每项细目不超过%(n)d个字") % {"n": CHECKLIST_ITEM_MAX},
+            )
+        clean += [{"criterion": key, "text": text} for text in texts]
+    return clean
+
+
+def _require_city_setter(actor, what) -> None:
+    if not may_set_criteria(actor):
+        raise ValidationError(_("只有市级管理员可以设置%(what)s") % {"what": what})
+
+
+@transaction.atomic
+def create_checklist(
+    actor, *, name: str, effective_from: dt.date, items: dict
+) -> FiveGoodChecklist:
+    """A new dated version of the "五个好" checklist: checks dated from `effective_from`
+    are made against it, earlier checks keep theirs."""
+    _require_city_setter(actor, _("“五个好”检查标准"))
+    problems = Problems()
+    clean = _checklist_problems(problems, name=name, effective_from=effective_from, items=items)
+    problems.raise_if_any()
+    checklist = FiveGoodChecklist.objects.create(
+        name=name.strip(), effective_from=effective_from, items=clean
+    )
+    audit.created(actor, checklist, org_path="", object_repr=str(checklist))
+    return checklist
+
+
+@transaction.atomic
+def update_checklist(
+    actor, checklist: FiveGoodChecklist, *, name: str, effective_from: dt.date, items: dict
+) -> FiveGoodChecklist:
+    """A version is edited only while no check was made against it; after that it is the
+    record of what those checks answered (copy it as a new version instead)."""
+    _require_city_setter(actor, _("“五个好”检查标准"))
+    # Lock the version: a check submitted meanwhile waits for this edit.
+    checklist = FiveGoodChecklist.objects.select_for_update().get(pk=checklist.pk)
+    used = checklist_used(checklist)
+    if used:
+        raise ValidationError(
+            _("已有%(n)d次“五个好”检查按此标准进行, 不能再修改; 可复制为新版本") % {"n": used}
+        )
+    problems = Problems()
+    clean = _checklist_problems(
+        problems,
+        name=name,
+        effective_from=effective_from,
+        items=items,
+        exclude_pk=checklist.pk,
+    )
+    problems.raise_if_any()
+    before = audit.state(checklist)
+    checklist.name, checklist.effective_from, checklist.items = (
+        name.strip(),
+        effective_from,
+        clean,
+    )
+    checklist.save()
+    audit.changed(actor, checklist, before, org_path="", object_repr=str(checklist))
+    return checklist
+
+
+def checklist_lines(checklist: FiveGoodChecklist) -> dict[str, str]:
+    """A version's sub-items as text, one item a line, per criterion (the editor's form)."""
+    lines: dict[str, list[str]] = {key: [] for key, _label in FIVE_GOOD_CRITERIA}
+    for item in checklist.items:
+        lines.setdefault(item["criterion"], []).append(item["text"])
+    return {key: "\n".join(texts) for key, texts in lines.items()}
+
+
 @transaction.atomic
 def submit_check(
     actor, org: Organization, *, self_checked_on: dt.date, answers: dict, summary: str = ""
@@ -172,6 +296,8 @@ def submit_check(
     checklist = FiveGoodChecklist.objects.in_force(self_checked_on)
     if checklist is None:
         raise ValidationError(_("尚未设置“五个好”检查标准"))
+    # Lock the version against an edit in progress (`update_checklist`).
+    checklist = FiveGoodChecklist.objects.select_for_update().get(pk=checklist.pk)
     if FiveGoodCheck.objects.filter(org=org, status=CheckStatus.SUBMITTED).exists():
         problems.add("self_checked_on", _("该党组织已有待验收的自查, 请先完成验收"))
     clean = _check_answers(problems, checklist, answers)
@@ -518,8 +644,7 @@ def _criteria_year_problems(problems: Problems, year: int) -> None:
 
 
 def _require_criteria_setter(actor) -> None:
-    if not may_set_criteria(actor):
-        raise ValidationError(_("只有市级管理员可以设置评星定格标准"))
+    _require_city_setter(actor, _("评星定格标准"))
 
 
 @transaction.atomic
