@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from dangjian.core.models import AuditEntry
 from dangjian.core.context import CLI
+from dangjian.core.models import AuditEntry
 from dangjian.core.scope import NotInScope
 from dangjian.disclosure import views
 from dangjian.excellence import services
