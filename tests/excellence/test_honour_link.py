@@ -166,3 +166,22 @@ def test_the_demo_links_the_exemplars_that_fit_an_approved_honour(world):
     ]
     assert link_honours(rows) == 2
     assert [r.honour_id for r in rows] == [person.pk, collective.pk, None, None, None, None]
+
+
+def test_the_bulk_loader_refuses_a_link_that_does_not_fit(world):
+    a1, a2, ba = world.members["a1"], world.members["a2"], world.orgs["ba"]
+    honour = _honour(member=a1)
+    day = dt.date(2023, 8, 1)
+
+    def row(member):
+        return Exemplar(
+            org=ba, member_id=member.pk, name=member.name, title="优秀共产党员",
+            level="county", recognised_on=day, honour_id=honour.pk,
+        )  # fmt: skip
+
+    with pytest.raises(ValidationError) as refused:
+        services.load_history(CLI, world.orgs["city"], {Exemplar: [row(a2)]}, "测试")
+    assert "同一名党员" in str(refused.value)
+    assert not Exemplar.objects.exists()
+    services.load_history(CLI, world.orgs["city"], {Exemplar: [row(a1)]}, "测试")
+    assert Exemplar.objects.get().honour == honour
