@@ -185,3 +185,19 @@ def test_the_bulk_loader_refuses_a_link_that_does_not_fit(world):
     assert not Exemplar.objects.exists()
     services.load_history(CLI, world.orgs["city"], {Exemplar: [row(a1)]}, "测试")
     assert Exemplar.objects.get().honour == honour
+
+
+def test_an_exemplar_starts_from_the_honours_page(world, login):
+    a1 = world.members["a1"]
+    honour = _honour(member=a1)
+    theirs = _honour(member=world.members["x1"])
+    client = login(world, "secretary_a")
+    page = client.get(reverse("honour-detail", args=[honour.pk])).content.decode()
+    start = f"{reverse('exemplar-create')}?honour={honour.pk}"
+    assert start in page
+    form = client.get(start).context["form"]
+    assert form.initial["honour"] == honour.pk and form.initial["member"] == a1.pk
+    assert form.initial["recognised_on"] == ON and form.initial["level"] == "county"
+    # Someone else's 表彰 fills nothing.
+    form = client.get(f"{reverse('exemplar-create')}?honour={theirs.pk}").context["form"]
+    assert "honour" not in form.initial

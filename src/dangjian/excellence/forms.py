@@ -413,7 +413,7 @@ class ExemplarForm(_Initial, OrgForm):
         help_text=_("系统中没有记录的表彰, 用文字说明"),
     )
 
-    def __init__(self, *args, user, obj=None, **kwargs):
+    def __init__(self, *args, user, obj=None, from_honour=None, **kwargs):
         super().__init__(*args, user=user, obj=obj, **kwargs)
         self.fields["member"].queryset = _members(user)
         self.fields["member"].label_from_instance = _member_label
@@ -423,6 +423,24 @@ class ExemplarForm(_Initial, OrgForm):
             honours = honours | type(obj.honour).objects.filter(pk=obj.honour_id)
         self.fields["honour"].queryset = honours
         self.fill(obj)
+        if obj is None and from_honour:
+            self._start_from_honour(honours, from_honour)
+
+    def _start_from_honour(self, honours, pk) -> None:
+        """A new exemplar made from a 表彰's page (`?honour=`): filled from the record, if
+        the user may see it (else the form starts empty)."""
+        honour = honours.filter(pk=pk).first() if str(pk).isdigit() else None
+        if honour is None:
+            return
+        self.initial.update(
+            honour=honour.pk,
+            org=honour.org_id,
+            member=honour.member_id,
+            name="" if honour.member_id else honour.org.name,
+            title=honour.display_title,
+            level=honour.level if honour.level in Level.values else "",
+            recognised_on=honour.decided_on,
+        )
 
     def clean(self):
         data = super().clean()

@@ -54,4 +54,7 @@ def honour_panel(request, honour) -> dict | None:
     add_url = ExemplarRegister.instance.add_url(request.user)
     if not exemplars and not add_url:
         return None
-    return {"exemplars": exemplars, "add_url": add_url}
+    return {
+        "exemplars": exemplars,
+        "add_url": f"{add_url}?honour={honour.pk}" if add_url else None,
+    }

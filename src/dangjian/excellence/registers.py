@@ -606,6 +606,10 @@ class ExemplarRegister(_OrgRegister):
     empty_text = _("还没有先进典型")
     detail_template = "excellence/exemplar_detail.html"
 
+    def form_kwargs(self, request, obj=None) -> dict:
+        # From a 表彰's page: the new exemplar starts from that record.
+        return {**super().form_kwargs(request, obj), "from_honour": request.GET.get("honour")}
+
     def create(self, actor, data):
         data = dict(data)
         return services.create_exemplar(actor, data.pop("org"), **data)
