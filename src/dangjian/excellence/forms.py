@@ -402,7 +402,7 @@ class ExemplarForm(_Initial, OrgForm):
     )
     honour = forms.ModelChoiceField(
         label=_("对应表彰"),
-        queryset=Member.objects.none(),
+        queryset=Member.objects.none(),  # assessment.Honour in scope, set in __init__
         required=False,
         help_text=_("已批准的表彰记录; 个人典型选授予该党员的表彰, 集体典型选授予本组织的表彰"),
     )
