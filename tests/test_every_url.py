@@ -41,6 +41,7 @@ from dangjian.excellence.models import (
     DemonstrationPoint,
     Exemplar,
     FiveGoodCheck,
+    FiveGoodChecklist,
     Post,
     StarCriteria,
     StarRating,
@@ -502,6 +503,8 @@ ROUTES = {
     "commitment-edit": Route(Action.CHANGE, "commitment"),
     "commitment-delete": Route(Action.DELETE, "commitment"),
     "commitment-review": Route(Action.CHANGE, "commitment"),
+    # The member's own consent to publishing (from /me/): their own commitments only.
+    "commitment-consent": Route(model="commitment_own", post_only=True),
     "vanguardpost-list": Route(),
     "vanguardpost-create": Route(Action.ADD, needs=Action.ADD),
     "vanguardpost-detail": Route(model="vanguardpost"),
@@ -520,6 +523,10 @@ ROUTES = {
     "starcriteria-create": Route(own=excellence.may_set_criteria),
     "starcriteria-edit": Route(Action.CHANGE, "starcriteria"),
     "starcriteria-copy": Route(Action.CHANGE, "starcriteria"),
+    "fivegood-checklists": Route(needs=Action.VIEW),
+    "fivegood-checklist-create": Route(own=excellence.may_set_criteria),
+    "fivegood-checklist-edit": Route(Action.CHANGE, "fivegoodchecklist"),
+    "fivegood-checklist-copy": Route(Action.CHANGE, "fivegoodchecklist"),
     "campaign-list": Route(),
     "campaign-create": Route(Action.ADD, needs=Action.ADD),
     "campaign-detail": Route(model="campaign"),
@@ -582,6 +589,7 @@ ROUTES = {
     "portal-org": None,
     "portal-publication": None,
     "portal-file": None,
+    "portal-commitments": None,
 }
 
 
@@ -740,9 +748,22 @@ MODELS = {
     ),
     "starrating": (StarRating, scoped(StarRating)),
     "commitment": (Commitment, scoped(Commitment)),
+    "commitment_own": (
+        Commitment,
+        lambda user, action: Commitment.objects.filter(member__user_id=user.pk),
+    ),
     "vanguardpost": (Post, scoped(Post)),
     "exemplar": (Exemplar, scoped(Exemplar)),
     "campaign": (Campaign, scoped(Campaign)),
+    # The latest version first: the unused one excellence_objects adds (editable).
+    "fivegoodchecklist": (
+        FiveGoodChecklist,
+        lambda user, action: (
+            FiveGoodChecklist.objects.order_by("-effective_from")
+            if action == Action.VIEW or excellence.may_set_criteria(user)
+            else FiveGoodChecklist.objects.none()
+        ),
+    ),
     "starcriteria": (
         StarCriteria,
         lambda user, action: (
@@ -878,6 +899,23 @@ def excellence_objects(world):
     # A year's criteria nobody was rated under yet (editable by the city's administrator).
     excellence.create_star_criteria(
         CLI, year=dt.date.today().year + 1, items="政治素质", meanings={}, caps={"5": 20}
+    )
+    # A "五个好" checklist version taking effect next year, no check made against it yet.
+    excellence.create_checklist(
+        CLI,
+        name="明年的“五个好”标准",
+        effective_from=dt.date(dt.date.today().year + 1, 1, 1),
+        items={
+            key: "细目" for key in ("leadership", "members", "mechanism", "results", "reputation")
+        },
+    )
+    # The member persona's own commitment (their /me/ consent).
+    excellence.make_commitment(
+        CLI,
+        world.members["a1"],
+        year=dt.date.today().year,
+        text="本人承诺",
+        made_on=dt.date.today(),
     )
     for org in (world.orgs["ba"], world.orgs["bx"]):
         for name, make in DUES_FACTORIES.items():

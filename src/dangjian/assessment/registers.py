@@ -609,6 +609,7 @@ class HonourRegister(Register):
     )
     form_class = HonourForm
     list_template = "assessment/honour_list.html"
+    detail_template = "assessment/honour_detail.html"  # renders the "honour" panels
     add_label = _("推荐表彰")
     empty_text = _("还没有表彰记录")
 

@@ -15,6 +15,11 @@ _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+# What must never reach a public page: an ID number (18 characters, GB 11643 shape) or a
+# mobile number anywhere in a text. A landline-like figure is left alone (an office's
+# published number).
+_ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
 def id_check_digit(first17: str) -> str:
@@ -88,6 +93,12 @@ class MaskIdNumbersFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, None
         return True
+
+
+def personal_data_in(text: str) -> bool:
+    """Whether a text meant for the public (the 党务公开 portal) holds an ID number or a
+    mobile number; the publishing services refuse such a text."""
+    return bool(_ID_NUMBER_IN_TEXT.search(text or "") or _MOBILE_IN_TEXT.search(text or ""))
 
 
 def validate_phone(value: str) -> str:

@@ -411,7 +411,7 @@ class _Loader:
                             story=_(
                                 "立足岗位, 爱岗敬业, 在教育教学和服务师生中发挥了先锋模范作用。"
                             ),
-                            honour=_("%(year)d年“两优一先”表彰") % {"year": year}
+                            honour_note=_("%(year)d年“两优一先”表彰") % {"year": year}
                             if rng.random() < 0.5
                             else "",
                             published_on=published if rng.random() < 0.7 else None,
@@ -452,6 +452,46 @@ class _Loader:
                 exemplar.name = names[exemplar.member_id]
 
 
+def link_honours(exemplars: list[Exemplar]) -> int:
+    """An exemplar said to come from a year's "两优一先" 表彰 is linked to that 表彰 record
+    where assessment's demo approved one that fits: the same member's 优秀共产党员 or
+    优秀党务工作者 of the year (a person), the same branch's 先进基层党组织 (a collective),
+    decided by the day it was recognised. Nothing is drawn at random, so the other figures
+    stay as they were; the note stays as typed. Returns how many were linked."""
+    from dangjian.assessment.models import Honour, HonourKind, HonourStatus
+
+    wanted = [e for e in exemplars if e.honour_note and "两优一先" in e.honour_note]
+    if not wanted:
+        return 0
+    honours = Honour.objects.filter(
+        status=HonourStatus.APPROVED,
+        kind__in=(
+            HonourKind.EXCELLENT_MEMBER,
+            HonourKind.EXCELLENT_WORKER,
+            HonourKind.ADVANCED_ORG,
+        ),
+        year__in={e.recognised_on.year for e in wanted},
+    ).values_list("pk", "year", "member_id", "org_id", "decided_on")
+    by_member, by_org = {}, {}
+    for pk, year, member_id, org_id, decided_on in honours.order_by("decided_on", "pk"):
+        if member_id:
+            by_member.setdefault((member_id, year), (pk, decided_on))
+        else:
+            by_org.setdefault((org_id, year), (pk, decided_on))
+    linked = 0
+    for exemplar in wanted:
+        year = exemplar.recognised_on.year
+        found = (
+            by_member.get((exemplar.member_id, year))
+            if exemplar.member_id
+            else by_org.get((exemplar.org_id, year))
+        )
+        if found and found[1] <= exemplar.recognised_on:
+            exemplar.honour_id = found[0]
+            linked += 1
+    return linked
+
+
 def load(today: dt.date) -> dict[str, int]:
     loader = _Loader(today)
     loader.five_good()
@@ -459,6 +499,7 @@ def load(today: dt.date) -> dict[str, int]:
     loader.members()
     loader.posts_and_exemplars()
     loader.named_exemplars()
+    link_honours(loader.records[Exemplar])
     return services.load_history(
         CLI, loader.root, dict(loader.records), _("示例市演示数据: 创先争优与示范")
     )

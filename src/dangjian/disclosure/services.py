@@ -2,7 +2,6 @@
 audited, in one transaction. Uploads go through the upload store (core.uploads)."""
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from dangjian.core import audit, uploads
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
+from dangjian.core.validators import personal_data_in
 from dangjian.disclosure import extract, search
 from dangjian.disclosure.models import (
     Document,
@@ -29,10 +29,6 @@ from dangjian.orgs.models import Organization
 
 DOCUMENT_KINDS = ("docx", "pdf")
 UNAUDITED = ("created_at",)
-# What must never reach the public page: an ID number (18 characters, GB 11643 shape) or a
-# mobile number. A landline-like figure is left alone (an office's published number).
-_ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
 class Problems:
@@ -49,10 +45,6 @@ class Problems:
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def personal_data_in(text: str) -> bool:
-    return bool(_ID_NUMBER.search(text or "") or _MOBILE.search(text or ""))
 
 
 # -- documents -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from dangjian.core import uploads
 from dangjian.core.forms import form_page
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
+from dangjian.core.views import paginate, query_without_page
 from dangjian.disclosure import services
 from dangjian.disclosure.forms import (
     DocumentForm,
@@ -36,6 +37,7 @@ from dangjian.disclosure.models import (
     live_q,
 )
 from dangjian.disclosure.sources import SOURCES
+from dangjian.excellence.models import Commitment
 from dangjian.orgs.models import Organization
 from dangjian.recruitment.models import Step
 
@@ -281,12 +283,55 @@ def portal_org(request, code):
             "org": org,
             "sections": sections,
             "publicity": list(publicity_steps(org, day)[:SHOWN]),
+            "commitments": public_commitments(org, day).count(),
             "today": day,
             "children": Organization.objects.filter(
                 live_q(day, "publications__"), path__startswith=org.path, depth=org.depth + 1
             )
             .distinct()
             .order_by("path"),
+        },
+    )
+
+
+def public_commitments(org: Organization, day: dt.date, text: str = "", year: int | None = None):
+    """党员公开承诺 the portal shows for the org's subtree: only those excellence holds public
+    on `day` (published, the member and the branch both agreeing); never the member's ID
+    number or phone (the page shows name, branch, year and the text, which the publishing
+    service refused if it held either)."""
+    rows = Commitment.objects.public(day).filter(org__path__startswith=org.path)
+    if text:
+        rows = rows.filter(Q(member__name__icontains=text) | Q(text__icontains=text))
+    if year:
+        rows = rows.filter(year=year)
+    return rows.select_related("org", "member").order_by("-year", "org__path", "id")
+
+
+@require_safe
+@portal_cache
+def portal_commitments(request, code):
+    """An org's 党员公开承诺 (its subtree), searchable by name or text, by year, paginated."""
+    org = get_object_or_404(Organization, code=code)
+    text = (request.GET.get("q") or "").strip()[:50]
+    try:
+        year = int(request.GET.get("year") or 0) or None
+    except ValueError:
+        year = None
+    page = paginate(
+        request,
+        public_commitments(org, _today(), text, year).only(
+            "year", "text", "published_on", "org__name", "member__name"
+        ),
+    )
+    return render(
+        request,
+        "disclosure/portal/commitments.html",
+        {
+            "org": org,
+            "page": page,
+            "q": text,
+            "year": year,
+            "query": query_without_page(request),
         },
     )
 

@@ -106,6 +106,10 @@ class PhotoSerializer(serializers.Serializer):
 
 class ExemplarSerializer(RegisterSerializer):
     member = serializers.IntegerField(source="member_id", read_only=True, allow_null=True)
+    honour = serializers.CharField(
+        source="honour_text", read_only=True, help_text="the 表彰 in words (record or note)"
+    )
+    honour_id = serializers.IntegerField(read_only=True, allow_null=True)
     photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta:
@@ -121,6 +125,7 @@ class ExemplarSerializer(RegisterSerializer):
             "recognised_on",
             "story",
             "honour",
+            "honour_id",
             "published_on",
             "photos",
         ]

@@ -13,6 +13,7 @@ class ExcellenceConfig(AppConfig):
 
         menu.group("excellence", _("创先争优"), order=50)
         menu.add("excellence", _("“五个好”检查"), "fivegood-list", order=10)
+        menu.add("excellence", _("“五个好”检查标准"), "fivegood-checklists", order=15)
         menu.add("excellence", _("党建示范点"), "demopoint-list", order=20)
         menu.add("excellence", _("示范点三年计划"), "demopoint-tracker", order=25)
         menu.add("excellence", _("党员评星定格"), "starrating-list", order=30)
@@ -27,6 +28,11 @@ class ExcellenceConfig(AppConfig):
         panels.add("org", "excellence", "excellence/org_panel.html", excellence_panels.org_panel)
         panels.add(
             "member", "excellence", "excellence/member_panel.html", excellence_panels.member_panel
+        )
+
+        # On the 表彰 page (assessment, a sibling app that does not import this one).
+        panels.add(
+            "honour", "excellence", "excellence/honour_panel.html", excellence_panels.honour_panel
         )
 
         selfservice.add("excellence", "excellence/me_card.html", views.me_card, order=60)

@@ -4,13 +4,16 @@ user may act on (`restrict`)."""
 import datetime as dt
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import uploads
 from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
+from dangjian.excellence import services
 from dangjian.excellence.models import (
+    FIVE_GOOD_CRITERIA,
     STAR_CHOICES,
     FiveGoodCheck,
     FiveGoodChecklist,
@@ -248,6 +251,50 @@ class StarCriteriaForm(BootstrapMixin, forms.Form):
         }
 
 
+class FiveGoodChecklistForm(BootstrapMixin, forms.Form):
+    """A version of the "五个好" checklist: its name, the day it takes effect, and the
+    sub-items of each of the five criteria as text, one item a line. A new version or a
+    copy starts from an earlier one (`start_from`); the day of a copy is left to choose."""
+
+    name = forms.CharField(label=_("标准名称"), max_length=100)
+    effective_from = forms.DateField(
+        label=_("施行日期"), help_text=_("此日及以后的自查按本标准进行")
+    )
+
+    def __init__(self, *args, obj: FiveGoodChecklist | None = None, start_from=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in FIVE_GOOD_CRITERIA:
+            self.fields[f"items_{key}"] = forms.CharField(
+                label=label,
+                widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+                help_text=_("检查细目, 每行一项"),
+                max_length=4000,
+                required=False,  # the service says which criterion lacks an item
+            )
+        source = obj or start_from
+        if source is not None:
+            self.initial.update(
+                {f"items_{key}": text for key, text in services.checklist_lines(source).items()}
+            )
+        else:
+            self.initial.update(
+                {
+                    f"items_{key}": "\n".join(t for k, t in services.DEFAULT_CHECKLIST if k == key)
+                    for key, _label in FIVE_GOOD_CRITERIA
+                }
+            )
+        if obj is not None:
+            self.initial.update(name=obj.name, effective_from=obj.effective_from)
+
+    def content(self, data) -> dict:
+        """The service's arguments from the cleaned data."""
+        return {
+            "name": data["name"],
+            "effective_from": data["effective_from"],
+            "items": {key: data.get(f"items_{key}") or "" for key, _label in FIVE_GOOD_CRITERIA},
+        }
+
+
 class CriteriaCopyForm(BootstrapMixin, forms.Form):
     year = forms.IntegerField(label=_("新年度"), min_value=1921, max_value=9999)
 
@@ -317,8 +364,29 @@ class PostForm(_Initial, OrgForm):
         return data
 
 
+def _honours(user):
+    """Approved 表彰 the user may see, for the exemplar's picker (assessment.Honour by its
+    app label: assessment is a sibling app, not imported)."""
+    honour = apps.get_model("assessment", "Honour")
+    return (
+        honour.objects.restrict(user, Action.VIEW)
+        .filter(status=services.HONOUR_APPROVED)
+        .select_related("org", "member")
+        .order_by("-year", "org__path", "id")
+    )
+
+
 class ExemplarForm(_Initial, OrgForm):
-    fields_from_obj = ("member", "name", "title", "level", "recognised_on", "story", "honour")
+    fields_from_obj = (
+        "member",
+        "name",
+        "title",
+        "level",
+        "recognised_on",
+        "story",
+        "honour",
+        "honour_note",
+    )
     member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none(), required=False)
     name = forms.CharField(
         label=_("典型名称"),
@@ -332,13 +400,47 @@ class ExemplarForm(_Initial, OrgForm):
     story = forms.CharField(
         label=_("先进事迹"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
-    honour = forms.CharField(label=_("对应表彰"), max_length=100, required=False)
+    honour = forms.ModelChoiceField(
+        label=_("对应表彰"),
+        queryset=Member.objects.none(),  # assessment.Honour in scope, set in __init__
+        required=False,
+        help_text=_("已批准的表彰记录; 个人典型选授予该党员的表彰, 集体典型选授予本组织的表彰"),
+    )
+    honour_note = forms.CharField(
+        label=_("表彰说明"),
+        max_length=100,
+        required=False,
+        help_text=_("系统中没有记录的表彰, 用文字说明"),
+    )
 
-    def __init__(self, *args, user, obj=None, **kwargs):
+    def __init__(self, *args, user, obj=None, from_honour=None, **kwargs):
         super().__init__(*args, user=user, obj=obj, **kwargs)
         self.fields["member"].queryset = _members(user)
         self.fields["member"].label_from_instance = _member_label
+        honours = _honours(user)
+        if obj is not None and obj.honour_id:
+            # The record's own link stays choosable even if made by someone who sees more.
+            honours = honours | type(obj.honour).objects.filter(pk=obj.honour_id)
+        self.fields["honour"].queryset = honours
         self.fill(obj)
+        if obj is None and from_honour:
+            self._start_from_honour(honours, from_honour)
+
+    def _start_from_honour(self, honours, pk) -> None:
+        """A new exemplar made from a 表彰's page (`?honour=`): filled from the record, if
+        the user may see it (else the form starts empty)."""
+        honour = honours.filter(pk=pk).first() if str(pk).isdigit() else None
+        if honour is None:
+            return
+        self.initial.update(
+            honour=honour.pk,
+            org=honour.org_id,
+            member=honour.member_id,
+            name="" if honour.member_id else honour.org.name,
+            title=honour.display_title,
+            level=honour.level if honour.level in Level.values else "",
+            recognised_on=honour.decided_on,
+        )
 
     def clean(self):
         data = super().clean()

@@ -331,6 +331,18 @@ class Fulfilment(models.TextChoices):
     UNFULFILLED = "unfulfilled", _("未兑现")
 
 
+class CommitmentQuerySet(ScopedQuerySet):
+    def public(self, day: dt.date):
+        """What the 党务公开 portal may show on `day`: published by then, and both the member
+        and the branch still agreeing (withdrawing either takes it off at once)."""
+        return self.filter(
+            published_on__isnull=False,
+            published_on__lte=day,
+            member_agreed=True,
+            branch_agreed=True,
+        )
+
+
 class Commitment(models.Model):
     """A member's public commitment for the year: published (on the 党务公开 portal) once
     the member and the branch both agree; reviewed mid-year and at year end."""
@@ -356,7 +368,7 @@ class Commitment(models.Model):
     final_reviewed_on = models.DateField(_("年终评议日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("党员公开承诺")
@@ -438,7 +450,10 @@ class ExemplarQuerySet(ScopedQuerySet):
 
 class Exemplar(models.Model):
     """先进典型: a person or a collective recognised at a level, with their story; public on
-    the 党务公开 portal once published. `honour` names the 表彰 it came from, if any."""
+    the 党务公开 portal once published. `honour` is the 表彰 record it came from (a string
+    reference: assessment is a sibling app, neither imports the other), naming the same
+    member (a person) or the same org (a collective); `honour_note` is free text for a 表彰
+    kept nowhere in the system (and what was typed before the link existed)."""
 
     org = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("党组织")
@@ -456,7 +471,15 @@ class Exemplar(models.Model):
     level = models.CharField(_("表彰级别"), max_length=10, choices=Level.choices)
     recognised_on = models.DateField(_("表彰日期"))
     story = models.TextField(_("先进事迹"), blank=True)
-    honour = models.CharField(_("对应表彰"), max_length=100, blank=True)
+    honour = models.ForeignKey(
+        "assessment.Honour",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exemplars",
+        verbose_name=_("对应表彰"),
+    )
+    honour_note = models.CharField(_("表彰说明"), max_length=100, blank=True)
     published_on = models.DateField(_("公开日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -474,6 +497,11 @@ class Exemplar(models.Model):
     @classmethod
     def scope_q(cls, paths):
         return path_q("org__path", paths)
+
+    @property
+    def honour_text(self) -> str:
+        """The 表彰 as words: the linked record, else the free note."""
+        return str(self.honour) if self.honour_id else self.honour_note
 
 
 class ExemplarPhoto(models.Model):

@@ -566,6 +566,10 @@ class ExemplarFilterSet(django_filters.FilterSet):
         return queryset.filter(published_on__isnull=(value != "yes"))
 
 
+# The 表彰 record in assessment (its page; shown as a link to those who may open it).
+HONOUR_LINK = ("honour-detail", "honour_id")
+
+
 @register
 class ExemplarRegister(_OrgRegister):
     model = Exemplar
@@ -576,6 +580,7 @@ class ExemplarRegister(_OrgRegister):
     search_placeholder = _("名称、称号或事迹")
     ordering = ("-recognised_on", "id")
     prefetch_related = ("photos__file",)  # the API's photo links, one query per page
+    select_related = ("org", "honour__member", "honour__org")
     columns = (
         Column(_("典型"), "name", link="detail"),
         Column(_("荣誉称号"), "title"),
@@ -583,7 +588,7 @@ class ExemplarRegister(_OrgRegister):
         ORG,
         Column(_("表彰日期"), "recognised_on", css="text-nowrap hide-sm"),
         Column(_("公开日期"), "published_on", css="text-nowrap hide-sm"),
-        Column(_("对应表彰"), "honour", html=False),
+        Column(_("对应表彰"), "honour_text", link_to=HONOUR_LINK, html=False),
         Column(_("先进事迹"), "story", html=False),
     )
     detail_columns = (
@@ -593,13 +598,17 @@ class ExemplarRegister(_OrgRegister):
         Column(_("荣誉称号"), "title"),
         Column(_("表彰级别"), "get_level_display"),
         Column(_("表彰日期"), "recognised_on"),
-        Column(_("对应表彰"), "honour"),
+        Column(_("表彰说明"), "honour_note"),
         Column(_("公开日期"), "published_on"),
     )
     form_class = F.ExemplarForm
     add_label = _("登记先进典型")
     empty_text = _("还没有先进典型")
     detail_template = "excellence/exemplar_detail.html"
+
+    def form_kwargs(self, request, obj=None) -> dict:
+        # From a 表彰's page: the new exemplar starts from that record.
+        return {**super().form_kwargs(request, obj), "from_honour": request.GET.get("honour")}
 
     def create(self, actor, data):
         data = dict(data)
@@ -612,9 +621,15 @@ class ExemplarRegister(_OrgRegister):
         services.delete_exemplar(actor, obj)
 
     def detail_context(self, request, obj):
+        honour = obj.honour
         return {
             "may_publish": _allowed(self, request.user, obj, Action.CHANGE),
             "photos": list(obj.photos.select_related("file")),
+            # The 表彰 record's page, linked only for a viewer who may open it.
+            "honour_url": reverse(HONOUR_LINK[0], args=[honour.pk])
+            if honour is not None
+            and type(honour).objects.restrict(request.user).filter(pk=honour.pk).exists()
+            else None,
         }
 
 

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from dangjian.core import audit, uploads
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.roles import Action
-from dangjian.core.scope import is_unrestricted, require, scope_paths
+from dangjian.core.scope import NotInScope, is_unrestricted, require, scope_paths
+from dangjian.core.validators import personal_data_in
 from dangjian.excellence.models import (
     FIVE_GOOD_CRITERIA,
     Campaign,
@@ -160,6 +161,130 @@ def _check_answers(problems: Problems, checklist: FiveGoodChecklist, answers: di
     return clean
 
 
+# The checklist's versions: city-wide reference data, set like the 评星定格 criteria.
+
+CHECKLIST_ITEM_MAX = 200
+
+
+def checklist_used(checklist: FiveGoodChecklist) -> int:
+    """How many checks were made against this version (which then stays as they saw it)."""
+    return FiveGoodCheck.objects.filter(checklist=checklist).count()
+
+
+def _checklist_problems(
+    problems: Problems, *, name: str, effective_from: dt.date, items: dict, exclude_pk=None
+) -> list[dict]:
+    """Check a version's content; `items`: criterion key -> its sub-items (a list, or text
+    with one item a line). Returns the stored form, [{"criterion", "text"}] in the five
+    criteria's order."""
+    if not (name or "").strip():
+        problems.add("name", _("请填写标准名称"))
+    if effective_from is None:
+        problems.add("effective_from", _("请填写施行日期"))
+    else:
+        if (
+            FiveGoodChecklist.objects.filter(effective_from=effective_from)
+            .exclude(pk=exclude_pk)
+            .exists()
+        ):
+            problems.add("effective_from", _("该日已有施行的检查标准, 请换一个施行日期"))
+        # A check already made on or after the day was made against the version then in
+        # force: a new version may not reach back under it.
+        later = (
+            FiveGoodCheck.objects.filter(self_checked_on__gte=effective_from)
+            .order_by("-self_checked_on")
+            .values_list("self_checked_on", flat=True)
+            .first()
+        )
+        if later is not None:
+            problems.add(
+                "effective_from",
+                _("%(d)s已有党组织按原标准自查, 新标准的施行日期应晚于该日")
+                % {"d": later.isoformat()},
+            )
+    unknown = set(items) - {key for key, _label in FIVE_GOOD_CRITERIA}
+    if unknown:
+        problems.add("items", _("检查细目只能属于“五个好”的五项标准"))
+    clean = []
+    for key, label in FIVE_GOOD_CRITERIA:
+        given = items.get(key) or []
+        lines = given.splitlines() if isinstance(given, str) else list(given)
+        texts = [str(line).strip() for line in lines if str(line).strip()]
+        if not texts:
+            problems.add(f"items_{key}", _("“%(c)s”至少要有一项检查细目") % {"c": label})
+        if any(len(text) > CHECKLIST_ITEM_MAX for text in texts):
+            problems.add(
+                f"items_{key}",
+                _("每项细目不超过%(n)d个字") % {"n": CHECKLIST_ITEM_MAX},
+            )
+        clean += [{"criterion": key, "text": text} for text in texts]
+    return clean
+
+
+def _require_city_setter(actor, what) -> None:
+    if not may_set_criteria(actor):
+        raise ValidationError(_("只有市级管理员可以设置%(what)s") % {"what": what})
+
+
+@transaction.atomic
+def create_checklist(
+    actor, *, name: str, effective_from: dt.date, items: dict
+) -> FiveGoodChecklist:
+    """A new dated version of the "五个好" checklist: checks dated from `effective_from`
+    are made against it, earlier checks keep theirs."""
+    _require_city_setter(actor, _("“五个好”检查标准"))
+    problems = Problems()
+    clean = _checklist_problems(problems, name=name, effective_from=effective_from, items=items)
+    problems.raise_if_any()
+    checklist = FiveGoodChecklist.objects.create(
+        name=name.strip(), effective_from=effective_from, items=clean
+    )
+    audit.created(actor, checklist, org_path="", object_repr=str(checklist))
+    return checklist
+
+
+@transaction.atomic
+def update_checklist(
+    actor, checklist: FiveGoodChecklist, *, name: str, effective_from: dt.date, items: dict
+) -> FiveGoodChecklist:
+    """A version is edited only while no check was made against it; after that it is the
+    record of what those checks answered (copy it as a new version instead)."""
+    _require_city_setter(actor, _("“五个好”检查标准"))
+    # Lock the version: a check submitted meanwhile waits for this edit.
+    checklist = FiveGoodChecklist.objects.select_for_update().get(pk=checklist.pk)
+    used = checklist_used(checklist)
+    if used:
+        raise ValidationError(
+            _("已有%(n)d次“五个好”检查按此标准进行, 不能再修改; 可复制为新版本") % {"n": used}
+        )
+    problems = Problems()
+    clean = _checklist_problems(
+        problems,
+        name=name,
+        effective_from=effective_from,
+        items=items,
+        exclude_pk=checklist.pk,
+    )
+    problems.raise_if_any()
+    before = audit.state(checklist)
+    checklist.name, checklist.effective_from, checklist.items = (
+        name.strip(),
+        effective_from,
+        clean,
+    )
+    checklist.save()
+    audit.changed(actor, checklist, before, org_path="", object_repr=str(checklist))
+    return checklist
+
+
+def checklist_lines(checklist: FiveGoodChecklist) -> dict[str, str]:
+    """A version's sub-items as text, one item a line, per criterion (the editor's form)."""
+    lines: dict[str, list[str]] = {key: [] for key, _label in FIVE_GOOD_CRITERIA}
+    for item in checklist.items:
+        lines.setdefault(item["criterion"], []).append(item["text"])
+    return {key: "\n".join(texts) for key, texts in lines.items()}
+
+
 @transaction.atomic
 def submit_check(
     actor, org: Organization, *, self_checked_on: dt.date, answers: dict, summary: str = ""
@@ -171,6 +296,8 @@ def submit_check(
     checklist = FiveGoodChecklist.objects.in_force(self_checked_on)
     if checklist is None:
         raise ValidationError(_("尚未设置“五个好”检查标准"))
+    # Lock the version against an edit in progress (`update_checklist`).
+    checklist = FiveGoodChecklist.objects.select_for_update().get(pk=checklist.pk)
     if FiveGoodCheck.objects.filter(org=org, status=CheckStatus.SUBMITTED).exists():
         problems.add("self_checked_on", _("该党组织已有待验收的自查, 请先完成验收"))
     clean = _check_answers(problems, checklist, answers)
@@ -517,8 +644,7 @@ def _criteria_year_problems(problems: Problems, year: int) -> None:
 
 
 def _require_criteria_setter(actor) -> None:
-    if not may_set_criteria(actor):
-        raise ValidationError(_("只有市级管理员可以设置评星定格标准"))
+    _require_city_setter(actor, _("评星定格标准"))
 
 
 @transaction.atomic
@@ -696,8 +822,14 @@ def distribution(ratings) -> dict[str, int]:
 
 
 def _publish_if_agreed(commitment: Commitment, day: dt.date) -> None:
-    """Public once both the member and the branch agree; withdrawn if either stops."""
+    """Public once both the member and the branch agree; withdrawn if either stops. A text
+    holding an ID number or a mobile number is never published (the portal shows it as
+    written)."""
     if commitment.member_agreed and commitment.branch_agreed:
+        if personal_data_in(commitment.text):
+            raise ValidationError(
+                {"text": [_("承诺内容含有身份证号或手机号, 不能公开; 请删去后再同意公开")]}
+            )
         commitment.published_on = commitment.published_on or day
     else:
         commitment.published_on = None
@@ -738,11 +870,35 @@ def make_commitment(
 
 @transaction.atomic
 def update_commitment(actor, commitment: Commitment, **data) -> Commitment:
+    """The branch's edit: the text, its own consent, and the member's consent when the
+    member gave or withdrew it to the branch (on paper); the member may also give or
+    withdraw it themself (`set_member_consent`)."""
     require(actor, Action.CHANGE, commitment)
     before = audit.state(commitment, UNAUDITED)
     _update_fields(commitment, data, ("text", "member_agreed", "branch_agreed"))
     if not commitment.text.strip():
         raise ValidationError({"text": [_("请填写承诺内容")]})
+    _publish_if_agreed(commitment, max(commitment.made_on, _today()))
+    return _changed(actor, commitment, before, commitment.org)
+
+
+def commitment_of(user, pk: int) -> Commitment | None:
+    """The user's own commitment `pk` (as the member it names), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Commitment.objects.filter(pk=pk, member__user_id=user.pk).first()
+
+
+@transaction.atomic
+def set_member_consent(actor, commitment: Commitment, *, agreed: bool) -> Commitment:
+    """The member's own say on publishing their commitment (from /me/): only the member the
+    commitment names; with the branch's consent it goes on the portal, withdrawing takes it
+    off at once. Audited like every write."""
+    if commitment.member.user_id is None or commitment.member.user_id != actor.pk:
+        raise NotInScope()
+    require(actor, Action.VIEW, commitment)
+    before = audit.state(commitment, UNAUDITED)
+    commitment.member_agreed = agreed
     _publish_if_agreed(commitment, max(commitment.made_on, _today()))
     return _changed(actor, commitment, before, commitment.org)
 
@@ -837,15 +993,57 @@ def delete_post(actor, post: Post) -> None:
     _deleted(actor, post, post.org)
 
 
-EXEMPLAR_FIELDS = ("member", "name", "title", "level", "recognised_on", "story", "honour")
+EXEMPLAR_FIELDS = (
+    "member",
+    "name",
+    "title",
+    "level",
+    "recognised_on",
+    "story",
+    "honour",
+    "honour_note",
+)
+# assessment.HonourStatus.APPROVED, by value: assessment is a sibling app (not imported).
+HONOUR_APPROVED = "approved"
 
 
-def _exemplar_problems(problems, exemplar: Exemplar):
+def honour_mismatch(exemplar: Exemplar, honour) -> str | None:
+    """Why `honour` (an assessment.Honour) cannot be the 表彰 this exemplar came from: it is
+    not approved, or it names another member (a person's honour) or another org (an org's
+    honour); None when it fits."""
+    if honour.status != HONOUR_APPROVED:
+        return _("所选表彰尚未批准, 不能作为先进典型的依据")
+    if honour.member_id is not None:
+        if exemplar.member_id != honour.member_id:
+            return _("所选表彰授予党员%(name)s, 先进典型应为同一名党员") % {
+                "name": honour.member.name
+            }
+    elif exemplar.member_id is not None:
+        return _("所选表彰授予党组织%(org)s, 应登记为集体典型(不选党员)") % {"org": honour.org.name}
+    elif exemplar.org_id != honour.org_id:
+        return _("所选表彰授予%(org)s, 与先进典型所在党组织不同") % {"org": honour.org.name}
+    return None
+
+
+def _exemplar_problems(problems, exemplar: Exemplar, actor=None, before_honour=None):
     _not_future(problems, "recognised_on", exemplar.recognised_on)
     if exemplar.member is not None and not exemplar.member.org.path.startswith(exemplar.org.path):
         problems.add("member", _("该党员不在本党组织"))
     if exemplar.published_on and exemplar.published_on < exemplar.recognised_on:
         problems.add("published_on", _("公开日期不能早于表彰日期"))
+    honour = exemplar.honour
+    if honour is None:
+        return
+    # A newly chosen 表彰 must be one the actor may see (a link kept as it was is not
+    # re-checked: another user may have made it).
+    if actor is not None and honour.pk != before_honour:
+        visible = type(honour).objects.restrict(actor, Action.VIEW).filter(pk=honour.pk)
+        if not visible.exists():
+            problems.add("honour", _("所选表彰不存在或不在您的权限范围内"))
+            return
+    mismatch = honour_mismatch(exemplar, honour)
+    if mismatch:
+        problems.add("honour", mismatch)
 
 
 @transaction.atomic
@@ -856,7 +1054,7 @@ def create_exemplar(actor, org: Organization, **data) -> Exemplar:
     if exemplar.member and not exemplar.name:
         exemplar.name = exemplar.member.name
     problems = Problems()
-    _exemplar_problems(problems, exemplar)
+    _exemplar_problems(problems, exemplar, actor)
     problems.raise_if_any()
     exemplar.save()
     return _created(actor, exemplar, org)
@@ -866,9 +1064,10 @@ def create_exemplar(actor, org: Organization, **data) -> Exemplar:
 def update_exemplar(actor, exemplar: Exemplar, **data) -> Exemplar:
     require(actor, Action.CHANGE, exemplar)
     before = audit.state(exemplar, UNAUDITED)
+    before_honour = exemplar.honour_id
     _update_fields(exemplar, data, EXEMPLAR_FIELDS)
     problems = Problems()
-    _exemplar_problems(problems, exemplar)
+    _exemplar_problems(problems, exemplar, actor, before_honour)
     problems.raise_if_any()
     return _changed(actor, exemplar, before, exemplar.org)
 
@@ -1053,6 +1252,18 @@ def load_history(actor, root: Organization, records: dict, note: str) -> dict[st
     per_year = Counter((p.bureau_id, p.city_on.year) for p in points if p.city_on)
     if any(n > settings.DANGJIAN_DEMO_POINT_CITY_MAX for n in per_year.values()):
         problems.add("city_on", _("市级示范点超过每年上限"))
+    exemplars = [e for e in records.get(Exemplar, []) if getattr(e, "honour_id", None)]
+    if exemplars:
+        honours = Exemplar._meta.get_field("honour").related_model.objects.select_related(
+            "org", "member"
+        )
+        found = honours.in_bulk({e.honour_id for e in exemplars})
+        for exemplar in exemplars:
+            honour = found.get(exemplar.honour_id)
+            mismatch = _("表彰不存在") if honour is None else honour_mismatch(exemplar, honour)
+            if mismatch:
+                problems.add("honour", mismatch)
+                break
     problems.raise_if_any()
     written = {}
     # Points get their ids back (the reviews point at them); nothing points at the others,

@@ -12,6 +12,14 @@ from dangjian.excellence.registers import (
 )
 
 urlpatterns = [
+    path("five-good/checklists/", views.checklist_list, name="fivegood-checklists"),
+    path("five-good/checklists/add/", views.checklist_create, name="fivegood-checklist-create"),
+    path(
+        "five-good/checklists/<int:pk>/edit/", views.checklist_edit, name="fivegood-checklist-edit"
+    ),
+    path(
+        "five-good/checklists/<int:pk>/copy/", views.checklist_copy, name="fivegood-checklist-copy"
+    ),
     path("five-good/", include(FiveGoodRegister.instance.urls())),
     path("five-good/<int:pk>/review/", views.check_review, name="fivegood-review"),
     path("points/", include(PointRegister.instance.urls())),
@@ -24,6 +32,7 @@ urlpatterns = [
     path("stars/", include(StarRatingRegister.instance.urls())),
     path("commitments/", include(CommitmentRegister.instance.urls())),
     path("commitments/<int:pk>/review/", views.commitment_review, name="commitment-review"),
+    path("commitments/<int:pk>/consent/", views.commitment_consent, name="commitment-consent"),
     path("posts/", include(PostRegister.instance.urls())),
     path("exemplars/", include(ExemplarRegister.instance.urls())),
     path("exemplars/<int:pk>/publish/", views.exemplar_publish, name="exemplar-publish"),

@@ -9,6 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +30,8 @@ from dangjian.excellence.models import (
     DemonstrationPoint,
     Exemplar,
     ExemplarPhoto,
+    FiveGoodCheck,
+    FiveGoodChecklist,
     StarCriteria,
     StarRating,
     at_standard_q,
@@ -114,6 +117,30 @@ commitment_review = CommitmentRegister.instance.step(
     gettext_lazy("承诺评议"),
 )
 
+
+@login_required
+@require_POST
+def commitment_consent(request, pk: int):
+    """The member's own consent to publishing their commitment, given or withdrawn from the
+    /me/ card (`agree=1|0`); anyone else's commitment is 404."""
+    commitment = services.commitment_of(request.user, pk)
+    if commitment is None:
+        raise Http404
+    agreed = request.POST.get("agree") == "1"
+    try:
+        services.set_member_consent(request.user, commitment, agreed=agreed)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if commitment.published_on:
+            messages.success(request, _("已同意公开, 承诺已在党务公开网页公开"))
+        elif agreed:
+            messages.success(request, _("已同意公开, 待支部同意后公开"))
+        else:
+            messages.success(request, _("已撤回公开同意, 承诺不再公开"))
+    return redirect("me-home")
+
+
 exemplar_publish = ExemplarRegister.instance.step(
     F.PublishForm,
     lambda user, exemplar, d: services.publish_exemplar(user, exemplar, on=d.get("on")),
@@ -146,18 +173,71 @@ def exemplar_photo_delete(request, pk: int, photo: int):
     return redirect("exemplar-detail", exemplar.pk)
 
 
-# -- 评星定格标准 (city-wide reference data, outside the org-scoped kit) ---------------------
+# -- city-wide reference data: 评星定格标准 and the "五个好" checklist ----------------------
 
 
-def _criteria_readable(user) -> None:
-    """The criteria are read by anyone with a role over some org (they apply everywhere)."""
-    if not can(user, Action.VIEW):
-        raise Http404
+class CityReference:
+    """The pages of reference data that apply city-wide (a year's 评星定格标准, a dated
+    version of the "五个好" checklist): plain pages outside the org-scoped kit, like the
+    发展党员 rule sets. Anyone with a role over some org reads them; only a city
+    administrator (`services.may_set_criteria`) sets them; a record in use is the record of
+    what was decided under it, so its edit page sends to the copy instead."""
+
+    def __init__(self, *, list_url: str, crumbs: tuple, body_template: str, body_name: str):
+        self.list_url, self.crumbs = list_url, crumbs
+        self.body_template, self.body_name = body_template, body_name
+
+    @staticmethod
+    def readable(user) -> None:
+        if not can(user, Action.VIEW):
+            raise Http404
+
+    @staticmethod
+    def setter(user) -> None:
+        if not services.may_set_criteria(user):
+            raise Http404
+
+    def record(self, request, model, pk: int):
+        """The record to edit or copy, for a setter only."""
+        self.setter(request.user)
+        return get_object_or_404(model.objects.restrict(request.user, Action.VIEW), pk=pk)
+
+    def locked(self, request, used: int, message: str, copy_url: str):
+        """A record in use: say so and go to its copy (None while it may be edited)."""
+        if not used:
+            return None
+        messages.warning(request, message)
+        return redirect(copy_url)
+
+    def page(self, request, form, save, message, *, record=None, title="", copying=False):
+        return form_page(
+            request,
+            form,
+            save,
+            message,
+            done=reverse(self.list_url),
+            template="excellence/reference_form.html",
+            context={
+                self.body_name: record,
+                "record": record,
+                "title": title,
+                "copying": copying,
+                "crumbs": self.crumbs,
+                "body_template": self.body_template,
+                "cancel_url": reverse(self.list_url),
+            },
+        )
 
 
-def _criteria_setter(user) -> None:
-    if not services.may_set_criteria(user):
-        raise Http404
+STAR_CRITERIA = CityReference(
+    list_url="starcriteria-list",
+    crumbs=(
+        ("starrating-list", gettext_lazy("党员评星定格")),
+        ("starcriteria-list", gettext_lazy("评星定格标准")),
+    ),
+    body_template="excellence/_criteria_body.html",
+    body_name="criteria",
+)
 
 
 @login_required
@@ -166,7 +246,7 @@ def _criteria_setter(user) -> None:
 def criteria_list(request):
     """Every year's criteria with how many ratings were decided under it; the defaults of
     the settings apply to a year without its own set."""
-    _criteria_readable(request.user)
+    STAR_CRITERIA.readable(request.user)
     sets = list(StarCriteria.objects.restrict(request.user).order_by("-year"))
     used = dict(
         StarRating.objects.order_by()
@@ -189,22 +269,10 @@ def criteria_list(request):
     )
 
 
-def _criteria_page(request, form, save, message, criteria=None, title="", copying=False):
-    return form_page(
-        request,
-        form,
-        save,
-        message,
-        done=reverse("starcriteria-list"),
-        template="excellence/criteria_form.html",
-        context={"criteria": criteria, "title": title, "copying": copying},
-    )
-
-
 @login_required
 @never_cache
 def criteria_create(request):
-    _criteria_setter(request.user)
+    STAR_CRITERIA.setter(request.user)
     # Start from the latest set (or the defaults): the usual change is a small one.
     latest = StarCriteria.objects.order_by("-year").first()
     years = set(StarCriteria.objects.values_list("year", flat=True))
@@ -216,7 +284,7 @@ def criteria_create(request):
         start_from=latest or services.criteria_for(year),
         initial={"year": year},
     )
-    return _criteria_page(
+    return STAR_CRITERIA.page(
         request,
         form,
         lambda d: services.create_star_criteria(request.user, year=d["year"], **form.content(d)),
@@ -225,48 +293,146 @@ def criteria_create(request):
     )
 
 
-def _unused_criteria(request, pk):
-    _criteria_setter(request.user)
-    return get_object_or_404(StarCriteria.objects.restrict(request.user, Action.VIEW), pk=pk)
-
-
 @login_required
 @never_cache
 def criteria_edit(request, pk: int):
-    criteria = _unused_criteria(request, pk)
+    criteria = STAR_CRITERIA.record(request, StarCriteria, pk)
     used = services.criteria_used(criteria)
-    if used:
-        messages.warning(
-            request,
-            _("%(year)d年已有%(n)d名党员按此标准评定星级, 标准不能再修改; 可复制为新年度的标准")
-            % {"year": criteria.year, "n": used},
-        )
-        return redirect("starcriteria-copy", criteria.pk)
+    locked = STAR_CRITERIA.locked(
+        request,
+        used,
+        _("%(year)d年已有%(n)d名党员按此标准评定星级, 标准不能再修改; 可复制为新年度的标准")
+        % {"year": criteria.year, "n": used},
+        reverse("starcriteria-copy", args=[criteria.pk]),
+    )
+    if locked:
+        return locked
     form = F.StarCriteriaForm(request.POST or None, obj=criteria)
-    return _criteria_page(
+    return STAR_CRITERIA.page(
         request,
         form,
         lambda d: services.update_star_criteria(request.user, criteria, **form.content(d)),
         _("已保存%(name)s") % {"name": criteria},
-        criteria,
-        _("修改%(name)s") % {"name": criteria},
+        record=criteria,
+        title=_("修改%(name)s") % {"name": criteria},
     )
 
 
 @login_required
 @never_cache
 def criteria_copy(request, pk: int):
-    criteria = _unused_criteria(request, pk)
+    criteria = STAR_CRITERIA.record(request, StarCriteria, pk)
     existing = set(StarCriteria.objects.values_list("year", flat=True))
     year = max(existing | {timezone.localdate().year - 1}) + 1
     form = F.CriteriaCopyForm(request.POST or None, initial={"year": year})
-    return _criteria_page(
+    return STAR_CRITERIA.page(
         request,
         form,
         lambda d: services.copy_star_criteria(request.user, criteria, year=d["year"]),
         lambda c: _("已复制为%(name)s") % {"name": c},
-        criteria,
-        _("复制%(name)s为新年度的标准") % {"name": criteria},
+        record=criteria,
+        title=_("复制%(name)s为新年度的标准") % {"name": criteria},
+        copying=True,
+    )
+
+
+CHECKLISTS = CityReference(
+    list_url="fivegood-checklists",
+    crumbs=(
+        ("fivegood-list", gettext_lazy("“五个好”检查")),
+        ("fivegood-checklists", gettext_lazy("“五个好”检查标准")),
+    ),
+    body_template="excellence/_checklist_body.html",
+    body_name="checklist",
+)
+
+
+@login_required
+@require_safe
+@never_cache
+def checklist_list(request):
+    """Every dated version of the "五个好" checklist, the one in force today marked, with
+    how many checks were made against each."""
+    CHECKLISTS.readable(request.user)
+    versions = list(FiveGoodChecklist.objects.restrict(request.user).order_by("-effective_from"))
+    used = dict(
+        FiveGoodCheck.objects.order_by().values_list("checklist_id").annotate(n=Count("pk"))
+    )
+    current = FiveGoodChecklist.objects.in_force(timezone.localdate())
+    for checklist in versions:
+        checklist.used = used.get(checklist.pk, 0)
+        checklist.current = current is not None and checklist.pk == current.pk
+    return render(
+        request,
+        "excellence/checklist_list.html",
+        {"versions": versions, "may_set": services.may_set_criteria(request.user)},
+    )
+
+
+def _checklist_save(request, form, checklist=None):
+    def save(data):
+        content = form.content(data)
+        if checklist is None:
+            return services.create_checklist(request.user, **content)
+        return services.update_checklist(request.user, checklist, **content)
+
+    return save
+
+
+@login_required
+@never_cache
+def checklist_create(request):
+    """A new version, starting from the one in force (or the defaults)."""
+    CHECKLISTS.setter(request.user)
+    latest = FiveGoodChecklist.objects.order_by("-effective_from").first()
+    form = F.FiveGoodChecklistForm(request.POST or None, start_from=latest)
+    return CHECKLISTS.page(
+        request,
+        form,
+        _checklist_save(request, form),
+        lambda c: _("已新增%(name)s") % {"name": c},
+        title=_("新增“五个好”检查标准"),
+    )
+
+
+@login_required
+@never_cache
+def checklist_edit(request, pk: int):
+    checklist = CHECKLISTS.record(request, FiveGoodChecklist, pk)
+    used = services.checklist_used(checklist)
+    locked = CHECKLISTS.locked(
+        request,
+        used,
+        _("已有%(n)d次“五个好”检查按此标准进行, 标准不能再修改; 可复制为新版本") % {"n": used},
+        reverse("fivegood-checklist-copy", args=[checklist.pk]),
+    )
+    if locked:
+        return locked
+    form = F.FiveGoodChecklistForm(request.POST or None, obj=checklist)
+    return CHECKLISTS.page(
+        request,
+        form,
+        _checklist_save(request, form, checklist),
+        _("已保存%(name)s") % {"name": checklist},
+        record=checklist,
+        title=_("修改%(name)s") % {"name": checklist},
+    )
+
+
+@login_required
+@never_cache
+def checklist_copy(request, pk: int):
+    """A new version starting from this one (which stays as it was): the same form, filled
+    from it, with a new name and date."""
+    checklist = CHECKLISTS.record(request, FiveGoodChecklist, pk)
+    form = F.FiveGoodChecklistForm(request.POST or None, start_from=checklist)
+    return CHECKLISTS.page(
+        request,
+        form,
+        _checklist_save(request, form),
+        lambda c: _("已复制为%(name)s") % {"name": c},
+        record=checklist,
+        title=_("复制%(name)s为新版本") % {"name": checklist},
         copying=True,
     )
 
