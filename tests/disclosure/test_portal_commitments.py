@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dangjian.core.context import CLI
-from dangjian.core.models import AuditEntry
+from dangjian.core.models import AuditEntry, Notification
 from dangjian.core.scope import NotInScope
 from dangjian.disclosure import views
 from dangjian.excellence import services
@@ -76,6 +76,25 @@ def test_the_member_withdrawing_consent_takes_it_off_the_portal(world, client):
     assert "上好每一节课" in _page(client)
     services.update_commitment(CLI, made, branch_agreed=False)
     assert "上好每一节课" not in _page(client)
+
+
+def test_the_branch_changing_the_text_takes_the_members_consent_back(world, client):
+    """The member agreed to publish one text: an edited text leaves the portal until they
+    agree again, and they are told."""
+    member_user = world.users["member"]
+    made = _commit(world.members["a1"], "上好每一节课", branch_agreed=True, member_agreed=True)
+    assert "上好每一节课" in _page(client)
+    services.update_commitment(CLI, made, text="上好每一节课, 带好一个徒弟", member_agreed=True)
+    made.refresh_from_db()
+    assert not made.member_agreed and made.published_on is None
+    assert "带好一个徒弟" not in _page(client)
+    assert Notification.objects.filter(user=member_user, text__contains="重新确认").exists()
+    services.set_member_consent(member_user, made, agreed=True)
+    assert "带好一个徒弟" in _page(client)
+    # An edit that keeps the text keeps the consent.
+    services.update_commitment(CLI, made, text="上好每一节课, 带好一个徒弟 ")
+    made.refresh_from_db()
+    assert made.member_agreed and made.published_on is not None
 
 
 def test_only_the_member_gives_their_own_consent(world, client):

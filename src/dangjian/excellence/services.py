@@ -18,11 +18,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit, uploads
 from dangjian.core.audit import AuditAction, record
+from dangjian.core.notifications import notify
 from dangjian.core.roles import Action
 from dangjian.core.scope import NotInScope, is_unrestricted, require, scope_paths
 from dangjian.core.validators import personal_data_in
@@ -872,14 +874,28 @@ def make_commitment(
 def update_commitment(actor, commitment: Commitment, **data) -> Commitment:
     """The branch's edit: the text, its own consent, and the member's consent when the
     member gave or withdrew it to the branch (on paper); the member may also give or
-    withdraw it themself (`set_member_consent`)."""
+    withdraw it themself (`set_member_consent`). The member agreed to publish a text, not
+    whatever it becomes: a changed text takes their consent back (and the commitment off
+    the portal) until they give it again, and they are told."""
     require(actor, Action.CHANGE, commitment)
     before = audit.state(commitment, UNAUDITED)
+    old_text = commitment.text
     _update_fields(commitment, data, ("text", "member_agreed", "branch_agreed"))
     if not commitment.text.strip():
         raise ValidationError({"text": [_("请填写承诺内容")]})
+    text_changed = commitment.text.strip() != old_text.strip()
+    if text_changed:
+        commitment.member_agreed = False
     _publish_if_agreed(commitment, max(commitment.made_on, _today()))
-    return _changed(actor, commitment, before, commitment.org)
+    changed = _changed(actor, commitment, before, commitment.org)
+    if text_changed and before.get("member_agreed"):
+        notify(
+            commitment.member.user,
+            _("党支部修改了您%(year)s年的公开承诺, 如同意公开修改后的内容, 请重新确认")
+            % {"year": commitment.year},
+            reverse("me-home"),
+        )
+    return changed
 
 
 def commitment_of(user, pk: int) -> Commitment | None:
