@@ -22,6 +22,7 @@ from dangjian.core.excel import (
     xlsx_response,
 )
 from dangjian.core.forms import BootstrapMixin
+from dangjian.core.validators import mask_id_numbers_in
 
 # How many problems the page lists (the count says how many there are in all).
 PROBLEMS_SHOWN = 500
@@ -32,6 +33,20 @@ class UploadForm(BootstrapMixin, forms.Form):
         label=gettext_lazy("Excel文件(.xlsx)"),
         error_messages={"required": gettext_lazy("请选择要导入的Excel文件(.xlsx)")},
     )
+
+
+def _columns(importer: Importer) -> list[tuple]:
+    """The template's column guide for the page, with any ID number in a sample masked as
+    everywhere on the pages (the downloaded template keeps the full sample)."""
+    return [
+        (
+            header,
+            requirement,
+            note,
+            mask_id_numbers_in(sample) if isinstance(sample, str) else sample,
+        )
+        for header, requirement, note, sample in importer.template.describe()
+    ]
 
 
 def _read_upload(upload):
@@ -61,7 +76,7 @@ def import_page(
     page = {
         "heading": heading,
         "intro": intro,
-        "columns": importer.template.describe(),
+        "columns": _columns(importer),
         "problems": [],
         "form": form,
         **(context or {}),
