@@ -9,7 +9,6 @@ the membership as a dated 出党 event."""
 
 import datetime as dt
 import os
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -491,11 +490,9 @@ def import_attendance(education: Education, actor, member_ids, *, source: str, s
 
 def attendance_importer(education: Education) -> Importer:
     """The Excel import of one activity's attendees for `core.registers.imports.import_page`."""
-    return Importer(
-        template=ATTENDANCE_TEMPLATE,
-        check=partial(check_attendance, education),
-        apply=partial(import_attendance, education),
-        label=gettext_lazy("廉政教育参加人员"),
+    label = gettext_lazy("廉政教育参加人员")
+    return Importer.about(
+        education, ATTENDANCE_TEMPLATE, check_attendance, import_attendance, label
     )
 
 
