@@ -1,11 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from personas import add_org
 
 from dangjian.core.audit import AuditAction
 from dangjian.core.models import AuditEntry
 from dangjian.core.roles import Action
-from dangjian.core.scope import NotInScope, scope_paths
+from dangjian.core.scope import ANY_SCOPE, NotInScope, path_q, scope_paths, scope_q
 from dangjian.members import services as members
 from dangjian.orgs import services as orgs
 from dangjian.orgs.models import Organization
@@ -106,3 +107,33 @@ def test_healthz_answers_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_a_models_scope_is_its_declared_path_or_its_own_method():
+    """`scope_path` and `scope_q` are read from the nearest class in the MRO, so a subclass
+    overrides its parent either way; a model declaring neither is refused, never open."""
+
+    class Placed:
+        scope_path = "org__path"
+
+    class Everywhere:
+        scope_path = ANY_SCOPE
+
+    class Custom(Placed):
+        @classmethod
+        def scope_q(cls, paths):
+            return path_q("a__path", paths) | path_q("b__path", paths)
+
+    class Redeclared(Custom):
+        scope_path = "member__org__path"
+
+    class Undeclared:
+        pass
+
+    paths = ["0001.", "0001.0002."]
+    assert scope_q(Placed, paths) == path_q("org__path", paths)
+    assert scope_q(Everywhere, paths) == Q()
+    assert scope_q(Custom, paths) == path_q("a__path", paths) | path_q("b__path", paths)
+    assert scope_q(Redeclared, paths) == path_q("member__org__path", paths)
+    with pytest.raises(AttributeError, match="Undeclared"):
+        scope_q(Undeclared, paths)

@@ -64,6 +64,24 @@ def test_it_imports_bases_only_when_every_row_is_right(world, login):
     assert template.status_code == 200 and template["Content-Type"].startswith("application/")
 
 
+def test_one_bad_row_among_good_ones_writes_nothing_and_is_named(world, login):
+    a1, a2 = world.members["a1"], world.members["a2"]
+    client = login(world, "secretary_a")
+    bad = _workbook(
+        [
+            [a1.name, a1.id_number, 2025, "在职党员", "5000.00"],
+            [a2.name, a2.id_number, 2025, "在职党员", "-1"],  # negative base
+        ]
+    )
+    response = client.post(reverse("dues-base-import"), {"upload": bad})
+    assert response.status_code == 200
+    problems = [str(p) for p in response.context["problems"]]
+    assert len(problems) == 1 and "第3行" in problems[0] and "不能为负数" in problems[0]
+    assert "第3行" in response.content.decode()
+    assert not DuesBase.objects.exists()
+    assert not a1.dues_months.exists()
+
+
 def test_it_writes_a_receipt_and_a_statement(world, login):
     member = dues_member(world.orgs["ba"], joined=dt.date(2025, 1, 1), name="收据人")
     payment = services.record_payment(

@@ -157,3 +157,19 @@ def test_it_writes_many_with_the_same_rules(world, education):
     with pytest.raises(NotInScope):
         services.bulk_attendance(world.users["secretary_b"], [(education, m["a3"].pk)], "演示")
     assert rows.count() == 2
+
+
+def test_one_bad_row_among_good_ones_writes_nothing_and_is_named(world, education, login):
+    client = login(world, "secretary_a")
+    url = reverse("integrity-education-import", args=[education.pk])
+    response = client.post(url, {"upload": _xlsx([["张三", ""], ["李四", ""], ["查无此人", ""]])})
+    assert response.status_code == 200
+    assert [str(p) for p in response.context["problems"]] == [
+        str(p) for p in response.context["form"].errors["upload"]
+    ]
+    assert len(response.context["problems"]) == 1
+    page = response.content.decode()
+    assert "第4行" in page and "查无此人" in page and "未导入任何数据" in page
+    assert not EducationAttendance.objects.filter(education=education).exists()
+    # Another branch's secretary cannot reach the page at all.
+    assert login(world, "secretary_b").get(url).status_code == 404

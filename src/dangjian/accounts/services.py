@@ -39,6 +39,7 @@ from dangjian.core.scope import (
     require,
     role_rows,
     scope_paths,
+    scope_q,
 )
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -56,7 +57,7 @@ def users_in_scope(actor, action: str = Action.MANAGE_USERS):
     paths = scope_paths(actor, action)
     if not paths:
         return User.objects.none()
-    ids = RoleAssignment.objects.filter(RoleAssignment.scope_q(paths)).values("user_id")
+    ids = RoleAssignment.objects.filter(scope_q(RoleAssignment, paths)).values("user_id")
     return User.objects.filter(pk__in=ids)
 
 

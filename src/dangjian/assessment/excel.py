@@ -8,7 +8,6 @@ through the services in one transaction and audited once."""
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -358,21 +357,13 @@ def _audit(actor, indicator_set, what, template, source, sha256, created, update
 
 
 def score_importer(indicator_set: IndicatorSet) -> Importer:
-    return Importer(
-        template=SCORE_TEMPLATE,
-        check=partial(check_scores, indicator_set),
-        apply=partial(import_scores, indicator_set),
-        label=gettext_lazy("考核评分"),
-    )
+    label = gettext_lazy("考核评分")
+    return Importer.about(indicator_set, SCORE_TEMPLATE, check_scores, import_scores, label)
 
 
 def rate_importer(indicator_set: IndicatorSet) -> Importer:
-    return Importer(
-        template=DEMOCRATIC_TEMPLATE,
-        check=partial(check_rates, indicator_set),
-        apply=partial(import_rates, indicator_set),
-        label=gettext_lazy("民主测评结果"),
-    )
+    label = gettext_lazy("民主测评结果")
+    return Importer.about(indicator_set, DEMOCRATIC_TEMPLATE, check_rates, import_rates, label)
 
 
 # --- 外部测评 ranks ---------------------------------------------------------------------------

@@ -75,9 +75,7 @@ class ResponsibilityLetter(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年 {self.org.name} {self.title}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @property
     def is_signed(self) -> bool:
@@ -139,9 +137,7 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return f"{self.topic}({self.start_on:%Y-%m-%d})"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
 
 class RectificationStatus(models.TextChoices):
@@ -262,9 +258,7 @@ class IndicatorSet(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年{self.name}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
 
 class Indicator(models.Model):
@@ -436,9 +430,7 @@ class Evaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年{self.name} {self.org.name} 第{self.rank}名"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
 
 # --- 表彰 ------------------------------------------------------------------------------------
@@ -534,6 +526,4 @@ class Honour(models.Model):
     def display_title(self) -> str:
         return self.title or self.get_kind_display()
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"

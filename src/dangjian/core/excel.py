@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import rustpy_xlsxwriter as rust_xlsx
@@ -985,6 +986,12 @@ class Importer:
     check: Callable
     apply: Callable
     label: object = ""
+
+    @classmethod
+    def about(cls, record, template: Template, check: Callable, apply: Callable, label=""):
+        """The import into one record (an activity's attendees, an indicator set's scores):
+        `check(record, actor, ...)` and `apply(record, actor, ...)` get it first."""
+        return cls(template, partial(check, record), partial(apply, record), label)
 
 
 # Importers an app declares for the data exchange's pages and commands (dataio), where the

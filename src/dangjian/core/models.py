@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.roles import Role
-from dangjian.core.scope import RestrictedQuerySet, path_q
+from dangjian.core.scope import RestrictedQuerySet
 
 
 class RoleAssignment(models.Model):
@@ -39,9 +39,7 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.org}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
 
 class AuditAction(models.IntegerChoices):
@@ -113,10 +111,8 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加, 不能删除")
 
-    @classmethod
-    def scope_q(cls, paths):
-        # Entries without an org (logins) are visible only to unrestricted auditors.
-        return path_q("org_path", paths)
+    # Entries without an org (logins) are visible only to unrestricted auditors.
+    scope_path = "org_path"
 
 
 class FileKind(models.TextChoices):

@@ -62,8 +62,29 @@ def path_q(field: str, paths: list[str]) -> Q:
     return q
 
 
+# `scope_path = ANY_SCOPE`: a row every holder of the action (anywhere) may see, such as a
+# city-wide reference table.
+ANY_SCOPE = "*"
+
+
+def scope_q(model, paths: list[str]) -> Q:
+    """The rows of `model` inside any of `paths`: the model's own `scope_q(paths)` where it
+    needs more than one lookup, else its declared `scope_path` (the lookup of the org path
+    that places a row, e.g. "org__path") under the paths, or every row for `ANY_SCOPE`. A
+    model that declares neither is an error, never silently open. The class nearest in the
+    MRO decides, so a subclass's declaration overrides a parent's method and the reverse."""
+    for cls in model.__mro__:
+        if "scope_q" in vars(cls):
+            return model.scope_q(paths)
+        if "scope_path" in vars(cls):
+            field = vars(cls)["scope_path"]
+            return Q() if field == ANY_SCOPE else path_q(field, paths)
+    raise AttributeError(f"{model.__name__} declares neither scope_path nor scope_q")
+
+
 class RestrictedQuerySetMixin:
-    """Models using this define `scope_q(paths) -> Q` and may define `self_q(user) -> Q`."""
+    """Models using this declare `scope_path` (or define `scope_q(paths) -> Q`; see
+    `scope_q`) and may define `self_q(user) -> Q`."""
 
     def restrict(self, user, action: str = Action.VIEW):
         if user is None or not getattr(user, "is_authenticated", False):
@@ -73,7 +94,7 @@ class RestrictedQuerySetMixin:
         if is_unrestricted(user):
             return self
         paths = scope_paths(user, action)
-        q = self.model.scope_q(paths) if paths else None
+        q = scope_q(self.model, paths) if paths else None
         if action == Action.VIEW and is_member_self(user) and hasattr(self.model, "self_q"):
             own = self.model.self_q(user)
             q = own if q is None else (q | own)

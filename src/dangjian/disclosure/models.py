@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import RestrictedQuerySet, RestrictedQuerySetMixin, path_q
+from dangjian.core.scope import RestrictedQuerySet, RestrictedQuerySetMixin
 from dangjian.orgs.models import Organization
 
 
@@ -53,9 +53,7 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     def audit_snapshot(self) -> dict:
         from dangjian.core.audit import snapshot
@@ -93,9 +91,7 @@ class DocumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.document.title} v{self.number}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("document__org__path", paths)
+    scope_path = "document__org__path"
 
     def audit_snapshot(self) -> dict:
         from dangjian.core.audit import snapshot
@@ -157,9 +153,7 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     def is_live(self, day) -> bool:
         return self.withdrawn_on is None and self.published_on <= day <= self.expires_on

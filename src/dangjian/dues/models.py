@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import RestrictedQuerySet, path_q
+from dangjian.core.scope import RestrictedQuerySet
 from dangjian.members.models import Member
 
 
@@ -72,9 +72,7 @@ class MemberScoped(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("member__org__path", paths)
+    scope_path = "member__org__path"
 
     @classmethod
     def self_q(cls, user):

@@ -3,7 +3,6 @@ voluntary payments, approval of reductions, totals per subtree with what is hand
 the import of bases."""
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
 
 from django.contrib import messages
@@ -19,14 +18,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from dangjian.core import audit
 from dangjian.core.audit import AuditAction
-from dangjian.core.excel import FileProblem, Sheet, write_workbook, xlsx_response
+from dangjian.core.excel import Sheet, write_workbook, xlsx_response
 from dangjian.core.forms import form_page, submit
+from dangjian.core.registers.imports import import_page
 from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted, scope_paths
 from dangjian.dues import documents, services
 from dangjian.dues import rules as R
 from dangjian.dues.attribution import in_subtree, month_org
-from dangjian.dues.excel import BASE_IMPORTER, BASE_TEMPLATE
+from dangjian.dues.excel import BASE_IMPORTER
 from dangjian.dues.forms import DecisionForm, VoluntaryForm, clamp_year
 from dangjian.dues.models import DuesMonth, DuesPayment, DuesReduction, PaymentKind
 from dangjian.members.models import Member
@@ -312,45 +312,18 @@ def _totals_export(request, root, year, facts):
 @login_required
 @never_cache
 def base_import(request):
-    user = request.user
-    if not can(user, Action.CHANGE):
+    if not can(request.user, Action.CHANGE):
         raise Http404
-    if request.GET.get("template"):
-        return xlsx_response(BASE_TEMPLATE.template_workbook(), "党费基数导入模板.xlsx")
-    context = {"problems": [], "outcome": None}
-    if request.method == "POST" and request.FILES.get("upload"):
-        upload = request.FILES["upload"]
-        from dangjian.core.excel import read_sheet, sha256_file
-
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-            handle.flush()
-            try:
-                sheet = read_sheet(handle.name)
-                sha = sha256_file(handle.name)
-            except FileProblem as exc:
-                messages.error(request, str(exc))
-                return render(request, "dues/import.html", context)
-        try:
-            parsed = BASE_TEMPLATE.parse(sheet)
-        except FileProblem as exc:
-            messages.error(request, str(exc))
-            return render(request, "dues/import.html", context)
-        problems = parsed.problems
-        plan = BASE_IMPORTER.check(user, parsed.rows, problems)
-        if problems:
-            context["problems"] = problems[:500]
-            context["problem_count"] = len(problems)
-        else:
-            created, updated, _changed = BASE_IMPORTER.apply(
-                user, plan.data, source=upload.name[:200], sha256=sha
-            )
-            messages.success(
-                request, _("已导入: 新增%(c)d条, 更新%(u)d条") % {"c": created, "u": updated}
-            )
-            return redirect("duesbase-list")
-    return render(request, "dues/import.html", context)
+    return import_page(
+        request,
+        BASE_IMPORTER,
+        heading=_("导入党费基数"),
+        intro=_("按模板填写: 每行一名党员一个年度, 以公民身份号码确定党员。"),
+        filename="党费基数导入模板.xlsx",
+        done=reverse("duesbase-list"),
+        template="dues/import.html",
+        context={"back_url": reverse("duesbase-list")},
+    )
 
 
 # -- /me/ ------------------------------------------------------------------------------------

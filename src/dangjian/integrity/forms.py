@@ -99,12 +99,6 @@ class EducationAttendanceForm(BootstrapMixin, forms.Form):
         self.fields["members"].queryset = candidates
 
 
-class AttendanceImportForm(BootstrapMixin, forms.Form):
-    upload = forms.FileField(
-        label=_("Excel文件(.xlsx)"), error_messages={"required": _("请选择要导入的文件")}
-    )
-
-
 class _ConfidentialForm(_OrgForm):
     write_action = Action.DISCIPLINE
 

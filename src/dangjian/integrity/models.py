@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.crypto import decrypt_id, encrypt_id
 from dangjian.core.roles import Action
-from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.scope import RestrictedQuerySetMixin
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.recruitment.models import Sanction
@@ -138,9 +138,7 @@ class OrgScoped(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
 
 # -- 廉政风险防控 -------------------------------------------------------------------------
@@ -192,9 +190,7 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return self.content[:40]
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("risk__org__path", paths)
+    scope_path = "risk__org__path"
 
 
 class Education(OrgScoped):
@@ -256,9 +252,7 @@ class EducationAttendance(models.Model):
     def __str__(self) -> str:
         return f"{self.member.name} · {self.education}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("education__org__path", paths)
+    scope_path = "education__org__path"
 
     @classmethod
     def self_q(cls, user):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from dangjian.core import audit
 from dangjian.core.dates import add_years
-from dangjian.core.excel import Column, FileProblem, Template, text
+from dangjian.core.excel import Column, Importer, Plan, Template, text
 from dangjian.core.models import AuditAction
 from dangjian.core.roles import Action
 from dangjian.core.scope import NotInScope, require
@@ -443,34 +443,25 @@ ATTENDANCE_TEMPLATE = Template(
 )
 
 
-@transaction.atomic
-def import_attendance(actor, education: Education, sheet) -> int:
-    """Attendees from a sheet in `ATTENDANCE_TEMPLATE` (read by `core.excel.read_sheet`):
-    each row matched by name (and the ID number's last four where two share a name) among
-    `attendance_candidates`; every bad row is reported with its number, and nothing is
-    written unless every row is good."""
-    require(actor, Action.CHANGE, education)
-    try:
-        parsed = ATTENDANCE_TEMPLATE.parse(sheet)
-    except FileProblem as problem:
-        raise ValidationError([str(problem)]) from None
-    problems = [str(problem) for problem in parsed.problems]
+def check_attendance(education: Education, actor, rows, problems, progress=None) -> Plan:
+    """Each row of a sheet in `ATTENDANCE_TEMPLATE` matched by name (and the ID number's last
+    four where two share a name) among `attendance_candidates`; every bad row is added to
+    `problems` with its number (the import page then writes nothing)."""
     by_name: dict[str, list[tuple[int, str]]] = {}
     for pk, name, suffix in attendance_candidates(actor, education).values_list(
         "pk", "name", "id_suffix"
     ):
         by_name.setdefault(name, []).append((pk, (suffix or "").upper()))
     taken = set(education.attendees.values_list("member_id", flat=True))
-    names = dict(Member.objects.filter(pk__in=taken).values_list("pk", "name"))
-    recorded = {name for name in names.values()}
+    recorded = set(Member.objects.filter(pk__in=taken).values_list("name", flat=True))
     chosen: dict[int, int] = {}
-    for row in parsed.rows:
+    for row in rows:
         if row.bad:
             continue
         name, suffix = row.get("name"), (row.get("suffix") or "").upper()
 
         def bad(message, row=row):
-            problems.append(str(ATTENDANCE_TEMPLATE.problem(row.number, "name", message)))
+            problems.append(ATTENDANCE_TEMPLATE.problem(row.number, "name", message))
 
         found = [pk for pk, own in by_name.get(name, ()) if not suffix or own == suffix]
         if not found:
@@ -487,11 +478,22 @@ def import_attendance(actor, education: Education, sheet) -> int:
             bad(_("与第%(n)d行是同一人") % {"n": chosen[found[0]]})
         else:
             chosen[found[0]] = row.number
-    if not parsed.rows and not problems:
-        problems.append(_("文件中没有参加人员"))
-    if problems:
-        raise ValidationError(problems)
-    return _write_attendance(actor, education, sorted(chosen), AttendanceSource.IMPORT)
+    return Plan(to_create=len(chosen), to_update=0, data=sorted(chosen))
+
+
+@transaction.atomic
+def import_attendance(education: Education, actor, member_ids, *, source: str, sha256: str):
+    """The checked rows written at once (the import page's `apply`), audited once."""
+    require(actor, Action.CHANGE, education)
+    return _write_attendance(actor, education, member_ids, AttendanceSource.IMPORT), 0, 0
+
+
+def attendance_importer(education: Education) -> Importer:
+    """The Excel import of one activity's attendees for `core.registers.imports.import_page`."""
+    label = gettext_lazy("廉政教育参加人员")
+    return Importer.about(
+        education, ATTENDANCE_TEMPLATE, check_attendance, import_attendance, label
+    )
 
 
 # -- 信访 (confidential) ------------------------------------------------------------------

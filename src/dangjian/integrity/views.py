@@ -3,8 +3,6 @@ members of its org (as of its day) or imported from an Excel sheet (all rows or 
 one taken off again after a confirmation. The activity is fetched through `restrict()` for
 CHANGE, so another org's activity is a 404."""
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,11 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from dangjian.core.excel import FileProblem, read_sheet, xlsx_response
 from dangjian.core.forms import form_page
+from dangjian.core.registers.imports import import_page
 from dangjian.core.roles import Action
 from dangjian.integrity import services
-from dangjian.integrity.forms import AttendanceImportForm, EducationAttendanceForm
+from dangjian.integrity.forms import EducationAttendanceForm
 from dangjian.integrity.models import Education
 
 
@@ -50,42 +48,24 @@ def attend(request, pk: int):
 @login_required
 @never_cache
 def import_attendance(request, pk: int):
-    """参加人员 from an Excel sheet: every row checked, nothing written unless all pass;
-    `?template=1` downloads the blank sheet."""
+    """参加人员 from an Excel sheet on the kit's import page: every row checked, nothing
+    written unless all pass; `?template=1` downloads the blank sheet."""
     education = _education(request, pk)
-    if request.method == "GET" and request.GET.get("template"):
-        content = services.ATTENDANCE_TEMPLATE.template_workbook()
-        return xlsx_response(content, "廉政教育参加人员导入模板.xlsx")
-    form = AttendanceImportForm(request.POST or None, request.FILES or None)
-
-    def save(data):
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-            for chunk in data["upload"].chunks():
-                handle.write(chunk)
-            handle.flush()
-            try:
-                sheet = read_sheet(handle.name)
-            except FileProblem as problem:
-                raise ValidationError({"upload": [str(problem)]}) from None
-        try:
-            return services.import_attendance(request.user, education, sheet)
-        except ValidationError as exc:
-            raise ValidationError({"upload": exc.messages}) from None
-
-    return form_page(
+    detail = reverse("integrity-education-detail", args=[education.pk])
+    return import_page(
         request,
-        form,
-        save,
-        lambda count: _("已导入%(n)d名参加人员") % {"n": count},
-        done=reverse("integrity-education-detail", args=[education.pk]),
-        template="integrity/attendance_form.html",
+        services.attendance_importer(education),
+        heading=_("导入参加人员"),
+        intro=_(
+            "每行一人, 须为本次活动所属党组织及下级党组织当时的党员; 有重名时填写身份证号后4位。"
+        ),
+        filename="廉政教育参加人员导入模板.xlsx",
+        done=detail,
+        template="integrity/attendance_import.html",
         context={
             "education": education,
-            "title": _("导入参加人员"),
-            "multipart": True,
-            "template_url": reverse("integrity-education-import", args=[education.pk])
-            + "?template=1",
-            "columns": services.ATTENDANCE_TEMPLATE.describe(),
+            "lead": f"{education.held_on:%Y-%m-%d} {education.title} · {education.org.name}",
+            "back_url": detail,
         },
     )
 

@@ -129,9 +129,7 @@ class Person(models.Model):
         self.fill_derived()
         super().save(*args, **kwargs)
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     def fill_derived(self) -> None:
         """Pinyin keys and birth date follow from name and ID number (also for bulk paths)."""
@@ -314,9 +312,7 @@ class MemberEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.on} {self.get_kind_display()}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("member__org__path", paths)
+    scope_path = "member__org__path"
 
     @classmethod
     def self_q(cls, user):
@@ -566,9 +562,7 @@ class Letter(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.member}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @classmethod
     def self_q(cls, user):
@@ -603,9 +597,7 @@ class Flowing(models.Model):
     def __str__(self) -> str:
         return f"{self.member} {self.destination}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("member__org__path", paths)
+    scope_path = "member__org__path"
 
     @classmethod
     def self_q(cls, user):
@@ -667,9 +659,7 @@ class StatusDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.on} {self.member} {self.get_kind_display()}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @classmethod
     def self_q(cls, user):

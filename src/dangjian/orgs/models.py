@@ -137,9 +137,7 @@ class Organization(PinyinNamed, MP_Node):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("path", paths)
+    scope_path = "path"
 
     @property
     def is_branch(self) -> bool:
@@ -360,9 +358,7 @@ class Position(models.Model):
     def __str__(self) -> str:
         return f"{self.org.name} {self.get_title_display()} {self.holder_name}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
 
 # -- 换届选举 (2020 基层组织选举工作条例) -------------------------------------------------
@@ -412,9 +408,7 @@ class Election(models.Model):
     def __str__(self) -> str:
         return f"{self.org.name} {self.held_on} {self.get_formed_by_display()}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @property
     def by_ballot(self) -> bool:

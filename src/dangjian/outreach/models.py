@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.scope import RestrictedQuerySetMixin
 from dangjian.orgs.models import Organization, School
 
 
@@ -88,9 +88,7 @@ class Pairing(models.Model):
             return self.partner_school.name
         return self.partner_name
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
 
 class AssistanceQuerySet(RestrictedQuerySetMixin, models.QuerySet):
@@ -131,6 +129,4 @@ class Assistance(models.Model):
     def __str__(self) -> str:
         return f"{self.on} {self.get_kind_display()} {self.description}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("pairing__org__path", paths)
+    scope_path = "pairing__org__path"

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import RestrictedQuerySet, RestrictedQuerySetMixin, path_q
+from dangjian.core.scope import ANY_SCOPE, RestrictedQuerySet, RestrictedQuerySetMixin, path_q
 from dangjian.members.choices import Status
 from dangjian.members.models import Member, Person, PersonQuerySet
 from dangjian.orgs.models import Organization, School
@@ -121,9 +121,7 @@ class RuleSet(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def scope_q(cls, paths):
-        return Q()
+    scope_path = ANY_SCOPE
 
 
 class RecruitmentSettings(models.Model):
@@ -330,9 +328,7 @@ class Step(models.Model):
                 return user.get_full_name() or user.first_name or value
         return None
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("recruit__org__path", paths)
+    scope_path = "recruit__org__path"
 
     @property
     def counts(self) -> bool:
@@ -417,9 +413,7 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("recruit__org__path", paths)
+    scope_path = "recruit__org__path"
 
 
 class SanctionQuerySet(RestrictedQuerySetMixin, models.QuerySet):
@@ -463,6 +457,4 @@ class Sanction(models.Model):
     def in_force_on(self, day: dt.date) -> bool:
         return self.start_on <= day and (self.end_on is None or self.end_on > day)
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("member__org__path", paths)
+    scope_path = "member__org__path"

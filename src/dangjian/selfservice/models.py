@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import RestrictedQuerySet, path_q
+from dangjian.core.scope import RestrictedQuerySet
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.recruitment.models import Recruit
@@ -45,9 +45,7 @@ class Correction(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.field}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("member__org__path", paths)
+    scope_path = "member__org__path"
 
     @classmethod
     def self_q(cls, user):
@@ -117,9 +115,7 @@ class ThoughtReport(models.Model):
     def __str__(self) -> str:
         return f"{self.name} {self.quarter} {self.title}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @classmethod
     def self_q(cls, user):
