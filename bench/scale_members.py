@@ -72,6 +72,14 @@ def parse_args():
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per statistics figure")
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier build")
     parser.add_argument(
+        "--layout",
+        choices=("random", "by-org"),
+        default="random",
+        help="random: every org's members spread over the whole table (the build's order, the"
+        " worst case); by-org: CLUSTER the members by org first, as a province whose branches"
+        " imported their members one sheet at a time lies (docs/operations.md)",
+    )
+    parser.add_argument(
         "--skip-explain", action="store_true", help="leave out the query plans (a rerun)"
     )
     parser.add_argument(
@@ -613,6 +621,14 @@ def main() -> None:
             f" VACUUM ANALYZE {s['vacuum']:.0f} s); load average {load()}",
             flush=True,
         )
+    if args.layout == "by-org":
+        started = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("CLUSTER members_member USING member_org_status")
+            cur.execute("ANALYZE members_member")
+        print(f"layout: members clustered by org in {time.perf_counter() - started:.0f} s")
+    else:
+        print("layout: as built (each org's members spread over the table)")
     day = dt.date.today()
     root = Organization.objects.get(depth=1)
     city = Organization.objects.filter(depth=2).order_by("path").first()

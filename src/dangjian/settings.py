@@ -27,6 +27,9 @@ try:
     HTTPS = env_bool("DANGJIAN_HTTPS", False)
     ALLOWED_HOSTS = env_list("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
     PAGE_SIZE = env_int("DANGJIAN_PAGE_SIZE", 50, 10, 500)
+    # Lists count their rows up to this many (core.views.CappedPaginator); beyond it the
+    # page says "more than" instead of scanning every row in scope for the exact figure.
+    DANGJIAN_LIST_COUNT_CAP = env_int("DANGJIAN_LIST_COUNT_CAP", 10000, 1000, 10_000_000)
     # Security baseline (DESIGN 7, docs/security.md). Ranges never allow a weaker setting
     # than the baseline: a longer idle time or a shorter lockout is a configuration error.
     ID_KEYRING = load_keyring(HOME)

@@ -276,3 +276,18 @@ def test_the_score_template_is_declared_once(world, scored):
     s, _leaves = scored
     assert excel.SCORE_TEMPLATE.headers == SCORE_HEADERS
     assert excel.score_importer(s).template is excel.SCORE_TEMPLATE
+
+
+def test_emptying_a_score_takes_it_back_and_the_total_follows(world, login, scored):
+    s, leaves = scored
+    sheet = services.create_sheet(CLI, s, org=world.orgs["ba"])
+    client = login(world, "county_admin")
+    url = reverse("scoresheet-review", args=[sheet.pk])
+    client.post(url, _review_data(leaves, ["40", "30", "4", ""]))
+    assert client.post(url, _review_data(leaves, ["40", "", "4", ""])).status_code == 302
+    kept = {row.indicator_id: row.reviewer_score for row in Score.objects.filter(sheet=sheet)}
+    assert kept == {leaves[0].pk: Decimal("40"), leaves[1].pk: None, leaves[2].pk: Decimal("4")}
+    page = client.get(reverse("scoresheet-detail", args=[sheet.pk]))
+    assert page.context["total"] == Decimal("48.00")  # 40 + bonus 4 x weight 2
+    cleared = AuditEntry.objects.filter(object_type="assessment.score").latest("pk")
+    assert cleared.action == AuditAction.UPDATE and cleared.changes["reviewer_score"][1] is None

@@ -768,12 +768,14 @@ def score(
     self_score=None,
     reviewer_score=None,
     evidence: str | None = None,
+    clear_reviewer: bool = False,
 ) -> Score:
     """A self-score (with its evidence) by the scored org, a reviewer score by the issuing
-    org; a score lies between 0 and the indicator's 满分, on a leaf indicator."""
+    org; a score lies between 0 and the indicator's 满分, on a leaf indicator.
+    `clear_reviewer` takes the reviewer's score back (the indicator counts as not scored)."""
     if self_score is not None or evidence is not None:
         require(actor, Action.CHANGE, sheet)
-    if reviewer_score is not None:
+    if reviewer_score is not None or clear_reviewer:
         require(actor, Action.CHANGE, sheet.indicator_set)
     problems = Problems()
     if indicator.indicator_set_id != sheet.indicator_set_id:
@@ -793,6 +795,8 @@ def score(
         row.self_score = Decimal(str(self_score))
     if reviewer_score is not None:
         row.reviewer_score = Decimal(str(reviewer_score))
+    elif clear_reviewer:
+        row.reviewer_score = None
     if evidence is not None:
         row.evidence = evidence
     row.save()
@@ -848,8 +852,8 @@ def enter_review(
 ) -> ScoreSheet:
     """The assessor's (the issuing org's) scores of one sheet, entered together: every leaf
     score in 0..满分 (each bad one named, nothing saved unless all pass), with the 领导点评
-    and the 民主测评 rate. `scores` maps leaf indicator id -> score (None: not scored yet;
-    a score once given is not taken back here). One audit row per changed score."""
+    and the 民主测评 rate. `scores` maps leaf indicator id -> score (None: not scored, so an
+    emptied field takes an earlier score back). One audit row per changed score."""
     require(actor, Action.CHANGE, sheet.indicator_set)
     leaves = {leaf.pk: leaf for leaf in leaves_of(sheet.indicator_set)}
     problems = Problems()
@@ -863,7 +867,11 @@ def enter_review(
     existing = {row.indicator_id: row for row in Score.objects.filter(sheet=sheet)}
     for pk, value in scores.items():
         old = existing.get(pk)
-        if value is None or (old is not None and old.reviewer_score == Decimal(str(value))):
+        if value is None:
+            if old is not None and old.reviewer_score is not None:
+                score(actor, sheet, leaves[pk], clear_reviewer=True)
+            continue
+        if old is not None and old.reviewer_score == Decimal(str(value)):
             continue
         score(actor, sheet, leaves[pk], reviewer_score=value)
     if leader_comment is not None or democratic_rate is not None:

@@ -36,6 +36,7 @@ EXTRA_LABELS = {
     "sessions_ended": _("结束的会话数"),
     "locked_out": _("锁定"),
     "count": _("条数"),
+    "count_capped": _("条数超过上限 (至少)"),
 }
 EXTRA_CHOICES = {
     "role": dict(Role.choices),

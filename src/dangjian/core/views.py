@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.utils.functional import cached_property
 
 from dangjian.core import health
 
@@ -29,10 +31,31 @@ def metrics(request):
     return ExportToDjangoView(request)
 
 
-def paginate(request, queryset, per_page: int | None = None):
-    from django.conf import settings
+class CappedPaginator(Paginator):
+    """Counts a queryset only up to `cap` rows. The exact total of a province's million
+    members costs a scan of every row in scope on each page view, for a figure nobody pages
+    through: past the cap the page says "more than N" and search or filters narrow it (the
+    Excel export still writes every row). `capped` tells the template and the audit."""
 
-    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    def __init__(self, object_list, per_page, cap: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return super().count
+        counted = rows.order_by()[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
+
+
+def paginate(request, queryset, per_page: int | None = None):
+    paginator = CappedPaginator(
+        queryset, per_page or settings.PAGE_SIZE, cap=settings.DANGJIAN_LIST_COUNT_CAP
+    )
     return paginator.get_page(request.GET.get("page"))
 
 

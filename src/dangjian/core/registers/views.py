@@ -46,11 +46,16 @@ def _require_read(reg: Register, user, pk=None) -> None:
         raise Http404
 
 
-def audit_read(reg: Register, user, obj=None, *, count: int | None = None) -> None:
-    """One audit row per read of a confidential register (INTERFACES 8)."""
+def audit_read(
+    reg: Register, user, obj=None, *, count: int | None = None, capped: bool = False
+) -> None:
+    """One audit row per read of a confidential register (INTERFACES 8). A list's `count`
+    is what its page counted: with `capped`, at least that many."""
     if not reg.audit_reads:
         return
     changes = {} if count is None else {"count": [None, count]}
+    if capped:
+        changes["count_capped"] = [None, True]
     record(
         user,
         AuditAction.READ,
@@ -280,7 +285,7 @@ def list_view(request, reg: Register):
     page = paginate(request, queryset)
     rows = list(page.object_list)
     reg.annotate_rows(request, rows)
-    audit_read(reg, user, count=page.paginator.count)
+    audit_read(reg, user, count=page.paginator.count, capped=page.paginator.capped)
     query = query_string(request)
     context = filter_context(reg, request, filterset)
     context.update(
