@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.scope import ANY_SCOPE, RestrictedQuerySetMixin
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
@@ -63,9 +63,7 @@ class FiveGoodChecklist(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def scope_q(cls, paths):
-        return Q()
+    scope_path = ANY_SCOPE
 
     def grouped(self) -> list[tuple[str, list[tuple[int, str]]]]:
         """(criterion label, [(item index, text)]) in the five criteria's order."""
@@ -119,9 +117,7 @@ class FiveGoodCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.org.name} {self.year}年“五个好”检查"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @property
     def met_count(self) -> int:
@@ -184,9 +180,7 @@ class DemonstrationPoint(models.Model):
     def __str__(self) -> str:
         return f"{self.org.name} ({self.applied_on.year}年申报)"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @property
     def level(self) -> str:
@@ -239,9 +233,7 @@ class DemonstrationReview(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年复核"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("point__org__path", paths)
+    scope_path = "point__org__path"
 
 
 # -- 党员评星定格 ---------------------------------------------------------------------------
@@ -266,9 +258,7 @@ class StarCriteria(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年评星定格标准"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return Q()
+    scope_path = ANY_SCOPE
 
     def item_list(self) -> list[str]:
         return [line.strip() for line in self.items.splitlines() if line.strip()]
@@ -312,9 +302,7 @@ class StarRating(models.Model):
     def __str__(self) -> str:
         return f"{self.member.name} {self.year}年 {'★' * self.stars}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @classmethod
     def self_q(cls, user):
@@ -378,9 +366,7 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return f"{self.member.name} {self.year}年公开承诺"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @classmethod
     def self_q(cls, user):
@@ -426,9 +412,7 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
 
 # -- 先进典型 -------------------------------------------------------------------------------
@@ -494,9 +478,7 @@ class Exemplar(models.Model):
     def __str__(self) -> str:
         return f"{self.name}({self.title})"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @property
     def honour_text(self) -> str:
@@ -529,9 +511,7 @@ class ExemplarPhoto(models.Model):
     def __str__(self) -> str:
         return self.caption or self.file.name
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("exemplar__org__path", paths)
+    scope_path = "exemplar__org__path"
 
 
 # -- 创先争优活动 ---------------------------------------------------------------------------
@@ -559,6 +539,4 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import signin
-from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.scope import ANY_SCOPE, RestrictedQuerySetMixin, path_q
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
@@ -65,9 +65,7 @@ class FrequencyRule(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_frequency_display()}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return Q(pk__isnull=False)
+    scope_path = ANY_SCOPE
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.effective_from <= day and (
@@ -174,9 +172,7 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     @classmethod
     def self_q(cls, user):
@@ -252,9 +248,7 @@ class Attendance(models.Model):
     def __str__(self) -> str:
         return f"{self.member.name} {self.get_status_display()}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("meeting__org__path", paths)
+    scope_path = "meeting__org__path"
 
     @classmethod
     def self_q(cls, user):
@@ -299,9 +293,7 @@ class ReviewGrade(models.Model):
     def __str__(self) -> str:
         return f"{self.member.name} {self.get_grade_display()}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("meeting__org__path", paths)
+    scope_path = "meeting__org__path"
 
     @classmethod
     def self_q(cls, user):
@@ -343,9 +335,7 @@ class GroupMembership(models.Model):
     def __str__(self) -> str:
         return f"{self.group.name} {self.member.name}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("group__path", paths)
+    scope_path = "group__path"
 
     @classmethod
     def self_q(cls, user):

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import signin
-from dangjian.core.scope import RestrictedQuerySetMixin, path_q
+from dangjian.core.scope import RestrictedQuerySetMixin
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.recruitment.models import Recruit, Step
@@ -68,9 +68,7 @@ class Course(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
 
 class TrainingQuerySet(RestrictedQuerySetMixin, models.QuerySet):
@@ -115,9 +113,7 @@ class Training(models.Model):
     def __str__(self) -> str:
         return f"{self.on} {self.course.title}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
     def signin_state(self, today: dt.date) -> str:
         """ "pending" until the organiser opens QR sign-in, then "open" until they close it
@@ -208,9 +204,7 @@ class Attendance(models.Model):
         person = self.member or self.recruit
         return f"{person.name if person else ''} {self.hours}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("training__org__path", paths)
+    scope_path = "training__org__path"
 
     @classmethod
     def self_q(cls, user):
@@ -257,9 +251,7 @@ class Mentorship(models.Model):
     def __str__(self) -> str:
         return f"{self.mentor.name} — {self.mentee_name}"
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
 
 
 class ResearchKind(models.TextChoices):
@@ -290,6 +282,4 @@ class Research(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
-    def scope_q(cls, paths):
-        return path_q("org__path", paths)
+    scope_path = "org__path"
