@@ -32,11 +32,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, Round
 
 from dangjian.core.dates import add_years
 from dangjian.core.scope import path_q
-from dangjian.members.models import Membership, spell_in_force
+from dangjian.members.models import Member, Membership, spell_in_force
 from dangjian.orgs.models import Position
 from dangjian.training.models import Attendance, CourseKind
 
@@ -147,6 +147,97 @@ def people(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date]) -> list
         if member_id in found:
             found[member_id].rotated = True
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the statistics key `training` is made of, counted by the database (see `tally`):
+    `counted` members have a counted year in the period, `members_met` of them reached the
+    member target in every counted year; `cadres` (seat holders on the day), of whom
+    `cadres_counted` have a counted year and `cadres_met` reached the cadre target in every
+    one, `rotated` attended a 党务干部轮训 session this cycle; `period_hours` the members'
+    hours within the period."""
+
+    counted: int
+    members_met: int
+    cadres: int
+    cadres_counted: int
+    cadres_met: int
+    rotated: int
+    period_hours: Decimal
+
+
+def _reaching(year: int, target: int, members):
+    """The members with at least `target` hours in calendar `year`: a grouped subquery the
+    outer count tests membership of (PostgreSQL hashes it once; SQLite builds an index).
+    Rounded to the field's one decimal, as `people` reads the sums (SQLite adds decimals
+    as floats: 3.2 x 10 must reach 32). `members`: narrow it to these (a small subtree),
+    else every attendant of the year (a large one: joining each row to its spell would
+    cost a second pass over the spells)."""
+    rows = Attendance.objects.order_by().filter(
+        member__isnull=False,
+        training__on__gte=dt.date(year, 1, 1),
+        training__on__lte=dt.date(year, 12, 31),
+    )
+    if members is not None:
+        rows = rows.filter(member_id__in=members)
+    total = Round(Sum("hours"), 1, output_field=DecimalField(max_digits=9, decimal_places=1))
+    return rows.values("member_id").annotate(total=total).filter(total__gte=target)
+
+
+def tally(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date], *, narrow: bool):
+    """The figures `people(spells_q, as_of, period)` followed by `Person.meets` give (the
+    statistics key `training`), counted in two aggregate queries without loading anyone:
+    one pass over the members of the subtree testing each against the sets of members
+    who reached a target in a year, who hold a seat, who were rotated; and the hours of
+    the period. `narrow`: the subtree is small, so each set is taken among its members only
+    (see `_reaching`). tests/training/test_tally.py holds it to the per-person path."""
+    start, end = period
+    years = range(start.year, end.year + 1)
+    in_scope = Membership.objects.order_by().filter(spell_in_force(as_of) & spells_q)
+    in_scope = in_scope.values("member_id")
+    among = in_scope if narrow else None
+    seats = seated(as_of)
+    if among is not None:
+        seats = seats.filter(member_id__in=among)
+    cycle_start, _cycle_end = cycle_of(as_of)
+    rotated = Attendance.objects.order_by().filter(
+        member__isnull=False,
+        training__course__kind=CourseKind.ROTATION,
+        training__on__gte=cycle_start,
+        training__on__lte=as_of,
+    )
+    if among is not None:
+        rotated = rotated.filter(member_id__in=among)
+    counted = Q(joined_on__lte=dt.date(end.year, 1, 1))
+
+    def meets(target: int) -> Q:
+        every = counted
+        for year in years:
+            if target > 0:
+                reached = Q(pk__in=_reaching(year, target, among).values("member_id"))
+                every &= Q(joined_on__gt=dt.date(year, 1, 1)) | reached
+        return every
+
+    cadre = Q(pk__in=seats.values("member_id"))
+    row = (
+        Member.objects.order_by()
+        .filter(pk__in=in_scope)
+        .aggregate(
+            counted=Count("pk", filter=counted),
+            members_met=Count("pk", filter=meets(member_target())),
+            cadres=Count("pk", filter=cadre),
+            cadres_counted=Count("pk", filter=cadre & counted),
+            cadres_met=Count("pk", filter=cadre & meets(cadre_target())),
+            rotated=Count("pk", filter=cadre & Q(pk__in=rotated.values("member_id"))),
+        )
+    )
+    hours = (
+        Attendance.objects.order_by()
+        .filter(member_id__in=in_scope, training__on__gte=start, training__on__lte=end)
+        .aggregate(total=Sum("hours"))["total"]
+    )
+    return Tally(period_hours=hours or Decimal(0), **row)
 
 
 def subtree_people(path: str, as_of: dt.date, period) -> list[Person]:
