@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     DecimalField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -167,39 +169,27 @@ class Tally:
     period_hours: Decimal
 
 
-def _reaching(year: int, target: int, members):
-    """The members with at least `target` hours in calendar `year`: a grouped subquery the
-    outer count tests membership of (PostgreSQL hashes it once; SQLite builds an index).
-    Rounded to the field's one decimal, as `people` reads the sums (SQLite adds decimals
-    as floats: 3.2 x 10 must reach 32). `members`: narrow it to these (a small subtree),
-    else every attendant of the year (a large one: joining each row to its spell would
-    cost a second pass over the spells)."""
-    rows = Attendance.objects.order_by().filter(
-        member__isnull=False,
-        training__on__gte=dt.date(year, 1, 1),
-        training__on__lte=dt.date(year, 12, 31),
-    )
-    if members is not None:
-        rows = rows.filter(member_id__in=members)
-    total = Round(Sum("hours"), 1, output_field=DecimalField(max_digits=9, decimal_places=1))
-    return rows.values("member_id").annotate(total=total).filter(total__gte=target)
+def _flag(q: Q):
+    return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def tally(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date], *, narrow: bool):
     """The figures `people(spells_q, as_of, period)` followed by `Person.meets` give (the
-    statistics key `training`), counted in two aggregate queries without loading anyone:
-    one pass over the members of the subtree testing each against the sets of members
-    who reached a target in a year, who hold a seat, who were rotated; and the hours of
-    the period. `narrow`: the subtree is small, so each set is taken among its members only
-    (see `_reaching`). tests/training/test_tally.py holds it to the per-person path."""
+    statistics key `training`), counted by the database in one query without loading
+    anyone: the members of the subtree (each once, with their cadre and rotation flags
+    from the seat and 轮训 sets, which the database hashes once) left-joined to their
+    attendance summed per calendar year and over the period, one pass over each. The two
+    halves are built by the ORM and joined here (the ORM has no join to a grouped
+    subquery). `narrow`: the subtree is small, so its attendance is reached through its
+    members (a school reads its own rows, not the whole city's of the year); else every
+    attendant of the years is summed (joining each row to its spell would cost a second
+    pass over the spells). Sums are rounded to the field's one decimal, as `people` reads
+    them (SQLite adds decimals as floats: 3.2 ten times must reach 32).
+    tests/training/test_tally.py holds it to the per-person path."""
     start, end = period
     years = range(start.year, end.year + 1)
     in_scope = Membership.objects.order_by().filter(spell_in_force(as_of) & spells_q)
     in_scope = in_scope.values("member_id")
-    among = in_scope if narrow else None
-    seats = seated(as_of)
-    if among is not None:
-        seats = seats.filter(member_id__in=among)
     cycle_start, _cycle_end = cycle_of(as_of)
     rotated = Attendance.objects.order_by().filter(
         member__isnull=False,
@@ -207,37 +197,82 @@ def tally(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date], *, narro
         training__on__gte=cycle_start,
         training__on__lte=as_of,
     )
-    if among is not None:
-        rotated = rotated.filter(member_id__in=among)
-    counted = Q(joined_on__lte=dt.date(end.year, 1, 1))
-
-    def meets(target: int) -> Q:
-        every = counted
-        for year in years:
-            if target > 0:
-                reached = Q(pk__in=_reaching(year, target, among).values("member_id"))
-                every &= Q(joined_on__gt=dt.date(year, 1, 1)) | reached
-        return every
-
-    cadre = Q(pk__in=seats.values("member_id"))
-    row = (
+    seats = seated(as_of)
+    if narrow:
+        seats, rotated = (
+            seats.filter(member_id__in=in_scope),
+            rotated.filter(member_id__in=in_scope),
+        )
+    members = (
         Member.objects.order_by()
         .filter(pk__in=in_scope)
-        .aggregate(
-            counted=Count("pk", filter=counted),
-            members_met=Count("pk", filter=meets(member_target())),
-            cadres=Count("pk", filter=cadre),
-            cadres_counted=Count("pk", filter=cadre & counted),
-            cadres_met=Count("pk", filter=cadre & meets(cadre_target())),
-            rotated=Count("pk", filter=cadre & Q(pk__in=rotated.values("member_id"))),
+        .annotate(
+            person=F("pk"),
+            joined=F("joined_on"),
+            cadre=_flag(Q(pk__in=seats.values("member_id"))),
+            rotated=_flag(Q(pk__in=rotated.values("member_id"))),
+        )
+        .values("person", "joined", "cadre", "rotated")
+    )
+    decimal = DecimalField(max_digits=9, decimal_places=1)
+
+    def within(first: dt.date, last: dt.date):
+        hours = Sum("hours", filter=Q(training__on__gte=first, training__on__lte=last))
+        return Round(hours, 1, output_field=decimal)
+
+    attended = Attendance.objects.order_by().filter(
+        member__isnull=False,
+        training__on__gte=dt.date(start.year, 1, 1),
+        training__on__lte=dt.date(end.year, 12, 31),
+    )
+    if narrow:
+        attended = attended.filter(member_id__in=in_scope)
+    # Named columns: SQLite names a subquery's bare columns as it likes.
+    attended = (
+        attended.annotate(person=F("member_id"))
+        .values("person")
+        .annotate(
+            in_period=within(start, end),
+            **{f"y{year}": within(dt.date(year, 1, 1), dt.date(year, 12, 31)) for year in years},
         )
     )
-    hours = (
-        Attendance.objects.order_by()
-        .filter(member_id__in=in_scope, training__on__gte=start, training__on__lte=end)
-        .aggregate(total=Sum("hours"))["total"]
+    ops = connection.ops
+    day = ops.adapt_datefield_value
+    counted_sql, counted_params = "p.joined <= %s", [day(dt.date(end.year, 1, 1))]
+
+    def meets(target: int) -> tuple[str, list]:
+        sql, params = [counted_sql], list(counted_params)
+        for year in years:
+            sql.append(f"(p.joined > %s OR COALESCE(h.y{year}, 0) >= %s)")
+            params += [day(dt.date(year, 1, 1)), target]
+        return " AND ".join(sql), params
+
+    member_met, member_params = meets(member_target())
+    cadre_met, cadre_params = meets(cadre_target())
+    members_sql, members_params = members.query.sql_with_params()
+    attended_sql, attended_params = attended.query.sql_with_params()
+    sql = (
+        f"SELECT SUM(CASE WHEN {counted_sql} THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {member_met} THEN 1 ELSE 0 END),"
+        " SUM(p.cadre),"
+        f" SUM(CASE WHEN p.cadre = 1 AND {counted_sql} THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN p.cadre = 1 AND {cadre_met} THEN 1 ELSE 0 END),"
+        " SUM(p.cadre * p.rotated),"
+        " SUM(h.in_period)"
+        f" FROM ({members_sql}) p LEFT JOIN ({attended_sql}) h ON h.person = p.person"
     )
-    return Tally(period_hours=hours or Decimal(0), **row)
+    params = [
+        *counted_params,
+        *member_params,
+        *counted_params,
+        *cadre_params,
+        *members_params,
+        *attended_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        *counts, hours = cursor.fetchone()
+    return Tally(*(count or 0 for count in counts), period_hours=Decimal(hours or 0))
 
 
 def subtree_people(path: str, as_of: dt.date, period) -> list[Person]:
