@@ -214,7 +214,7 @@ def main() -> None:
     from django.db import connection, transaction
 
     from dangjian.stats.engine import make_scope
-    from dangjian.training.stats import per_person_figures, training_section
+    from dangjian.training.stats import FETCH_PEOPLE_UP_TO, per_person_figures, tally_figures
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}, {args.members} members, {args.branches} branches")
@@ -235,12 +235,11 @@ def main() -> None:
             root_figures = None
             for label, org in orgs.items():
                 scope = make_scope(org, TODAY)
+                small = scope.ids is not None and len(scope.ids) <= FETCH_PEOPLE_UP_TO
                 q_old, ms_old, old = measure(
                     lambda scope=scope: per_person_figures(scope), args.repeat
                 )
-                q_new, ms_new, new = measure(
-                    lambda scope=scope: training_section(scope, {})["training"], args.repeat
-                )
+                q_new, ms_new, new = measure(lambda scope=scope: tally_figures(scope), args.repeat)
                 if old != new:
                     raise SystemExit(f"{label}: the figures differ: {old} != {new}")
                 size = org.spells.model.objects.filter(
@@ -249,9 +248,10 @@ def main() -> None:
                 print(
                     f"{label:<20} {size:>8}  {q_old:>3} queries {ms_old:>8.1f} ms"
                     f"  {q_new:>3} queries {ms_new:>8.1f} ms  {ms_old / ms_new:6.1f}x"
+                    f"  (the section: {'per person' if small else 'tally'})"
                 )
                 if args.explain:
-                    explain(lambda scope=scope: training_section(scope, {}))
+                    explain(lambda scope=scope: tally_figures(scope))
                 if root_figures is None:
                     root_figures = new
             print(f"figures at the root (both paths): {root_figures}")

@@ -20,7 +20,13 @@ from dangjian.members.models import Membership
 from dangjian.orgs.models import Organization
 from dangjian.stats.engine import Scope, make_scope
 from dangjian.training import rules, services
-from dangjian.training.stats import per_person_figures, spells_of, training_section
+from dangjian.training.stats import (
+    FETCH_PEOPLE_UP_TO,
+    per_person_figures,
+    spells_of,
+    tally_figures,
+    training_section,
+)
 from tests.training.test_training import attend, candidate, seat, session  # noqa: F401
 
 D = dt.date
@@ -39,7 +45,7 @@ def by_people(scope) -> dict:
 
 
 def by_tally(scope) -> dict:
-    return training_section(scope, {})["training"]
+    return tally_figures(scope)
 
 
 @pytest.fixture
@@ -138,6 +144,7 @@ def test_the_database_counts_what_the_people_give(varied, settings):
             by_path = Scope(root=root, as_of=as_of, period=period)
             expected = by_people(engine)
             assert by_tally(engine) == expected, (key, as_of, period)
+            assert training_section(engine, {})["training"] == expected
             assert by_tally(by_path) == expected, (key, as_of, period, "by path")
             compared += 1
     assert compared == len(SCOPES) * len(DAYS)
@@ -195,3 +202,20 @@ def test_it_counts_in_one_query_for_many_members_as_for_few(world, django_assert
         with django_assert_num_queries(1):
             many = by_tally(scope)
         assert few != many and many == by_people(scope)
+
+
+def test_the_section_loads_people_only_for_the_smallest_subtrees(world, monkeypatch):
+    counted = []
+    monkeypatch.setattr(rules, "people", lambda *a, **k: counted.append(a) or [])
+    training_section(make_scope(world.orgs["ba"], D(2024, 12, 31)), {})
+    assert len(counted) == 1
+    city = make_scope(world.orgs["city"], D(2024, 12, 31))
+    big = Scope(
+        root=city.root,
+        as_of=city.as_of,
+        period=city.period,
+        ids=tuple(range(1, FETCH_PEOPLE_UP_TO + 2)),
+    )
+    training_section(city, {})
+    training_section(big, {})
+    assert len(counted) == 1

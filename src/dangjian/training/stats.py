@@ -1,6 +1,7 @@
-"""The statistics key `training` (INTERFACES 6), counted by the database (`rules.tally`: two
-aggregate queries whatever the number of members; the per-person `rules.people`, which the
-hours and rotation pages list, gives the same figures and is what the tests hold it to):
+"""The statistics key `training` (INTERFACES 6), counted by the database (`rules.tally`: one
+query whatever the number of members) for any subtree but the smallest, whose people are
+loaded and counted here (`per_person_figures`, through `rules.people`, which the hours and
+rotation pages list; the tests hold the tally to it on every subtree):
 
 - `members_meeting_hours`: members on `as_of` who reached the member target (32 学时) in
   every counted calendar year of the period, over the members with a counted year (a cadre
@@ -15,6 +16,12 @@ from decimal import Decimal
 from django.db.models import Q
 
 from dangjian.training import rules
+
+# A subtree of at most this many orgs (a school's branch, a 学区) has its people loaded and
+# counted here, as the engine does for its member counts (stats.engine.FETCH_MEMBERS_UP_TO):
+# for a hundred people the ORM's building of the tally's query costs more than the
+# database's counting (bench/training_stats.py prints both paths at each size).
+FETCH_PEOPLE_UP_TO = 20
 
 
 def ratio(part: int, whole: int) -> float:
@@ -52,17 +59,25 @@ def per_person_figures(scope) -> dict:
     }
 
 
-def training_section(scope, done: dict) -> dict:
+def figures(found: "rules.Tally") -> dict:
+    return {
+        "members_meeting_hours": ratio(found.members_met, found.counted),
+        "cadres_meeting_hours": ratio(found.cadres_met, found.cadres_counted),
+        "rotation_coverage": ratio(found.rotated, found.cadres),
+        "hours_total": float(Decimal(found.period_hours).quantize(Decimal("0.1"))),
+    }
+
+
+def tally_figures(scope) -> dict:
+    """The key from `rules.tally`, whatever the subtree's size (the tests and the bench)."""
     # A subtree the engine passes by its ids (at most 2,000 orgs) has the sets its members
     # are tested against taken among its own members: a school reads its own attendance,
     # not the whole city's of the year.
     narrow = scope.ids is not None
-    found = rules.tally(spells_of(scope), scope.as_of, scope.period, narrow=narrow)
-    return {
-        "training": {
-            "members_meeting_hours": ratio(found.members_met, found.counted),
-            "cadres_meeting_hours": ratio(found.cadres_met, found.cadres_counted),
-            "rotation_coverage": ratio(found.rotated, found.cadres),
-            "hours_total": float(Decimal(found.period_hours).quantize(Decimal("0.1"))),
-        }
-    }
+    return figures(rules.tally(spells_of(scope), scope.as_of, scope.period, narrow=narrow))
+
+
+def training_section(scope, done: dict) -> dict:
+    if scope.ids is not None and len(scope.ids) <= FETCH_PEOPLE_UP_TO:
+        return {"training": per_person_figures(scope)}
+    return {"training": tally_figures(scope)}
