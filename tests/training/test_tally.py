@@ -11,10 +11,13 @@ import datetime as dt
 import random
 
 import pytest
+from django.db import connections
+from django.db.models import Q
 from personas import add_member as add_world_member
 
 from dangjian.core.context import CLI
 from dangjian.core.dates import add_years
+from dangjian.core.routers import replica_reads
 from dangjian.members import services as member_services
 from dangjian.members.models import Membership
 from dangjian.orgs.models import Organization
@@ -27,6 +30,7 @@ from dangjian.training.stats import (
     tally_figures,
     training_section,
 )
+from tests.core.test_routers import replicas  # noqa: F401
 from tests.training.test_training import attend, candidate, seat, session  # noqa: F401
 
 D = dt.date
@@ -219,3 +223,26 @@ def test_the_section_loads_people_only_for_the_smallest_subtrees(world, monkeypa
     training_section(city, {})
     training_section(big, {})
     assert len(counted) == 1
+
+
+def test_the_tally_reads_where_the_router_sends_the_statistics(
+    replicas,  # noqa: F811
+    world,
+    monkeypatch,
+):
+    """The tally runs its own SQL: on the connection the ORM would read from (a replica
+    inside `replica_reads`, as the statistics are), not always on the primary."""
+    used = []
+
+    class Recording:
+        def __getitem__(self, alias):
+            used.append(alias)
+            return connections[alias]
+
+    monkeypatch.setattr(rules, "connections", Recording())
+    year = (D(2024, 1, 1), D(2024, 12, 31))
+    rules.tally(Q(), D(2024, 12, 31), year, narrow=False)
+    with replica_reads():
+        found = rules.tally(Q(), D(2024, 12, 31), year, narrow=False)
+    assert used == ["default", "replica1"]
+    assert found.counted == 9  # the world's ten members less 王五, who joined in 2024

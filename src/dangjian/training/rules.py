@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -236,8 +236,11 @@ def tally(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date], *, narro
             **{f"y{year}": within(dt.date(year, 1, 1), dt.date(year, 12, 31)) for year in years},
         )
     )
-    ops = connection.ops
-    day = ops.adapt_datefield_value
+    # The database the ORM would read them from (a replica when core.routers routes the
+    # statistics there), compiled for it.
+    alias = members.db
+    connection = connections[alias]
+    day = connection.ops.adapt_datefield_value
     counted_sql, counted_params = "p.joined <= %s", [day(dt.date(end.year, 1, 1))]
 
     def meets(target: int) -> tuple[str, list]:
@@ -249,8 +252,8 @@ def tally(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date], *, narro
 
     member_met, member_params = meets(member_target())
     cadre_met, cadre_params = meets(cadre_target())
-    members_sql, members_params = members.query.sql_with_params()
-    attended_sql, attended_params = attended.query.sql_with_params()
+    members_sql, members_params = members.query.get_compiler(using=alias).as_sql()
+    attended_sql, attended_params = attended.query.get_compiler(using=alias).as_sql()
     sql = (
         f"SELECT SUM(CASE WHEN {counted_sql} THEN 1 ELSE 0 END),"
         f" SUM(CASE WHEN {member_met} THEN 1 ELSE 0 END),"
