@@ -1,7 +1,11 @@
-"""The statistics key `training` (INTERFACES 6), from `rules.people` (four queries):
+"""The statistics key `training` (INTERFACES 6), counted by the database (`rules.tally`: one
+query whatever the number of members) for any subtree but the smallest, whose people are
+loaded and counted here (`per_person_figures`, through `rules.people`, which the hours and
+rotation pages list; the tests hold the tally to it on every subtree):
 
 - `members_meeting_hours`: members on `as_of` who reached the member target (32 学时) in
-  every counted calendar year of the period, over the members with a counted year;
+  every counted calendar year of the period, over the members with a counted year (a cadre
+  counts here against the member target too);
 - `cadres_meeting_hours`: the same for cadres against the cadre target (56);
 - `rotation_coverage` (as_of): cadres who attended a 党务干部轮训 session in the current
   cycle, over the cadres;
@@ -9,14 +13,35 @@
 
 from decimal import Decimal
 
+from django.db.models import Q
+
 from dangjian.training import rules
+
+# A subtree of at most this many orgs (a school's branch, a 学区) has its people loaded and
+# counted here, as the engine does for its member counts (stats.engine.FETCH_MEMBERS_UP_TO):
+# for a hundred people the ORM's building of the tally's query costs more than the
+# database's counting (bench/training_stats.py prints both paths at each size).
+FETCH_PEOPLE_UP_TO = 20
 
 
 def ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def training_section(scope, done: dict) -> dict:
+def spells_of(scope) -> Q:
+    """The subtree's spells the way the engine reaches them: nothing to check for the whole
+    tree, the indexed org column for a small subtree, the org paths otherwise."""
+    if scope.whole_tree:
+        return Q()
+    if scope.ids is not None:
+        return Q(org_id__in=list(scope.ids))
+    return Q(org__path__startswith=scope.path)
+
+
+def per_person_figures(scope) -> dict:
+    """The same key reckoned the per-person way: every member of the subtree loaded by
+    `rules.people` (as the hours and rotation pages list them) and counted here. What the
+    section did before the tally; the tests and bench/training_stats.py hold it to this."""
     start, end = scope.period
     years = range(start.year, end.year + 1)
     persons = rules.subtree_people(scope.path, scope.as_of, scope.period)
@@ -27,10 +52,32 @@ def training_section(scope, done: dict) -> dict:
     cadre_meets = [m for m in cadre_meets if m is not None]
     total = sum((p.period_hours for p in persons), Decimal(0))
     return {
-        "training": {
-            "members_meeting_hours": ratio(sum(members), len(members)),
-            "cadres_meeting_hours": ratio(sum(cadre_meets), len(cadre_meets)),
-            "rotation_coverage": ratio(sum(p.rotated for p in cadres), len(cadres)),
-            "hours_total": float(total.quantize(Decimal("0.1"))),
-        }
+        "members_meeting_hours": ratio(sum(members), len(members)),
+        "cadres_meeting_hours": ratio(sum(cadre_meets), len(cadre_meets)),
+        "rotation_coverage": ratio(sum(p.rotated for p in cadres), len(cadres)),
+        "hours_total": float(total.quantize(Decimal("0.1"))),
     }
+
+
+def figures(found: "rules.Tally") -> dict:
+    return {
+        "members_meeting_hours": ratio(found.members_met, found.counted),
+        "cadres_meeting_hours": ratio(found.cadres_met, found.cadres_counted),
+        "rotation_coverage": ratio(found.rotated, found.cadres),
+        "hours_total": float(Decimal(found.period_hours).quantize(Decimal("0.1"))),
+    }
+
+
+def tally_figures(scope) -> dict:
+    """The key from `rules.tally`, whatever the subtree's size (the tests and the bench)."""
+    # A subtree the engine passes by its ids (at most 2,000 orgs) has the sets its members
+    # are tested against taken among its own members: a school reads its own attendance,
+    # not the whole city's of the year.
+    narrow = scope.ids is not None
+    return figures(rules.tally(spells_of(scope), scope.as_of, scope.period, narrow=narrow))
+
+
+def training_section(scope, done: dict) -> dict:
+    if scope.ids is not None and len(scope.ids) <= FETCH_PEOPLE_UP_TO:
+        return {"training": per_person_figures(scope)}
+    return {"training": tally_figures(scope)}
