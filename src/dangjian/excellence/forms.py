@@ -377,16 +377,7 @@ def _honours(user):
 
 
 class ExemplarForm(_Initial, OrgForm):
-    fields_from_obj = (
-        "member",
-        "name",
-        "title",
-        "level",
-        "recognised_on",
-        "story",
-        "honour",
-        "honour_note",
-    )
+    fields_from_obj = services.EXEMPLAR_FIELDS
     member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none(), required=False)
     name = forms.CharField(
         label=_("典型名称"),
