@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core import uploads
 from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
 from dangjian.orgs.models import Organization, School
@@ -55,9 +54,3 @@ class AssistanceForm(BootstrapMixin, forms.ModelForm):
 
     def _post_clean(self):
         """The service validates (and writes); the form only parses."""
-
-
-class PhotoForm(BootstrapMixin, forms.Form):
-    """One photo for a record's gallery (a ledger entry's evidence, a training session)."""
-
-    photo = uploads.UploadField(label=_("照片"), kinds=("image",))

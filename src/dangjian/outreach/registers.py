@@ -12,7 +12,6 @@ from dangjian.outreach import services
 from dangjian.outreach.forms import AssistanceForm, PairingForm
 from dangjian.outreach.models import Assistance, AssistanceKind, Pairing, PairingKind
 from dangjian.outreach.stats import ledger_totals
-from dangjian.outreach.views import photo_context
 
 
 class PairingFilterSet(django_filters.FilterSet):
@@ -138,7 +137,7 @@ class AssistanceRegister(Register):
         return None
 
     def detail_context(self, request, obj) -> dict:
-        return photo_context(obj)
+        return services.PHOTOS.context(obj)
 
     def list_context(self, request, queryset) -> dict:
         totals = ledger_totals(queryset)

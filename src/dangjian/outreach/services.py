@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.core import audit, uploads
 from dangjian.core.audit import AuditAction
 from dangjian.core.batches import pks_in
+from dangjian.core.registers.photos import PhotoGallery
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
 from dangjian.orgs.models import Organization
@@ -179,37 +181,18 @@ def delete_assistance(actor, entry: Assistance) -> None:
 
 # -- evidence photos ----------------------------------------------------------------------
 
-PHOTO_KINDS = ("image",)
-PHOTOS_MAX = 12
-
-
-@transaction.atomic
-def add_photo(actor, entry: Assistance, uploaded):
-    """An evidence photo of a ledger entry through the upload store (type read from the
-    bytes, re-encoded without EXIF), readable by whoever may view the pairing's org."""
-    require(actor, Action.CHANGE, entry)
-    if entry.photos.count() >= PHOTOS_MAX:
-        raise ValidationError(_("每条帮扶记录最多上传%(n)d张照片") % {"n": PHOTOS_MAX})
-    path = entry.pairing.org.path
-    stored = uploads.save(actor, uploaded, org_path=path, kinds=PHOTO_KINDS)
-    entry.photos.add(stored)
-    audit.record(
-        actor, AuditAction.UPDATE, entry, changes={"photos": [None, stored.name]}, org_path=path
-    )
-    return stored
-
-
-@transaction.atomic
-def remove_photo(actor, entry: Assistance, stored) -> None:
-    require(actor, Action.CHANGE, entry)
-    if not entry.photos.filter(pk=stored.pk).exists():
-        raise ValidationError(_("该照片不属于这条帮扶记录"))
-    path = entry.pairing.org.path
-    entry.photos.remove(stored)
-    audit.record(
-        actor, AuditAction.UPDATE, entry, changes={"photos": [stored.name, None]}, org_path=path
-    )
-    uploads.delete(actor, stored)
+# Readable by whoever may view the pairing's org; `add_photo`/`remove_photo` are the
+# gallery's services (scope, cap and audit row written once in the register kit).
+PHOTOS = PhotoGallery(
+    Assistance,
+    detail_url_name="assistance-detail",
+    org_path=lambda entry: entry.pairing.org.path,
+    too_many=gettext_lazy("每条帮扶记录最多上传%(n)d张照片"),
+    not_its=gettext_lazy("该照片不属于这条帮扶记录"),
+)
+PHOTOS_MAX = PHOTOS.limit
+add_photo = PHOTOS.add
+remove_photo = PHOTOS.remove
 
 
 @transaction.atomic

@@ -15,7 +15,6 @@ from dangjian.core.registers import Column, Register, TodoItem, register
 from dangjian.core.roles import Action
 from dangjian.core.scope import scope_paths
 from dangjian.orgs.models import Organization
-from dangjian.outreach.views import photo_context
 from dangjian.training import rules, services
 from dangjian.training.forms import CourseForm, MentorshipForm, ResearchForm, TrainingForm
 from dangjian.training.models import (
@@ -156,7 +155,7 @@ class TrainingRegister(OrgForms, Register):
             "attendance": attendance,
             "can_attend": may_change,
             "signin_state": obj.signin_state(timezone.localdate()),
-            **photo_context(obj),
+            **services.PHOTOS.context(obj),
         }
 
 

@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.core import audit, signin, uploads
 from dangjian.core.audit import AuditAction
 from dangjian.core.batches import chunks, pks_in
+from dangjian.core.registers.photos import PhotoGallery
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
 from dangjian.members.models import Member
@@ -166,38 +168,18 @@ def delete_training(actor, training: Training) -> None:
 
 # -- photos -------------------------------------------------------------------------------
 
-PHOTO_KINDS = ("image",)
-PHOTOS_MAX = 12
-
-
-@transaction.atomic
-def add_photo(actor, training: Training, uploaded):
-    """A photo of the session (the class, a signed attendance sheet) through the upload
-    store (type read from the bytes, re-encoded without EXIF), readable by whoever may view
-    the holding org."""
-    require(actor, Action.CHANGE, training)
-    if training.photos.count() >= PHOTOS_MAX:
-        raise ValidationError(_("每期培训最多上传%(n)d张照片") % {"n": PHOTOS_MAX})
-    path = training.org.path
-    stored = uploads.save(actor, uploaded, org_path=path, kinds=PHOTO_KINDS)
-    training.photos.add(stored)
-    audit.record(
-        actor, AuditAction.UPDATE, training, changes={"photos": [None, stored.name]}, org_path=path
-    )
-    return stored
-
-
-@transaction.atomic
-def remove_photo(actor, training: Training, stored) -> None:
-    require(actor, Action.CHANGE, training)
-    if not training.photos.filter(pk=stored.pk).exists():
-        raise ValidationError(_("该照片不属于这期培训"))
-    path = training.org.path
-    training.photos.remove(stored)
-    audit.record(
-        actor, AuditAction.UPDATE, training, changes={"photos": [stored.name, None]}, org_path=path
-    )
-    uploads.delete(actor, stored)
+# Photos of the session (the class, a signed attendance sheet), readable by whoever may view
+# the holding org; scope, cap and audit row are the register kit's gallery's.
+PHOTOS = PhotoGallery(
+    Training,
+    detail_url_name="training-detail",
+    org_path=lambda training: training.org.path,
+    too_many=gettext_lazy("每期培训最多上传%(n)d张照片"),
+    not_its=gettext_lazy("该照片不属于这期培训"),
+)
+PHOTOS_MAX = PHOTOS.limit
+add_photo = PHOTOS.add
+remove_photo = PHOTOS.remove
 
 
 # -- attendance ---------------------------------------------------------------------------

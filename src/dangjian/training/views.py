@@ -24,15 +24,12 @@ from dangjian.core.roles import Action
 from dangjian.core.scope import can, is_unrestricted, scope_paths
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
-from dangjian.outreach.views import photo_views
 from dangjian.training import excel, rules, services
 from dangjian.training.forms import AttendanceForm
 from dangjian.training.models import Attendance, CourseKind, Source, Training
 
-# Photos of a session, through the same upload and delete pages as the ledger's evidence.
-photo_add, photo_delete = photo_views(
-    Training, "training-detail", services.add_photo, services.remove_photo
-)
+# Photos of a session: the register kit's gallery pages, as for the ledger's evidence.
+photo_add, photo_delete = services.PHOTOS.views()
 
 
 @login_required
