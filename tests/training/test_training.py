@@ -307,3 +307,13 @@ def test_the_import_lists_every_kind_of_bad_row_and_offers_its_template(world, l
         world.members["a3"].pk: Decimal(16),
     }
     assert ATTENDANCE_TEMPLATE.headers == headers
+
+
+def test_the_session_form_says_where_courses_come_from_when_there_are_none(world, login):
+    """A branch with no course in its scope is told to add one first, not shown an empty
+    choice; once there is one, the hint goes."""
+    client = login(world, "secretary_a")
+    url = reverse("training-create")
+    assert "请先在“培训课程”中新增课程" in client.get(url).content.decode()
+    session(world.orgs["ba"])
+    assert "请先在“培训课程”中新增课程" not in client.get(url).content.decode()

@@ -66,6 +66,10 @@ class TrainingForm(ParseOnly, BootstrapMixin, forms.ModelForm):
             Course.objects.restrict(user, Action.VIEW).select_related("org").order_by("title")
         )
         self.fields["course"].label_from_instance = lambda c: f"{c.title}（{c.get_kind_display()}）"
+        if not self.fields["course"].queryset.exists():
+            self.fields["course"].help_text = _(
+                "您的范围内还没有培训课程: 请先在“培训课程”中新增课程, 再登记培训班次"
+            )
 
 
 class AttendanceForm(BootstrapMixin, forms.Form):
