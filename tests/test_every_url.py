@@ -50,7 +50,14 @@ from dangjian.integrity.models import Case, Education, Measure, Petition, Risk, 
 from dangjian.life import services as life_services
 from dangjian.life.models import Attendance, GroupMembership, Meeting, Series
 from dangjian.members import lifecycle
-from dangjian.members.models import Flowing, Letter, Member, StatusDecision, Transfer
+from dangjian.members.models import (
+    Flowing,
+    Letter,
+    LetterRequest,
+    Member,
+    StatusDecision,
+    Transfer,
+)
 from dangjian.orgs import elections as org_elections
 from dangjian.orgs import services as org_services
 from dangjian.orgs.models import (
@@ -261,6 +268,7 @@ ROUTES = {
     "letter-detail": Route(model="letter"),
     "letter-issue": Route(needs=Action.CHANGE),
     "letter-receive": Route(needs=Action.ADD),
+    "letter-request-decline": Route(Action.CHANGE, "letterrequest"),
     "letter-receipt": Route(Action.CHANGE, "letter"),
     "letter-void": Route(Action.CHANGE, "letter", post_only=True),
     "letter-print": Route(model="letter"),
@@ -276,6 +284,11 @@ ROUTES = {
     "me-home": Route(),
     "me-correction": Route(own=lambda user: own_member(user) is not None),
     "me-transfer": Route(own=lambda user: own_member(user) is not None),
+    "me-letter-withdraw": Route(
+        own=lambda user: (
+            own_member(user) is not None and own_member(user).letter_requests.open().exists()
+        )
+    ),
     "me-flowing-report": Route(
         own=lambda user: (
             own_member(user) is not None
@@ -682,6 +695,10 @@ MODELS = {
         transfers_where(lambda u, t: t.is_open and lifecycle.may_cancel(u, t)),
     ),
     "letter": (Letter, scoped(Letter)),
+    "letterrequest": (  # only an open request can be declined
+        LetterRequest,
+        lambda user, action: LetterRequest.objects.open().restrict(user, action),
+    ),
     "flowing": (Flowing, scoped(Flowing)),
     "decision": (StatusDecision, scoped(StatusDecision)),
     "correction": (Correction, scoped(Correction)),
@@ -851,6 +868,10 @@ def lifecycle_objects(world):
     for member, number in ((m["b3"], "W-1"), (m["x1"], "W-2")):
         lifecycle.issue_letter(
             CLI, member, number=number, other_org_name="外省党支部", issued_on=dt.date(2025, 1, 2)
+        )
+    for org in (o["bb"], o["bx"]):  # an open request for a letter in each county
+        lifecycle.request_letter(
+            CLI, add_member(org, f"{org.name}申请人"), other_org_name="外省某党支部"
         )
     for member in (m["a1"], m["d1"]):
         lifecycle.register_flowing(CLI, member, out_on=dt.date(2025, 1, 1), destination="深圳")

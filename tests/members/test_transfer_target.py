@@ -8,9 +8,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.urls import reverse
 
+from dangjian.core.audit import AuditAction
 from dangjian.core.models import AuditEntry, Notification
 from dangjian.members.choices import Status
-from dangjian.members.models import Letter, Transfer
+from dangjian.members.models import Letter, LetterRequest, Transfer
 
 
 def _datalist(body: str) -> str:
@@ -104,9 +105,10 @@ def test_it_asks_the_branch_for_a_letter_when_the_member_leaves_the_system(world
     assert parse_qs(link.query)["member"] == [str(a1.pk)]
     a1.refresh_from_db()
     assert a1.status == Status.ACTIVE  # nothing changes until the letter is issued
-    assert AuditEntry.objects.filter(
-        object_id=str(a1.pk), changes__letter_request=[None, "外市第二小学党支部"]
-    ).exists()
+    asked = LetterRequest.objects.get(member=a1)
+    assert asked.other_org_name == "外市第二小学党支部" and asked.reason == "随配偶调动"
+    assert parse_qs(link.query)["request"] == [str(asked.pk)]
+    assert AuditEntry.objects.filter(object_id=str(asked.pk), action=AuditAction.CREATE).exists()
     # The secretary opens the link: the letter form comes filled in.
     form = login(world, "secretary_a").get(note.url).context["form"]
     assert form["other_org_name"].value() == "外市第二小学党支部"

@@ -27,6 +27,8 @@ from dangjian.members.models import (
     FlowingReport,
     Letter,
     LetterDirection,
+    LetterRequest,
+    LetterRequestStatus,
     LetterStatus,
     Member,
     MemberEvent,
@@ -370,42 +372,113 @@ def transfer_branch(
 
 
 @transaction.atomic
-def request_letter(actor, member: Member, *, other_org_name: str, reason: str = "") -> int:
+@transaction.atomic
+def request_letter(
+    actor, member: Member, *, other_org_name: str, reason: str = ""
+) -> LetterRequest:
     """A move out of the system (外市, 教育系统以外), asked for by the member on their own
-    page: the branch's managers are reminded to issue the 介绍信, with a link to its form
-    filled in; nothing about the member changes until the letter is issued. Returns how
-    many were reminded (never none: then the request would be lost)."""
-    from urllib.parse import urlencode
-
+    page: stored as an open request (on the branch's 待办 list until the letter is issued,
+    declined or withdrawn) and the branch's managers are reminded, with a link to the
+    letter's form filled in; nothing about the member changes until the letter is issued."""
     if not _is_self(actor, member):
         require(actor, Action.CHANGE, member)
+    member = Member.objects.select_for_update().get(pk=member.pk)
     name = (other_org_name or "").strip()
     if not name:
         raise ValidationError({"out_org_name": [_("请填写系统外接收单位")]})
+    if len(name) > 100:
+        raise ValidationError({"out_org_name": [_("系统外接收单位名称不能超过100个字")]})
     if member.status != Status.ACTIVE:
         raise ValidationError({"out_org_name": [_("党籍状态不是“正常”, 不能转接")]})
     if member.transfers.open().exists():
         raise ValidationError({"out_org_name": [_("已有一项未办结的组织关系转接")]})
-    query = urlencode({"member": member.pk, "other_org_name": name, "note": reason[:200]})
-    reminded = notify_many(
-        managers_of(member.org),
-        _("%(name)s申请将组织关系转往系统外的%(to)s, 请开具介绍信")
-        % {"name": member.name, "to": name},
-        f"{reverse('letter-issue')}?{query}",
-    )
-    if not reminded:
+    if member.letter_requests.open().exists():
+        raise ValidationError(
+            {"out_org_name": [_("已有一项待开具的介绍信申请, 请等待党支部办理或先撤回")]}
+        )
+    managers = managers_of(member.org)
+    if not managers:
         raise ValidationError(
             {"out_org_name": [_("您所在的党组织暂无管理人员可以开具介绍信, 请直接联系党组织")]}
         )
-    audit.record(
-        actor,
-        audit.AuditAction.CREATE,
-        member,
-        changes={"letter_request": [None, name]},
-        org_path=member.org.path,
-        object_repr=_("申请开具介绍信: %(name)s转往%(to)s") % {"name": member.name, "to": name},
+    request = LetterRequest.objects.create(
+        member=member, org=member.org, other_org_name=name, reason=(reason or "").strip()[:200]
     )
-    return reminded
+    notify_many(
+        managers,
+        _("%(name)s申请将组织关系转往系统外的%(to)s, 请开具介绍信")
+        % {"name": member.name, "to": name},
+        letter_issue_url(request),
+    )
+    audit.created(actor, request, org_path=request.org.path)
+    return request
+
+
+def letter_issue_url(request: LetterRequest) -> str:
+    """The letter's form filled in from the request (the issue closes it)."""
+    from urllib.parse import urlencode
+
+    query = {
+        "request": request.pk,
+        "member": request.member_id,
+        "other_org_name": request.other_org_name,
+        "note": request.reason[:200],
+    }
+    return f"{reverse('letter-issue')}?{urlencode(query)}"
+
+
+def may_decline(user, request: LetterRequest) -> bool:
+    return (
+        request.is_open
+        and LetterRequest.objects.restrict(user, Action.CHANGE).filter(pk=request.pk).exists()
+    )
+
+
+def _close_request(request: LetterRequest, status: str, **fields) -> None:
+    request.status, request.closed_on = status, timezone.localdate()
+    for key, value in fields.items():
+        setattr(request, key, value)
+    request.save(update_fields=["status", "closed_on", *fields])
+
+
+@transaction.atomic
+def decline_letter_request(actor, request: LetterRequest, *, reason: str) -> LetterRequest:
+    """The branch will not issue the letter (the receiving org is wrong, the member must
+    first settle their dues…): the request is closed and the member told why."""
+    require(actor, Action.CHANGE, request)
+    request = (
+        LetterRequest.objects.select_for_update().select_related("member", "org").get(pk=request.pk)
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写不予开具的原因")]})
+    if not request.is_open:
+        raise ValidationError({"reason": [_("该申请已办结")]})
+    before = audit.state(request)
+    _close_request(request, LetterRequestStatus.DECLINED, decline_reason=reason[:200])
+    audit.changed(actor, request, before, org_path=request.org.path)
+    _remind_member(
+        request.member,
+        _("您转往%(to)s的介绍信申请未获开具: %(reason)s")
+        % {"to": request.other_org_name, "reason": request.decline_reason},
+    )
+    return request
+
+
+@transaction.atomic
+def withdraw_letter_request(actor, request: LetterRequest) -> LetterRequest:
+    """The member no longer wants to move (only their own, only while open)."""
+    request = (
+        LetterRequest.objects.select_for_update().select_related("member", "org").get(pk=request.pk)
+    )
+    if not _is_self(actor, request.member):
+        require(actor, Action.CHANGE, request)
+    if not request.is_open:
+        raise ValidationError(_("该申请已办结, 不能撤回"))
+    before = audit.state(request)
+    _close_request(request, LetterRequestStatus.WITHDRAWN)
+    audit.changed(actor, request, before, org_path=request.org.path)
+    return request
 
 
 def _check_number(direction: str, number: str) -> str:
@@ -462,6 +535,11 @@ def issue_letter(
         note=note,
     )
     audit.created(actor, letter, org_path=org.path)
+    # The member's own request, if any, is done: off the branch's 待办 list.
+    for request in member.letter_requests.open().select_for_update():
+        before = audit.state(request)
+        _close_request(request, LetterRequestStatus.ISSUED, letter=letter)
+        audit.changed(actor, request, before, org_path=request.org.path)
     return letter
 
 

@@ -180,6 +180,12 @@ class ReturnForm(BootstrapMixin, forms.Form):
     on = forms.DateField(label=_("日期"), initial=timezone.localdate)
 
 
+class DeclineLetterForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("不予开具的原因"), max_length=200, help_text=_("将通知申请的党员本人")
+    )
+
+
 class BranchTransferForm(BootstrapMixin, forms.Form):
     from_org = OrgChoiceField(
         label=_("转出党组织"), queryset=Organization.objects.none(), empty_label=CHOOSE

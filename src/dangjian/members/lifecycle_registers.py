@@ -1,6 +1,7 @@
 """The lifecycle registers on the kit: 组织关系转接 (`/api/transfers/`), 介绍信, 流动党员 and
 党籍决定, with their 待办 items (a transfer to approve or accept, one stuck past the
-介绍信's validity on both sides, a letter without 回执, a 流动党员 without a report)."""
+介绍信's validity on both sides, a member's request for a letter, a letter without 回执, a
+流动党员 without a report)."""
 
 import django_filters
 from django.urls import reverse
@@ -23,6 +24,7 @@ from dangjian.members.models import (
     Flowing,
     Letter,
     LetterDirection,
+    LetterRequest,
     LetterStatus,
     StatusDecision,
     Transfer,
@@ -232,7 +234,25 @@ class LetterRegister(Register):
             )
             .select_related("member", "org")[:100]
         )
-        return [
+        asked = (
+            LetterRequest.objects.restrict(user, Action.CHANGE)
+            .open()
+            .select_related("member", "org")
+            .order_by("requested_at", "id")[:100]
+        )
+        requests = [
+            TodoItem(
+                "warning",
+                gettext("待开具介绍信: %(name)s 转往 %(to)s")
+                % {"name": r.member.name, "to": r.other_org_name},
+                lifecycle.letter_issue_url(r),
+                None,
+                "letter-request",
+                r.org.path,
+            )
+            for r in asked
+        ]
+        return requests + [
             TodoItem(
                 "warning",
                 gettext("介绍信 %(no)s(%(name)s)已过有效期仍未收到回执")

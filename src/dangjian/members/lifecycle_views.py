@@ -19,13 +19,21 @@ from dangjian.members import letters, lifecycle, services
 from dangjian.members.lifecycle_forms import (
     BranchTransferForm,
     DayForm,
+    DeclineLetterForm,
     FlowingReportForm,
     InLetterForm,
     OutLetterForm,
     ReturnForm,
     TransferForm,
 )
-from dangjian.members.models import Flowing, Letter, LetterDirection, Transfer, TransferStatus
+from dangjian.members.models import (
+    Flowing,
+    Letter,
+    LetterDirection,
+    LetterRequest,
+    Transfer,
+    TransferStatus,
+)
 
 
 def _transfer(request, pk):
@@ -159,11 +167,27 @@ def transfer_branch(request):
     )
 
 
+def _open_request(request):
+    """The member's request a to-do item links here with (`?request=`), shown above the
+    form with the way to decline it; gone once closed, or out of the user's scope."""
+    pk = request.GET.get("request", "")
+    if not pk.isdigit():
+        return None
+    return (
+        LetterRequest.objects.restrict(request.user, Action.CHANGE)
+        .open()
+        .select_related("member")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 @login_required
 def letter_issue(request):
     if not can(request.user, Action.CHANGE):
         raise Http404
-    # A member's request from `/me/` links here with the member and the other side filled in.
+    # A member's request from `/me/` links here with the member and the other side filled in;
+    # issuing the letter closes the member's open request, however the form was reached.
     initial = {
         key: request.GET[key][:200]
         for key in ("member", "other_org_name", "note")
@@ -182,7 +206,31 @@ def letter_issue(request):
         _("已开具介绍信, 该党员自开具日期起转出"),
         done=lambda letter: reverse("letter-detail", args=[letter.pk]),
         template="members/letter_form.html",
-        context={"title": _("开具介绍信(转出系统外)")},
+        context={"title": _("开具介绍信(转出系统外)"), "letter_request": _open_request(request)},
+    )
+
+
+@login_required
+def letter_request_decline(request, pk: int):
+    """不予开具: the branch closes a member's request with a reason the member is told; the
+    form is the confirmation (GET shows it, POST declines)."""
+    letter_request = get_object_or_404(
+        LetterRequest.objects.restrict(request.user, Action.CHANGE)
+        .open()
+        .select_related("member", "org"),
+        pk=pk,
+    )
+    form = DeclineLetterForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        lambda data: lifecycle.decline_letter_request(
+            request.user, letter_request, reason=data["reason"]
+        ),
+        _("已不予开具, 已通知该党员"),
+        done=reverse("letter-list"),
+        template="members/letter_request_decline.html",
+        context={"title": _("不予开具介绍信"), "letter_request": letter_request},
     )
 
 

@@ -576,6 +576,79 @@ class Letter(models.Model):
         return Q(member__user_id=user.pk)
 
 
+class LetterRequestStatus(models.TextChoices):
+    OPEN = "open", _("待开具")
+    ISSUED = "issued", _("已开具")
+    DECLINED = "declined", _("不予开具")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class LetterRequestQuerySet(RestrictedQuerySet):
+    def open(self):
+        return self.filter(status=LetterRequestStatus.OPEN)
+
+
+class LetterRequest(models.Model):
+    """A member's own request (from `/me/`) for a 介绍信 to an org outside the system. Kept,
+    not only notified, so it stays on the branch's 待办 list until the letter is issued or
+    the branch declines it (with a reason the member sees), or the member withdraws it."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="letter_requests", verbose_name=_("党员")
+    )
+    # The branch at the time of asking: the one whose managers issue the letter.
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("所在党组织")
+    )
+    other_org_name = models.CharField(_("系统外接收单位"), max_length=100)
+    reason = models.CharField(_("转接原因"), max_length=200, blank=True)
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=LetterRequestStatus.choices,
+        default=LetterRequestStatus.OPEN,
+    )
+    letter = models.ForeignKey(
+        Letter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("开具的介绍信"),
+    )
+    closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    decline_reason = models.CharField(_("不予开具的原因"), max_length=200, blank=True)
+
+    objects = LetterRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("介绍信申请")
+        verbose_name_plural = _("介绍信申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # At most one open request per member, whatever races the form.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status="open"),
+                name="one_open_letter_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.other_org_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == LetterRequestStatus.OPEN
+
+    scope_path = "org__path"
+
+    @classmethod
+    def self_q(cls, user):
+        return Q(member__user_id=user.pk)
+
+
 class Flowing(models.Model):
     """流动党员: away from their branch (住址或工作在外) for at least the set months; still a
     member of it, so nothing changes in the counts. Their 流动党员活动证 and the participation

@@ -31,6 +31,11 @@ urlpatterns = [
     path("letters/", include(LetterRegister.instance.urls("list", "detail"))),
     path("letters/issue/", lv.letter_issue, name="letter-issue"),
     path("letters/receive/", lv.letter_receive, name="letter-receive"),
+    path(
+        "letters/requests/<int:pk>/decline/",
+        lv.letter_request_decline,
+        name="letter-request-decline",
+    ),
     path("letters/<int:pk>/receipt/", lv.letter_receipt, name="letter-receipt"),
     path("letters/<int:pk>/void/", lv.letter_void, name="letter-void"),
     path("letters/<int:pk>/print/", lv.letter_print, name="letter-print"),

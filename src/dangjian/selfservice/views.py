@@ -2,6 +2,7 @@
 takes an id from the URL: every page works on the signed-in user's own record, so another
 member's data cannot be reached by changing a number."""
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -74,6 +75,9 @@ def me_home(request):
                 :5
             ],
             open_transfer=member.transfers.open().exists(),
+            letter_request=member.letter_requests.select_related("letter")
+            .order_by("-requested_at", "-id")
+            .first(),
             flowing=member.flowing.filter(back_on__isnull=True).first(),
             corrections=Correction.objects.filter(member=member)[:5],
             manages=can(user, Action.VIEW),
@@ -133,11 +137,31 @@ def me_transfer(request):
         lambda made: (
             _("转接申请已提交, 等待转出方审批")
             if isinstance(made, Transfer)
-            else _("已通知党支部为您开具介绍信")
+            else _("介绍信申请已提交, 已通知党支部为您开具")
         ),
         done=reverse("me-home"),
         template="selfservice/form.html",
         context={"title": _("申请转接组织关系")},
+    )
+
+
+@login_required
+def me_letter_withdraw(request):
+    """Withdraw one's own open request for a 介绍信: a confirmation page, then the POST."""
+    member = _member_or_404(request)
+    letter_request = member.letter_requests.open().first()
+    if letter_request is None:
+        raise Http404
+    # No fields: the page itself is the confirmation; a POST (even an empty one) withdraws.
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    return form_page(
+        request,
+        form,
+        lambda data: lifecycle.withdraw_letter_request(request.user, letter_request),
+        _("介绍信申请已撤回"),
+        done=reverse("me-home"),
+        template="selfservice/letter_withdraw.html",
+        context={"title": _("撤回介绍信申请"), "letter_request": letter_request},
     )
 
 
