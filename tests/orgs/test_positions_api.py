@@ -46,6 +46,10 @@ def test_it_lists_the_seats_in_scope_with_their_member_link(world):
     assert rows["张三"]["title_display"] == "书记" and rows["外聘委员"]["member"] is None
     current = api.get("/api/positions/", {"on": "2025-01-01"}).json()
     assert [row["id"] for row in current["results"]] == [mine.pk]
+    for bad in ("2025-13-01", "明天"):
+        refused = api.get("/api/positions/", {"on": bad})
+        assert refused.status_code == 400
+        assert refused.json() == {"on": ["日期格式应为YYYY-MM-DD, 如2024-12-31"]}
     county = api_for(world, "county_admin")
     assert county.get("/api/positions/", {"org": "T-BB"}).json()["count"] == 1
     assert api.get("/api/positions/", {"org": "T-BB"}).json()["count"] == 0

@@ -252,8 +252,14 @@ class PositionViewSet(viewsets.ReadOnlyModelViewSet):
         if code:
             org = Organization.objects.restrict(user, Action.VIEW).filter(code=code).first()
             seats = seats.filter(org__path__startswith=org.path) if org else seats.none()
-        day = parse_date((params.get("on") or "").strip()) if params.get("on") else None
-        if day is not None:
+        text = (params.get("on") or "").strip()
+        if text:
+            try:
+                day = parse_date(text)
+            except ValueError:
+                day = None
+            if day is None:
+                raise ApiValidationError({"on": [_("日期格式应为YYYY-MM-DD, 如2024-12-31")]})
             seats = seats.current(day)
         return seats
 
