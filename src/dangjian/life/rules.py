@@ -13,6 +13,7 @@ meetings in the period; never a query per branch."""
 
 import calendar
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -139,10 +140,14 @@ def held_slots(
         .distinct()
     )
     held = set()
+    slot_of = {}  # (kind, year, month) -> slot: a few dozen, for rows of every branch
     for org_id, org_kind, path, kind, year, month in rows:
         if org_kind == OrgKind.GROUP:
             org_id = branch_by_path.get(path[: -Organization.steplen], org_id)
-        slot = book.slot_of(kind, month_end(year, month))
+        key = (kind, year, month)
+        if key not in slot_of:
+            slot_of[key] = book.slot_of(kind, month_end(year, month))
+        slot = slot_of[key]
         if slot is not None:
             held.add((org_id, kind, slot.start))
     return held
@@ -181,6 +186,8 @@ def compliance(
     org_q = Q(org__path__startswith=path)
     by_path = {b["path"]: b["pk"] for b in branches}
     held = held_slots(book, org_q, first, end, by_path)
+    if not cells:
+        return _counted(branches, slots, held, as_of)
     required = done = 0
     found = []
     for branch in branches:
@@ -195,6 +202,45 @@ def compliance(
                 state = HELD if is_held else (MISSING if slot.end < as_of else OPEN)
                 found.append((branch, slot, state))
     return Compliance(required, done, found)
+
+
+def _counted(branches: list[dict], slots: list[Slot], held: set[tuple], as_of: dt.date):
+    """`compliance` without its cells: the same two counts without visiting every (branch,
+    slot) pair (at a province's root, 9,000 branches times 47 slots took 100 ms of Python).
+    Whether a branch owes a slot depends only on the slot's last day, so the branches owing
+    it are counted from their sorted founding and dissolution dates; the held ones are
+    found from the held slots, of which there are at most as many as pairs owed."""
+    due = [slot for slot in slots if slot.end <= as_of]
+    if not due:
+        return Compliance(0, 0, [])
+    founded = sorted(b["founded_on"] for b in branches if b["founded_on"] is not None)
+    dissolved = sorted(b["dissolved_on"] for b in branches if b["dissolved_on"] is not None)
+    # Founded after they were dissolved (never entered so, but possible): both bisections
+    # below leave such a branch out, so it is added back once when it falls in both.
+    inverted = [
+        b
+        for b in branches
+        if b["founded_on"] is not None
+        and b["dissolved_on"] is not None
+        and b["dissolved_on"] < b["founded_on"]
+    ]
+    owing: dict[dt.date, int] = {}
+    for day in {slot.end for slot in due}:
+        not_yet = len(founded) - bisect_right(founded, day)  # founded after the day
+        gone = bisect_right(dissolved, day)  # dissolved on or before it
+        both = sum(1 for b in inverted if b["founded_on"] > day and b["dissolved_on"] <= day)
+        owing[day] = len(branches) - not_yet - gone + both
+    required = sum(owing[slot.end] for slot in due)
+    by_key: dict[tuple, list[Slot]] = defaultdict(list)
+    for slot in due:
+        by_key[slot.key].append(slot)
+    by_pk = {b["pk"]: b for b in branches}
+    done = 0
+    for org_id, kind, start in held:
+        branch = by_pk.get(org_id)
+        if branch is not None:
+            done += sum(required_of(branch, slot) for slot in by_key.get((kind, start), ()))
+    return Compliance(required, done, [])
 
 
 def reminder_days() -> int:
