@@ -10,6 +10,7 @@ from personas import add_org
 from dangjian.life import rules, services
 from dangjian.life.models import FrequencyRule
 from dangjian.life.stats import life_section
+from dangjian.orgs.models import Organization
 from dangjian.stats.engine import make_scope
 from tests.life.helpers import D, meeting
 
@@ -177,3 +178,65 @@ def test_it_warns_from_the_reminder_day_on(world, settings, day):
     items = todo_items(world.users["secretary_a"], day)
     warned = any(i.level == "warning" and i.due == D(2025, 4, 30) for i in items)
     assert warned == (day >= D(2025, 4, 20))
+
+
+def test_the_statistics_count_what_the_cells_give(world):
+    """`compliance` without cells (the statistics) counts from the sorted founding and
+    dissolution dates and the held slots instead of visiting every (branch, slot) pair:
+    the same two figures as the cells, on branches founded and dissolved on slot ends and
+    the day after, never founded, dissolved before founded (older data), a 党小组's
+    meeting, a rule changed mid-year so that two slots share a first day (January's
+    monthly one and the first quarter), and days before, on and after slot ends."""
+    admin = world.users["city_admin"]
+    admin.is_superuser = True
+    services.set_frequency(admin, kind="general", frequency="monthly", effective_from=D(2024, 7, 1))
+    services.set_frequency(admin, kind="lecture", frequency="monthly", effective_from=D(2024, 9, 1))
+    services.set_frequency(
+        admin, kind="lecture", frequency="quarterly", effective_from=D(2025, 2, 1)
+    )
+    gb, ba, bb = world.orgs["gb"], world.orgs["ba"], world.orgs["bb"]
+    made = [
+        add_org(gb, f"T-C{i}", f"测试党支部{i}", "branch", founded_on=founded)
+        for i, founded in enumerate(
+            (D(2025, 3, 31), D(2025, 4, 1), D(2024, 12, 31), D(2025, 6, 30), None, D(2025, 1, 1))
+        )
+    ]
+    Organization.objects.filter(pk=made[0].pk).update(dissolved_on=D(2025, 9, 30))
+    Organization.objects.filter(pk=made[1].pk).update(dissolved_on=D(2025, 10, 1))
+    Organization.objects.filter(pk=made[4].pk).update(dissolved_on=D(2025, 5, 31))
+    # Dissolved before it was founded: owes nothing, as the cells say.
+    Organization.objects.filter(pk=made[5].pk).update(
+        founded_on=D(2025, 8, 1), dissolved_on=D(2025, 2, 1)
+    )
+    group = add_org(ba, "T-BA-G9", "甲小学测试党小组", "group")
+    meeting(ba, "lecture", D(2025, 1, 15))  # January's monthly slot and Q1 share 1 January
+    meeting(bb, "lecture", D(2025, 2, 20))  # Q1 only
+    meeting(group, "group", D(2025, 4, 30))
+    meeting(made[0], "general", D(2025, 4, 1))
+    meeting(made[2], "committee", D(2025, 3, 31))
+    meeting(made[3], "theme_day", D(2025, 7, 1))
+    meeting(ba, "general", D(2024, 12, 31))
+    compared = []
+    for path in (world.orgs["city"].path, gb.path, ba.path, made[3].path):
+        for start, end in ((D(2025, 1, 1), D(2025, 12, 31)), (D(2024, 7, 1), D(2025, 6, 30))):
+            for as_of in (D(2025, 1, 30), D(2025, 1, 31), D(2025, 3, 31), D(2025, 6, 29), end):
+                for kinds in (None, ["lecture"], ["general", "group"]):
+                    cells = rules.compliance(path, start, end, as_of, kinds=kinds, cells=True)
+                    counted = rules.compliance(path, start, end, as_of, kinds=kinds)
+                    assert (counted.required, counted.held) == (cells.required, cells.held), (
+                        path, start, end, as_of, kinds,
+                    )  # fmt: skip
+                    compared.append((cells.required, cells.held))
+    # The comparison is not empty: slots owed and held in many combinations.
+    assert len(set(compared)) > 20 and all(held <= required for required, held in compared)
+    # January's monthly 党课 and the first quarter's share their first day; ba's meeting of
+    # 15 January holds both, as the cells say.
+    first_quarter = rules.RuleBook.load().slots(D(2025, 1, 1), D(2025, 3, 31), ["lecture"])
+    assert [(s.start, s.end) for s in first_quarter] == [
+        (D(2025, 1, 1), D(2025, 1, 31)),
+        (D(2025, 1, 1), D(2025, 3, 31)),
+    ]
+    counted = rules.compliance(
+        ba.path, D(2025, 1, 1), D(2025, 3, 31), D(2025, 3, 31), kinds=["lecture"]
+    )
+    assert (counted.required, counted.held) == (2, 2)

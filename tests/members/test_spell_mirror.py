@@ -5,12 +5,15 @@ are the live join's figures."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from mirror import assert_exact, figure_differences, mirror_differences
-from personas import make_id, member_row
+from personas import build_world, make_id, member_row
 
 from dangjian.core.context import CLI
 from dangjian.members import services
 from dangjian.members.models import Member, Membership
+from dangjian.stats import triggers
 
 D = dt.date
 
@@ -19,8 +22,11 @@ def test_it_catches_a_stale_copy(world):
     """The check itself can fail: a copy left behind shows in both comparisons."""
     assert_exact()
     a2 = world.members["a2"]
-    Membership.objects.filter(member=a2).update(sex="male", education="college")
-    assert {name for _pk, name, _c, _m in mirror_differences()} == {"sex", "education"}
+    Membership.objects.filter(member=a2).update(
+        sex="male", education="college", joined_on=D(2001, 7, 1)
+    )
+    found = {name for _pk, name, _c, _m in mirror_differences()}
+    assert found == {"sex", "education", "joined_on"}
     assert ("T-BA", D(2024, 6, 30), "statistics") in figure_differences()
     Member.objects.filter(pk=world.members["b1"].pk).update(person_type="manager")
     assert ("T-COUNTY", D(2024, 6, 30), "breakdown") in figure_differences()
@@ -129,3 +135,38 @@ def test_the_bulk_services_and_the_import_keep_the_copy(world, monkeypatch, copy
     )
     assert (created, matched, changed) == (1, 1, 1)
     assert_exact()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_fills_the_joined_on_copy_and_goes_back():
+    """members 0009 adds the spells' copy of the 入党日期 and fills it from the members; the
+    way back drops it; the change counter's triggers on the spells survive both ways."""
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    build_world()
+    before = triggers.installed(connection)
+    assert "members_membership" in before
+
+    def columns():
+        with connection.cursor() as cursor:
+            return {
+                c.name
+                for c in connection.introspection.get_table_description(
+                    cursor, "members_membership"
+                )
+            }
+
+    try:
+        executor.migrate([("members", "0008_letter_requests")])
+        assert "joined_on" not in columns()
+        assert "members_membership" in triggers.installed(connection)
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+        assert "joined_on" in columns()
+        assert Membership.objects.filter(joined_on__isnull=True).count() == 0
+        assert Membership.objects.exists()
+        assert mirror_differences() == []
+        assert triggers.installed(connection) == before
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)

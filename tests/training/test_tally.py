@@ -5,7 +5,8 @@ rules have: exactly 32 and 56 学时 and a tenth short, sums of tenths, cadres h
 the members' ratio, seats ending or starting on the day, members without hours, joined on
 1 January or the day after, sessions on 31 December and 1 January, the rotation cycle's
 first day, a transfer and a leaving mid-year, a recruit's hours, a member with two spells
-in force, several orgs and scopes, one- and two-year periods."""
+in force (counted once per spell, as the member count counts it), several orgs and scopes,
+one- and two-year periods."""
 
 import datetime as dt
 import random
@@ -21,7 +22,7 @@ from dangjian.core.routers import replica_reads
 from dangjian.members import services as member_services
 from dangjian.members.models import Membership
 from dangjian.orgs.models import Organization, Position
-from dangjian.stats.engine import Scope, make_scope
+from dangjian.stats.engine import Scope, make_scope, member_section
 from dangjian.training import rules, services
 from dangjian.training.stats import (
     FETCH_PEOPLE_UP_TO,
@@ -111,7 +112,9 @@ def varied(world, candidate, settings):  # noqa: F811
     member_services.record_leaving(CLI, gone, kind="deceased", on=D(2024, 9, 1))
     twice = add_member(ba, "两段", joined=D(2012, 1, 1))
     attend(may, twice, "32")
-    # Data the services never write, but the rules must count once: two spells in force.
+    # Data the services never write: two spells in force (ba and bb). The training key
+    # counts such corrupt data as the member count (members.total) does, once per spell:
+    # twice where both orgs are in the subtree (both paths weigh the person by their spells).
     Membership.objects.create(member=twice, org=bb, start_on=D(2020, 1, 1))
     school = session(ba, on=D(2024, 4, 10), hours="24", kind="party_school")
     services.record_attendance(CLI, school, recruits=[candidate])  # no member: not counted
@@ -158,6 +161,9 @@ def test_the_database_counts_what_the_people_give(varied, settings):
             assert by_tally(engine) == expected, (key, as_of, period)
             assert training_section(engine, {})["training"] == expected
             assert by_tally(by_path) == expected, (key, as_of, period, "by path")
+            # The tally's members are the member count's, spell for spell.
+            found = rules.tally(spells_of(engine), as_of, period, narrow=engine.ids is not None)
+            assert found.members == member_section(engine, {})["members"]["total"]
             compared += 1
     assert compared == len(SCOPES) * len(DAYS)
     # The figures are not all zero: the fixture exercises every ratio.
@@ -180,6 +186,15 @@ def test_the_fixture_reaches_the_boundaries_it_names(varied):
     assert found.counted == len(expected_counted)
     assert "调动者" not in people  # moved to jb on 2024-07-01
     assert people["两段"].hours[2024] == 32 and "李四" in people
+    assert people["两段"].spells == 1  # only the ba spell is in ba's subtree
+    gb = make_scope(varied.orgs["gb"], D(2024, 12, 31), year)
+    gb_people = {p.name: p for p in rules.subtree_people(gb.path, gb.as_of, gb.period)}
+    # Both spells are in gb's subtree: the person once, weighing two as in members.total.
+    assert gb_people["两段"].spells == 2
+    gb_found = rules.tally(spells_of(gb), gb.as_of, gb.period, narrow=True)
+    assert gb_found.members == sum(p.spells for p in gb_people.values())
+    assert gb_found.members == len(gb_people) + 1
+    assert gb_found.members == member_section(gb, {})["members"]["total"]
     assert found.cadres == sum(p.cadre for p in people.values())
     assert people["李四"].cadre is False  # the seat ended on the day asked
     assert people["书记甲"].cadre and people["书记甲"].rotated

@@ -340,6 +340,7 @@ MIRRORED_ATTNAMES = frozenset(
         "person_type",
         "backbone",
         "converted_on",
+        "joined_on",
         "work_unit_id",
     }
 )
@@ -408,6 +409,8 @@ class Membership(models.Model):
     person_type = models.CharField(max_length=20, blank=True, default="")
     backbone = models.CharField(max_length=20, blank=True, default="")
     converted_on = models.DateField(null=True, blank=True)
+    # The 入党日期: the training tally reads its counted years from the spells alone.
+    joined_on = models.DateField(null=True, blank=True)
     # Only grouped on; a constraint would add a check per imported row for nothing
     # (the member's own work_unit already protects the school).
     work_unit = models.ForeignKey(

@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce, ExtractYear, Round
 
 from dangjian.core.dates import add_years
 from dangjian.core.scope import path_q
-from dangjian.members.models import Member, Membership, spell_in_force
+from dangjian.members.models import Membership, spell_in_force
 from dangjian.orgs.models import Position
 from dangjian.training.models import Attendance, CourseKind
 
@@ -78,6 +78,10 @@ class Person:
     hours: dict = field(default_factory=dict)  # year -> Decimal
     period_hours: Decimal = Decimal(0)
     rotated: bool = False
+    # Spells in force in the subtree on the day: 1, unless the data holds a member twice
+    # (never written by the services); the statistics count such a person once per spell,
+    # as the member count (stats.engine.member_section) and `tally` do.
+    spells: int = 1
 
     @property
     def target(self) -> int:
@@ -100,14 +104,20 @@ def seated(day: dt.date):
 def people(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date]) -> list[Person]:
     """Members whose spell in force on `as_of` matches `spells_q`, with their cadre flag
     (a seat held on `as_of`), hours per calendar year of the period, hours within the period
-    and rotation. Four queries whatever the number of people."""
+    and rotation, each person once (with the number of their spells matched, `spells`).
+    Four queries whatever the number of people."""
     start, end = period
     rows = (
         Membership.objects.order_by()
         .filter(spell_in_force(as_of) & spells_q)
         .values_list("member_id", "org_id", "member__name", "member__joined_on")
     )
-    found = {row[0]: Person(*row) for row in rows}
+    found: dict[int, Person] = {}
+    for row in rows:
+        if row[0] in found:
+            found[row[0]].spells += 1
+        else:
+            found[row[0]] = Person(*row)
     if not found:
         return []
     member_ids = Membership.objects.order_by().filter(spell_in_force(as_of) & spells_q)
@@ -153,13 +163,15 @@ def people(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date]) -> list
 
 @dataclass(frozen=True)
 class Tally:
-    """What the statistics key `training` is made of, counted by the database (see `tally`):
-    `counted` members have a counted year in the period, `members_met` of them reached the
+    """What the statistics key `training` is made of, counted by the database (see `tally`),
+    one per spell in force as the member count (`members.total`) counts: `members` in all,
+    `counted` of them have a counted year in the period, `members_met` of them reached the
     member target in every counted year; `cadres` (seat holders on the day), of whom
     `cadres_counted` have a counted year and `cadres_met` reached the cadre target in every
     one, `rotated` attended a 党务干部轮训 session this cycle; `period_hours` the members'
     hours within the period."""
 
+    members: int
     counted: int
     members_met: int
     cadres: int
@@ -173,12 +185,24 @@ def _flag(q: Q):
     return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def tally(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date], *, narrow: bool):
+def tally(
+    spells_q: Q,
+    as_of: dt.date,
+    period: tuple[dt.date, dt.date],
+    *,
+    narrow: bool,
+    live: bool = False,
+):
     """The figures `people(spells_q, as_of, period)` followed by `Person.meets` give (the
-    statistics key `training`), counted by the database in one query without loading
-    anyone: the members of the subtree (each once, with their cadre and rotation flags
-    from the seat and 轮训 sets, which the database hashes once) left-joined to their
-    attendance summed per calendar year and over the period, one pass over each. The two
+    statistics key `training`, a person weighted by `Person.spells`), counted by the
+    database in one query without loading anyone: the spells in force in the subtree (the
+    member's 入党日期 read from its copy on the spell, members.models.MIRRORED_ATTNAMES, so
+    the wide members table is not read; from the member itself when `live`, as
+    stats.engine.Scope.live), with their cadre and rotation flags from the seat and 轮训
+    sets, which the database hashes once, left-joined to their attendance summed per
+    calendar year and over the period, one pass over each. A member with two spells in
+    force (data the services never write) counts twice, as in the member count: keeping
+    them once would cost a hash of a million ids at the root. The two
     halves are built by the ORM and joined here (the ORM has no join to a grouped
     subquery). `narrow`: the subtree is small, so its attendance is reached through its
     members (a school reads its own rows, not the whole city's of the year); else every
@@ -204,13 +228,13 @@ def tally(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date], *, narro
             rotated.filter(member_id__in=in_scope),
         )
     members = (
-        Member.objects.order_by()
-        .filter(pk__in=in_scope)
+        Membership.objects.order_by()
+        .filter(spell_in_force(as_of) & spells_q)
         .annotate(
-            person=F("pk"),
-            joined=F("joined_on"),
-            cadre=_flag(Q(pk__in=seats.values("member_id"))),
-            rotated=_flag(Q(pk__in=rotated.values("member_id"))),
+            person=F("member_id"),
+            joined=F("member__joined_on" if live else "joined_on"),
+            cadre=_flag(Q(member_id__in=seats.values("member_id"))),
+            rotated=_flag(Q(member_id__in=rotated.values("member_id"))),
         )
         .values("person", "joined", "cadre", "rotated")
     )
@@ -255,7 +279,8 @@ def tally(spells_q: Q, as_of: dt.date, period: tuple[dt.date, dt.date], *, narro
     members_sql, members_params = members.query.get_compiler(using=alias).as_sql()
     attended_sql, attended_params = attended.query.get_compiler(using=alias).as_sql()
     sql = (
-        f"SELECT SUM(CASE WHEN {counted_sql} THEN 1 ELSE 0 END),"
+        "SELECT COUNT(*),"
+        f" SUM(CASE WHEN {counted_sql} THEN 1 ELSE 0 END),"
         f" SUM(CASE WHEN {member_met} THEN 1 ELSE 0 END),"
         " SUM(p.cadre),"
         f" SUM(CASE WHEN p.cadre = 1 AND {counted_sql} THEN 1 ELSE 0 END),"
@@ -323,7 +348,7 @@ def short_by_org(paths: list[str], day: dt.date):
     seat = seated(day).filter(member_id=OuterRef("member_id"))
     return (
         Membership.objects.order_by()
-        .filter(spell_in_force(day), path_q("org__path", paths), member__joined_on__lte=first)
+        .filter(spell_in_force(day), path_q("org__path", paths), joined_on__lte=first)
         .annotate(
             have=Coalesce(Subquery(year_hours, output_field=decimal), Value(0, decimal)),
             target=Case(

@@ -45,16 +45,24 @@ def per_person_figures(scope) -> dict:
     start, end = scope.period
     years = range(start.year, end.year + 1)
     persons = rules.subtree_people(scope.path, scope.as_of, scope.period)
-    members = [p.meets(years, rules.member_target()) for p in persons]
-    members = [m for m in members if m is not None]
+    # Each person weighs their spells in force (`Person.spells`: 1 unless the data holds a
+    # member twice), as the member count and the tally count them.
+    members = [(p.meets(years, rules.member_target()), p.spells) for p in persons]
+    members = [(met, n) for met, n in members if met is not None]
     cadres = [p for p in persons if p.cadre]
-    cadre_meets = [p.meets(years, rules.cadre_target()) for p in cadres]
-    cadre_meets = [m for m in cadre_meets if m is not None]
-    total = sum((p.period_hours for p in persons), Decimal(0))
+    cadre_meets = [(p.meets(years, rules.cadre_target()), p.spells) for p in cadres]
+    cadre_meets = [(met, n) for met, n in cadre_meets if met is not None]
+    total = sum((p.period_hours * p.spells for p in persons), Decimal(0))
     return {
-        "members_meeting_hours": ratio(sum(members), len(members)),
-        "cadres_meeting_hours": ratio(sum(cadre_meets), len(cadre_meets)),
-        "rotation_coverage": ratio(sum(p.rotated for p in cadres), len(cadres)),
+        "members_meeting_hours": ratio(
+            sum(n for met, n in members if met), sum(n for _met, n in members)
+        ),
+        "cadres_meeting_hours": ratio(
+            sum(n for met, n in cadre_meets if met), sum(n for _met, n in cadre_meets)
+        ),
+        "rotation_coverage": ratio(
+            sum(p.spells for p in cadres if p.rotated), sum(p.spells for p in cadres)
+        ),
         "hours_total": float(total.quantize(Decimal("0.1"))),
     }
 
@@ -74,7 +82,8 @@ def tally_figures(scope) -> dict:
     # are tested against taken among its own members: a school reads its own attendance,
     # not the whole city's of the year.
     narrow = scope.ids is not None
-    return figures(rules.tally(spells_of(scope), scope.as_of, scope.period, narrow=narrow))
+    found = rules.tally(spells_of(scope), scope.as_of, scope.period, narrow=narrow, live=scope.live)
+    return figures(found)
 
 
 def training_section(scope, done: dict) -> dict:
