@@ -76,3 +76,30 @@ def test_a_display_method_a_model_writes_itself_is_called():
     assert _display_field(Member, "get_category_display") is None
     member = Member(converted_on=dt.date(2000, 1, 1))
     assert Column("x", "get_category_display").get(member) == "正式党员"
+
+
+
+def test_a_quick_select_is_the_markup_of_django_select():
+    """Every select of every register's filter bar, blank and with each value chosen."""
+    from django import forms
+
+    from dangjian.core.forms import QuickSelect
+    from dangjian.core.registers import registry
+
+    compared = 0
+    for reg in registry.values():
+        if reg.filterset is None:
+            continue
+        for name, field in reg.filterset_class()().form.fields.items():
+            if not isinstance(field.widget, QuickSelect):
+                continue
+            plain = forms.Select(attrs=field.widget.attrs, choices=field.widget.choices)
+            for value in ["", *(v for v, _label in field.widget.choices), "<x>"]:
+                attrs = {"id": f"id_{name}", "required": False, "aria-x": True}
+                html = field.widget.render(name, value, attrs)
+                assert html == plain.render(name, value, attrs), (reg.name, name, value)
+                compared += 1
+    grouped = [("甲组", [("a", "<A>"), ("b", "B")]), ("c", "C")]
+    html = QuickSelect(choices=grouped).render("g", "b", {"class": "form-select"})
+    assert html == forms.Select(choices=grouped).render("g", "b", {"class": "form-select"})
+    assert compared > 100

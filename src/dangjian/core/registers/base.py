@@ -26,7 +26,7 @@ from django.utils.hashable import make_hashable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.core.forms import BootstrapMixin
+from dangjian.core.forms import BootstrapMixin, QuickSelect
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
 
@@ -153,7 +153,14 @@ def related_model(model, lookup: str):
 
 
 class FilterForm(BootstrapMixin, forms.Form):
-    """The form of every register's FilterSet: Bootstrap classes, native date pickers."""
+    """The form of every register's FilterSet: Bootstrap classes, native date pickers,
+    selects drawn without the template language (`QuickSelect`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget.__class__ = QuickSelect
 
 
 class OrgChoiceFilter(django_filters.CharFilter):

@@ -26,7 +26,7 @@ from dangjian.core import audit
 from dangjian.core.audit import record
 from dangjian.core.audit_views import change_rows
 from dangjian.core.excel import Sheet, sha256_bytes, write_workbook, xlsx_response
-from dangjian.core.forms import submit
+from dangjian.core.forms import QuickSelect, submit
 from dangjian.core.models import AuditAction, AuditEntry
 from dangjian.core.registers.base import ORG_SELECT_LIMIT, Register, related_model
 from dangjian.core.roles import Action
@@ -121,7 +121,6 @@ def org_options(user, org_model):
 def _dress_filter_form(reg: Register, request, form, datalist_id: str):
     """The org filter as a select of the orgs in scope, or a code input with a datalist
     beyond ORG_SELECT_LIMIT."""
-    from django import forms
 
     if "org" not in form.fields:
         return [], False
@@ -134,7 +133,7 @@ def _dress_filter_form(reg: Register, request, form, datalist_id: str):
     current = form.data.get("org")
     if current and current not in {code for code, _label in choices}:
         choices.append((current, current))  # a code from a link stays visible (and filters)
-    field.widget = forms.Select(choices=choices, attrs={"class": "form-select"})
+    field.widget = QuickSelect(choices=choices, attrs={"class": "form-select"})
     return options, overflow
 
 
