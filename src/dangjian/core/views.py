@@ -66,7 +66,7 @@ class CappedPaginator(Paginator):
     @staticmethod
     def _deferrable(queryset: QuerySet) -> bool:
         query = queryset.query
-        return not (query.distinct or query.combinator or query.values_select)
+        return not (query.distinct or query.combinator or query.values_select or query.is_sliced)
 
 
 def paginate(request, queryset, per_page: int | None = None):
