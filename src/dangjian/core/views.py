@@ -57,7 +57,7 @@ class CappedPaginator(Paginator):
         then those rows with everything the list shows (joins, annotations, prefetches).
         A rare search over a city's 70,000 members otherwise reads every one of their rows
         from the table to fill fifty."""
-        if isinstance(object_list, QuerySet) and self._deferrable(object_list):
+        if isinstance(object_list, QuerySet) and self._deferrable(self.object_list):
             ids = list(dict.fromkeys(object_list.values_list("pk", flat=True)))
             found = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
             object_list = [found[pk] for pk in ids if pk in found]
