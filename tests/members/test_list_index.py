@@ -1,4 +1,4 @@
-"""The member list's index (members.0009): on PostgreSQL the (org, status) index carries
+"""The member list's index (members.0010): on PostgreSQL the (org, status) index carries
 the columns the list filters, searches and orders by, so a search's count and a page's ids
 are read from the index alone; SQLite keeps the model's plain index."""
 

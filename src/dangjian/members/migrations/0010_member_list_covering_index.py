@@ -29,6 +29,6 @@ def plain(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0008_letter_requests")]
+    dependencies = [("members", "0009_spell_joined_on")]
 
     operations = [migrations.RunPython(covering, plain, elidable=False)]
