@@ -48,3 +48,22 @@ def test_a_capped_read_is_audited_as_at_least(world):
     audit_read(CaseRegister.instance, world.users["city_admin"], count=2, capped=True)
     read = AuditEntry.objects.filter(action=AuditAction.READ).latest("pk")
     assert read.changes == {"count": [None, 2], "count_capped": [None, True]}
+
+
+def test_a_page_is_its_ids_then_their_rows_in_the_same_order(groups, django_assert_num_queries):
+    """The page's ids come first (a narrow query an index can answer), then the rows with
+    what the list shows: the same records in the same order as slicing the queryset."""
+    ordered = Group.objects.order_by("-name")
+    paginator = CappedPaginator(ordered, 2, cap=10)
+    paginator.count  # noqa: B018 - counted apart from the page
+    with django_assert_num_queries(2):
+        page = paginator.page(2)
+        rows = list(page.object_list)
+    assert rows == list(ordered[2:4]) and [g.name for g in rows] == ["g2", "g1"]
+
+
+def test_a_distinct_or_values_queryset_is_paged_as_it_is(groups):
+    values = Group.objects.order_by("name").values("name")
+    assert list(CappedPaginator(values, 2, cap=10).page(1)) == [{"name": "g0"}, {"name": "g1"}]
+    names = Group.objects.order_by("name").values_list("name", flat=True).distinct()
+    assert list(CappedPaginator(names, 3, cap=10).page(2)) == ["g3", "g4"]

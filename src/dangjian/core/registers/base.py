@@ -8,20 +8,25 @@ declared by the owning app."""
 
 import dataclasses
 import datetime as dt
+import functools
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.core.forms import BootstrapMixin
+from dangjian.core.forms import BootstrapMixin, QuickSelect
 from dangjian.core.roles import Action
 from dangjian.core.scope import can
 
@@ -86,6 +91,10 @@ class Column:
         for part in accessor.split("."):
             if value is None:
                 return None
+            field = _display_field(type(value), part)
+            if field is not None:
+                value = _display(field, getattr(value, field.attname))
+                continue
             value = getattr(value, part)
             if callable(value) and not isinstance(value, models.Manager):
                 value = value()
@@ -109,6 +118,32 @@ class Column:
         return str(value)
 
 
+@functools.cache
+def _display_field(cls, name: str):
+    """The choice field behind Django's own `get_<field>_display` (not one a model writes
+    itself), whose label `_display` finds in a dict built once: Django's method hashes
+    every choice label, a translation each, on every call (a list page makes hundreds)."""
+    if not (name.startswith("get_") and name.endswith("_display")):
+        return None
+    if not isinstance(inspect.getattr_static(cls, name, None), functools.partialmethod):
+        return None
+    try:
+        field = cls._meta.get_field(name[4:-8])
+    except (AttributeError, FieldDoesNotExist):
+        return None
+    return field if field.choices else None
+
+
+@functools.cache
+def _labels(field) -> dict:
+    return dict(make_hashable(field.flatchoices))
+
+
+def _display(field, value):
+    """What `get_<field>_display()` returns, without its cost (see `_display_field`)."""
+    return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
+
+
 def related_model(model, lookup: str):
     """The model a `__`-separated lookup ends on ("org__path" on Member -> Organization)."""
     parts = lookup.split("__")
@@ -118,7 +153,14 @@ def related_model(model, lookup: str):
 
 
 class FilterForm(BootstrapMixin, forms.Form):
-    """The form of every register's FilterSet: Bootstrap classes, native date pickers."""
+    """The form of every register's FilterSet: Bootstrap classes, native date pickers,
+    selects drawn without the template language (`QuickSelect`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget.__class__ = QuickSelect
 
 
 class OrgChoiceFilter(django_filters.CharFilter):
