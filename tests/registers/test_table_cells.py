@@ -78,7 +78,6 @@ def test_a_display_method_a_model_writes_itself_is_called():
     assert Column("x", "get_category_display").get(member) == "正式党员"
 
 
-
 def test_a_quick_select_is_the_markup_of_django_select():
     """Every select of every register's filter bar, blank and with each value chosen."""
     from django import forms
