@@ -12,4 +12,16 @@ FETCH_ROWS_UP_TO = 20
 
 def fetches_rows(scope) -> bool:
     """Is `scope` small enough to be counted from its fetched rows?"""
-    return scope.ids is not None and len(scope.ids) <= FETCH_ROWS_UP_TO
+    ids = getattr(scope, "ids", None)  # a caller's own scope may carry only the path
+    return ids is not None and len(ids) <= FETCH_ROWS_UP_TO
+
+
+def subtree_pks(scope, organizations):
+    """The subtree's org ids for an `org__in` filter: the list for a subtree the engine
+    passes by its ids (Scope.ids; the planner then reads the org indexes and the ORM builds
+    no subquery), else the subquery of the orgs under the path (`organizations`: the
+    Organization model, passed in so this module imports no app)."""
+    ids = getattr(scope, "ids", None)  # a caller's own scope may carry only the path
+    if ids is not None:
+        return list(ids)
+    return organizations.objects.order_by().filter(path__startswith=scope.path).values("pk")
