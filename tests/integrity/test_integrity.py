@@ -518,3 +518,82 @@ def test_it_writes_many_with_the_same_rules_and_scope(world):
             ],
             "批量",
         )
+
+
+def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world):
+    """A small subtree's `integrity` key is counted from its fetched rows (stats.small);
+    every count equals the database's statement, on every org and on periods around the
+    records' dates (both ends)."""
+    from dangjian.integrity.stats import database_counts, fetched_counts
+    from dangjian.orgs.models import Organization
+    from dangjian.stats.engine import Scope
+
+    ba, bx = world.orgs["ba"], world.orgs["bx"]
+    first, last = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    _risk(world, ba, dt.date(2023, 12, 31))
+    on_first = _risk(world, ba, first, dt.date(2024, 6, 1))
+    on_last = _risk(world, bx, last, last)
+    _risk(world, ba, dt.date(2024, 6, 1), dt.date(2025, 1, 1))
+    for risk, set_on in ((on_first, dt.date(2024, 6, 1)), (on_last, last), (on_first, first)):
+        if set_on >= (risk.confirmed_on or set_on):
+            services.create_measure(
+                CLI, risk=risk, content="措施", owner="某", set_on=set_on, review_on=set_on
+            )
+    services.create_petition(
+        CLI,
+        org=ba,
+        received_on=first,
+        channel="letter",
+        subject="甲",
+        resolved_on=dt.date(2024, 2, 1),
+        result="true",
+    )
+    services.create_petition(
+        CLI,
+        org=bx,
+        received_on=dt.date(2023, 12, 31),
+        channel="letter",
+        subject="乙",
+        resolved_on=first,
+        result="true",
+    )
+    _closed_case(world, world.members["a1"], "warning", dt.date(2024, 5, 10))
+    _closed_case(world, world.members["a2"], "", dt.date(2025, 1, 10))
+    services.create_case(
+        CLI,
+        org=ba,
+        subject_name="某",
+        matter="未立案",
+        received_on=first,
+        checked_on=dt.date(2024, 1, 10),
+        closed_on=dt.date(2024, 2, 1),
+    )
+    services.create_case(
+        CLI,
+        org=bx,
+        kind="assisted",
+        subject_name="外",
+        matter="协查",
+        received_on=first,
+        closed_on=dt.date(2024, 1, 20),
+    )
+    periods = [
+        (first, last),
+        (dt.date(2023, 12, 31), first),
+        (dt.date(2024, 2, 1), dt.date(2025, 1, 10)),
+    ]
+    periods += [
+        (dt.date(2024, 5, 10), dt.date(2024, 5, 10)),
+        (dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+    ]
+    seen = set()
+    for org in Organization.objects.all():
+        ids = tuple(
+            Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
+        )
+        for period in periods:
+            scope = Scope(root=org, as_of=period[1], period=period, ids=ids)
+            fetched = fetched_counts(scope)
+            assert fetched == database_counts(scope), (org.code, period)
+            seen |= {key for key, value in fetched.items() if value}
+    assert seen == set(fetched)

@@ -84,3 +84,61 @@ def test_it_counts_only_voters_in_the_world_branch(world):
         world.orgs["ba"], "新党员", joined=dt.date(2020, 1, 1), converted=dt.date(2021, 1, 1)
     )
     assert elections.electorate(world.orgs["ba"], dt.date(2025, 6, 30)).should_attend == 3
+
+
+def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world):
+    """A small subtree's election figures are counted from its fetched orgs and elections
+    (stats.small); they equal the database's on every org and on days around the terms'
+    ends (a leap-day start, term lengths set and defaulted, an unapproved election, an org
+    dissolved, one founded later)."""
+    from dangjian.orgs.models import Organization
+    from dangjian.orgs.stats import database_counts, fetched_counts
+    from dangjian.stats.engine import Scope
+
+    voters = [world.members[key] for key in ("a1", "a2", "b1", "b2", "b3")]
+    held(world.orgs["gb"], dt.date(2024, 5, 1), voters)
+    held(world.orgs["ba"], dt.date(2021, 2, 28), voters[:2])
+    elections.create_election(
+        CLI,
+        org=world.orgs["bb"],
+        formed_by="election",
+        committee=False,
+        seats=1,
+        held_on=dt.date(2024, 9, 1),
+    )
+    elections.create_election(
+        CLI,
+        org=world.orgs["county"],
+        formed_by="election",
+        committee=True,
+        seats=3,
+        held_on=dt.date(2018, 1, 1),
+    )
+    Organization.objects.filter(pk=world.orgs["bb"].pk).update(
+        term_start=dt.date(2020, 2, 29), term_years=4
+    )
+    Organization.objects.filter(pk=world.orgs["county2"].pk).update(
+        term_start=dt.date(2021, 6, 1), term_years=0
+    )
+    Organization.objects.filter(pk=world.orgs["bx"].pk).update(
+        term_start=dt.date(2019, 1, 1), dissolved_on=dt.date(2024, 1, 1)
+    )
+    Organization.objects.filter(pk=world.orgs["jb"].pk).update(
+        term_start=dt.date(2020, 1, 1), term_years=7, founded_on=dt.date(2023, 1, 1)
+    )
+    days = [dt.date(2022, 12, 31), dt.date(2023, 3, 1), dt.date(2023, 3, 2), dt.date(2024, 2, 28)]
+    days += [dt.date(2024, 2, 29), dt.date(2024, 3, 1), dt.date(2024, 5, 1), dt.date(2025, 2, 28)]
+    days += [dt.date(2025, 3, 1), dt.date(2026, 6, 2), dt.date(2028, 6, 2), dt.date(2024, 1, 1)]
+    days += [dt.date(2023, 12, 31)]
+    seen = set()
+    for org in Organization.objects.all():
+        ids = tuple(
+            Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
+        )
+        for day in days:
+            for period in ((dt.date(day.year, 1, 1), day), (dt.date(2022, 1, 1), day)):
+                scope = Scope(root=org, as_of=day, period=period, ids=ids)
+                fetched = fetched_counts(scope)
+                assert fetched == database_counts(scope), (org.code, day, period)
+                seen |= {key for key, value in fetched.items() if value}
+    assert seen == {"held", "overdue"}

@@ -24,12 +24,13 @@ from dangjian.assessment.models import (
     ResponsibilityLetter,
 )
 from dangjian.orgs.models import Organization
+from dangjian.stats.small import subtree_pks
 
 
 def assessment_section(scope, done: dict) -> dict:
     start, end = scope.period
     today = min(end, scope.as_of) if scope.as_of >= start else end
-    subtree = Organization.objects.order_by().filter(path__startswith=scope.path).values("pk")
+    subtree = subtree_pks(scope, Organization)
     letters = (
         ResponsibilityLetter.objects.order_by()
         .filter(org__in=subtree, signed_on__gte=start, signed_on__lte=end)

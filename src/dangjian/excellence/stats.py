@@ -14,7 +14,7 @@ A handful of aggregate queries over the subtree, whatever its size; nothing per 
 
 import datetime as dt
 
-from django.db.models import F, Func, IntegerField, Q, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 
 from dangjian.excellence.models import (
     CheckStatus,
@@ -28,6 +28,7 @@ from dangjian.excellence.models import (
     at_standard_q,
 )
 from dangjian.orgs.models import Organization, School
+from dangjian.stats.small import fetches_rows
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -71,7 +72,23 @@ def _count(qs, field: str = "pk", distinct: bool = False):
 
 
 def excellence_section(scope, done: dict) -> dict:
-    """One query (scalar subqueries) for the whole section, whatever the subtree."""
+    """One query (scalar subqueries) for the whole section, or for a small subtree
+    (stats.small) its few rows fetched and counted here."""
+    row = fetched_counts(scope) if fetches_rows(scope) else database_counts(scope)
+    return {
+        "excellence": {
+            "five_good": {"checked": row["checked"], "passed": row["passed"]},
+            "demonstration_points": {"bureau": row["bureau"], "city": row["city"]},
+            "demonstration_share": _ratio(row["standard"], row["schools"]),
+            "stars": {str(n): row[f"s{n}"] for n in range(1, 6)},
+            "commitments": {"made": row["made"], "fulfilled": row["fulfilled"]},
+            "exemplars": row["exemplars"],
+            "posts": row["posts"],
+        }
+    }
+
+
+def database_counts(scope) -> dict:
     path, period, day = scope.path, scope.period, scope.as_of
     start, end = period
     subtree = Q(org__path__startswith=path)
@@ -102,15 +119,80 @@ def excellence_section(scope, done: dict) -> dict:
         ),
     }
     row = Organization.objects.filter(pk=scope.root.pk).values(**figures).get()
-    row = {key: value or 0 for key, value in row.items()}
+    return {key: value or 0 for key, value in row.items()}
+
+
+def _between(value, start, end) -> bool:
+    return value is not None and start <= value <= end
+
+
+def fetched_counts(scope) -> dict:
+    """`database_counts` from the subtree's rows, read through the org columns by the
+    subtree's ids (a small subtree, stats.small); the tests hold the two to each other."""
+    ids, day = scope.ids, scope.as_of
+    start, end = scope.period
+    mine = Q(org_id__in=ids)
+    checks = list(
+        FiveGoodCheck.objects.order_by()
+        .filter(mine, _in_period("reviewed_on", scope.period))
+        .values_list("org_id", "status")
+    )
+    school_orgs = {
+        pk
+        for pk, founded, dissolved in Organization.objects.order_by()
+        .filter(pk__in=ids)
+        .filter(Exists(School.objects.filter(covering_org_id=OuterRef("pk"))))
+        .values_list("pk", "founded_on", "dissolved_on")
+        if (founded is None or founded <= day) and (dissolved is None or dissolved > day)
+    }
+    bureau = city = 0
+    standard = set()
+    for org_id, bureau_on, city_on, meets, evaluated_on, revoked_on in (
+        DemonstrationPoint.objects.order_by()
+        .filter(mine)
+        .values_list(
+            "org_id", "bureau_on", "city_on", "meets_standard", "evaluated_on", "revoked_on"
+        )
+    ):
+        bureau += _between(bureau_on, start, end)
+        city += _between(city_on, start, end)
+        if (
+            meets
+            and evaluated_on is not None
+            and evaluated_on <= day
+            and (revoked_on is None or revoked_on > day)
+            and org_id in school_orgs
+        ):
+            standard.add(org_id)
+    stars = list(
+        StarRating.objects.order_by()
+        .filter(mine, _in_period("rated_on", scope.period))
+        .values_list("stars", flat=True)
+    )
+    commitments = list(
+        Commitment.objects.order_by()
+        .filter(mine, _in_period("made_on", scope.period))
+        .values_list("fulfilment", flat=True)
+    )
+    exemplars = (
+        Exemplar.objects.order_by().filter(mine, _in_period("recognised_on", scope.period)).count()
+    )
+    posts = (
+        Post.objects.order_by()
+        .filter(mine, start_on__lte=end)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=start))
+        .count()
+    )
     return {
-        "excellence": {
-            "five_good": {"checked": row["checked"], "passed": row["passed"]},
-            "demonstration_points": {"bureau": row["bureau"], "city": row["city"]},
-            "demonstration_share": _ratio(row["standard"], row["schools"]),
-            "stars": {str(n): row[f"s{n}"] for n in range(1, 6)},
-            "commitments": {"made": row["made"], "fulfilled": row["fulfilled"]},
-            "exemplars": row["exemplars"],
-            "posts": row["posts"],
-        }
+        "checked": len({org_id for org_id, _status in checks}),
+        "passed": len({org_id for org_id, status in checks if status == CheckStatus.PASSED}),
+        "bureau": bureau,
+        "city": city,
+        "schools": len(school_orgs),
+        "standard": len(standard),
+        **{f"s{n}": stars.count(n) for n in range(1, 6)},
+        "made": len(commitments),
+        "fulfilled": commitments.count(Fulfilment.FULFILLED),
+        "exemplars": exemplars,
+        "posts": posts,
     }

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from dangjian.core.dates import add_years
 from dangjian.orgs.models import DEFAULT_TERM_YEARS, Election, Organization
+from dangjian.stats.small import fetches_rows
 
 
 def _existing_on(day: dt.date) -> Q:
@@ -53,9 +54,13 @@ def _with_terms(path: str, day: dt.date):
     )
 
 
+# The term lengths `_overdue_q` tests (any other length is never overdue).
+TERM_LENGTHS = sorted({*range(1, 6), *(y for y in DEFAULT_TERM_YEARS.values() if y)})
+
+
 def _overdue_q(day: dt.date) -> Q:
     ended = Q()
-    for years in sorted({*range(1, 6), *(y for y in DEFAULT_TERM_YEARS.values() if y)}):
+    for years in TERM_LENGTHS:
         ended |= Q(years=years) & ended_before("start", years, day)
     return _existing_on(day) & ended
 
@@ -66,7 +71,14 @@ def overdue_orgs(path: str, day: dt.date):
 
 
 def election_section(scope, done: dict) -> dict:
-    """One query: the subtree's orgs, their elections of the period and their terms."""
+    """One query: the subtree's orgs, their elections of the period and their terms; for a
+    small subtree (stats.small) two plain ones, counted here."""
+    row = fetched_counts(scope) if fetches_rows(scope) else database_counts(scope)
+    life = {**done.get("life", {}), "elections_held": row["held"], "terms_overdue": row["overdue"]}
+    return {"life": life}
+
+
+def database_counts(scope) -> dict:
     start, end = scope.period
     row = _with_terms(scope.path, scope.as_of).aggregate(
         held=Count(
@@ -76,5 +88,37 @@ def election_section(scope, done: dict) -> dict:
         ),
         overdue=Count("pk", filter=_overdue_q(scope.as_of), distinct=True),
     )
-    life = {**done.get("life", {}), "elections_held": row["held"], "terms_overdue": row["overdue"]}
-    return {"life": life}
+    return {"held": row["held"], "overdue": row["overdue"]}
+
+
+def fetched_counts(scope) -> dict:
+    """`database_counts` from the subtree's orgs and elections fetched by its ids (a small
+    subtree, stats.small); the tests hold the two to each other."""
+    start, end = scope.period
+    day = scope.as_of
+    held = 0
+    last: dict[int, dt.date] = {}
+    for org_id, held_on, approved_on in (
+        Election.objects.order_by()
+        .filter(org_id__in=scope.ids)
+        .values_list("org_id", "held_on", "approved_on")
+    ):
+        held += start <= held_on <= end
+        # The latest approved election held by the day (`_with_terms`' subquery).
+        if held_on <= day and approved_on is not None:
+            last[org_id] = max(held_on, last.get(org_id, held_on))
+    overdue = 0
+    for pk, kind, term_start, term_years, founded, dissolved in (
+        Organization.objects.order_by()
+        .filter(pk__in=scope.ids)
+        .values_list("pk", "kind", "term_start", "term_years", "founded_on", "dissolved_on")
+    ):
+        if not ((founded is None or founded <= day) and (dissolved is None or dissolved > day)):
+            continue
+        term = term_start if term_start is not None and term_start <= day else last.get(pk)
+        years = term_years if term_years is not None else DEFAULT_TERM_YEARS.get(kind)
+        if term is None or years not in TERM_LENGTHS:
+            continue
+        back = add_years(day, -years)
+        overdue += term <= back if back.day != day.day else term < back
+    return {"held": held, "overdue": overdue}

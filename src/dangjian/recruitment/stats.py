@@ -17,6 +17,7 @@ from dangjian.core.dates import born_after_for_max_age
 from dangjian.members.choices import Backbone, PersonType
 from dangjian.orgs.models import Organization, SchoolStage
 from dangjian.recruitment.models import Recruit, Stage
+from dangjian.stats.small import subtree_pks
 
 SENIOR_STAGES = (
     SchoolStage.SENIOR,
@@ -44,7 +45,7 @@ def stage_filters(day: dt.date) -> dict[str, Q]:
 def development_section(scope, done: dict) -> dict:
     """`scope` has .path (the subtree's path prefix), .as_of and .period (from, to)."""
     start, end = scope.period
-    subtree = Organization.objects.order_by().filter(path__startswith=scope.path).values("pk")
+    subtree = subtree_pks(scope, Organization)
     counts = {label: Count("pk", filter=q) for label, q in stage_filters(scope.as_of).items()}
     row = (
         Recruit.objects.order_by()
