@@ -161,6 +161,9 @@ def test_the_database_counts_what_the_people_give(varied, settings):
             assert by_tally(engine) == expected, (key, as_of, period)
             assert training_section(engine, {})["training"] == expected
             assert by_tally(by_path) == expected, (key, as_of, period, "by path")
+            # The people read by the org ids (a small subtree's, as the section reads them)
+            # are those read by the org paths.
+            assert by_people(by_path) == expected, (key, as_of, period, "people by path")
             # The tally's members are the member count's, spell for spell.
             found = rules.tally(spells_of(engine), as_of, period, narrow=engine.ids is not None)
             assert found.members == member_section(engine, {})["members"]["total"]

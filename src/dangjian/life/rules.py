@@ -125,20 +125,29 @@ def branches_in(path: str):
 
 
 def held_slots(
-    book: RuleBook, org_q: Q, start: dt.date, end: dt.date, branch_by_path=None
+    book: RuleBook, org_q: Q, start: dt.date, end: dt.date, branch_by_path=None, fetched=None
 ) -> set[tuple]:
     """(org id, kind, slot start) of every slot with a meeting, from one grouped query over
     the meetings' (org, kind, year, month). A meeting of a 党小组 counts for its branch
     (looked up in `branch_by_path`, path to branch id): the branch's 党小组会 is held when
-    one of its groups met."""
+    one of its groups met. `fetched`: the subtree's meetings already fetched as (org id,
+    org kind, org path, kind, held on), covering [start, end] (a small subtree's, read by
+    life.stats), used instead of the query."""
     branch_by_path = branch_by_path or {}
-    rows = (
-        Meeting.objects.order_by()
-        .filter(org_q, held_on__gte=start, held_on__lte=end, kind__in=list(book.by_kind))
-        .annotate(y=ExtractYear("held_on"), m=ExtractMonth("held_on"))
-        .values_list("org_id", "org__kind", "org__path", "kind", "y", "m")
-        .distinct()
-    )
+    if fetched is not None:
+        rows = {
+            (org_id, org_kind, path, kind, held_on.year, held_on.month)
+            for org_id, org_kind, path, kind, held_on in fetched
+            if start <= held_on <= end and kind in book.by_kind
+        }
+    else:
+        rows = (
+            Meeting.objects.order_by()
+            .filter(org_q, held_on__gte=start, held_on__lte=end, kind__in=list(book.by_kind))
+            .annotate(y=ExtractYear("held_on"), m=ExtractMonth("held_on"))
+            .values_list("org_id", "org__kind", "org__path", "kind", "y", "m")
+            .distinct()
+        )
     held = set()
     slot_of = {}  # (kind, year, month) -> slot: a few dozen, for rows of every branch
     for org_id, org_kind, path, kind, year, month in rows:
@@ -171,10 +180,12 @@ def compliance(
     kinds=None,
     org_ids=None,
     cells: bool = False,
+    fetched=None,
 ) -> Compliance:
     """Slots required of the subtree's branches that end within [start, end] and by
     `as_of`, and how many of them were held. With `cells`, every slot ending in the period
-    with its state (HELD, MISSING: due and not held, OPEN: not yet due)."""
+    with its state (HELD, MISSING: due and not held, OPEN: not yet due). `fetched`: the
+    subtree's meetings already fetched (see `held_slots`), from the first slot's start."""
     book = book or RuleBook.load()
     slots = book.slots(start, end, kinds)
     if not slots:
@@ -182,12 +193,12 @@ def compliance(
     first = min(slot.start for slot in slots)
     org_q = Q(org__path__startswith=path)
     if not cells:
-        return _counted(path, book, slots, (first, end), as_of, org_ids)
+        return _counted(path, book, slots, (first, end), as_of, org_ids, fetched)
     branches = list(branches_in(path))
     if org_ids is not None:
         branches = [b for b in branches if b["pk"] in org_ids]
     by_path = {b["path"]: b["pk"] for b in branches}
-    held = held_slots(book, org_q, first, end, by_path)
+    held = held_slots(book, org_q, first, end, by_path, fetched)
     required = done = 0
     found = []
     for branch in branches:
@@ -204,7 +215,9 @@ def compliance(
     return Compliance(required, done, found)
 
 
-def _counted(path: str, book: RuleBook, slots: list[Slot], held_in, as_of: dt.date, org_ids):
+def _counted(
+    path: str, book: RuleBook, slots: list[Slot], held_in, as_of: dt.date, org_ids, fetched=None
+):
     """`compliance` without its cells: the same two counts without visiting every (branch,
     slot) pair (at a province's root, 9,000 branches times 47 slots took 100 ms of Python),
     the branches read as bare tuples. Whether a branch owes a slot depends only on the
@@ -215,7 +228,7 @@ def _counted(path: str, book: RuleBook, slots: list[Slot], held_in, as_of: dt.da
     if org_ids is not None:
         rows = [row for row in rows if row[0] in org_ids]
     by_path = {branch_path: pk for pk, branch_path, _f, _d in rows}
-    held = held_slots(book, Q(org__path__startswith=path), *held_in, by_path)
+    held = held_slots(book, Q(org__path__startswith=path), *held_in, by_path, fetched)
     due = [slot for slot in slots if slot.end <= as_of]
     if not due:
         return Compliance(0, 0, [])

@@ -1,12 +1,15 @@
 """The statistics key `outreach` (INTERFACES 6): pairings in force during the period, the
 "捆绑式" school pairs among them, and the ledger's sums over the period, for the pairings of
-the subtree's orgs. Two aggregate queries, whatever the subtree's size."""
+the subtree's orgs. Two aggregate queries, whatever the subtree's size; a small subtree's
+(stats.small) pairings and ledger entries of the period are fetched and counted here, and
+tests/outreach/test_small_subtrees.py holds the two paths equal."""
 
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
 from dangjian.outreach.models import Assistance, AssistanceKind, Pairing, PairingKind
+from dangjian.stats.small import fetches_rows
 
 CENT = Decimal("0.01")
 
@@ -45,7 +48,7 @@ def ledger_totals(entries) -> dict:
     }
 
 
-def outreach_section(scope, done: dict) -> dict:
+def database_figures(scope) -> dict:
     start, end = scope.period
     pairings = Pairing.objects.order_by().active_between(start, end)
     entries = Assistance.objects.filter(on__gte=start, on__lte=end)
@@ -56,9 +59,60 @@ def outreach_section(scope, done: dict) -> dict:
         pairings=Count("pk"), school_pairs=Count("pk", filter=Q(kind=PairingKind.BUNDLED))
     )
     return {
-        "outreach": {
-            "pairings": counts["pairings"],
-            "school_pairs": counts["school_pairs"],
-            **ledger_totals(entries),
-        }
+        "pairings": counts["pairings"],
+        "school_pairs": counts["school_pairs"],
+        **ledger_totals(entries),
     }
+
+
+def _total(values, zero):
+    """What SQL's SUM gives: None when no value is there (`zero`: 0 for counts, Decimal(0)
+    for amounts, so a count stays an int)."""
+    values = [value for value in values if value is not None]
+    return sum(values, zero) if values else None
+
+
+def fetched_figures(scope) -> dict:
+    """`database_figures` from a small subtree's fetched pairings and ledger entries of the
+    period (stats.small: a few per org), reached through the indexed org column."""
+    start, end = scope.period
+    subtree = list(scope.ids)
+    kinds = list(
+        Pairing.objects.order_by()
+        .active_between(start, end)
+        .filter(org_id__in=subtree)
+        .values_list("kind", flat=True)
+    )
+    entries = list(
+        Assistance.objects.order_by()
+        .filter(on__gte=start, on__lte=end, pairing__org_id__in=subtree)
+        .values_list("kind", "amount", "quantity")
+    )
+
+    def amounts(kind):
+        return _total((amount for k, amount, _quantity in entries if k == kind), Decimal(0))
+
+    def quantities(kind):
+        return _total((quantity for k, _amount, quantity in entries if k == kind), 0)
+
+    return {
+        "pairings": len(kinds),
+        "school_pairs": sum(kind == PairingKind.BUNDLED for kind in kinds),
+        "money": yuan(amounts(AssistanceKind.MONEY)),
+        "goods_value": yuan(amounts(AssistanceKind.GOODS)),
+        "books": quantities(AssistanceKind.BOOKS) or 0,
+        "tuition_waived": {
+            "students": quantities(AssistanceKind.TUITION) or 0,
+            "yuan": yuan(amounts(AssistanceKind.TUITION)),
+        },
+        "grants": {
+            "students": quantities(AssistanceKind.GRANT) or 0,
+            "yuan": yuan(amounts(AssistanceKind.GRANT)),
+        },
+        "trainings_held": sum(k == AssistanceKind.TRAINING for k, _a, _q in entries),
+    }
+
+
+def outreach_section(scope, done: dict) -> dict:
+    figures = fetched_figures(scope) if fetches_rows(scope) else database_figures(scope)
+    return {"outreach": figures}

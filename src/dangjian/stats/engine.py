@@ -47,6 +47,7 @@ from dangjian.orgs.stats import election_section
 from dangjian.outreach.stats import outreach_section
 from dangjian.recruitment.stats import development_section
 from dangjian.stats import cache
+from dangjian.stats.small import fetches_rows
 from dangjian.training.stats import training_section
 
 YOUTH_LEAGUE_KINDS = (MassOrgKind.YOUTH_LEAGUE_COMMITTEE, MassOrgKind.YOUTH_LEAGUE_BRANCH)
@@ -268,8 +269,46 @@ def org_section(scope: Scope, done: dict) -> dict:
     }
 
 
-def school_section(scope: Scope, done: dict) -> dict:
-    row = schools_of(scope).aggregate(
+def _exists_on(day: dt.date, founded: dt.date | None, dissolved: dt.date | None) -> bool:
+    """`existing_on` for fetched dates."""
+    return (founded is None or founded <= day) and (dissolved is None or dissolved > day)
+
+
+def _home_in_subtree(scope: Scope, covering, founded, dissolved, supervising) -> tuple:
+    """For a fetched school: (is it covered on `as_of`, does it belong to the subtree then),
+    as `_school_annotations` and `schools_of` decide (its covering org while that exists,
+    else its supervising org); the subtree is a small one passed by its ids."""
+    covered = covering is not None and _exists_on(scope.as_of, founded, dissolved)
+    home = covering if covered else supervising
+    return covered, home in scope.ids
+
+
+def _fetched_schools(scope: Scope, model=School, prefix: str = "", *fields: str):
+    """The rows `schools_of` gives, for a small subtree passed by its ids: (covered on
+    `as_of`, *fields) of each, fetched through the indexed org columns and sorted here."""
+    subtree = list(scope.ids)
+    rows = (
+        model.objects.order_by()
+        .filter(
+            Q(**{f"{prefix}covering_org__in": subtree})
+            | Q(**{f"{prefix}supervising_org__in": subtree})
+        )
+        .values_list(
+            f"{prefix}covering_org_id",
+            f"{prefix}covering_org__founded_on",
+            f"{prefix}covering_org__dissolved_on",
+            f"{prefix}supervising_org_id",
+            *fields,
+        )
+    )
+    for covering, founded, dissolved, supervising, *values in rows:
+        covered, here = _home_in_subtree(scope, covering, founded, dissolved, supervising)
+        if here:
+            yield covered, *values
+
+
+def database_school_counts(scope: Scope) -> dict:
+    return schools_of(scope).aggregate(
         total=Count("pk"),
         covered=Sum("covered_on", output_field=IntegerField()),
         teachers=Sum("teacher_count"),
@@ -278,6 +317,23 @@ def school_section(scope: Scope, done: dict) -> dict:
             for key, _kinds, stages in MASS_ORG_COVERAGE
         },
     )
+
+
+def fetched_school_counts(scope: Scope) -> dict:
+    """`database_school_counts` from a small subtree's fetched schools (stats.small)."""
+    row = {"total": 0, "covered": 0, "teachers": 0}
+    row.update({f"expected_{key}": 0 for key, _kinds, _stages in MASS_ORG_COVERAGE})
+    for covered, stage, teachers in _fetched_schools(scope, School, "", "stage", "teacher_count"):
+        row["total"] += 1
+        row["covered"] += covered
+        row["teachers"] += teachers or 0
+        for key, _kinds, stages in MASS_ORG_COVERAGE:
+            row[f"expected_{key}"] += stage in stages
+    return row
+
+
+def school_section(scope: Scope, done: dict) -> dict:
+    row = fetched_school_counts(scope) if fetches_rows(scope) else database_school_counts(scope)
     total, covered = row["total"], row["covered"] or 0
     return {
         "schools": {"total": total, "covered": covered, "coverage": ratio(covered, total)},
@@ -413,8 +469,8 @@ def teacher_section(scope: Scope, done: dict) -> dict:
     return {"teachers": {"total": total, "party_members": members, "ratio": ratio(members, total)}}
 
 
-def mass_org_section(scope: Scope, done: dict) -> dict:
-    row = (
+def database_mass_org_counts(scope: Scope) -> dict:
+    return (
         schools_of(scope, MassOrganization, "school__")
         .filter(existing_on(scope.as_of))
         .aggregate(
@@ -429,6 +485,34 @@ def mass_org_section(scope: Scope, done: dict) -> dict:
             },
         )
     )
+
+
+def fetched_mass_org_counts(scope: Scope) -> dict:
+    """`database_mass_org_counts` from a small subtree's fetched mass orgs (stats.small)."""
+    row = dict.fromkeys(MassOrgKind.values, 0)
+    schools = {"league": set(), "pioneers": set()}
+    schools.update({f"covered_{key}": set() for key, _kinds, _stages in MASS_ORG_COVERAGE})
+    fields = ("kind", "school_id", "school__stage", "founded_on", "dissolved_on")
+    for _covered, kind, school, stage, founded, dissolved in _fetched_schools(
+        scope, MassOrganization, "school__", *fields
+    ):
+        if not _exists_on(scope.as_of, founded, dissolved):
+            continue
+        if kind in row:
+            row[kind] += 1
+        if kind in YOUTH_LEAGUE_KINDS:
+            schools["league"].add(school)
+        if kind == MassOrgKind.YOUNG_PIONEERS:
+            schools["pioneers"].add(school)
+        for key, kinds, stages in MASS_ORG_COVERAGE:
+            if kind in kinds and stage in stages:
+                schools[f"covered_{key}"].add(school)
+    row.update({key: len(found) for key, found in schools.items()})
+    return row
+
+
+def mass_org_section(scope: Scope, done: dict) -> dict:
+    row = fetched_mass_org_counts(scope) if fetches_rows(scope) else database_mass_org_counts(scope)
     counts = {str(MassOrgKind(kind).label): row[kind] for kind in MassOrgKind.values}
     return {
         "mass_orgs": {
@@ -456,7 +540,7 @@ def mass_org_coverage_section(scope: Scope, done: dict) -> dict:
     }
 
 
-def change_section(scope: Scope, done: dict) -> dict:
+def database_change_counts(scope: Scope) -> dict:
     """Movements over the period, seen from the subtree: a transfer inside the system
     between this subtree and another is a move in (or out) here.
 
@@ -494,6 +578,48 @@ def change_section(scope: Scope, done: dict) -> dict:
         else:
             row = events.filter(here).aggregate(**counts)
             row["transferred_out"] = events.filter(away).count()
+    return row
+
+
+def fetched_change_counts(scope: Scope) -> dict:
+    """`database_change_counts` from a small subtree's fetched events of the period (those
+    at its orgs and transfers away from them: a few per org and year; stats.small)."""
+    start, end = scope.period
+    subtree = list(scope.ids)
+    rows = (
+        MemberEvent.objects.order_by()
+        .filter(on__gte=start, on__lte=end)
+        .filter(Q(org__in=subtree) | Q(from_org__in=subtree))
+        .values_list("kind", "org_id", "from_org_id")
+    )
+    keys = ("joined", "converted", "moved_in", "moved_out", "left", "restored")
+    row = dict.fromkeys((*keys, "transferred_in", "transferred_out"), 0)
+    simple = {  # by the plain values: a choice's hash is not its value's
+        EventKind.JOINED.value: "joined",
+        EventKind.CONVERTED.value: "converted",
+        EventKind.MOVED_IN.value: "moved_in",
+        EventKind.MOVED_OUT.value: "moved_out",
+        EventKind.RESTORED.value: "restored",
+    }
+    for kind, org, from_org in rows:
+        here, came_from_here = org in scope.ids, from_org in scope.ids
+        if here:
+            if kind in simple:
+                row[simple[kind]] += 1
+            if kind in LEFT_KINDS:
+                row["left"] += 1
+        if kind == EventKind.TRANSFERRED:
+            if here and not came_from_here:
+                row["transferred_in"] += 1
+            if came_from_here and not here:
+                row["transferred_out"] += 1
+    return row
+
+
+def change_section(scope: Scope, done: dict) -> dict:
+    """Movements over the period, seen from the subtree (`database_change_counts`; a small
+    subtree's counted from its fetched events, `fetched_change_counts`)."""
+    row = fetched_change_counts(scope) if fetches_rows(scope) else database_change_counts(scope)
     row["moved_in"] += row.pop("transferred_in")
     row["moved_out"] += row.pop("transferred_out")
     keys = ("joined", "converted", "moved_in", "moved_out", "left", "restored")

@@ -44,7 +44,9 @@ def per_person_figures(scope) -> dict:
     section did before the tally; the tests and bench/training_stats.py hold it to this."""
     start, end = scope.period
     years = range(start.year, end.year + 1)
-    persons = rules.subtree_people(scope.path, scope.as_of, scope.period)
+    # The spells as the engine reaches them (`spells_of`): a small subtree's by its org ids
+    # (the indexed org column, no join to the orgs' paths), as the tally reads them.
+    persons = rules.people(spells_of(scope), scope.as_of, scope.period)
     # Each person weighs their spells in force (`Person.spells`: 1 unless the data holds a
     # member twice), as the member count and the tally count them.
     members = [(p.meets(years, rules.member_target()), p.spells) for p in persons]
