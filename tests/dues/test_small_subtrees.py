@@ -1,5 +1,5 @@
 """A small subtree's `dues` key is counted from its candidates' fetched ledger months and
-payments (stats.small); every figure equals the database's aggregates, for every org of
+payments (core.small_subtrees); every figure equals the database's aggregates, for every org of
 the world, on days and periods around the transfers, payments and warning windows."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""A small subtree's `excellence` key is counted from its fetched rows (stats.small); every
+"""A small subtree's `excellence` key is counted from its fetched rows (core.small_subtrees); every
 count equals the database's single query, for every org of the world, on days and periods
 around the checks, points, ratings, commitments, posts and exemplars."""
 

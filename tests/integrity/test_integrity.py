@@ -521,7 +521,7 @@ def test_it_writes_many_with_the_same_rules_and_scope(world):
 
 
 def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world):
-    """A small subtree's `integrity` key is counted from its fetched rows (stats.small);
+    """A small subtree's `integrity` key is counted from its fetched rows (core.small_subtrees);
     every count equals the database's statement, on every org and on periods around the
     records' dates (both ends)."""
     from dangjian.integrity.stats import database_counts, fetched_counts

@@ -1,5 +1,5 @@
 """A small subtree's `life` figures are counted from its meetings fetched once by org id
-(stats.small); every figure equals the database path's (rules.compliance's own query and
+(core.small_subtrees); every figure equals the database path's (rules.compliance's own query and
 the meetings' aggregate), for every org of the world passed by its ids, on days before, on
 and after slot ends and the meetings' dates, with rules changed mid-year, branches founded
 and dissolved on slot ends, a 党小组's meeting and meetings with their roster counts."""

@@ -88,7 +88,7 @@ def test_it_counts_only_voters_in_the_world_branch(world):
 
 def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world):
     """A small subtree's election figures are counted from its fetched orgs and elections
-    (stats.small); they equal the database's on every org and on days around the terms'
+    (core.small_subtrees); they equal the database's on every org and on days around the terms'
     ends (a leap-day start, term lengths set and defaulted, an unapproved election, an org
     dissolved, one founded later)."""
     from dangjian.orgs.models import Organization

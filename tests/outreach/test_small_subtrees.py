@@ -1,5 +1,5 @@
 """A small subtree's `outreach` key is counted from its fetched pairings and ledger entries
-(stats.small); every figure, type included, equals the database's aggregates, for every org
+(core.small_subtrees); every figure, type included, equals the database's aggregates, for every org
 of the world passed by its ids, on days and periods around the pairings' starts and ends and
 the entries' dates."""
 

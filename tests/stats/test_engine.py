@@ -417,7 +417,7 @@ def test_it_uses_a_constant_number_of_queries(world, root_key, django_assert_max
     # for 组织生活 (its rules, the branches, the held slots, the meetings' counts), four for
     # 党费 (the ledger three ways, the payments), seven for 结对帮扶 and 培训与学习 (the
     # ledger, the pairings, the hours per person and year, the cadres, the rotation).
-    # A subtree of a few orgs (stats.small) has some sections count their fetched rows
+    # A subtree of a few orgs (core.small_subtrees) has some sections count their fetched rows
     # instead, a few plain queries each whatever the number of rows: 党费 four (two more
     # when members without any spell have their record there), 创先争优 seven, 廉政 four,
     # 换届 two.

@@ -1,5 +1,5 @@
 """A small subtree's schools, mass orgs and changes are counted from its fetched rows
-(stats.small); every figure equals the database's aggregates, for every org of the world
+(core.small_subtrees); every figure equals the database's aggregates, for every org of the world
 passed by its ids, on every day where a date of the data starts or ends something (an
 org's or a mass org's founding and dissolution, an event) and the days either side."""
 

@@ -23,8 +23,8 @@ from dangjian.assessment.models import (
     Rectification,
     ResponsibilityLetter,
 )
+from dangjian.core.small_subtrees import subtree_pks
 from dangjian.orgs.models import Organization
-from dangjian.stats.small import subtree_pks
 
 
 def assessment_section(scope, done: dict) -> dict:

@@ -15,11 +15,11 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from dangjian.core.small_subtrees import fetches_rows
 from dangjian.dues import rules as R
 from dangjian.dues.attribution import in_subtree
 from dangjian.dues.models import DuesMonth, DuesPayment, PaymentKind
 from dangjian.members.models import Member, Membership
-from dangjian.stats.small import fetches_rows
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -159,7 +159,7 @@ FETCHED = {
 
 def fetched_figures(scope) -> dict:
     """`database_figures` from the candidates' fetched ledger months and payments (a small
-    subtree, stats.small); the tests hold the two to each other."""
+    subtree, core.small_subtrees); the tests hold the two to each other."""
     start, end = scope.period
     day = scope.as_of
     last = min(end, day)

@@ -16,6 +16,7 @@ import datetime as dt
 
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 
+from dangjian.core.small_subtrees import fetches_rows
 from dangjian.excellence.models import (
     CheckStatus,
     Commitment,
@@ -28,7 +29,6 @@ from dangjian.excellence.models import (
     at_standard_q,
 )
 from dangjian.orgs.models import Organization, School
-from dangjian.stats.small import fetches_rows
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -73,7 +73,7 @@ def _count(qs, field: str = "pk", distinct: bool = False):
 
 def excellence_section(scope, done: dict) -> dict:
     """One query (scalar subqueries) for the whole section, or for a small subtree
-    (stats.small) its few rows fetched and counted here."""
+    (core.small_subtrees) its few rows fetched and counted here."""
     row = fetched_counts(scope) if fetches_rows(scope) else database_counts(scope)
     return {
         "excellence": {
@@ -128,7 +128,7 @@ def _between(value, start, end) -> bool:
 
 def fetched_counts(scope) -> dict:
     """`database_counts` from the subtree's rows, read through the org columns by the
-    subtree's ids (a small subtree, stats.small); the tests hold the two to each other."""
+    subtree's ids (a small subtree, core.small_subtrees); the tests hold the two to each other."""
     ids, day = scope.ids, scope.as_of
     start, end = scope.period
     mine = Q(org_id__in=ids)

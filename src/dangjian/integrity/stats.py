@@ -14,9 +14,9 @@ Over the period (both ends included):
 from django.db.models import Count, Func, IntegerField, Q, Subquery, Value
 from django.utils.translation import gettext as _
 
+from dangjian.core.small_subtrees import fetches_rows
 from dangjian.integrity.models import Case, CaseKind, Measure, Petition, Risk
 from dangjian.orgs.models import Organization
-from dangjian.stats.small import fetches_rows
 
 
 def _between(field: str, start, end) -> Q:
@@ -102,7 +102,7 @@ def database_counts(scope) -> dict:
 
 def fetched_counts(scope) -> dict:
     """`database_counts` from the subtree's rows fetched through the org columns by its ids
-    (a small subtree, stats.small); the tests hold the two to each other."""
+    (a small subtree, core.small_subtrees); the tests hold the two to each other."""
     start, end = scope.period
 
     def within(day) -> bool:

@@ -5,16 +5,16 @@ force then) owed by the subtree's branches that end within the period and by `as
 `held`: those with at least one meeting; compliance = held / required. `attendance_rate`:
 present / expected summed over the meetings held in the period (a meeting's counts, kept
 beside its roster); `by_kind`: meetings held in the period by kind. A few queries whatever
-the size of the subtree (life.rules); a small subtree's (stats.small) meetings are fetched
+the size of the subtree (life.rules); a small subtree's (core.small_subtrees) meetings are fetched
 once and counted here (`fetched_figures`, held to `database_figures` by
 tests/life/test_small_subtrees.py). The election figures of the same key
 (`elections_held`, `terms_overdue`) come from orgs' section: this one merges into the dict."""
 
 from django.db.models import Count, Q, Sum
 
+from dangjian.core.small_subtrees import fetches_rows
 from dangjian.life import rules
 from dangjian.life.models import Meeting, MeetingKind
-from dangjian.stats.small import fetches_rows
 
 
 def ratio(part: int, whole: int) -> float:
@@ -43,7 +43,7 @@ def database_figures(scope) -> dict:
 
 
 def fetched_figures(scope) -> dict:
-    """`database_figures` for a small subtree (stats.small): its meetings from the first
+    """`database_figures` for a small subtree (core.small_subtrees): its meetings from the first
     slot's start to the period's end fetched once by org id, the held slots found among
     them (rules.compliance's `fetched`) and the period's counts counted here."""
     start, end = scope.period

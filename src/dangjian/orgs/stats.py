@@ -14,8 +14,8 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from dangjian.core.dates import add_years
+from dangjian.core.small_subtrees import fetches_rows
 from dangjian.orgs.models import DEFAULT_TERM_YEARS, Election, Organization
-from dangjian.stats.small import fetches_rows
 
 
 def _existing_on(day: dt.date) -> Q:
@@ -72,7 +72,7 @@ def overdue_orgs(path: str, day: dt.date):
 
 def election_section(scope, done: dict) -> dict:
     """One query: the subtree's orgs, their elections of the period and their terms; for a
-    small subtree (stats.small) two plain ones, counted here."""
+    small subtree (core.small_subtrees) two plain ones, counted here."""
     row = fetched_counts(scope) if fetches_rows(scope) else database_counts(scope)
     life = {**done.get("life", {}), "elections_held": row["held"], "terms_overdue": row["overdue"]}
     return {"life": life}
@@ -93,7 +93,7 @@ def database_counts(scope) -> dict:
 
 def fetched_counts(scope) -> dict:
     """`database_counts` from the subtree's orgs and elections fetched by its ids (a small
-    subtree, stats.small); the tests hold the two to each other."""
+    subtree, core.small_subtrees); the tests hold the two to each other."""
     start, end = scope.period
     day = scope.as_of
     held = 0

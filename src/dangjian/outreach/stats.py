@@ -1,15 +1,15 @@
 """The statistics key `outreach` (INTERFACES 6): pairings in force during the period, the
 "捆绑式" school pairs among them, and the ledger's sums over the period, for the pairings of
 the subtree's orgs. Two aggregate queries, whatever the subtree's size; a small subtree's
-(stats.small) pairings and ledger entries of the period are fetched and counted here, and
+(core.small_subtrees) pairings and ledger entries of the period are fetched and counted here, and
 tests/outreach/test_small_subtrees.py holds the two paths equal."""
 
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from dangjian.core.small_subtrees import fetches_rows
 from dangjian.outreach.models import Assistance, AssistanceKind, Pairing, PairingKind
-from dangjian.stats.small import fetches_rows
 
 CENT = Decimal("0.01")
 
@@ -74,7 +74,7 @@ def _total(values, zero):
 
 def fetched_figures(scope) -> dict:
     """`database_figures` from a small subtree's fetched pairings and ledger entries of the
-    period (stats.small: a few per org), reached through the indexed org column."""
+    period (core.small_subtrees: a few per org), reached through the indexed org column."""
     start, end = scope.period
     subtree = list(scope.ids)
     kinds = list(

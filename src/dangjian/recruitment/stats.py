@@ -14,10 +14,10 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from dangjian.core.dates import born_after_for_max_age
+from dangjian.core.small_subtrees import subtree_pks
 from dangjian.members.choices import Backbone, PersonType
 from dangjian.orgs.models import Organization, SchoolStage
 from dangjian.recruitment.models import Recruit, Stage
-from dangjian.stats.small import subtree_pks
 
 SENIOR_STAGES = (
     SchoolStage.SENIOR,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.assessment.stats import assessment_section
 from dangjian.core.dates import born_after_for_max_age
+from dangjian.core.small_subtrees import FETCH_ROWS_UP_TO, fetches_rows
 from dangjian.dues.stats import dues_section
 from dangjian.excellence.stats import excellence_section
 from dangjian.integrity.stats import integrity_section
@@ -47,7 +48,6 @@ from dangjian.orgs.stats import election_section
 from dangjian.outreach.stats import outreach_section
 from dangjian.recruitment.stats import development_section
 from dangjian.stats import cache
-from dangjian.stats.small import fetches_rows
 from dangjian.training.stats import training_section
 
 YOUTH_LEAGUE_KINDS = (MassOrgKind.YOUTH_LEAGUE_COMMITTEE, MassOrgKind.YOUTH_LEAGUE_BRANCH)
@@ -320,7 +320,7 @@ def database_school_counts(scope: Scope) -> dict:
 
 
 def fetched_school_counts(scope: Scope) -> dict:
-    """`database_school_counts` from a small subtree's fetched schools (stats.small)."""
+    """`database_school_counts` from a small subtree's fetched schools (core.small_subtrees)."""
     row = {"total": 0, "covered": 0, "teachers": 0}
     row.update({f"expected_{key}": 0 for key, _kinds, _stages in MASS_ORG_COVERAGE})
     for covered, stage, teachers in _fetched_schools(scope, School, "", "stage", "teacher_count"):
@@ -360,8 +360,8 @@ def in_force(day: dt.date, prefix: str = "") -> Q:
 
 # A subtree of at most this many orgs (a school's branch, a 学区) has its members in force
 # fetched and counted here: for a few hundred rows the ORM's building of thirty conditional
-# counts costs more than the database's counting.
-FETCH_MEMBERS_UP_TO = 20
+# counts costs more than the database's counting (core.small_subtrees, for every section).
+FETCH_MEMBERS_UP_TO = FETCH_ROWS_UP_TO
 
 
 def _member_counts(scope: Scope) -> dict:
@@ -488,7 +488,7 @@ def database_mass_org_counts(scope: Scope) -> dict:
 
 
 def fetched_mass_org_counts(scope: Scope) -> dict:
-    """`database_mass_org_counts` from a small subtree's fetched mass orgs (stats.small)."""
+    """`database_mass_org_counts` from a small subtree's fetched mass orgs (core.small_subtrees)."""
     row = dict.fromkeys(MassOrgKind.values, 0)
     schools = {"league": set(), "pioneers": set()}
     schools.update({f"covered_{key}": set() for key, _kinds, _stages in MASS_ORG_COVERAGE})
@@ -583,7 +583,7 @@ def database_change_counts(scope: Scope) -> dict:
 
 def fetched_change_counts(scope: Scope) -> dict:
     """`database_change_counts` from a small subtree's fetched events of the period (those
-    at its orgs and transfers away from them: a few per org and year; stats.small)."""
+    at its orgs and transfers away from them: a few per org and year; core.small_subtrees)."""
     start, end = scope.period
     subtree = list(scope.ids)
     rows = (

@@ -15,13 +15,14 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from dangjian.core.small_subtrees import FETCH_ROWS_UP_TO
 from dangjian.training import rules
 
 # A subtree of at most this many orgs (a school's branch, a 学区) has its people loaded and
-# counted here, as the engine does for its member counts (stats.engine.FETCH_MEMBERS_UP_TO):
+# counted here, as the engine does for its member counts (core.small_subtrees.FETCH_ROWS_UP_TO):
 # for a hundred people the ORM's building of the tally's query costs more than the
 # database's counting (bench/training_stats.py prints both paths at each size).
-FETCH_PEOPLE_UP_TO = 20
+FETCH_PEOPLE_UP_TO = FETCH_ROWS_UP_TO
 
 
 def ratio(part: int, whole: int) -> float:
