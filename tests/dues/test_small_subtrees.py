@@ -8,19 +8,10 @@ from dangjian.core.context import CLI
 from dangjian.dues import services
 from dangjian.dues.stats import database_figures, fetched_figures
 from dangjian.members import services as members
-from dangjian.orgs.models import Organization
-from dangjian.stats.engine import Scope
 from tests.dues.helpers import dues_member
+from tests.small_scopes import scopes_by_ids
 
 YEAR = 2025
-
-
-def _scopes(day, period):
-    """A scope for every org, by its ids (even the whole tree's), as the engine passes a
-    small subtree."""
-    for org in Organization.objects.all():
-        ids = Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
-        yield Scope(root=org, as_of=day, period=period, ids=tuple(ids))
 
 
 def _world_of_dues(world):
@@ -89,7 +80,7 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
     seen = set()
     for day in days:
         for period in periods:
-            for scope in _scopes(
+            for scope in scopes_by_ids(
                 day, period or (dt.date(day.year, 1, 1), dt.date(day.year, 12, 31))
             ):
                 fetched = fetched_figures(scope)

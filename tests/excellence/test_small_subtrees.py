@@ -10,17 +10,9 @@ from personas import add_org, add_school
 from dangjian.core.context import CLI
 from dangjian.excellence import services
 from dangjian.excellence.stats import database_counts, fetched_counts
-from dangjian.orgs.models import Organization
-from dangjian.stats.engine import Scope
+from tests.small_scopes import scopes_by_ids
 
 DAY = dt.date(2024, 3, 1)
-
-
-def _scopes(day, period):
-    """A scope for every org, by its ids (even the whole tree's)."""
-    for org in Organization.objects.all():
-        ids = Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
-        yield Scope(root=org, as_of=day, period=period, ids=tuple(ids))
 
 
 def _point(org, *, score=90, evaluated_on=DAY):
@@ -85,7 +77,7 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
             (dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)),
             (dt.date(2023, 6, 1), dt.date(2024, 6, 30)),
         ):
-            for scope in _scopes(day, period):
+            for scope in scopes_by_ids(day, period):
                 fetched = fetched_counts(scope)
                 assert fetched == database_counts(scope), (scope.root.code, day, period)
                 seen |= {key for key, value in fetched.items() if value}

@@ -14,16 +14,9 @@ from dangjian.life.models import Meeting
 from dangjian.orgs.models import Organization
 from dangjian.stats.engine import Scope, make_scope
 from tests.life.helpers import D, meeting
+from tests.small_scopes import scopes_by_ids
 
 ONE = dt.timedelta(days=1)
-
-
-def _scopes(day, period):
-    """A scope for every org, by its ids (even the whole tree's), as the engine passes a
-    small subtree."""
-    for org in Organization.objects.all():
-        ids = Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
-        yield Scope(root=org, as_of=day, period=period, ids=tuple(ids))
 
 
 def _world_of_meetings(world):
@@ -74,7 +67,7 @@ def test_small_subtrees_counted_from_fetched_meetings_agree_with_the_database(wo
     for day in days:
         periods = ((D(day.year, 1, 1), D(day.year, 12, 31)), (day - dt.timedelta(days=200), day))
         for period in periods:
-            for scope in _scopes(day, period):
+            for scope in scopes_by_ids(day, period):
                 found = stats.fetched_figures(scope)
                 assert found == stats.database_figures(scope), (scope.root.code, day, period)
                 seen |= {key for key, value in found.items() if value and key != "by_kind"}

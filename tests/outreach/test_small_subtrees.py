@@ -5,22 +5,14 @@ the entries' dates."""
 
 import datetime as dt
 
-from dangjian.orgs.models import Organization
 from dangjian.outreach.models import Assistance, Pairing
 from dangjian.outreach.stats import database_figures, fetched_figures, outreach_section
 from dangjian.stats.engine import Scope, make_scope
 from tests.outreach.test_outreach import give, pair
+from tests.small_scopes import scopes_by_ids
 
 D = dt.date
 ONE = dt.timedelta(days=1)
-
-
-def _scopes(day, period):
-    """A scope for every org, by its ids (even the whole tree's), as the engine passes a
-    small subtree."""
-    for org in Organization.objects.all():
-        ids = Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
-        yield Scope(root=org, as_of=day, period=period, ids=tuple(ids))
 
 
 def _world_of_outreach(world):
@@ -68,7 +60,7 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
             (day, day + dt.timedelta(days=120)),
         )
         for period in periods:
-            for scope in _scopes(day, period):
+            for scope in scopes_by_ids(day, period):
                 found = fetched_figures(scope)
                 # repr: the same types too (a count an int, never a Decimal).
                 assert repr(found) == repr(database_figures(scope)), (scope.root.code, period)

@@ -11,17 +11,10 @@ from dangjian.members.models import MemberEvent
 from dangjian.orgs.models import MassOrganization, Organization, School
 from dangjian.stats import engine
 from dangjian.stats.engine import Scope
+from tests.small_scopes import scopes_by_ids
 from tests.stats.test_engine import mass_org
 
 ONE = dt.timedelta(days=1)
-
-
-def _scopes(day, period):
-    """A scope for every org, by its ids (even the whole tree's), as the engine passes a
-    small subtree."""
-    for org in Organization.objects.all():
-        ids = Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
-        yield Scope(root=org, as_of=day, period=period, ids=tuple(ids))
 
 
 def _world_of_schools_and_changes(world):
@@ -77,7 +70,7 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
     for day in days:
         # The calendar year, and a period ending on the day (events on its edges).
         for period in (engine.calendar_year(day), (day - dt.timedelta(days=200), day)):
-            for scope in _scopes(day, period):
+            for scope in scopes_by_ids(day, period):
                 for fetched, database in pairs:
                     found = fetched(scope)
                     expected = database(scope)
@@ -87,7 +80,7 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
                     seen |= {(fetched.__name__, key) for key, value in found.items() if value}
     for fetched, _database in pairs:
         keys = {key for name, key in seen if name == fetched.__name__}
-        assert keys == set(fetched(next(_scopes(days[0], engine.calendar_year(days[0]))))), (
+        assert keys == set(fetched(next(scopes_by_ids(days[0], engine.calendar_year(days[0]))))), (
             fetched.__name__,
             keys,
         )
