@@ -102,3 +102,9 @@ def test_a_quick_select_is_the_markup_of_django_select():
     html = QuickSelect(choices=grouped).render("g", "b", {"class": "form-select"})
     assert html == forms.Select(choices=grouped).render("g", "b", {"class": "form-select"})
     assert compared > 100
+
+
+def test_a_badge_colour_is_escaped_like_any_value():
+    html = _cell_html("x", None, '"><script>')
+    assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html
+    assert "<script>" not in _cell_html(["x"], None, "<script>")

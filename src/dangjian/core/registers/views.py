@@ -183,7 +183,7 @@ def _cell_html(value, url, badge) -> str:
     here once per cell, because fifty rows of ten cells through the template language cost
     more than the rest of the page."""
     if isinstance(value, list | tuple):
-        css = badge or "light border fw-normal"
+        css = _text(badge or "light border fw-normal")
         items = "".join(
             f'<span class="badge text-bg-{css}">{_text(item)}</span> ' for item in value
         )
@@ -194,7 +194,7 @@ def _cell_html(value, url, badge) -> str:
         inner = DASH
     else:
         inner = _text(value)
-    return f'<span class="badge text-bg-{badge}">{inner}</span>' if badge else inner
+    return f'<span class="badge text-bg-{_text(badge)}">{inner}</span>' if badge else inner
 
 
 def table_rows(reg: Register, user, rows):
