@@ -36,6 +36,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear, Round
 
+from dangjian.core.aggregates import CountRows
 from dangjian.core.dates import add_years
 from dangjian.core.scope import path_q
 from dangjian.members.models import Membership, spell_in_force
@@ -192,28 +193,42 @@ def tally(
     *,
     narrow: bool,
     live: bool = False,
+    in_force: tuple[int, int] | None = None,
 ):
     """The figures `people(spells_q, as_of, period)` followed by `Person.meets` give (the
     statistics key `training`, a person weighted by `Person.spells`), counted by the
-    database in one query without loading anyone: the spells in force in the subtree (the
-    member's 入党日期 read from its copy on the spell, members.models.MIRRORED_ATTNAMES, so
-    the wide members table is not read; from the member itself when `live`, as
-    stats.engine.Scope.live), with their cadre and rotation flags from the seat and 轮训
-    sets, which the database hashes once, left-joined to their attendance summed per
-    calendar year and over the period, one pass over each. A member with two spells in
-    force (data the services never write) counts twice, as in the member count: keeping
-    them once would cost a hash of a million ids at the root. The two
-    halves are built by the ORM and joined here (the ORM has no join to a grouped
-    subquery). `narrow`: the subtree is small, so its attendance is reached through its
-    members (a school reads its own rows, not the whole city's of the year); else every
-    attendant of the years is summed (joining each row to its spell would cost a second
-    pass over the spells). Sums are rounded to the field's one decimal, as `people` reads
-    them (SQLite adds decimals as floats: 3.2 ten times must reach 32).
-    tests/training/test_tally.py holds it to the per-person path."""
+    database without loading anyone, one per spell in force as the member count counts (a
+    member with two spells in force, data the services never write, counts twice).
+
+    Two queries, each driven by its smaller side:
+    - the spells in force in the subtree, and of them those with a counted year (入党日期,
+      read from its copy on the spell, members.models.MIRRORED_ATTNAMES, or from the
+      member itself when `live`, as stats.engine.Scope.live, on or before 1 January of the
+      period's last year). The member count's pass over the spells counts them already
+      (stats.engine.member_section), so the engine passes them in as `in_force`;
+    - the spells of the members who can change a figure: the seated (the cadres) and those
+      who attended a session in the period's years, left-joined to their attendance summed
+      per calendar year and over the period, with their cadre and rotation flags. A spell
+      outside that set has no hours, so it meets the member target only when the target is
+      0, and it is no cadre. The cost follows the seats and the attendance, not the
+      members times the flags (six hash probes per spell in the one query before).
+    The parts are built by the ORM and joined here (the ORM has no join to a grouped
+    subquery). `narrow`: the subtree is small, so its attendance and seats are reached
+    through its members (a school reads its own rows, not the whole city's of the year);
+    else every attendant of the years is summed. Sums are rounded to the field's one
+    decimal, as `people` reads them (SQLite adds decimals as floats: 3.2 ten times must
+    reach 32). tests/training/test_tally.py holds it to the per-person path."""
     start, end = period
     years = range(start.year, end.year + 1)
-    in_scope = Membership.objects.order_by().filter(spell_in_force(as_of) & spells_q)
-    in_scope = in_scope.values("member_id")
+    counted_from = dt.date(end.year, 1, 1)
+    joined = "member__joined_on" if live else "joined_on"
+    spells = Membership.objects.order_by().filter(spell_in_force(as_of) & spells_q)
+    if in_force is None:
+        found = spells.aggregate(
+            members=CountRows(), counted=CountRows(Q(**{f"{joined}__lte": counted_from}))
+        )
+        in_force = (found["members"], found["counted"])
+    in_scope = spells.values("member_id")
     cycle_start, _cycle_end = cycle_of(as_of)
     rotated = Attendance.objects.order_by().filter(
         member__isnull=False,
@@ -227,17 +242,12 @@ def tally(
             seats.filter(member_id__in=in_scope),
             rotated.filter(member_id__in=in_scope),
         )
-    members = (
-        Membership.objects.order_by()
-        .filter(spell_in_force(as_of) & spells_q)
-        .annotate(
-            person=F("member_id"),
-            joined=F("member__joined_on" if live else "joined_on"),
-            cadre=_flag(Q(member_id__in=seats.values("member_id"))),
-            rotated=_flag(Q(member_id__in=rotated.values("member_id"))),
-        )
-        .values("person", "joined", "cadre", "rotated")
-    )
+    members = spells.annotate(
+        person=F("member_id"),
+        joined=F(joined),
+        cadre=_flag(Q(member_id__in=seats.values("member_id"))),
+        rotated=_flag(Q(member_id__in=rotated.values("member_id"))),
+    ).values("person", "joined", "cadre", "rotated")
     decimal = DecimalField(max_digits=9, decimal_places=1)
 
     def within(first: dt.date, last: dt.date):
@@ -260,12 +270,13 @@ def tally(
             **{f"y{year}": within(dt.date(year, 1, 1), dt.date(year, 12, 31)) for year in years},
         )
     )
+    seated_ids = seats.annotate(person=F("member_id")).values("person")
     # The database the ORM would read them from (a replica when core.routers routes the
     # statistics there), compiled for it.
     alias = members.db
     connection = connections[alias]
     day = connection.ops.adapt_datefield_value
-    counted_sql, counted_params = "p.joined <= %s", [day(dt.date(end.year, 1, 1))]
+    counted_sql, counted_params = "p.joined <= %s", [day(counted_from)]
 
     def meets(target: int) -> tuple[str, list]:
         sql, params = [counted_sql], list(counted_params)
@@ -278,8 +289,9 @@ def tally(
     cadre_met, cadre_params = meets(cadre_target())
     members_sql, members_params = members.query.get_compiler(using=alias).as_sql()
     attended_sql, attended_params = attended.query.get_compiler(using=alias).as_sql()
+    seated_sql, seated_params = seated_ids.query.get_compiler(using=alias).as_sql()
     sql = (
-        "SELECT COUNT(*),"
+        f"WITH h AS ({attended_sql}) SELECT"
         f" SUM(CASE WHEN {counted_sql} THEN 1 ELSE 0 END),"
         f" SUM(CASE WHEN {member_met} THEN 1 ELSE 0 END),"
         " SUM(p.cadre),"
@@ -287,20 +299,27 @@ def tally(
         f" SUM(CASE WHEN p.cadre = 1 AND {cadre_met} THEN 1 ELSE 0 END),"
         " SUM(p.cadre * p.rotated),"
         " SUM(h.in_period)"
-        f" FROM ({members_sql}) p LEFT JOIN ({attended_sql}) h ON h.person = p.person"
+        f" FROM ({members_sql}) p"
+        f" JOIN (SELECT s.person FROM ({seated_sql}) s UNION SELECT person FROM h) k"
+        " ON k.person = p.person"
+        " LEFT JOIN h ON h.person = p.person"
     )
     params = [
+        *attended_params,
         *counted_params,
         *member_params,
         *counted_params,
         *cadre_params,
         *members_params,
-        *attended_params,
+        *seated_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        *counts, hours = cursor.fetchone()
-    return Tally(*(count or 0 for count in counts), period_hours=Decimal(hours or 0))
+        counted_here, met_here, *cadres, hours = (value or 0 for value in cursor.fetchone())
+    members_in_force, counted = in_force
+    # The counted spells outside the joined set have no hours: they meet only a target of 0.
+    members_met = met_here + (counted - counted_here if member_target() <= 0 else 0)
+    return Tally(members_in_force, counted, members_met, *cadres, period_hours=Decimal(hours))
 
 
 def subtree_people(path: str, as_of: dt.date, period) -> list[Person]:

@@ -79,17 +79,27 @@ def figures(found: "rules.Tally") -> dict:
     }
 
 
-def tally_figures(scope) -> dict:
-    """The key from `rules.tally`, whatever the subtree's size (the tests and the bench)."""
+def tally_figures(scope, in_force: tuple[int, int] | None = None) -> dict:
+    """The key from `rules.tally`, whatever the subtree's size (the tests and the bench).
+    `in_force`: the spells in force and those with a counted year, when already counted."""
     # A subtree the engine passes by its ids (at most 2,000 orgs) has the sets its members
     # are tested against taken among its own members: a school reads its own attendance,
     # not the whole city's of the year.
     narrow = scope.ids is not None
-    found = rules.tally(spells_of(scope), scope.as_of, scope.period, narrow=narrow, live=scope.live)
+    found = rules.tally(
+        spells_of(scope),
+        scope.as_of,
+        scope.period,
+        narrow=narrow,
+        live=scope.live,
+        in_force=in_force,
+    )
     return figures(found)
 
 
 def training_section(scope, done: dict) -> dict:
     if scope.ids is not None and len(scope.ids) <= FETCH_PEOPLE_UP_TO:
         return {"training": per_person_figures(scope)}
-    return {"training": tally_figures(scope)}
+    # The member count's pass counted the spells in force (stats.engine.member_section),
+    # unless the caller asked for this section alone.
+    return {"training": tally_figures(scope, done.get("_spells_in_force"))}
