@@ -98,3 +98,30 @@ def test_it_counts_source_categories(world):
     # 乙中学 is a 初级中学: its pupils are not 高中/中职 students.
     assert by_label["高中、中职学生"]["applied"] == 0
     assert young.stage == "applicant"
+
+
+def test_a_small_subtree_counted_from_its_fetched_recruits_agrees_with_the_database(
+    world, pipeline
+):
+    """Every org passed by its ids (core.small_subtrees), on every day a recruit's stage
+    date starts or ends something and the days either side, two periods each."""
+    import datetime as dt
+
+    from dangjian.recruitment.stats import database_counts, fetched_counts
+    from tests.small_scopes import scopes_by_ids
+
+    one = dt.timedelta(days=1)
+    dates = set()
+    for row in Recruit.objects.values_list(
+        "applied_on", "activist_on", "candidate_on", "admitted_on", "closed_on", "converted_on"
+    ):
+        dates |= {day + step for day in row if day for step in (-one, dt.timedelta(0), one)}
+    assert len(dates) > 15
+    seen = set()
+    for day in sorted(dates):
+        for period in ((D(day.year, 1, 1), D(day.year, 12, 31)), (day - 200 * one, day)):
+            for scope in scopes_by_ids(day, period):
+                found = fetched_counts(scope)
+                assert found == database_counts(scope), (scope.root.code, day, period)
+                seen |= {key for key, value in found.items() if value}
+    assert seen == set(fetched_counts(scope))  # every figure was non-zero somewhere

@@ -1,4 +1,4 @@
-"""A small subtree's schools, mass orgs and changes are counted from its fetched rows
+"""A small subtree's orgs, schools, mass orgs and changes are counted from its fetched rows
 (core.small_subtrees); every figure equals the database's aggregates, for every org of the world
 passed by its ids, on every day where a date of the data starts or ends something (an
 org's or a mass org's founding and dissolution, an event) and the days either side."""
@@ -62,6 +62,7 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
     days = _edges()
     assert len(days) > 30
     pairs = (
+        (engine.fetched_org_counts, engine.database_org_counts),
         (engine.fetched_school_counts, engine.database_school_counts),
         (engine.fetched_mass_org_counts, engine.database_mass_org_counts),
         (engine.fetched_change_counts, engine.database_change_counts),
@@ -75,9 +76,16 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
                     found = fetched(scope)
                     expected = database(scope)
                     # SQLite sums nothing to None where the fetched count says 0.
-                    expected = {key: value or 0 for key, value in expected.items()}
+                    expected = {
+                        key: value if isinstance(value, tuple) else value or 0
+                        for key, value in expected.items()
+                    }
                     assert found == expected, (fetched.__name__, scope.root.code, day, period)
-                    seen |= {(fetched.__name__, key) for key, value in found.items() if value}
+                    seen |= {
+                        (fetched.__name__, key)
+                        for key, value in found.items()
+                        if (any(value) if isinstance(value, tuple) else value)
+                    }
     for fetched, _database in pairs:
         keys = {key for name, key in seen if name == fetched.__name__}
         assert keys == set(fetched(next(scopes_by_ids(days[0], engine.calendar_year(days[0]))))), (
@@ -88,17 +96,29 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
 
 def test_the_sections_fetch_rows_only_for_small_subtrees(world, monkeypatch):
     called = []
-    for name in ("fetched_school_counts", "fetched_mass_org_counts", "fetched_change_counts"):
+    names = (
+        "fetched_org_counts",
+        "fetched_school_counts",
+        "fetched_mass_org_counts",
+        "fetched_change_counts",
+    )
+    for name in names:
         real = getattr(engine, name)
         monkeypatch.setattr(engine, name, lambda scope, real=real: called.append(1) or real(scope))
     day = dt.date(2025, 6, 30)
     branch = engine.make_scope(world.orgs["ba"], day)
-    for section in (engine.school_section, engine.mass_org_section, engine.change_section):
+    sections = (
+        engine.org_section,
+        engine.school_section,
+        engine.mass_org_section,
+        engine.change_section,
+    )
+    for section in sections:
         section(branch, {})
-    assert len(called) == 3
+    assert len(called) == 4
     city = engine.make_scope(world.orgs["city"], day)
     big = Scope(root=city.root, as_of=day, period=city.period, ids=tuple(range(1, 30)))
     for scope in (city, big):
-        for section in (engine.school_section, engine.mass_org_section, engine.change_section):
+        for section in sections:
             section(scope, {})
-    assert len(called) == 3
+    assert len(called) == 4

@@ -14,6 +14,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from dangjian.core.dates import add_years
+from dangjian.core.prepared import Prepared
 from dangjian.core.small_subtrees import fetches_rows
 from dangjian.orgs.models import DEFAULT_TERM_YEARS, Election, Organization
 
@@ -91,6 +92,22 @@ def database_counts(scope) -> dict:
     return {"held": row["held"], "overdue": row["overdue"]}
 
 
+ELECTION_ROWS = Prepared(
+    lambda ids: (
+        Election.objects.order_by()
+        .filter(org_id__in=ids)
+        .values_list("org_id", "held_on", "approved_on")
+    )
+)
+TERM_ROWS = Prepared(
+    lambda ids: (
+        Organization.objects.order_by()
+        .filter(pk__in=ids)
+        .values_list("pk", "kind", "term_start", "term_years", "founded_on", "dissolved_on")
+    )
+)
+
+
 def fetched_counts(scope) -> dict:
     """`database_counts` from the subtree's orgs and elections fetched by its ids (a small
     subtree, core.small_subtrees); the tests hold the two to each other."""
@@ -98,21 +115,13 @@ def fetched_counts(scope) -> dict:
     day = scope.as_of
     held = 0
     last: dict[int, dt.date] = {}
-    for org_id, held_on, approved_on in (
-        Election.objects.order_by()
-        .filter(org_id__in=scope.ids)
-        .values_list("org_id", "held_on", "approved_on")
-    ):
+    for org_id, held_on, approved_on in ELECTION_ROWS(ids=scope.ids):
         held += start <= held_on <= end
         # The latest approved election held by the day (`_with_terms`' subquery).
         if held_on <= day and approved_on is not None:
             last[org_id] = max(held_on, last.get(org_id, held_on))
     overdue = 0
-    for pk, kind, term_start, term_years, founded, dissolved in (
-        Organization.objects.order_by()
-        .filter(pk__in=scope.ids)
-        .values_list("pk", "kind", "term_start", "term_years", "founded_on", "dissolved_on")
-    ):
+    for pk, kind, term_start, term_years, founded, dissolved in TERM_ROWS(ids=scope.ids):
         if not ((founded is None or founded <= day) and (dissolved is None or dissolved > day)):
             continue
         term = term_start if term_start is not None and term_start <= day else last.get(pk)

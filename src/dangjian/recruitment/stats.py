@@ -14,7 +14,8 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from dangjian.core.dates import born_after_for_max_age
-from dangjian.core.small_subtrees import subtree_pks
+from dangjian.core.prepared import Prepared
+from dangjian.core.small_subtrees import fetches_rows, subtree_pks
 from dangjian.members.choices import Backbone, PersonType
 from dangjian.orgs.models import Organization, SchoolStage
 from dangjian.recruitment.models import Recruit, Stage
@@ -42,8 +43,7 @@ def stage_filters(day: dt.date) -> dict[str, Q]:
     }
 
 
-def development_section(scope, done: dict) -> dict:
-    """`scope` has .path (the subtree's path prefix), .as_of and .period (from, to)."""
+def database_counts(scope) -> dict:
     start, end = scope.period
     subtree = subtree_pks(scope, Organization)
     counts = {label: Count("pk", filter=q) for label, q in stage_filters(scope.as_of).items()}
@@ -59,7 +59,50 @@ def development_section(scope, done: dict) -> dict:
     section = {label: row[f"s{i}"] for i, label in enumerate(counts)}
     section["admitted"] = row["admitted"]
     section["converted"] = row["converted"]
-    return {"development": section}
+    return section
+
+
+RECRUIT_ROWS = Prepared(
+    lambda ids: (
+        Recruit.objects.order_by()
+        .filter(org_id__in=ids)
+        .values_list(
+            "applied_on", "activist_on", "candidate_on", "admitted_on", "closed_on", "converted_on"
+        )
+    )
+)
+
+
+def fetched_counts(scope) -> dict:
+    """`database_counts` from a small subtree's fetched recruits (core.small_subtrees), by
+    `stage_filters`' rules (a missing date is never on or before the day, as in SQL); the
+    tests hold the two to each other."""
+    start, end = scope.period
+    day = scope.as_of
+
+    def by(on) -> bool:
+        return on is not None and on <= day
+
+    def within(on) -> bool:
+        return on is not None and start <= on <= end
+
+    section = dict.fromkeys(stage_filters(day), 0)
+    labels = list(section)
+    section.update(admitted=0, converted=0)
+    for applied, activist, candidate, admitted, closed, converted in RECRUIT_ROWS(ids=scope.ids):
+        if not by(closed):
+            section[labels[0]] += by(applied) and not by(activist)
+            section[labels[1]] += by(activist) and not by(candidate)
+            section[labels[2]] += by(candidate) and not by(admitted)
+        section["admitted"] += within(admitted)
+        section["converted"] += within(converted)
+    return section
+
+
+def development_section(scope, done: dict) -> dict:
+    """`scope` has .path (the subtree's path prefix), .as_of and .period (from, to)."""
+    counts = fetched_counts(scope) if fetches_rows(scope) else database_counts(scope)
+    return {"development": counts}
 
 
 def source_categories(day: dt.date, young_max_age: int) -> list[tuple[str, Q]]:

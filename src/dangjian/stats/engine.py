@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.assessment.stats import assessment_section
 from dangjian.core.aggregates import CountRows
 from dangjian.core.dates import born_after_for_max_age
+from dangjian.core.prepared import Prepared
 from dangjian.core.small_subtrees import FETCH_ROWS_UP_TO, fetches_rows
 from dangjian.dues.stats import dues_section
 from dangjian.excellence.stats import excellence_section
@@ -246,11 +247,11 @@ def schools_of(scope: Scope, model=School, prefix: str = ""):
 # --- sections --------------------------------------------------------------------------
 
 
-def org_section(scope: Scope, done: dict) -> dict:
-    """Orgs existing on `as_of` by kind, and those founded within the period by kind."""
+def database_org_counts(scope: Scope) -> dict:
+    """{kind: (existing on `as_of`, founded within the period)}."""
     start, end = scope.period
-    rows = {
-        row["kind"]: row
+    return {
+        row["kind"]: (row["existing"], row["founded"])
         for row in Organization.objects.order_by()
         .filter(in_subtree("path", scope.path))
         .values("kind")
@@ -259,13 +260,37 @@ def org_section(scope: Scope, done: dict) -> dict:
             founded=Count("pk", filter=Q(founded_on__gte=start, founded_on__lte=end)),
         )
     }
-    none = {"existing": 0, "founded": 0}
+
+
+ORG_ROWS = Prepared(
+    lambda ids: (
+        Organization.objects.order_by()
+        .filter(pk__in=ids)
+        .values_list("kind", "founded_on", "dissolved_on")
+    )
+)
+
+
+def fetched_org_counts(scope: Scope) -> dict:
+    """`database_org_counts` from a small subtree's fetched orgs (core.small_subtrees)."""
+    start, end = scope.period
+    counts: dict = {}
+    for kind, founded, dissolved in ORG_ROWS(ids=scope.ids):
+        existing, new = counts.get(kind, (0, 0))
+        counts[kind] = (
+            existing + _exists_on(scope.as_of, founded, dissolved),
+            new + (founded is not None and start <= founded <= end),
+        )
+    return counts
+
+
+def org_section(scope: Scope, done: dict) -> dict:
+    """Orgs existing on `as_of` by kind, and those founded within the period by kind."""
+    rows = fetched_org_counts(scope) if fetches_rows(scope) else database_org_counts(scope)
     return {
-        "orgs": {
-            str(OrgKind(kind).label): rows.get(kind, none)["existing"] for kind in OrgKind.values
-        },
+        "orgs": {str(OrgKind(kind).label): rows.get(kind, (0, 0))[0] for kind in OrgKind.values},
         "orgs_founded": {
-            str(OrgKind(kind).label): rows.get(kind, none)["founded"] for kind in OrgKind.values
+            str(OrgKind(kind).label): rows.get(kind, (0, 0))[1] for kind in OrgKind.values
         },
     }
 
@@ -284,25 +309,36 @@ def _home_in_subtree(scope: Scope, covering, founded, dissolved, supervising) ->
     return covered, home in scope.ids
 
 
-def _fetched_schools(scope: Scope, model=School, prefix: str = "", *fields: str):
-    """The rows `schools_of` gives, for a small subtree passed by its ids: (covered on
-    `as_of`, *fields) of each, fetched through the indexed org columns and sorted here."""
-    subtree = list(scope.ids)
-    rows = (
-        model.objects.order_by()
-        .filter(
-            Q(**{f"{prefix}covering_org__in": subtree})
-            | Q(**{f"{prefix}supervising_org__in": subtree})
-        )
-        .values_list(
-            f"{prefix}covering_org_id",
-            f"{prefix}covering_org__founded_on",
-            f"{prefix}covering_org__dissolved_on",
-            f"{prefix}supervising_org_id",
-            *fields,
+def _schools_fetch(model, prefix: str, *fields: str) -> Prepared:
+    """The rows of `model` whose school hangs under one of `ids` (covering or supervising
+    org), with what `_home_in_subtree` needs and `fields`."""
+    return Prepared(
+        lambda ids: (
+            model.objects.order_by()
+            .filter(
+                Q(**{f"{prefix}covering_org__in": ids}) | Q(**{f"{prefix}supervising_org__in": ids})
+            )
+            .values_list(
+                f"{prefix}covering_org_id",
+                f"{prefix}covering_org__founded_on",
+                f"{prefix}covering_org__dissolved_on",
+                f"{prefix}supervising_org_id",
+                *fields,
+            )
         )
     )
-    for covering, founded, dissolved, supervising, *values in rows:
+
+
+SCHOOL_ROWS = _schools_fetch(School, "", "stage", "teacher_count")
+MASS_ORG_ROWS = _schools_fetch(
+    MassOrganization, "school__", "kind", "school_id", "school__stage", "founded_on", "dissolved_on"
+)
+
+
+def _fetched_schools(scope: Scope, rows: Prepared):
+    """The rows `schools_of` gives, for a small subtree passed by its ids: (covered on
+    `as_of`, *fields) of each, fetched through the indexed org columns and sorted here."""
+    for covering, founded, dissolved, supervising, *values in rows(ids=scope.ids):
         covered, here = _home_in_subtree(scope, covering, founded, dissolved, supervising)
         if here:
             yield covered, *values
@@ -324,7 +360,7 @@ def fetched_school_counts(scope: Scope) -> dict:
     """`database_school_counts` from a small subtree's fetched schools (core.small_subtrees)."""
     row = {"total": 0, "covered": 0, "teachers": 0}
     row.update({f"expected_{key}": 0 for key, _kinds, _stages in MASS_ORG_COVERAGE})
-    for covered, stage, teachers in _fetched_schools(scope, School, "", "stage", "teacher_count"):
+    for covered, stage, teachers in _fetched_schools(scope, SCHOOL_ROWS):
         row["total"] += 1
         row["covered"] += covered
         row["teachers"] += teachers or 0
@@ -394,17 +430,27 @@ def _member_counts(scope: Scope) -> dict:
     )
 
 
+SPELL_FIELDS = ("converted_on", "sex", "ethnicity", "birth_date", "joined_on")
+SPELL_FIELDS += tuple(field for _key, field, _choices in DISTRIBUTIONS)
+# The spells in force of a small subtree with the counted attributes: their copy on the
+# spell, or (live, Scope.live) the member's own.
+SPELL_ROWS = {
+    live: Prepared(
+        lambda ids, day, p="member__" if live else "": (
+            Membership.objects.order_by()
+            .filter(in_force(day), org_id__in=ids)
+            .values_list(*(f"{p}{field}" for field in SPELL_FIELDS))
+        )
+    )
+    for live in (False, True)
+}
+
+
 def _member_counts_fetched(scope: Scope) -> dict:
     """The same counts as `_member_counts`, from the fetched rows (the same comparisons:
     a missing date or value counts nowhere, as in SQL); tests compare the two."""
     day, p = scope.as_of, scope.attrs
-    fields = ("converted_on", "sex", "ethnicity", "birth_date", "joined_on")
-    fields += tuple(field for _key, field, _choices in DISTRIBUTIONS)
-    rows = (
-        Membership.objects.order_by()
-        .filter(org_in_scope(scope), in_force(day))
-        .values_list(*(f"{p}{field}" for field in fields))
-    )
+    rows = SPELL_ROWS[bool(p)](ids=scope.ids, day=day)
     positions = {
         key: {value: i for i, value in enumerate(choices.values)}
         for key, _field, choices in DISTRIBUTIONS
@@ -506,10 +552,7 @@ def fetched_mass_org_counts(scope: Scope) -> dict:
     row = dict.fromkeys(MassOrgKind.values, 0)
     schools = {"league": set(), "pioneers": set()}
     schools.update({f"covered_{key}": set() for key, _kinds, _stages in MASS_ORG_COVERAGE})
-    fields = ("kind", "school_id", "school__stage", "founded_on", "dissolved_on")
-    for _covered, kind, school, stage, founded, dissolved in _fetched_schools(
-        scope, MassOrganization, "school__", *fields
-    ):
+    for _covered, kind, school, stage, founded, dissolved in _fetched_schools(scope, MASS_ORG_ROWS):
         if not _exists_on(scope.as_of, founded, dissolved):
             continue
         if kind in row:
@@ -595,17 +638,21 @@ def database_change_counts(scope: Scope) -> dict:
     return row
 
 
+CHANGE_ROWS = Prepared(
+    lambda ids, start, end: (
+        MemberEvent.objects.order_by()
+        .filter(on__gte=start, on__lte=end)
+        .filter(Q(org__in=ids) | Q(from_org__in=ids))
+        .values_list("kind", "org_id", "from_org_id")
+    )
+)
+
+
 def fetched_change_counts(scope: Scope) -> dict:
     """`database_change_counts` from a small subtree's fetched events of the period (those
     at its orgs and transfers away from them: a few per org and year; core.small_subtrees)."""
     start, end = scope.period
-    subtree = list(scope.ids)
-    rows = (
-        MemberEvent.objects.order_by()
-        .filter(on__gte=start, on__lte=end)
-        .filter(Q(org__in=subtree) | Q(from_org__in=subtree))
-        .values_list("kind", "org_id", "from_org_id")
-    )
+    rows = CHANGE_ROWS(ids=scope.ids, start=start, end=end)
     keys = ("joined", "converted", "moved_in", "moved_out", "left", "restored")
     row = dict.fromkeys((*keys, "transferred_in", "transferred_out"), 0)
     simple = {  # by the plain values: a choice's hash is not its value's
