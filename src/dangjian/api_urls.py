@@ -27,7 +27,7 @@ from dangjian.integrity.api import (
 )
 from dangjian.life.api import MeetingViewSet
 from dangjian.members.api import MemberViewSet
-from dangjian.members.lifecycle_api import TransferViewSet
+from dangjian.members.lifecycle_api import LetterRequestViewSet, TransferViewSet
 from dangjian.orgs.api import (
     ActivityRoomViewSet,
     ElectionViewSet,
@@ -78,6 +78,7 @@ router.register("dues-payments", DuesPaymentViewSet, basename="api-duespayment")
 router.register("documents", DocumentViewSet, basename="api-document")
 router.register("stats", StatsViewSet, basename="api-stats")
 router.register("transfers", TransferViewSet, basename="api-transfer")
+router.register("letter-requests", LetterRequestViewSet, basename="api-letter-request")
 router.register("pairings", PairingViewSet, basename="api-pairing")
 router.register("assistance", AssistanceViewSet, basename="api-assistance")
 router.register("trainings", TrainingViewSet, basename="api-training")

@@ -166,3 +166,36 @@ def test_another_branch_cannot_see_or_decline_it(world, login):
     assert asked.is_open
     assert not LetterRequest.objects.restrict(world.users["secretary_b"]).exists()
     assert LetterRequest.objects.restrict(world.users["member"]).get() == asked
+
+
+def test_the_requests_register_lists_them_open_and_closed(world, login):
+    """介绍信申请: the branch's history of its members' requests, with how each was closed;
+    an open one offers the letter's form filled in and the way to decline it."""
+    ask(login(world, "member"))
+    asked = LetterRequest.objects.get()
+    client = login(world, "secretary_a")
+    page = client.get(reverse("letter-request-list"))
+    body = page.content.decode()
+    assert page.status_code == 200 and "外市第二小学党支部" in body and "待开具" in body
+    detail = client.get(reverse("letter-request-detail", args=[asked.pk])).content.decode()
+    assert lifecycle.letter_issue_url(asked).replace("&", "&amp;") in detail
+    assert reverse("letter-request-decline", args=[asked.pk]) in detail
+    client.post(reverse("letter-request-decline", args=[asked.pk]), {"reason": "请先结清党费"})
+    closed = client.get(reverse("letter-request-list"), {"status": "declined"})
+    assert "不予开具" in closed.content.decode() and list(closed.context["page"]) == [asked]
+    assert not list(client.get(reverse("letter-request-list"), {"status": "open"}).context["page"])
+    detail = client.get(reverse("letter-request-detail", args=[asked.pk])).content.decode()
+    assert "请先结清党费" in detail
+    assert reverse("letter-request-decline", args=[asked.pk]) not in detail  # closed
+    export = client.get(reverse("letter-request-list"), {"export": "xlsx"})
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd")
+    # Another branch sees nothing; the member has no list page (their request is on /me/),
+    # and the API gives them their own.
+    other = login(world, "secretary_b")
+    assert not list(other.get(reverse("letter-request-list")).context["page"])
+    assert other.get(reverse("letter-request-detail", args=[asked.pk])).status_code == 404
+    member = login(world, "member")
+    assert member.get(reverse("letter-request-list")).status_code == 404
+    api = member.get("/api/letter-requests/").json()
+    assert [row["other_org_name"] for row in api["results"]] == ["外市第二小学党支部"]
+    assert api["results"][0]["status_display"] == "不予开具"

@@ -372,7 +372,6 @@ def transfer_branch(
 
 
 @transaction.atomic
-@transaction.atomic
 def request_letter(
     actor, member: Member, *, other_org_name: str, reason: str = ""
 ) -> LetterRequest:

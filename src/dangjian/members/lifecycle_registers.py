@@ -25,6 +25,7 @@ from dangjian.members.models import (
     Letter,
     LetterDirection,
     LetterRequest,
+    LetterRequestStatus,
     LetterStatus,
     StatusDecision,
     Transfer,
@@ -264,6 +265,70 @@ class LetterRegister(Register):
             )
             for letter in rows
         ]
+
+
+class LetterRequestFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=LetterRequestStatus.choices, empty_label=ANY
+    )
+
+    class Meta:
+        model = LetterRequest
+        fields = []
+
+
+def _request_badge(letter_request: LetterRequest) -> str:
+    return {
+        LetterRequestStatus.OPEN: "warning",
+        LetterRequestStatus.ISSUED: "success",
+        LetterRequestStatus.DECLINED: "danger",
+    }.get(letter_request.status, "secondary")
+
+
+@register
+class LetterRequestRegister(Register):
+    """Members' requests for a 介绍信 (made on `/me/`), open and closed: the open ones are
+    on the branch's 待办 list; this is their history, with how each was closed."""
+
+    model = LetterRequest
+    name = "letter-request"  # /api/letter-requests/
+    title = _("介绍信申请")
+    filterset = LetterRequestFilterSet
+    search_fields = ("member__name", "member__name_pinyin", "other_org_name")
+    search_placeholder = _("党员姓名或接收单位")
+    org_paths = ("org__path",)
+    ordering = ("-requested_at", "-id")
+    select_related = ("member", "org", "letter")
+    list_needs_scope = True
+    columns = (
+        Column(_("党员"), "member.name", link="detail"),
+        Column(_("所在党组织"), "org.name", css="hide-sm"),
+        Column(_("系统外接收单位"), "other_org_name"),
+        Column(_("申请时间"), "requested_at", css="text-nowrap"),
+        Column(_("状态"), "get_status_display", badge=_request_badge),
+        Column(_("办结日期"), "closed_on", css="text-nowrap hide-sm"),
+        Column(_("介绍信编号"), "letter.number", css="hide-sm", as_text=True),
+    )
+    detail_columns = (
+        Column(_("党员"), "member.name"),
+        Column(_("所在党组织"), "org.name"),
+        Column(_("系统外接收单位"), "other_org_name"),
+        Column(_("转接原因"), "reason"),
+        Column(_("申请时间"), "requested_at"),
+        Column(_("状态"), "get_status_display"),
+        Column(_("办结日期"), "closed_on"),
+        Column(_("开具的介绍信"), "letter.number"),
+        Column(_("不予开具的原因"), "decline_reason"),
+    )
+    empty_text = _("还没有党员申请介绍信")
+    detail_template = "members/letter_request_detail.html"
+
+    def can_add(self, user) -> bool:
+        return False  # members ask on /me/; the branch answers by issuing or declining
+
+    def detail_context(self, request, obj) -> dict:
+        may = obj.is_open and lifecycle.may_decline(request.user, obj)
+        return {"may_answer": may, "issue_url": lifecycle.letter_issue_url(obj) if may else ""}
 
 
 def _flowing_state(flowing: Flowing) -> str:

@@ -6,6 +6,7 @@ from dangjian.members.lifecycle_registers import (
     DecisionRegister,
     FlowingRegister,
     LetterRegister,
+    LetterRequestRegister,
     TransferRegister,
 )
 from dangjian.members.registers import MemberRegister
@@ -29,6 +30,7 @@ urlpatterns = [
         for step in ("approve", "accept", "return", "cancel")
     ),
     path("letters/", include(LetterRegister.instance.urls("list", "detail"))),
+    path("letters/requests/", include(LetterRequestRegister.instance.urls("list", "detail"))),
     path("letters/issue/", lv.letter_issue, name="letter-issue"),
     path("letters/receive/", lv.letter_receive, name="letter-receive"),
     path(
