@@ -270,6 +270,7 @@ ROUTES = {
     "letter-receive": Route(needs=Action.ADD),
     "letter-request-decline": Route(Action.CHANGE, "letterrequest"),
     "letter-request-list": Route(needs=Action.VIEW),
+    "member-pick": Route(),
     "letter-request-detail": Route(model="letterrequest"),
     "letter-receipt": Route(Action.CHANGE, "letter"),
     "letter-void": Route(Action.CHANGE, "letter", post_only=True),

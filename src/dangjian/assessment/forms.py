@@ -22,6 +22,7 @@ from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
 from dangjian.core.uploads import UploadField
 from dangjian.members.models import Member
+from dangjian.members.pick import MemberPickField, pickable
 from dangjian.orgs.models import Organization
 
 
@@ -266,6 +267,7 @@ class EvaluationForm(BootstrapMixin, forms.ModelForm):
 class HonourForm(BootstrapMixin, forms.ModelForm):
     kind = forms.ChoiceField(label=_("表彰类别"), choices=HonourKind.choices)
     level = forms.ChoiceField(label=_("表彰级别"), choices=HonourLevel.choices)
+    member = MemberPickField(label=_("党员"), queryset=Member.objects.none(), required=False)
 
     class Meta:
         model = Honour
@@ -284,10 +286,7 @@ class HonourForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _org_field(self, user, Action.ADD)
-        self.fields["member"].queryset = (
-            Member.objects.restrict(user, Action.CHANGE).current().order_by("org__path", "name")
-        )
-        self.fields["member"].label_from_instance = lambda m: f"{m.name}({m.org.name})"
+        self.fields["member"].queryset = pickable(user)
         self.fields["member"].help_text = _("个人表彰选择党员; 先进基层党组织不选")
 
 

@@ -22,6 +22,7 @@ from dangjian.excellence.models import (
     PostKind,
 )
 from dangjian.members.models import Member
+from dangjian.members.pick import MemberPickField, pickable
 from dangjian.orgs.models import Organization
 
 CHOOSE = _("请选择")
@@ -29,19 +30,6 @@ CHOOSE = _("请选择")
 
 def _orgs(user, action=Action.ADD):
     return Organization.objects.restrict(user, action).order_by("path")
-
-
-def _members(user):
-    return (
-        Member.objects.restrict(user, Action.CHANGE)
-        .current()
-        .select_related("org")
-        .order_by("org__path", "name")
-    )
-
-
-def _member_label(member) -> str:
-    return f"{member.name} ({member.org.name})"
 
 
 class OrgForm(BootstrapMixin, forms.Form):
@@ -61,17 +49,14 @@ class OrgForm(BootstrapMixin, forms.Form):
 
 
 class MemberForm(BootstrapMixin, forms.Form):
-    member = forms.ModelChoiceField(
-        label=_("党员"), queryset=Member.objects.none(), empty_label=CHOOSE
-    )
+    member = MemberPickField(label=_("党员"), queryset=Member.objects.none(), empty_label=CHOOSE)
 
     def __init__(self, *args, user, obj=None, **kwargs):
         super().__init__(*args, **kwargs)
         if obj is not None:
             del self.fields["member"]
         else:
-            self.fields["member"].queryset = _members(user)
-            self.fields["member"].label_from_instance = _member_label
+            self.fields["member"].queryset = pickable(user)
 
 
 # -- "五个好" -------------------------------------------------------------------------------
@@ -343,7 +328,7 @@ class PostForm(_Initial, OrgForm):
     fields_from_obj = ("kind", "name", "holder", "holder_name", "start_on", "end_on", "covers")
     kind = forms.ChoiceField(label=_("类别"), choices=PostKind.choices)
     name = forms.CharField(label=_("名称"), max_length=100)
-    holder = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none(), required=False)
+    holder = MemberPickField(label=_("党员"), queryset=Member.objects.none(), required=False)
     holder_name = forms.CharField(
         label=_("负责人"), max_length=50, required=False, help_text=_("不填则为所选党员")
     )
@@ -353,8 +338,7 @@ class PostForm(_Initial, OrgForm):
 
     def __init__(self, *args, user, obj=None, **kwargs):
         super().__init__(*args, user=user, obj=obj, **kwargs)
-        self.fields["holder"].queryset = _members(user)
-        self.fields["holder"].label_from_instance = _member_label
+        self.fields["holder"].queryset = pickable(user)
         self.fill(obj)
 
     def clean(self):
@@ -378,7 +362,7 @@ def _honours(user):
 
 class ExemplarForm(_Initial, OrgForm):
     fields_from_obj = services.EXEMPLAR_FIELDS
-    member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none(), required=False)
+    member = MemberPickField(label=_("党员"), queryset=Member.objects.none(), required=False)
     name = forms.CharField(
         label=_("典型名称"),
         max_length=100,
@@ -406,8 +390,7 @@ class ExemplarForm(_Initial, OrgForm):
 
     def __init__(self, *args, user, obj=None, from_honour=None, **kwargs):
         super().__init__(*args, user=user, obj=obj, **kwargs)
-        self.fields["member"].queryset = _members(user)
-        self.fields["member"].label_from_instance = _member_label
+        self.fields["member"].queryset = pickable(user)
         honours = _honours(user)
         if obj is not None and obj.honour_id:
             # The record's own link stays choosable even if made by someone who sees more.

@@ -9,6 +9,7 @@ from dangjian.core.forms import BootstrapMixin
 from dangjian.core.roles import Action
 from dangjian.members.forms import CHOOSE, OrgChoiceField, PersonForm
 from dangjian.members.models import DecisionKind, Flowing, Member
+from dangjian.members.pick import MemberPickField, pickable
 from dangjian.orgs.models import MEMBER_ORG_KINDS, Organization
 
 
@@ -109,15 +110,6 @@ def _out_org_field(help_text):
     )
 
 
-def _members(user, action=Action.CHANGE):
-    return (
-        Member.objects.restrict(user, action)
-        .current()
-        .select_related("org")
-        .order_by("org__path", "name")
-    )
-
-
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.org.name})"
@@ -127,7 +119,7 @@ class TransferForm(TransferTargetMixin, BootstrapMixin, forms.Form):
     """A transfer started by the branch: within the system (approved, then accepted), or
     out of it with a 介绍信 issued at once (the member's 转出 today)."""
 
-    member = MemberChoiceField(label=_("党员"), queryset=Member.objects.none(), empty_label=CHOOSE)
+    member = MemberPickField(label=_("党员"), queryset=Member.objects.none(), empty_label=CHOOSE)
     to_org = _to_org_field()
     out_org_name = _out_org_field(
         _("转往外市或教育系统以外时填写对方党组织全称, 将开具介绍信, 上面的转入党组织留空")
@@ -139,7 +131,7 @@ class TransferForm(TransferTargetMixin, BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = _members(user)
+        self.fields["member"].queryset = pickable(user)
         # A branch's own secretary sends from that branch: it is left out of the list.
         own = list(
             Organization.objects.restrict(user, Action.CHANGE).filter(kind__in=MEMBER_ORG_KINDS)[:2]
@@ -213,7 +205,7 @@ class BranchTransferForm(BootstrapMixin, forms.Form):
 
 
 class OutLetterForm(BootstrapMixin, forms.Form):
-    member = MemberChoiceField(label=_("党员"), queryset=Member.objects.none(), empty_label=CHOOSE)
+    member = MemberPickField(label=_("党员"), queryset=Member.objects.none(), empty_label=CHOOSE)
     number = forms.CharField(label=_("介绍信编号"), max_length=40)
     other_org_name = forms.CharField(label=_("转往党组织(全称)"), max_length=100)
     issued_on = forms.DateField(label=_("开具日期"), initial=timezone.localdate)
@@ -224,7 +216,7 @@ class OutLetterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = _members(user)
+        self.fields["member"].queryset = pickable(user)
 
 
 class InLetterForm(PersonForm):
@@ -283,7 +275,7 @@ class DecisionForm(BootstrapMixin, forms.Form):
 
 
 class FlowingForm(BootstrapMixin, forms.ModelForm):
-    member = MemberChoiceField(label=_("党员"), queryset=Member.objects.none(), empty_label=CHOOSE)
+    member = MemberPickField(label=_("党员"), queryset=Member.objects.none(), empty_label=CHOOSE)
 
     class Meta:
         model = Flowing
@@ -304,7 +296,7 @@ class FlowingForm(BootstrapMixin, forms.ModelForm):
         if obj is not None:
             del self.fields["member"]
         else:
-            self.fields["member"].queryset = _members(user)
+            self.fields["member"].queryset = pickable(user)
 
 
 class FlowingReportForm(BootstrapMixin, forms.Form):

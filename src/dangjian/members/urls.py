@@ -9,11 +9,13 @@ from dangjian.members.lifecycle_registers import (
     LetterRequestRegister,
     TransferRegister,
 )
+from dangjian.members.pick import member_pick
 from dangjian.members.registers import MemberRegister
 
 urlpatterns = [
     *MemberRegister.instance.urls("list"),
     path("add/", views.member_create, name="member-create"),
+    path("pick/", member_pick, name="member-pick"),
     path("<int:pk>/", views.member_detail, name="member-detail"),
     path("<int:pk>/reveal-id/", views.member_reveal_id, name="member-reveal-id"),
     path("<int:pk>/edit/", views.member_edit, name="member-edit"),
