@@ -16,6 +16,7 @@ import datetime as dt
 
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 
+from dangjian.core.prepared import Prepared
 from dangjian.core.small_subtrees import fetches_rows
 from dangjian.excellence.models import (
     CheckStatus,
@@ -126,34 +127,63 @@ def _between(value, start, end) -> bool:
     return value is not None and start <= value <= end
 
 
-def fetched_counts(scope) -> dict:
-    """`database_counts` from the subtree's rows, read through the org columns by the
-    subtree's ids (a small subtree, core.small_subtrees); the tests hold the two to each other."""
-    ids, day = scope.ids, scope.as_of
-    start, end = scope.period
-    mine = Q(org_id__in=ids)
-    checks = list(
-        FiveGoodCheck.objects.order_by()
-        .filter(mine, _in_period("reviewed_on", scope.period))
-        .values_list("org_id", "status")
+def _dated_in(model, field: str, *columns: str, flat: bool = False) -> Prepared:
+    """One build for the fetches that differ only in their table, date and columns."""
+    return Prepared(
+        lambda ids, start, end: (
+            model.objects.order_by()
+            .filter(org_id__in=ids, **{f"{field}__gte": start, f"{field}__lte": end})
+            .values_list(*columns, flat=flat)
+        )
     )
-    school_orgs = {
-        pk
-        for pk, founded, dissolved in Organization.objects.order_by()
+
+
+_CHECKS = _dated_in(FiveGoodCheck, "reviewed_on", "org_id", "status")
+_STARS = _dated_in(StarRating, "rated_on", "stars", flat=True)
+_COMMITMENTS = _dated_in(Commitment, "made_on", "fulfilment", flat=True)
+_EXEMPLARS = _dated_in(Exemplar, "recognised_on", "pk", flat=True)
+_SCHOOL_ORGS = Prepared(
+    lambda ids: (
+        Organization.objects.order_by()
         .filter(pk__in=ids)
         .filter(Exists(School.objects.filter(covering_org_id=OuterRef("pk"))))
         .values_list("pk", "founded_on", "dissolved_on")
+    )
+)
+_POINTS = Prepared(
+    lambda ids: (
+        DemonstrationPoint.objects.order_by()
+        .filter(org_id__in=ids)
+        .values_list(
+            "org_id", "bureau_on", "city_on", "meets_standard", "evaluated_on", "revoked_on"
+        )
+    )
+)
+_POSTS = Prepared(
+    lambda ids, start, end: (
+        Post.objects.order_by()
+        .filter(org_id__in=ids, start_on__lte=end)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=start))
+        .values_list("pk", flat=True)
+    )
+)
+
+
+def fetched_counts(scope) -> dict:
+    """`database_counts` from the subtree's rows, read through the org columns by the
+    subtree's ids (a small subtree, core.small_subtrees) with statements compiled once
+    (core.prepared); the tests hold the two to each other."""
+    ids, day = scope.ids, scope.as_of
+    start, end = scope.period
+    checks = _CHECKS(ids=ids, start=start, end=end)
+    school_orgs = {
+        pk
+        for pk, founded, dissolved in _SCHOOL_ORGS(ids=ids)
         if (founded is None or founded <= day) and (dissolved is None or dissolved > day)
     }
     bureau = city = 0
     standard = set()
-    for org_id, bureau_on, city_on, meets, evaluated_on, revoked_on in (
-        DemonstrationPoint.objects.order_by()
-        .filter(mine)
-        .values_list(
-            "org_id", "bureau_on", "city_on", "meets_standard", "evaluated_on", "revoked_on"
-        )
-    ):
+    for org_id, bureau_on, city_on, meets, evaluated_on, revoked_on in _POINTS(ids=ids):
         bureau += _between(bureau_on, start, end)
         city += _between(city_on, start, end)
         if (
@@ -164,25 +194,8 @@ def fetched_counts(scope) -> dict:
             and org_id in school_orgs
         ):
             standard.add(org_id)
-    stars = list(
-        StarRating.objects.order_by()
-        .filter(mine, _in_period("rated_on", scope.period))
-        .values_list("stars", flat=True)
-    )
-    commitments = list(
-        Commitment.objects.order_by()
-        .filter(mine, _in_period("made_on", scope.period))
-        .values_list("fulfilment", flat=True)
-    )
-    exemplars = (
-        Exemplar.objects.order_by().filter(mine, _in_period("recognised_on", scope.period)).count()
-    )
-    posts = (
-        Post.objects.order_by()
-        .filter(mine, start_on__lte=end)
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=start))
-        .count()
-    )
+    stars = _STARS(ids=ids, start=start, end=end)
+    commitments = _COMMITMENTS(ids=ids, start=start, end=end)
     return {
         "checked": len({org_id for org_id, _status in checks}),
         "passed": len({org_id for org_id, status in checks if status == CheckStatus.PASSED}),
@@ -193,6 +206,6 @@ def fetched_counts(scope) -> dict:
         **{f"s{n}": stars.count(n) for n in range(1, 6)},
         "made": len(commitments),
         "fulfilled": commitments.count(Fulfilment.FULFILLED),
-        "exemplars": exemplars,
-        "posts": posts,
+        "exemplars": len(_EXEMPLARS(ids=ids, start=start, end=end)),
+        "posts": len(_POSTS(ids=ids, start=start, end=end)),
     }

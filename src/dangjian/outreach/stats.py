@@ -6,8 +6,9 @@ tests/outreach/test_small_subtrees.py holds the two paths equal."""
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, FilteredRelation, Q, Sum
 
+from dangjian.core.prepared import Prepared
 from dangjian.core.small_subtrees import fetches_rows
 from dangjian.outreach.models import Assistance, AssistanceKind, Pairing, PairingKind
 
@@ -72,22 +73,41 @@ def _total(values, zero):
     return sum(values, zero) if values else None
 
 
+# Every pairing of the subtree, once for each of its ledger entries of the period (once with
+# None when it has none): the entries count whether or not their pairing is in force.
+_PAIRINGS = Prepared(
+    lambda ids, start, end: (
+        Pairing.objects.order_by()
+        .filter(org_id__in=ids)
+        .annotate(
+            entry=FilteredRelation(
+                "assistance", condition=Q(assistance__on__gte=start, assistance__on__lte=end)
+            )
+        )
+        .values_list(
+            "pk",
+            "kind",
+            "started_on",
+            "ended_on",
+            "entry__kind",
+            "entry__amount",
+            "entry__quantity",
+        )
+    )
+)
+
+
 def fetched_figures(scope) -> dict:
     """`database_figures` from a small subtree's fetched pairings and ledger entries of the
-    period (core.small_subtrees: a few per org), reached through the indexed org column."""
+    period (core.small_subtrees: a few per org), reached through the indexed org column in
+    one statement compiled once (core.prepared)."""
     start, end = scope.period
-    subtree = list(scope.ids)
-    kinds = list(
-        Pairing.objects.order_by()
-        .active_between(start, end)
-        .filter(org_id__in=subtree)
-        .values_list("kind", flat=True)
-    )
-    entries = list(
-        Assistance.objects.order_by()
-        .filter(on__gte=start, on__lte=end, pairing__org_id__in=subtree)
-        .values_list("kind", "amount", "quantity")
-    )
+    kinds, entries = {}, []
+    for pk, kind, started_on, ended_on, *entry in _PAIRINGS(ids=scope.ids, start=start, end=end):
+        if started_on <= end and (ended_on is None or ended_on >= start):
+            kinds[pk] = kind
+        if entry[0] is not None:
+            entries.append(entry)
 
     def amounts(kind):
         return _total((amount for k, amount, _quantity in entries if k == kind), Decimal(0))
@@ -97,7 +117,7 @@ def fetched_figures(scope) -> dict:
 
     return {
         "pairings": len(kinds),
-        "school_pairs": sum(kind == PairingKind.BUNDLED for kind in kinds),
+        "school_pairs": sum(kind == PairingKind.BUNDLED for kind in kinds.values()),
         "money": yuan(amounts(AssistanceKind.MONEY)),
         "goods_value": yuan(amounts(AssistanceKind.GOODS)),
         "books": quantities(AssistanceKind.BOOKS) or 0,
