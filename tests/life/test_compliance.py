@@ -100,6 +100,22 @@ def test_it_measures_each_period_by_the_rule_of_its_time(world):
     assert old.effective_to == D(2025, 6, 30)
 
 
+def test_a_kept_rule_book_gives_way_to_changed_rules(world, django_assert_num_queries):
+    """`RuleBook.load` returns the book it kept (with its slots) while the rules are the
+    same, one query to learn so, and a new one from the first change on."""
+    year = (D(2025, 1, 1), D(2025, 12, 31))
+    book = rules.RuleBook.load()
+    quarterly = book.slots(*year, ["lecture"])
+    with django_assert_num_queries(1):
+        assert rules.RuleBook.load() is book
+    admin = world.users["city_admin"]
+    admin.is_superuser = True
+    services.set_frequency(admin, kind="lecture", frequency="monthly", effective_from=D(2025, 7, 1))
+    changed = rules.RuleBook.load()
+    assert changed is not book and book.slots(*year, ["lecture"]) == quarterly
+    assert len(changed.slots(*year, ["lecture"])) == len(quarterly) - 2 + 6
+
+
 def test_it_lets_only_an_unrestricted_admin_change_the_rules(world):
     with pytest.raises(services.ValidationError):
         services.set_frequency(

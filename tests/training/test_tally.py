@@ -9,6 +9,7 @@ in force (counted once per spell, as the member count counts it), several orgs a
 one- and two-year periods."""
 
 import datetime as dt
+import operator
 import random
 
 import pytest
@@ -188,6 +189,27 @@ def test_the_database_counts_what_the_people_give(varied, settings):
     assert by_tally(year)["members_meeting_hours"] == 1.0
 
 
+def test_a_small_subtree_s_prepared_people_are_those_read_by_the_org_ids(
+    varied, django_assert_num_queries
+):
+    """`people_in` (the statistics' two prepared queries) gives the Persons `people` gives,
+    flags, hours and spells alike, on every subtree and day of the fixture."""
+    seen = set()
+    for key in SCOPES:
+        scope = make_scope(varied.orgs[key], D(2024, 12, 31))
+        if scope.ids is None:
+            continue
+        for as_of, period in DAYS:
+            expected = rules.people(Q(org_id__in=list(scope.ids)), as_of, period)
+            with django_assert_num_queries(2):
+                found = rules.people_in(scope.ids, as_of, period)
+            by_member = operator.attrgetter("member_id")
+            assert sorted(found, key=by_member) == sorted(expected, key=by_member), (key, as_of)
+            seen |= {f for person in found for f in ("cadre", "rotated") if getattr(person, f)}
+            seen |= {"two spells" for person in found if person.spells > 1}
+    assert seen == {"cadre", "rotated", "two spells"}
+
+
 def test_the_fixture_reaches_the_boundaries_it_names(varied):
     """The boundary cases are what the fixture says they are (else the comparison above
     could pass without testing them), and the tally's counts agree with the people's."""
@@ -251,6 +273,7 @@ def test_it_counts_in_two_queries_for_many_members_as_for_few(world, django_asse
 
 def test_the_section_loads_people_only_for_the_smallest_subtrees(world, monkeypatch):
     counted = []
+    monkeypatch.setattr(rules, "people_in", lambda *a, **k: counted.append(a) or [])
     monkeypatch.setattr(rules, "people", lambda *a, **k: counted.append(a) or [])
     training_section(make_scope(world.orgs["ba"], D(2024, 12, 31)), {})
     assert len(counted) == 1

@@ -12,9 +12,21 @@ Members are counted where their record is now (the member's current org)."""
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
+from dangjian.core.prepared import Prepared
 from dangjian.core.small_subtrees import fetches_rows
 from dangjian.dues import rules as R
 from dangjian.dues.attribution import in_subtree
@@ -103,30 +115,70 @@ def database_figures(scope) -> dict:
     }
 
 
-def _month_owner(scope):
+def _inside(ids):
+    return Membership.objects.order_by().filter(org_id__in=ids).values("member_id")
+
+
+# A small subtree's candidates' spells, then the members without a spell whose record is
+# there (seldom any: no org, no start), as a prepared query (core.prepared): building these
+# querysets cost more than the database's answers.
+_SPELLS = Prepared(
+    lambda ids: (
+        Membership.objects.order_by()
+        .filter(member_id__in=_inside(ids))
+        .values_list("member_id", "org_id", "end_on", "member__org_id", "start_on", "id")
+        .union(
+            Member.objects.order_by()
+            .filter(org_id__in=ids)
+            .exclude(Exists(Membership.objects.filter(member_id=OuterRef("pk"))))
+            .annotate(**{f"none{i}": Value(None, DateField()) for i in range(3)})
+            .values_list("pk", "none0", "none1", "org_id", "none2", "pk"),
+            all=True,
+        )
+        .order_by("start_on", "id")
+    )
+)
+
+
+def _ledger(members, day):
+    """The ledger months up to `day` of the members `members` selects, as (member, month,
+    due, None, None), and their payments made by `day`, as (member, month, amount, kind,
+    paid on): one query."""
+    months = (
+        DuesMonth.objects.order_by()
+        .filter(member_id__in=members, month__lte=day)
+        .annotate(no_kind=Value(None, CharField()), not_paid=Value(None, DateField()))
+        .values_list("member_id", "month", "due", "no_kind", "not_paid")
+    )
+    payments = (
+        DuesPayment.objects.order_by()
+        .filter(member_id__in=members, paid_on__lte=day)
+        .values_list("member_id", "month", "amount", "kind", "paid_on")
+    )
+    return months.union(payments, all=True)
+
+
+# By the subtree's ids (its candidates), and by a list of members (the unspelled).
+_LEDGER = Prepared(lambda ids, day: _ledger(_inside(ids), day))
+_LEDGER_OF = Prepared(lambda members, day: _ledger(members, day))
+
+
+def _month_owner(ids):
     """`belongs(member_id, month)` for a small subtree (by its ids), and the candidates it
     can be true for: `attribution.in_subtree` reckoned from the candidates' fetched spells.
-    Returns (belongs, members with a spell in the subtree as a subquery, members without
-    a spell whose record is there as a list: seldom any)."""
-    ids = set(scope.ids)
-    inside = Membership.objects.order_by().filter(org_id__in=scope.ids).values("member_id")
+    Returns (belongs, members without a spell whose record is there: seldom any)."""
     spells: dict[int, list] = {}
     records: dict[int, int] = {}
-    for member_id, org_id, end_on, record in (
-        Membership.objects.order_by("start_on", "id")
-        .filter(member_id__in=inside)
-        .values_list("member_id", "org_id", "end_on", "member__org_id")
-    ):
+    unspelled = []
+    for member_id, org_id, end_on, record, start_on, _pk in _SPELLS(ids=ids):
+        if start_on is None:
+            unspelled.append(member_id)
+            continue
         spells.setdefault(member_id, []).append((org_id, end_on))
         records[member_id] = record
-    unspelled = list(
-        Member.objects.order_by()
-        .filter(org_id__in=scope.ids)
-        .exclude(Exists(Membership.objects.filter(member_id=OuterRef("pk"))))
-        .values_list("pk", flat=True)
-    )
+    inside = set(ids)
     # A candidate with no spell outside the subtree (or none at all) counts whole.
-    whole = {pk for pk, held in spells.items() if all(org in ids for org, _end in held)}
+    whole = {pk for pk, held in spells.items() if all(org in inside for org, _end in held)}
     whole.update(unspelled)
 
     def belongs(member_id: int, month) -> bool:
@@ -134,27 +186,10 @@ def _month_owner(scope):
             return True
         for org_id, end_on in spells.get(member_id, ()):
             if end_on is None or end_on > month:
-                return org_id in ids
-        return records.get(member_id) in ids
+                return org_id in inside
+        return records.get(member_id) in inside
 
-    return belongs, inside, unspelled
-
-
-def _of_candidates(model, inside, unspelled, **filters):
-    """The rows of the candidates (a semi-join on the spells' org index; the seldom
-    unspelled members by a list, in a query of their own so no OR spoils the plan)."""
-    rows = model.objects.order_by().filter(member_id__in=inside, **filters)
-    found = list(rows.values_list(*FETCHED[model]))
-    if unspelled:
-        extra = model.objects.order_by().filter(member_id__in=unspelled, **filters)
-        found += extra.values_list(*FETCHED[model])
-    return found
-
-
-FETCHED = {
-    DuesMonth: ("member_id", "month", "due"),
-    DuesPayment: ("member_id", "month", "kind", "paid_on", "amount"),
-}
+    return belongs, unspelled
 
 
 def fetched_figures(scope) -> dict:
@@ -163,13 +198,21 @@ def fetched_figures(scope) -> dict:
     start, end = scope.period
     day = scope.as_of
     last = min(end, day)
-    belongs, inside, unspelled = _month_owner(scope)
-    months = _of_candidates(DuesMonth, inside, unspelled, month__lte=day)
+    ids = list(scope.ids)
+    belongs, unspelled = _month_owner(ids)
+    # The candidates' rows (a semi-join on the spells' org index; the seldom unspelled
+    # members by a list, in a query of their own so no OR spoils the plan).
+    rows = _LEDGER(ids=ids, day=day)
+    if unspelled:
+        rows += _LEDGER_OF(members=unspelled, day=day)
+    months = []
     paid_then: dict[tuple, Decimal] = {}
     paid = Decimal(0)
     first_month = R.month_of(start)
-    payments = _of_candidates(DuesPayment, inside, unspelled, paid_on__lte=day)
-    for member_id, month, kind, paid_on, amount in payments:
+    for member_id, month, amount, kind, paid_on in rows:
+        if paid_on is None:
+            months.append((member_id, month, amount))
+            continue
         if kind == PaymentKind.REGULAR:
             key = (member_id, month)
             paid_then[key] = paid_then.get(key, Decimal(0)) + amount

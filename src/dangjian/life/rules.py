@@ -16,11 +16,13 @@ import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from dangjian.core.prepared import Prepared
 from dangjian.life.models import Frequency, FrequencyRule, Meeting, MeetingKind
 from dangjian.orgs.models import BRANCH_KINDS, Organization, OrgKind
 
@@ -55,29 +57,69 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+# Plain strings: comparing to the enum members and listing `Frequency.values` on each call
+# cost more than the rest of `slot_of`.
+MONTHLY, QUARTERLY, YEARLY = (str(value) for value in Frequency.values)
+FREQUENCIES = (MONTHLY, QUARTERLY, YEARLY)
+
+
 def slot_bounds(frequency: str, day: dt.date) -> tuple[dt.date, dt.date]:
     """The month, quarter or year holding `day`."""
-    if frequency == Frequency.MONTHLY:
+    if frequency == MONTHLY:
         return day.replace(day=1), month_end(day.year, day.month)
-    if frequency == Frequency.QUARTERLY:
+    if frequency == QUARTERLY:
         first = (day.month - 1) // 3 * 3 + 1
         return dt.date(day.year, first, 1), month_end(day.year, first + 2)
     return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
 
 
+class Rule(NamedTuple):
+    kind: str
+    frequency: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+
+_RULES = Prepared(
+    lambda: FrequencyRule.objects.order_by("kind", "effective_from").values_list(
+        "kind", "frequency", "effective_from", "effective_to"
+    )
+)
+
+
 class RuleBook:
-    """The frequency rules, loaded once, answering which rule is in force on a day."""
+    """The frequency rules, loaded once, answering which rule is in force on a day. Its
+    answers depend on the rules alone, so it keeps them (`slot_of`, `slots`), and `load`
+    returns the book it returned last while the rules read are the same: a school's
+    statistics asked it for some 190 slots each time, most of their Python."""
+
+    _last: "RuleBook | None" = None
 
     def __init__(self, rules):
-        self.by_kind: dict[str, list[FrequencyRule]] = defaultdict(list)
-        for rule in rules:
+        self.rules = tuple(
+            Rule(rule.kind, str(rule.frequency), rule.effective_from, rule.effective_to)
+            for rule in rules
+        )
+        self.by_kind: dict[str, list[Rule]] = defaultdict(list)
+        for rule in self.rules:
             self.by_kind[rule.kind].append(rule)
+        self._slot_of: dict[tuple, Slot | None] = {}
+        self._slots: dict[tuple, list[Slot]] = {}
 
     @classmethod
     def load(cls) -> "RuleBook":
-        return cls(FrequencyRule.objects.order_by("kind", "effective_from"))
+        rules = tuple(Rule(*row) for row in _RULES())
+        book = cls._last
+        if book is None or book.rules != rules:
+            book = cls._last = cls(rules)
+        return book
 
-    def rule_for(self, kind: str, day: dt.date) -> FrequencyRule | None:
+    def rule_for(self, kind: str, day: dt.date) -> Rule | None:
         found = None
         for rule in self.by_kind.get(kind, ()):
             if rule.in_force_on(day):
@@ -87,27 +129,42 @@ class RuleBook:
     def slot_of(self, kind: str, day: dt.date) -> Slot | None:
         """The required slot a meeting of `kind` on `day` falls in (None: not required).
         The slot's rule is the one in force on the slot's last day."""
-        for frequency in Frequency.values:
-            start, end = slot_bounds(frequency, day)
-            rule = self.rule_for(kind, end)
-            if rule is not None and rule.frequency == frequency:
-                return Slot(kind, frequency, start, end)
-        return None
+        key = (kind, day)
+        if key not in self._slot_of:
+            _bound(self._slot_of)
+            self._slot_of[key] = None
+            for frequency in FREQUENCIES:
+                start, end = slot_bounds(frequency, day)
+                rule = self.rule_for(kind, end)
+                if rule is not None and rule.frequency == frequency:
+                    self._slot_of[key] = Slot(kind, frequency, start, end)
+                    break
+        return self._slot_of[key]
 
     def slots(self, start: dt.date, end: dt.date, kinds=None) -> list[Slot]:
         """Every slot ending within [start, end], of the given kinds (all by default)."""
-        found = []
-        kinds = kinds or list(self.by_kind)
-        year, month = start.year, start.month
-        while dt.date(year, month, 1) <= end:
-            last = month_end(year, month)
-            if start <= last <= end:
-                for kind in kinds:
-                    slot = self.slot_of(kind, last)
-                    if slot is not None and slot.end == last:
-                        found.append(slot)
-            year, month = (year, month + 1) if month < 12 else (year + 1, 1)
-        return found
+        kinds = tuple(kinds or self.by_kind)
+        key = (start, end, kinds)
+        if key not in self._slots:
+            _bound(self._slots)
+            found = []
+            year, month = start.year, start.month
+            while dt.date(year, month, 1) <= end:
+                last = month_end(year, month)
+                if start <= last <= end:
+                    for kind in kinds:
+                        slot = self.slot_of(kind, last)
+                        if slot is not None and slot.end == last:
+                            found.append(slot)
+                year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+            self._slots[key] = found
+        return list(self._slots[key])
+
+
+def _bound(kept: dict, size: int = 1024):
+    """A long-lived book is asked about any period: what it keeps starts over past `size`."""
+    if len(kept) >= size:
+        kept.clear()
 
 
 def required_of(branch, slot: Slot) -> bool:
@@ -181,11 +238,14 @@ def compliance(
     org_ids=None,
     cells: bool = False,
     fetched=None,
+    branches=None,
 ) -> Compliance:
     """Slots required of the subtree's branches that end within [start, end] and by
     `as_of`, and how many of them were held. With `cells`, every slot ending in the period
     with its state (HELD, MISSING: due and not held, OPEN: not yet due). `fetched`: the
-    subtree's meetings already fetched (see `held_slots`), from the first slot's start."""
+    subtree's meetings already fetched (see `held_slots`), from the first slot's start;
+    `branches` (without `cells`): its branches already fetched as (id, path, founded on,
+    dissolved on)."""
     book = book or RuleBook.load()
     slots = book.slots(start, end, kinds)
     if not slots:
@@ -193,7 +253,7 @@ def compliance(
     first = min(slot.start for slot in slots)
     org_q = Q(org__path__startswith=path)
     if not cells:
-        return _counted(path, book, slots, (first, end), as_of, org_ids, fetched)
+        return _counted(path, book, slots, (first, end), as_of, org_ids, fetched, branches)
     branches = list(branches_in(path))
     if org_ids is not None:
         branches = [b for b in branches if b["pk"] in org_ids]
@@ -216,7 +276,14 @@ def compliance(
 
 
 def _counted(
-    path: str, book: RuleBook, slots: list[Slot], held_in, as_of: dt.date, org_ids, fetched=None
+    path: str,
+    book: RuleBook,
+    slots: list[Slot],
+    held_in,
+    as_of: dt.date,
+    org_ids,
+    fetched=None,
+    branches=None,
 ):
     """`compliance` without its cells: the same two counts without visiting every (branch,
     slot) pair (at a province's root, 9,000 branches times 47 slots took 100 ms of Python),
@@ -224,7 +291,9 @@ def _counted(
     slot's last day, so the branches owing it are counted from their sorted founding and
     dissolution dates; the held ones are found from the held slots, of which there are at
     most as many as pairs owed."""
-    rows = list(branches_in(path).values_list("pk", "path", "founded_on", "dissolved_on"))
+    if branches is None:
+        branches = branches_in(path).values_list("pk", "path", "founded_on", "dissolved_on")
+    rows = list(branches)
     if org_ids is not None:
         rows = [row for row in rows if row[0] in org_ids]
     by_path = {branch_path: pk for pk, branch_path, _f, _d in rows}

@@ -10,11 +10,13 @@ once and counted here (`fetched_figures`, held to `database_figures` by
 tests/life/test_small_subtrees.py). The election figures of the same key
 (`elections_held`, `terms_overdue`) come from orgs' section: this one merges into the dict."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, FilteredRelation, Q, Sum
 
+from dangjian.core.prepared import Prepared
 from dangjian.core.small_subtrees import fetches_rows
 from dangjian.life import rules
 from dangjian.life.models import Meeting, MeetingKind
+from dangjian.orgs.models import BRANCH_KINDS, Organization
 
 
 def ratio(part: int, whole: int) -> float:
@@ -42,23 +44,54 @@ def database_figures(scope) -> dict:
     }
 
 
+# A small subtree's orgs, each with its meetings held in [first, end] (or once with none),
+# as a prepared query (core.prepared): building querysets cost more than the database's
+# answers.
+_ORGS = Prepared(
+    lambda ids, first, end: (
+        Organization.objects.order_by()
+        .filter(pk__in=ids)
+        .annotate(
+            met=FilteredRelation(
+                "meetings", condition=Q(meetings__held_on__gte=first, meetings__held_on__lte=end)
+            )
+        )
+        .values_list(
+            "pk",
+            "kind",
+            "path",
+            "founded_on",
+            "dissolved_on",
+            "met__kind",
+            "met__held_on",
+            "met__expected_count",
+            "met__present_count",
+        )
+    )
+)
+
+
 def fetched_figures(scope) -> dict:
-    """`database_figures` for a small subtree (core.small_subtrees): its meetings from the first
-    slot's start to the period's end fetched once by org id, the held slots found among
-    them (rules.compliance's `fetched`) and the period's counts counted here."""
+    """`database_figures` for a small subtree (core.small_subtrees): its orgs with their
+    meetings from the first slot's start to the period's end fetched once by org id, the
+    held slots found among them (rules.compliance's `fetched`) and the period's counts
+    counted here."""
     start, end = scope.period
     last = min(end, scope.as_of)
     book = rules.RuleBook.load()
     first = min([start, *(slot.start for slot in book.slots(start, end))])
-    rows = list(
-        Meeting.objects.order_by()
-        .filter(org_id__in=list(scope.ids), held_on__gte=first, held_on__lte=end)
-        .values_list(
-            "org_id", "org__kind", "org__path", "kind", "held_on", "expected_count", "present_count"
-        )
-    )
+    branches, rows = {}, []
+    for pk, org_kind, path, founded, dissolved, *meeting in _ORGS(
+        ids=list(scope.ids), first=first, end=end
+    ):
+        if org_kind in BRANCH_KINDS:
+            branches[pk] = (pk, path, founded, dissolved)
+        if meeting[1] is not None:
+            rows.append((pk, org_kind, path, *meeting))
     fetched = [row[:5] for row in rows]
-    result = rules.compliance(scope.path, start, end, scope.as_of, book=book, fetched=fetched)
+    result = rules.compliance(
+        scope.path, start, end, scope.as_of, book=book, fetched=fetched, branches=branches.values()
+    )
     expected = present = 0
     by_kind = dict.fromkeys(rules.COUNTED_KINDS, 0)
     for *_org, kind, held_on, expected_count, present_count in rows:

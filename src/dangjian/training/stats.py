@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from dangjian.core.small_subtrees import FETCH_ROWS_UP_TO
+from dangjian.core.small_subtrees import FETCH_ROWS_UP_TO, fetches_rows
 from dangjian.training import rules
 
 # A subtree of at most this many orgs (a school's branch, a 学区) has its people loaded and
@@ -46,14 +46,19 @@ def per_person_figures(scope) -> dict:
     start, end = scope.period
     years = range(start.year, end.year + 1)
     # The spells as the engine reaches them (`spells_of`): a small subtree's by its org ids
-    # (the indexed org column, no join to the orgs' paths), as the tally reads them.
-    persons = rules.people(spells_of(scope), scope.as_of, scope.period)
+    # (the indexed org column, no join to the orgs' paths, in prepared queries), as the
+    # tally reads them.
+    if fetches_rows(scope):
+        persons = rules.people_in(scope.ids, scope.as_of, scope.period)
+    else:
+        persons = rules.people(spells_of(scope), scope.as_of, scope.period)
     # Each person weighs their spells in force (`Person.spells`: 1 unless the data holds a
     # member twice), as the member count and the tally count them.
-    members = [(p.meets(years, rules.member_target()), p.spells) for p in persons]
+    member_target, cadre_target = rules.member_target(), rules.cadre_target()
+    members = [(p.meets(years, member_target), p.spells) for p in persons]
     members = [(met, n) for met, n in members if met is not None]
     cadres = [p for p in persons if p.cadre]
-    cadre_meets = [(p.meets(years, rules.cadre_target()), p.spells) for p in cadres]
+    cadre_meets = [(p.meets(years, cadre_target), p.spells) for p in cadres]
     cadre_meets = [(met, n) for met, n in cadre_meets if met is not None]
     total = sum((p.period_hours * p.spells for p in persons), Decimal(0))
     return {
