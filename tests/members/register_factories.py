@@ -1,5 +1,6 @@
-"""Factories of the lifecycle registers (transfer, letter, flowing, decision) for the generic
-register test: each row made through the lifecycle services, owned by `org`."""
+"""Factories of the lifecycle registers (transfer, letter, letter request, flowing,
+decision) for the generic register test: each row made through the lifecycle services,
+owned by `org`."""
 
 import datetime as dt
 import itertools
@@ -36,6 +37,11 @@ def letter(world, org, i):
     )
 
 
+def letter_request(world, org, i):
+    person = add_member(org, f"申请{i}号")
+    return lifecycle.request_letter(CLI, person, other_org_name=f"外省第{i}中学党支部")
+
+
 def flowing(world, org, i):
     person = add_member(org, f"流动{i}号")
     return lifecycle.register_flowing(
@@ -57,6 +63,7 @@ def decision(world, org, i):
 FACTORIES = {
     "transfer": transfer,
     "letter": letter,
+    "letter-request": letter_request,
     "flowing": flowing,
     "decision": decision,
 }

@@ -130,23 +130,29 @@ class RuleBook:
         """The required slot a meeting of `kind` on `day` falls in (None: not required).
         The slot's rule is the one in force on the slot's last day."""
         key = (kind, day)
-        if key not in self._slot_of:
-            _bound(self._slot_of)
-            self._slot_of[key] = None
-            for frequency in FREQUENCIES:
-                start, end = slot_bounds(frequency, day)
-                rule = self.rule_for(kind, end)
-                if rule is not None and rule.frequency == frequency:
-                    self._slot_of[key] = Slot(kind, frequency, start, end)
-                    break
-        return self._slot_of[key]
+        try:
+            return self._slot_of[key]
+        except KeyError:
+            pass
+        found = None
+        for frequency in FREQUENCIES:
+            start, end = slot_bounds(frequency, day)
+            rule = self.rule_for(kind, end)
+            if rule is not None and rule.frequency == frequency:
+                found = Slot(kind, frequency, start, end)
+                break
+        # The book is shared by a server's threads: what is kept may be cleared at any time,
+        # so the answer returned is the one computed here, never read back.
+        _bound(self._slot_of)
+        self._slot_of[key] = found
+        return found
 
     def slots(self, start: dt.date, end: dt.date, kinds=None) -> list[Slot]:
         """Every slot ending within [start, end], of the given kinds (all by default)."""
         kinds = tuple(kinds or self.by_kind)
         key = (start, end, kinds)
-        if key not in self._slots:
-            _bound(self._slots)
+        found = self._slots.get(key)
+        if found is None:
             found = []
             year, month = start.year, start.month
             while dt.date(year, month, 1) <= end:
@@ -157,8 +163,9 @@ class RuleBook:
                         if slot is not None and slot.end == last:
                             found.append(slot)
                 year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+            _bound(self._slots)
             self._slots[key] = found
-        return list(self._slots[key])
+        return list(found)
 
 
 def _bound(kept: dict, size: int = 1024):
