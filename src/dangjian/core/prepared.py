@@ -8,7 +8,8 @@ parameters remembered; each later call runs that SQL with the call's values and 
 rows as the ORM would (the compiler's converters). The build must use its values as they
 are: a value derived from one (a year, the day before) would be compiled in as a constant,
 so a derived marker found among the parameters refuses to compile, and so does a marker
-that is missing from them. Values it cannot stand for (None, an empty list) run the
+that is missing from them. Nor may it branch on a value (`if day < ...`): the branch the
+markers took would be the SQL of every call, and no check can see that. Values it cannot stand for (None, an empty list) run the
 queryset as usual. tests/core/test_prepared.py holds it to the plain queryset.
 """
 
