@@ -1,12 +1,22 @@
 """Every org of a test world as the statistics engine passes a small subtree: by its ids
-(the whole tree's too), for the tests that hold a section's fetch-and-count path to its
-database path (core.small_subtrees)."""
+(the whole tree's too), and the days to compare on, for the tests that hold a section's
+fetch-and-count path to its database path (core.small_subtrees)."""
+
+import datetime as dt
 
 from dangjian.orgs.models import Organization
 from dangjian.stats.engine import Scope
+
+ONE = dt.timedelta(days=1)
 
 
 def scopes_by_ids(day, period):
     for org in Organization.objects.all():
         ids = Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
         yield Scope(root=org, as_of=day, period=period, ids=tuple(ids))
+
+
+def edge_days(dates) -> list[dt.date]:
+    """Every date the data starts or ends something on (None left out), and the days
+    either side: where a fetched path's comparisons differ from the database's if wrong."""
+    return sorted({day + step for day in dates if day for step in (-ONE, dt.timedelta(0), ONE)})

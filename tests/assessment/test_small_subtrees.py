@@ -16,7 +16,7 @@ from dangjian.assessment.models import (
 )
 from dangjian.assessment.stats import database_figures, fetched_figures
 from dangjian.core.context import CLI
-from tests.small_scopes import scopes_by_ids
+from tests.small_scopes import edge_days, scopes_by_ids
 
 D = dt.date
 ONE = dt.timedelta(days=1)
@@ -116,8 +116,7 @@ def _edges():
         dates |= {found, deadline, accepted}
     dates |= set(Evaluation.objects.values_list("held_on", flat=True))
     dates |= set(Honour.objects.values_list("decided_on", flat=True))
-    dates.discard(None)
-    return sorted({day + step for day in dates for step in (-ONE, dt.timedelta(0), ONE)})
+    return edge_days(dates)
 
 
 def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world):

@@ -14,9 +14,7 @@ from dangjian.life.models import Meeting
 from dangjian.orgs.models import Organization
 from dangjian.stats.engine import Scope, make_scope
 from tests.life.helpers import D, meeting
-from tests.small_scopes import scopes_by_ids
-
-ONE = dt.timedelta(days=1)
+from tests.small_scopes import edge_days, scopes_by_ids
 
 
 def _world_of_meetings(world):
@@ -54,8 +52,7 @@ def _days():
     for founded, dissolved in Organization.objects.values_list("founded_on", "dissolved_on"):
         dates |= {founded, dissolved}
     dates |= {D(2025, 1, 31), D(2025, 3, 31), D(2025, 6, 30), D(2025, 12, 31)}
-    dates.discard(None)
-    return sorted({day + step for day in dates for step in (-ONE, dt.timedelta(0), ONE)})
+    return edge_days(dates)
 
 
 @pytest.mark.django_db

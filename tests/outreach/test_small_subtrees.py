@@ -9,10 +9,9 @@ from dangjian.outreach.models import Assistance, Pairing
 from dangjian.outreach.stats import database_figures, fetched_figures, outreach_section
 from dangjian.stats.engine import Scope, make_scope
 from tests.outreach.test_outreach import give, pair
-from tests.small_scopes import scopes_by_ids
+from tests.small_scopes import edge_days, scopes_by_ids
 
 D = dt.date
-ONE = dt.timedelta(days=1)
 
 
 def _world_of_outreach(world):
@@ -44,8 +43,7 @@ def _edges():
     for started, ended in Pairing.objects.values_list("started_on", "ended_on"):
         dates |= {started, ended}
     dates |= set(Assistance.objects.values_list("on", flat=True))
-    dates.discard(None)
-    return sorted({day + step for day in dates for step in (-ONE, dt.timedelta(0), ONE)})
+    return edge_days(dates)
 
 
 def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world):

@@ -108,18 +108,19 @@ def test_a_small_subtree_counted_from_its_fetched_recruits_agrees_with_the_datab
     import datetime as dt
 
     from dangjian.recruitment.stats import database_counts, fetched_counts
-    from tests.small_scopes import scopes_by_ids
+    from tests.small_scopes import edge_days, scopes_by_ids
 
-    one = dt.timedelta(days=1)
-    dates = set()
-    for row in Recruit.objects.values_list(
-        "applied_on", "activist_on", "candidate_on", "admitted_on", "closed_on", "converted_on"
-    ):
-        dates |= {day + step for day in row if day for step in (-one, dt.timedelta(0), one)}
-    assert len(dates) > 15
+    days = edge_days(
+        day
+        for row in Recruit.objects.values_list(
+            "applied_on", "activist_on", "candidate_on", "admitted_on", "closed_on", "converted_on"
+        )
+        for day in row
+    )
+    assert len(days) > 15
     seen = set()
-    for day in sorted(dates):
-        for period in ((D(day.year, 1, 1), D(day.year, 12, 31)), (day - 200 * one, day)):
+    for day in days:
+        for period in ((D(day.year, 1, 1), D(day.year, 12, 31)), (day - dt.timedelta(200), day)):
             for scope in scopes_by_ids(day, period):
                 found = fetched_counts(scope)
                 assert found == database_counts(scope), (scope.root.code, day, period)

@@ -11,10 +11,8 @@ from dangjian.members.models import MemberEvent
 from dangjian.orgs.models import MassOrganization, Organization, School
 from dangjian.stats import engine
 from dangjian.stats.engine import Scope
-from tests.small_scopes import scopes_by_ids
+from tests.small_scopes import edge_days, scopes_by_ids
 from tests.stats.test_engine import mass_org
-
-ONE = dt.timedelta(days=1)
 
 
 def _world_of_schools_and_changes(world):
@@ -53,8 +51,7 @@ def _edges():
         for founded, dissolved in model.objects.values_list("founded_on", "dissolved_on"):
             dates |= {founded, dissolved}
     dates |= set(MemberEvent.objects.values_list("on", flat=True))
-    dates.discard(None)
-    return sorted({day + step for day in dates for step in (-ONE, dt.timedelta(0), ONE)})
+    return edge_days(dates)
 
 
 def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world):
