@@ -20,3 +20,14 @@ def edge_days(dates) -> list[dt.date]:
     """Every date the data starts or ends something on (None left out), and the days
     either side: where a fetched path's comparisons differ from the database's if wrong."""
     return sorted({day + step for day in dates if day for step in (-ONE, dt.timedelta(0), ONE)})
+
+
+def periods_around(day: dt.date) -> tuple[tuple[dt.date, dt.date], ...]:
+    """Periods to compare on for `day`: its calendar year, the 120 days up to it, the 120
+    days from it, and a period that starts after it."""
+    return (
+        (dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)),
+        (day - dt.timedelta(days=120), day),
+        (day, day + dt.timedelta(days=120)),
+        (day + ONE, day + dt.timedelta(days=400)),
+    )

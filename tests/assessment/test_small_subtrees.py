@@ -16,7 +16,7 @@ from dangjian.assessment.models import (
 )
 from dangjian.assessment.stats import database_figures, fetched_figures
 from dangjian.core.context import CLI
-from tests.small_scopes import edge_days, scopes_by_ids
+from tests.small_scopes import edge_days, periods_around, scopes_by_ids
 
 D = dt.date
 ONE = dt.timedelta(days=1)
@@ -125,13 +125,7 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
     assert len(days) > 40
     seen = set()
     for day in days:
-        periods = (
-            (D(day.year, 1, 1), D(day.year, 12, 31)),
-            (day - dt.timedelta(days=120), day),
-            (day, day + dt.timedelta(days=120)),
-            (day + ONE, day + dt.timedelta(days=400)),
-        )
-        for period in periods:
+        for period in periods_around(day):
             for scope in scopes_by_ids(day, period):
                 found = fetched_figures(scope)
                 assert found == database_figures(scope), (scope.root.code, day, period)

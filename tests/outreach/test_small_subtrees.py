@@ -9,7 +9,7 @@ from dangjian.outreach.models import Assistance, Pairing
 from dangjian.outreach.stats import database_figures, fetched_figures, outreach_section
 from dangjian.stats.engine import Scope, make_scope
 from tests.outreach.test_outreach import give, pair
-from tests.small_scopes import edge_days, scopes_by_ids
+from tests.small_scopes import edge_days, periods_around, scopes_by_ids
 
 D = dt.date
 
@@ -52,12 +52,7 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
     assert len(days) > 20
     seen = set()
     for day in days:
-        periods = (
-            (D(day.year, 1, 1), D(day.year, 12, 31)),
-            (day - dt.timedelta(days=120), day),
-            (day, day + dt.timedelta(days=120)),
-        )
-        for period in periods:
+        for period in periods_around(day):
             for scope in scopes_by_ids(day, period):
                 found = fetched_figures(scope)
                 # repr: the same types too (a count an int, never a Decimal).
