@@ -48,7 +48,8 @@ class MemberPickSelect(forms.Select):
         rows = list(queryset.filter(pk__in=chosen)) if chosen else []
         rows += queryset.exclude(pk__in=chosen)[:PICK_LIMIT]
         shown = copy.copy(self)
-        shown.choices = [("", iterator.field.empty_label), *(iterator.choice(m) for m in rows)]
+        empty = iterator.field.empty_label
+        shown.choices = [*([("", empty)] if empty is not None else []), *map(iterator.choice, rows)]
         return forms.Select.optgroups(shown, name, value, attrs)
 
 
