@@ -31,3 +31,12 @@ def periods_around(day: dt.date) -> tuple[tuple[dt.date, dt.date], ...]:
         (day, day + dt.timedelta(days=120)),
         (day + ONE, day + dt.timedelta(days=400)),
     )
+
+
+def small_scope_cases(days):
+    """(day, period, scope) for every day of `days`, every period around it
+    (`periods_around`) and every org's scope by its ids."""
+    for day in days:
+        for period in periods_around(day):
+            for scope in scopes_by_ids(day, period):
+                yield day, period, scope

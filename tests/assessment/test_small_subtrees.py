@@ -16,7 +16,7 @@ from dangjian.assessment.models import (
 )
 from dangjian.assessment.stats import database_figures, fetched_figures
 from dangjian.core.context import CLI
-from tests.small_scopes import edge_days, periods_around, scopes_by_ids
+from tests.small_scopes import edge_days, small_scope_cases
 
 D = dt.date
 ONE = dt.timedelta(days=1)
@@ -124,16 +124,14 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
     days = _edges()
     assert len(days) > 40
     seen = set()
-    for day in days:
-        for period in periods_around(day):
-            for scope in scopes_by_ids(day, period):
-                found = fetched_figures(scope)
-                assert found == database_figures(scope), (scope.root.code, day, period)
-                for key, value in found.items():
-                    if isinstance(value, dict):
-                        seen |= {(key, k) for k, v in value.items() if v}
-                    elif value:
-                        seen.add(key)
+    for day, period, scope in small_scope_cases(days):
+        found = fetched_figures(scope)
+        assert found == database_figures(scope), (scope.root.code, day, period)
+        for key, value in found.items():
+            if isinstance(value, dict):
+                seen |= {(key, k) for k, v in value.items() if v}
+            elif value:
+                seen.add(key)
     assert seen == {
         "letters_signed",
         "inspections",

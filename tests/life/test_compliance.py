@@ -12,7 +12,7 @@ from dangjian.life.models import FrequencyRule
 from dangjian.life.stats import life_section
 from dangjian.orgs.models import Organization
 from dangjian.stats.engine import make_scope
-from tests.life.helpers import D, meeting
+from tests.life.helpers import D, meeting, rules_changed_midyear
 
 
 def one_kind(path, kind, start, end, as_of):
@@ -203,13 +203,7 @@ def test_the_statistics_count_what_the_cells_give(world):
     the day after, never founded, dissolved before founded (older data), a 党小组's
     meeting, a rule changed mid-year so that two slots share a first day (January's
     monthly one and the first quarter), and days before, on and after slot ends."""
-    admin = world.users["city_admin"]
-    admin.is_superuser = True
-    services.set_frequency(admin, kind="general", frequency="monthly", effective_from=D(2024, 7, 1))
-    services.set_frequency(admin, kind="lecture", frequency="monthly", effective_from=D(2024, 9, 1))
-    services.set_frequency(
-        admin, kind="lecture", frequency="quarterly", effective_from=D(2025, 2, 1)
-    )
+    rules_changed_midyear(world)
     gb, ba, bb = world.orgs["gb"], world.orgs["ba"], world.orgs["bb"]
     made = [
         add_org(gb, f"T-C{i}", f"测试党支部{i}", "branch", founded_on=founded)

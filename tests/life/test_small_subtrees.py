@@ -9,22 +9,16 @@ import datetime as dt
 import pytest
 from personas import add_org
 
-from dangjian.life import services, stats
+from dangjian.life import stats
 from dangjian.life.models import Meeting
 from dangjian.orgs.models import Organization
 from dangjian.stats.engine import Scope, make_scope
-from tests.life.helpers import D, meeting
+from tests.life.helpers import D, meeting, rules_changed_midyear
 from tests.small_scopes import edge_days, scopes_by_ids
 
 
 def _world_of_meetings(world):
-    admin = world.users["city_admin"]
-    admin.is_superuser = True
-    services.set_frequency(admin, kind="general", frequency="monthly", effective_from=D(2024, 7, 1))
-    services.set_frequency(admin, kind="lecture", frequency="monthly", effective_from=D(2024, 9, 1))
-    services.set_frequency(
-        admin, kind="lecture", frequency="quarterly", effective_from=D(2025, 2, 1)
-    )
+    rules_changed_midyear(world)
     gb, ba, bb = world.orgs["gb"], world.orgs["ba"], world.orgs["bb"]
     made = [
         add_org(gb, f"T-C{i}", f"测试党支部{i}", "branch", founded_on=founded)

@@ -9,7 +9,7 @@ from dangjian.outreach.models import Assistance, Pairing
 from dangjian.outreach.stats import database_figures, fetched_figures, outreach_section
 from dangjian.stats.engine import Scope, make_scope
 from tests.outreach.test_outreach import give, pair
-from tests.small_scopes import edge_days, periods_around, scopes_by_ids
+from tests.small_scopes import edge_days, small_scope_cases
 
 D = dt.date
 
@@ -51,17 +51,15 @@ def test_small_subtrees_counted_from_fetched_rows_agree_with_the_database(world)
     days = _edges()
     assert len(days) > 20
     seen = set()
-    for day in days:
-        for period in periods_around(day):
-            for scope in scopes_by_ids(day, period):
-                found = fetched_figures(scope)
-                # repr: the same types too (a count an int, never a Decimal).
-                assert repr(found) == repr(database_figures(scope)), (scope.root.code, period)
-                for key, value in found.items():
-                    if isinstance(value, dict):
-                        seen |= {(key, k) for k, v in value.items() if v}
-                    elif value:
-                        seen.add(key)
+    for _day, period, scope in small_scope_cases(days):
+        found = fetched_figures(scope)
+        # repr: the same types too (a count an int, never a Decimal).
+        assert repr(found) == repr(database_figures(scope)), (scope.root.code, period)
+        for key, value in found.items():
+            if isinstance(value, dict):
+                seen |= {(key, k) for k, v in value.items() if v}
+            elif value:
+                seen.add(key)
     assert seen == {
         "pairings",
         "school_pairs",
