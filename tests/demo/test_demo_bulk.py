@@ -59,6 +59,7 @@ def test_it_writes_nothing_and_names_every_bad_row(world, monkeypatch, copy_rows
     found: the batch is rolled back all the same."""
     if copy_rows:
         monkeypatch.setattr(services, "COPY_MIN_ROWS", copy_rows)
+        monkeypatch.setattr(services, "STREAM_BATCH", 1)  # rounds of one or two members
     ba = world.orgs["ba"]
     taken = world.members["a1"].id_number
     members, events, audits = (

@@ -90,6 +90,7 @@ def test_the_bulk_services_and_the_import_keep_the_copy(world, monkeypatch, copy
     """Both the ORM path and (on PostgreSQL) the COPY path of the bulk writers."""
     if copy_rows:
         monkeypatch.setattr(services, "COPY_MIN_ROWS", copy_rows)
+        monkeypatch.setattr(services, "STREAM_BATCH", 1)  # rounds of one or two members
     ba, bb, bx = world.orgs["ba"], world.orgs["bb"], world.orgs["bx"]
     schools = world.schools
     created = services.bulk_create_members(

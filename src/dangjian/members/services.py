@@ -2,6 +2,7 @@
 audit, and re-check scope, in one transaction."""
 
 import datetime as dt
+import itertools
 import operator
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from dangjian.core import audit
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.batches import chunks, lookup_size, pks_in
+from dangjian.core.copying import CopyStream
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
 from dangjian.core.validators import normalize_id_number
@@ -349,10 +351,9 @@ def _insert(model, objects: list) -> None:
     _copy_objects(db, model, zip(objects, _reserve_ids(db, model, count), strict=True))
 
 
-def _copy_objects(db, model, pairs) -> None:
-    """COPY new instances, given as (instance, reserved id) pairs, as they come: a
-    generator that builds them lets the database take each row in while the next ones
-    are built. Sets each instance's primary key and state as a save would."""
+def _object_rows(db, model):
+    """The COPY columns of new `model` instances and a function (instance, reserved id) ->
+    its row, which also sets the instance's primary key and state as a save would."""
     opts = model._meta
     now = timezone.now()
     plain, constant, custom = [], [], []
@@ -373,28 +374,47 @@ def _copy_objects(db, model, pairs) -> None:
     constants = tuple(f.get_db_prep_save(now, db) for f in constant)
     alias = db.alias
 
-    def rows():
-        for obj, pk in pairs:
-            obj.pk = pk
-            obj._state.adding = False
-            obj._state.db = alias
-            for f in constant:
-                setattr(obj, f.attname, now)
-            extra = tuple(f.get_db_prep_save(f.pre_save(obj, True), db) for f in custom)
-            yield (pk, *values(obj), *constants, *extra)
+    def row(obj, pk) -> tuple:
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = alias
+        for f in constant:
+            setattr(obj, f.attname, now)
+        extra = tuple(f.get_db_prep_save(f.pre_save(obj, True), db) for f in custom)
+        return (pk, *values(obj), *constants, *extra)
 
-    _copy(
-        db,
-        model,
-        [opts.pk.column, *(f.column for f in (*plain, *constant, *custom))],
-        rows(),
-    )
+    columns = [opts.pk.column, *(f.column for f in (*plain, *constant, *custom))]
+    return columns, row
+
+
+def _copy_objects(db, model, pairs) -> None:
+    """COPY new instances, given as (instance, reserved id) pairs, as they come: a
+    generator that builds them lets the database take each row in while the next ones
+    are built."""
+    columns, row = _object_rows(db, model)
+    _copy(db, model, columns, (row(obj, pk) for obj, pk in pairs))
+
+
+def _value_columns(db, model, names: tuple[str, ...]) -> tuple[list[str], tuple]:
+    """The COPY columns of new rows given as plain values of `names` (attnames), and the
+    values every row ends with: the other fields' defaults (auto_now fields: now). The
+    primary key is left to the database."""
+    opts = model._meta
+    now = timezone.now()
+    columns = [opts.get_field(name).column for name in names]
+    tail = []
+    for f in opts.concrete_fields:
+        if f.primary_key or f.attname in names:
+            continue
+        columns.append(f.column)
+        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        tail.append(f.get_db_prep_save(now if auto else f.get_default(), db))
+    return columns, tuple(tail)
 
 
 def _insert_values(model, names: tuple[str, ...], rows: list[tuple]) -> None:
     """New rows of a model without custom fields (events, spells) given as plain values of
-    `names` (attnames): no model instance per row on the COPY path. Other fields get their
-    default (auto_now fields: now)."""
+    `names` (attnames): no model instance per row on the COPY path."""
     if not rows:
         return
     db = _db()
@@ -403,19 +423,8 @@ def _insert_values(model, names: tuple[str, ...], rows: list[tuple]) -> None:
             [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=CHUNK
         )
         return
-    opts = model._meta
-    now = timezone.now()
-    columns = [opts.pk.column, *(opts.get_field(name).column for name in names)]
-    constants = []
-    for f in opts.concrete_fields:
-        if f.primary_key or f.attname in names:
-            continue
-        columns.append(f.column)
-        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        constants.append(f.get_db_prep_save(now if auto else f.get_default(), db))
-    tail = tuple(constants)
-    ids = _reserve_ids(db, model, len(rows))
-    _copy(db, model, columns, ((pk, *row, *tail) for pk, row in zip(ids, rows, strict=True)))
+    columns, tail = _value_columns(db, model, names)
+    _copy(db, model, columns, ((*row, *tail) for row in rows))
 
 
 def _labels() -> dict[str, str]:
@@ -551,6 +560,73 @@ def _build_members(rows, checked, allowed, existing, seen, today, labels, proble
         yield member, moved_in_on
 
 
+# A new member's history: its first event (joined or moved in), its 转正 if any, and
+# the spell that starts with it.
+EVENT_VALUES = ("member_id", "kind", "on", "org_id")
+SPELL_VALUES = ("member_id", "org_id", "start_on", *MIRRORED)
+# Members per round of the streamed writes (below).
+STREAM_BATCH = 3_000
+
+
+def _event_values(member: Member, moved_in_on) -> list[tuple]:
+    start = moved_in_on or member.joined_on
+    kind = EventKind.MOVED_IN if moved_in_on else EventKind.JOINED
+    events = [(member.pk, kind, start, member.org_id)]
+    if member.converted_on:
+        events.append((member.pk, EventKind.CONVERTED, member.converted_on, member.org_id))
+    return events
+
+
+def _spell_values(member: Member, moved_in_on) -> tuple:
+    return (member.pk, member.org_id, moved_in_on or member.joined_on, *mirrored_values(member))
+
+
+def _stream_new_members(db, built, count: int, problems: list) -> None:
+    """Write new members with their events and spells while the next ones are checked
+    and built: a round of STREAM_BATCH members is sent as three COPYs whose ends the
+    client does not wait for (core.copying), and a third of the next round is built
+    while the server finishes each one, foreign keys checked as it goes. After the first
+    problem nothing more is sent, but every row is still checked; the caller's
+    ValidationError then rolls the whole batch back."""
+    member_columns, member_row = _object_rows(db, Member)
+    event_columns, event_tail = _value_columns(db, MemberEvent, EVENT_VALUES)
+    spell_columns, spell_tail = _value_columns(db, Membership, SPELL_VALUES)
+    ids = iter(_reserve_ids(db, Member, count))
+    third = max(STREAM_BATCH // 3, 1)
+
+    def take(size: int) -> list:
+        batch = []
+        for member, moved_in_on in itertools.islice(built, size):
+            if not problems:
+                batch.append((member_row(member, next(ids)), member, moved_in_on))
+        return batch
+
+    tables = [m._meta.db_table for m in (Member, MemberEvent, Membership)]
+    with CopyStream(db, checked_tables=tables) as stream:
+        batch = take(STREAM_BATCH)
+        while batch and not problems:
+            stream.copy(Member._meta.db_table, member_columns, (row for row, *_ in batch))
+            following = take(third)
+            stream.copy(
+                MemberEvent._meta.db_table,
+                event_columns,
+                (
+                    (*values, *event_tail)
+                    for _row, member, moved_in_on in batch
+                    for values in _event_values(member, moved_in_on)
+                ),
+            )
+            following += take(third)
+            stream.copy(
+                Membership._meta.db_table,
+                spell_columns,
+                ((*_spell_values(member, start), *spell_tail) for _row, member, start in batch),
+            )
+            batch = following + take(max(STREAM_BATCH - 2 * third, 0))
+    for _checked in built:  # the problems of the rows left
+        pass
+
+
 @transaction.atomic
 def bulk_create_members(
     actor,
@@ -596,32 +672,24 @@ def bulk_create_members(
         ):
             members.append(member)
             starts.append(moved_in_on)
-            yield member
+            yield member, moved_in_on
 
     db = _db()
     if _use_copy(db, len(rows)):
-        # Streamed: the database stores (and indexes) each member while the next ones are
-        # checked and built. After the first problem nothing more is sent, but every row
-        # is still checked; the ValidationError then rolls the whole batch back.
-        ids = iter(_reserve_ids(db, Member, len(rows)))
-        _copy_objects(db, Member, ((m, next(ids)) for m in collected() if not problems))
+        _stream_new_members(db, collected(), len(rows), problems)
         _raise_problems(problems)
     else:
         for _member in collected():
             pass
         _raise_problems(problems)
         _insert(Member, members)
-    events: list[tuple] = []
-    spells: list[tuple] = []
-    for member, moved_in_on in zip(members, starts, strict=True):
-        start = moved_in_on or member.joined_on
-        kind = EventKind.MOVED_IN if moved_in_on else EventKind.JOINED
-        events.append((member.pk, kind, start, member.org_id))
-        if member.converted_on:
-            events.append((member.pk, EventKind.CONVERTED, member.converted_on, member.org_id))
-        spells.append((member.pk, member.org_id, start, *mirrored_values(member)))
-    _insert_values(MemberEvent, ("member_id", "kind", "on", "org_id"), events)
-    _insert_values(Membership, ("member_id", "org_id", "start_on", *MIRRORED), spells)
+        events: list[tuple] = []
+        spells: list[tuple] = []
+        for member, moved_in_on in zip(members, starts, strict=True):
+            events.extend(_event_values(member, moved_in_on))
+            spells.append(_spell_values(member, moved_in_on))
+        _insert_values(MemberEvent, EVENT_VALUES, events)
+        _insert_values(Membership, SPELL_VALUES, spells)
     if audit:
         record(
             actor,
