@@ -369,3 +369,40 @@ def test_it_skips_the_templates_example_row_with_a_notice(world, tmp_path):
     assert "导入完成: 新增 1, 更新 0" in out
     assert "第2行是模板自带的示例行, 未导入" in err
     assert Member.objects.count() == before + 1
+
+
+@pytest.mark.parametrize("copy_rows", [None, 1], ids=["bulk_create", "copy"])
+@pytest.mark.parametrize("mode", ["write", "dry run", "with an earlier problem"])
+def test_the_rules_left_to_the_writing_find_every_bad_row(
+    world, tmp_path, monkeypatch, copy_rows, mode
+):
+    """A new record's record rules run while the rows before it are written (Plan.rest):
+    two bad rows far apart are both told, on PostgreSQL's streamed COPY too (rounds of
+    one or two members), and nothing is kept; a dry run, or a file with a problem found
+    before the writing, tells them as well."""
+    from dangjian.core.context import CLI
+    from dangjian.dataio.importing import run_import
+    from dangjian.members import services
+
+    if copy_rows:
+        monkeypatch.setattr(services, "COPY_MIN_ROWS", copy_rows)
+        monkeypatch.setattr(services, "STREAM_BATCH", 1)
+    young = {"入党日期": dt.date(2008, 3, 3), "转正日期": dt.date(2009, 3, 3)}
+    records = [member_record(公民身份号码=new_id(840 + i)) for i in range(7)]
+    records[2].update(young)
+    records[5].update(性别="女")
+    if mode == "with an earlier problem":
+        records[4].update(所在党组织代码="T-NONE")
+    headers, rows = table("members", records)
+    path = write_xlsx(tmp_path / "late.xlsx", headers, rows)
+    before = (Member.objects.count(), MemberEvent.objects.count(), Membership.objects.count())
+    audits = AuditEntry.objects.count()
+    outcome = run_import("members", path, CLI, dry_run=mode == "dry run", source="late.xlsx")
+    expected = ["第4行 [入党日期]", "第7行 [性别]"]
+    if mode == "with an earlier problem":
+        expected.insert(1, "第6行 [所在党组织代码]")
+    assert [f"第{p.row}行 [{p.column}]" for p in outcome.problems] == expected
+    assert "入党时须年满18岁" in outcome.problems[0].message
+    assert not outcome.written and outcome.created == 0
+    after = (Member.objects.count(), MemberEvent.objects.count(), Membership.objects.count())
+    assert after == before and AuditEntry.objects.count() == audits

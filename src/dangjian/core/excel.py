@@ -967,11 +967,23 @@ def _plain(value):
 
 @dataclass
 class Plan:
-    """What a checked file would do: counts for the report, `data` for the writer."""
+    """What a checked file would do: counts for the report, `data` for the writer.
+
+    `rest`: checks an importer leaves for the writing, where they run while the database
+    takes the rows before (their problems are appended to the same list, and the writer
+    then raises RowsRefused, which rolls every write back). When nothing is written (a
+    dry run, or problems found before), the import calls `rest()` instead, so that every
+    problem is still told."""
 
     to_create: int
     to_update: int
     data: object = None
+    rest: Callable[[], None] | None = None
+
+
+class RowsRefused(Exception):
+    """Raised by a writer whose checks-while-writing (Plan.rest) found problems: they are
+    in the problems list already; the transaction is rolled back."""
 
 
 @dataclass(frozen=True)

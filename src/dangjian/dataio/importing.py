@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from dangjian.core.excel import (
     CellProblem,
     Importer,
+    RowsRefused,
     SheetData,
     read_sheet,
     registered_importer,
@@ -121,6 +122,11 @@ def run_import(
         )
 
 
+def _check_rest(plan) -> None:
+    if plan.rest is not None:
+        plan.rest()
+
+
 def _run_import(kind, path, actor, *, dry_run, source, progress, keep_sheet) -> Outcome:
     importer = IMPORTERS[kind]
     progress(0.02, _("正在读取文件"))
@@ -142,17 +148,24 @@ def _run_import(kind, path, actor, *, dry_run, source, progress, keep_sheet) -> 
 
     if dry_run:
         plan = importer.check(actor, parsed.rows, problems, checking)
+        _check_rest(plan)
     else:
-        with transaction.atomic():
-            plan = importer.check(actor, parsed.rows, problems, checking)
-            # The parsed cells are no longer needed: free them before the writes.
-            parsed.rows.clear()
-            if not problems:
-                progress(0.8, _("正在写入数据库"))
-                outcome.created, outcome.updated, outcome.changed = importer.apply(
-                    actor, plan.data, source=source, sha256=sha256
-                )
-                outcome.written = True
+        try:
+            with transaction.atomic():
+                plan = importer.check(actor, parsed.rows, problems, checking)
+                # The parsed cells are no longer needed: free them before the writes.
+                parsed.rows.clear()
+                if problems:
+                    _check_rest(plan)
+                else:
+                    progress(0.8, _("正在写入数据库"))
+                    outcome.created, outcome.updated, outcome.changed = importer.apply(
+                        actor, plan.data, source=source, sha256=sha256
+                    )
+                    outcome.written = True
+        except RowsRefused:
+            if not problems:  # a writer that refuses rows must tell why
+                raise
     outcome.problems = sort_problems(importer, problems)
     if not problems:
         outcome.to_create, outcome.to_update = plan.to_create, plan.to_update

@@ -14,6 +14,7 @@ from dangjian.core import audit
 from dangjian.core.audit import AuditAction, record
 from dangjian.core.batches import chunks, lookup_size, pks_in
 from dangjian.core.copying import CopyStream
+from dangjian.core.excel import RowsRefused
 from dangjian.core.roles import Action
 from dangjian.core.scope import require
 from dangjian.core.validators import normalize_id_number
@@ -506,12 +507,17 @@ def _member_maker():
     return make
 
 
-def _build_members(rows, checked, allowed, existing, seen, today, labels, problems):
+def _build_members(rows, checked, allowed, existing, seen, today, labels, problems, late):
     """Members for the rows of `bulk_create_members` with their `moved_in_on`; every
-    problem is appended to `problems` (the row is then left out)."""
+    problem is appended to `problems` (the row is then left out). `late`: the caller's
+    check of a row (its index) and the list of the rows it refused."""
     make = _member_maker()
+    late_check, refused = late
     for index in range(1, len(rows) + 1):
         row, rows[index - 1] = rows[index - 1], None
+        if late_check is not None and not late_check(index - 1):
+            refused.append(index)
+            continue
         member = make(row)
         org = row.get("org")
         errors: dict[str, list[str]] = {}
@@ -581,13 +587,19 @@ def _spell_values(member: Member, moved_in_on) -> tuple:
     return (member.pk, member.org_id, moved_in_on or member.joined_on, *mirrored_values(member))
 
 
-def _stream_new_members(db, built, count: int, problems: list) -> None:
+def _refuse(problems: list[str], refused: list[int]) -> None:
+    _raise_problems(problems)
+    if refused:
+        raise RowsRefused
+
+
+def _stream_new_members(db, built, count: int, failed) -> None:
     """Write new members with their events and spells while the next ones are checked
     and built: a round of STREAM_BATCH members is sent as three COPYs whose ends the
     client does not wait for (core.copying), and a third of the next round is built
-    while the server finishes each one, foreign keys checked as it goes. After the first
-    problem nothing more is sent, but every row is still checked; the caller's
-    ValidationError then rolls the whole batch back."""
+    while the server finishes each one, foreign keys checked as it goes. Once `failed()`
+    (a row had a problem) nothing more is sent, but every row is still checked; the
+    caller's error then rolls the whole batch back."""
     member_columns, member_row = _object_rows(db, Member)
     event_columns, event_tail = _value_columns(db, MemberEvent, EVENT_VALUES)
     spell_columns, spell_tail = _value_columns(db, Membership, SPELL_VALUES)
@@ -597,14 +609,14 @@ def _stream_new_members(db, built, count: int, problems: list) -> None:
     def take(size: int) -> list:
         batch = []
         for member, moved_in_on in itertools.islice(built, size):
-            if not problems:
+            if not failed():
                 batch.append((member_row(member, next(ids)), member, moved_in_on))
         return batch
 
     tables = [m._meta.db_table for m in (Member, MemberEvent, Membership)]
     with CopyStream(db, checked_tables=tables) as stream:
         batch = take(STREAM_BATCH)
-        while batch and not problems:
+        while batch and not failed():
             stream.copy(Member._meta.db_table, member_columns, (row for row, *_ in batch))
             following = take(third)
             stream.copy(
@@ -636,6 +648,7 @@ def bulk_create_members(
     sha256: str = "",
     checked: bool = False,
     audit: bool = True,
+    late_check=None,
 ) -> list[Member]:
     """Create many members at once (imports, the demo city) with the checks of
     `create_member`. Each row is a dict of MEMBER_FIELDS plus optional `category` and
@@ -646,7 +659,10 @@ def bulk_create_members(
     scope and duplicates within the batch are checked regardless. Rows are released as
     the members are built (pass an iterator to hand over the only reference), so a big
     batch is not held twice. The batch is audited as one IMPORT row, not one row per
-    member (`audit=False` when the caller writes the one row for a larger batch)."""
+    member (`audit=False` when the caller writes the one row for a larger batch).
+    `late_check(index)`: the caller's own check of a row, run as the rows before it are
+    written; a False (the caller keeps the problem) stops the writing, every row is still
+    checked, and RowsRefused rolls the batch back."""
     rows = list(rows)
     allowed = _allowed_org_ids(
         actor, Action.ADD, {row["org"].pk for row in rows if row.get("org") is not None}
@@ -665,10 +681,11 @@ def bulk_create_members(
     members: list[Member] = []
     starts: list[dt.date | None] = []
     seen: set[str] = set()
+    refused: list[int] = []
 
     def collected():
         for member, moved_in_on in _build_members(
-            rows, checked, allowed, existing, seen, today, labels, problems
+            rows, checked, allowed, existing, seen, today, labels, problems, (late_check, refused)
         ):
             members.append(member)
             starts.append(moved_in_on)
@@ -676,12 +693,12 @@ def bulk_create_members(
 
     db = _db()
     if _use_copy(db, len(rows)):
-        _stream_new_members(db, collected(), len(rows), problems)
-        _raise_problems(problems)
+        _stream_new_members(db, collected(), len(rows), lambda: problems or refused)
+        _refuse(problems, refused)
     else:
         for _member in collected():
             pass
-        _raise_problems(problems)
+        _refuse(problems, refused)
         _insert(Member, members)
         events: list[tuple] = []
         spells: list[tuple] = []
@@ -915,12 +932,21 @@ def _audit_batch(actor, note: str, sha256: str, members, *, created: int, update
 
 @transaction.atomic
 def import_members(
-    actor, *, creates, updates, source: str, sha256: str, checked: bool = True
+    actor,
+    *,
+    creates,
+    updates,
+    source: str,
+    sha256: str,
+    checked: bool = True,
+    late_check=None,
 ) -> tuple[int, int, int]:
     """One import file: new records, changes to existing ones, and ONE audit row with the
     counts and the file's SHA-256 (never the ID numbers). Returns (created, matched,
-    changed)."""
-    created = bulk_create_members(actor, creates, audit_note=source, checked=checked, audit=False)
+    changed). `late_check`: as for bulk_create_members."""
+    created = bulk_create_members(
+        actor, creates, audit_note=source, checked=checked, audit=False, late_check=late_check
+    )
     updates = list(updates)
     changed = bulk_update_members(actor, updates, checked=checked, audit=False)
     touched = [*created, *(member for member, _fields in updates)]

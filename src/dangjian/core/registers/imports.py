@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from dangjian.core.excel import (
     FileProblem,
     Importer,
+    RowsRefused,
     read_sheet,
     sha256_file,
     xlsx_response,
@@ -103,15 +105,23 @@ def import_page(
         return refuse(str(exc))
     problems = list(parsed.problems)
     plan = importer.check(request.user, parsed.rows, problems, None)
+    if not problems and not parsed.rows:
+        return refuse(_("文件中没有数据行"))
+    if not problems:
+        try:
+            with transaction.atomic():
+                created, updated, _changed = importer.apply(
+                    request.user, plan.data, source=upload.name[:200], sha256=sha
+                )
+        except RowsRefused:
+            if not problems:  # a writer that refuses rows must tell why
+                raise
+    elif plan.rest is not None:
+        plan.rest()
     if problems:
         shown = problems[:PROBLEMS_SHOWN]
         page.update(problems=shown, problem_count=len(problems))
         form.add_error("upload", [str(problem) for problem in shown])
         return render(request, template, page)
-    if not parsed.rows:
-        return refuse(_("文件中没有数据行"))
-    created, updated, _changed = importer.apply(
-        request.user, plan.data, source=upload.name[:200], sha256=sha
-    )
     messages.success(request, _("已导入: 新增%(c)d条, 更新%(u)d条") % {"c": created, "u": updated})
     return redirect(done)
