@@ -4,11 +4,14 @@ A COPY's last rows, its index entries and its foreign-key checks (with constrain
 IMMEDIATE) take the server a while after the client has sent the data. `CopyStream` sends
 the end of a COPY and returns at once, so Python builds the next rows while the server
 finishes; the statement's result is read before the next statement is sent, and when the
-stream closes. An error in a statement surfaces then, as the same psycopg error a plain
-COPY raises, and the caller's transaction rolls everything back.
+stream closes. An error in a statement surfaces then, as the error Django raises for a
+plain COPY (an IntegrityError for a missing reference), and the caller's transaction rolls
+everything back.
 
-PostgreSQL only (psycopg 3). Nothing else may use the connection while a result is
-pending: the stream is a context manager and collects on every way out.
+PostgreSQL only. It drives psycopg 3 a level below its public API (its `generators` and
+`Connection.wait`, as its own COPY does), hence the narrow pin in pyproject.toml;
+tests/core/test_copying.py holds it to its contract. Nothing else may use the connection
+while a result is pending: the stream is a context manager and collects on every way out.
 """
 
 import contextlib
